@@ -1,0 +1,290 @@
+"""Running a worked example: an ordered record of steps, kept exact.
+
+Each step's exact value is kept as a *link*: an explicit matrix whose entries
+are small expressions over the named entries of the steps before it
+(``Symbol('Q[0,1]')``), never one giant composed expression. Digits come from
+walking the links with Arb balls (``derive.evaluate``), so they are certified.
+Where the composed closed form stays short (PE, X + PE, Q, K, V) it is kept
+too, for display.
+
+Two runs (DESIGN.md):
+
+* ``chained``: each step consumes the exact results before it;
+* ``as_printed``: where an operand has values a document printed, the step
+  consumes those rounded values instead (what the author's own code saw).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy as sp
+from flint import ctx
+
+from derive import symbols
+from derive.errors import SpecError
+from derive.evaluate import ball, rational_ball
+from derive.numbers import Comparison, compare, format_decimal, format_significant
+from derive.spec import Spec, StepSpec
+from derive.stages import attention, embedding, feedforward, norm
+
+MODES = ("chained", "as_printed")
+CLOSED_FORM_LIMIT = 160   # characters of the longest entry shown in closed form
+
+
+@dataclass(frozen=True)
+class Stage:
+    """How a spec's stage name maps to a stage function and its formula."""
+
+    function: Callable
+    params: tuple[str, ...] = ()
+    inline: bool = False                 # a sum: later formulas put its name in parentheses
+    equation: Callable[[StepSpec, str], str] | None = None   # LaTeX, when there are no operands
+
+
+def _pe_equation(step: StepSpec, label: str) -> str:
+    """PE_{(pos, 2i)} = sin(angle), PE_{(pos, 2i+1)} = cos(angle), from pe_angle itself."""
+    pos, i = sp.symbols("pos i")
+    angle = embedding.pe_angle(pos, i, symbols.d_model, evaluate=False)
+    even, odd = symbols.latex(sp.sin(angle)), symbols.latex(sp.cos(angle))
+    return rf"{label}_{{(pos,\,2i)}} = {even}, \qquad {label}_{{(pos,\,2i+1)}} = {odd}"
+
+
+def _embed_equation(step: StepSpec, label: str) -> str:
+    """X = (e(w_1); ...; e(w_n)): one row per token, looked up in the table."""
+    e = sp.Function("e")
+    rows = sp.Matrix([[e(sp.Symbol(rf"\text{{{_latex_text(t)}}}"))] for t in step.params["tokens"]])
+    return f"{label} = {symbols.latex(rows)}"
+
+
+def _latex_text(token: str) -> str:
+    return "".join({"<": r"\textless{}", ">": r"\textgreater{}", "_": r"\_"}.get(c, c) for c in token)
+
+
+STAGES: dict[str, Stage] = {
+    "embed": Stage(embedding.embed, ("tokens", "table"), equation=_embed_equation),
+    "positional_encoding": Stage(embedding.positional_encoding, ("n", "d"), equation=_pe_equation),
+    "add": Stage(embedding.add, inline=True),
+    "matmul": Stage(attention.matmul),
+    "project": Stage(attention.project),
+    "scaled_scores": Stage(attention.scaled_scores, ("d_k",)),
+    "causal_mask": Stage(attention.causal_mask),
+    "softmax": Stage(attention.softmax),
+    "attention": Stage(attention.attention, ("d_k", "masked")),
+    "concat": Stage(attention.concat_heads),
+    "layer_norm": Stage(norm.layer_norm, ("eps",)),
+    "relu": Stage(feedforward.relu),
+    "feed_forward": Stage(feedforward.feed_forward),
+}
+
+# Parameters that the general formula shows as a symbol rather than a number.
+FORMULA_SYMBOLS = {"d_k": symbols.d_k, "eps": symbols.eps}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One worked step: name, general formula, operands, and exact value."""
+
+    name: str
+    title: str
+    label: str                      # LaTeX of the name
+    equation: str                   # LaTeX of the general formula: label = ...
+    operands: tuple[str, ...]
+    link: sp.ImmutableMatrix        # exact entries over the operands' named entries
+    closed: sp.ImmutableMatrix | None   # the same values in closed form, where short
+    symbol: sp.MatrixSymbol         # how later formulas refer to this step
+    inline: bool = False            # parenthesise the label when referenced
+    note: str = ""
+    printed: tuple | None = None    # what the document printed for this step
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return tuple(self.link.shape)
+
+
+def entry_symbol(name: str, i: int, j: int) -> sp.Symbol:
+    """The name of entry (i, j) of a step, used in the links of later steps."""
+    return sp.Symbol(f"{name}[{i},{j}]")
+
+
+@dataclass
+class Derivation:
+    """The steps of a spec, run in one mode, with certified digits on demand."""
+
+    spec: Spec
+    mode: str
+    steps: list[Step] = field(default_factory=list)
+    _envs: dict = field(default_factory=dict, repr=False)
+
+    def step(self, name: str) -> Step:
+        for s in self.steps:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def env_at(self) -> dict:
+        """Balls for every named entry of every step, at the current precision."""
+        prec = ctx.prec
+        if prec not in self._envs:
+            env: dict = {}
+            for s in self.steps:
+                memo: dict = {}
+                for (i, j), value in _entries(s.link):
+                    if value.is_finite is not False:
+                        env[entry_symbol(s.name, i, j)] = ball(value, env, memo)
+            self._envs[prec] = env
+        return self._envs[prec]
+
+    def value(self, name: str, i: int, j: int) -> sp.Expr:
+        """The exact value of one entry: its closed form, or its link."""
+        s = self.step(name)
+        return s.closed[i, j] if s.closed is not None else s.link[i, j]
+
+    def digits(self, name: str, decimals: int) -> list[list[str]]:
+        """The step's values rounded to ``decimals`` places (certified)."""
+        return self._each(name, lambda v: format_decimal(v, decimals, env_at=self.env_at))
+
+    def significant(self, name: str, digits: int = 30) -> list[list[str]]:
+        """The step's values to ``digits`` significant digits (certified)."""
+        return self._each(name, lambda v: format_significant(v, digits, env_at=self.env_at))
+
+    def compare_printed(self, name: str) -> list[list[Comparison]] | None:
+        """Each number the document printed for the step, judged against this run."""
+        s = self.step(name)
+        if s.printed is None or (len(s.printed), len(s.printed[0])) != s.shape:
+            return None
+        return [[compare(p, self.value(name, i, j), env_at=self.env_at)
+                 for j, p in enumerate(row)] for i, row in enumerate(s.printed)]
+
+    def _each(self, name: str, fmt: Callable[[sp.Expr], str]) -> list[list[str]]:
+        s = self.step(name)
+        rows, cols = s.shape
+        return [[_infinite_text(self.value(name, i, j)) or fmt(self.value(name, i, j))
+                 for j in range(cols)] for i in range(rows)]
+
+
+def _infinite_text(value: sp.Expr) -> str | None:
+    if value is sp.S.NegativeInfinity:
+        return r"-\infty"
+    if value is sp.S.Infinity:
+        return r"\infty"
+    return None
+
+
+def _entries(M):
+    for i in range(M.rows):
+        for j in range(M.cols):
+            yield (i, j), M[i, j]
+
+
+def run(spec: Spec, mode: str = "chained") -> Derivation:
+    """Run every step of ``spec`` in order; errors name the spec and the step."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    derivation = Derivation(spec, mode)
+    nodes = {name: _input_node(name, M, spec) for name, M in spec.inputs.items()}
+    for s in spec.steps:
+        step = _run_step(spec, s, nodes, mode)
+        nodes[s.name] = step
+        derivation.steps.append(step)
+    return derivation
+
+
+@dataclass(frozen=True)
+class _Input:
+    """An input matrix: exact rationals, its own closed form and link."""
+
+    link: sp.ImmutableMatrix
+    symbol: sp.MatrixSymbol
+    label: str
+    printed: tuple | None = None
+    inline: bool = False
+
+    @property
+    def closed(self):
+        return self.link
+
+
+def _input_node(name: str, M: sp.ImmutableMatrix, spec: Spec) -> _Input:
+    label = spec.labels.get(name, name)
+    return _Input(M, sp.MatrixSymbol(name, *M.shape), label)
+
+
+def _operand(name: str, node, mode: str) -> sp.ImmutableMatrix:
+    """The matrix a step sees for an operand: numbers stay numbers, other
+    entries become the operand's named entries (or, as printed, its printed values)."""
+    if mode == "as_printed" and node.printed is not None \
+            and (len(node.printed), len(node.printed[0])) == tuple(node.link.shape):
+        return sp.ImmutableMatrix([[p.value for p in row] for row in node.printed])
+    if isinstance(node, _Input):
+        return node.link
+    return sp.ImmutableMatrix(*node.link.shape, lambda i, j: node.link[i, j]
+                              if node.link[i, j].is_Number else entry_symbol(name, i, j))
+
+
+def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
+    stage = STAGES.get(s.stage)
+    if stage is None:
+        raise SpecError(spec.path, s.name, f"unknown stage {s.stage!r}; known: {', '.join(sorted(STAGES))}")
+    params = _stage_params(spec, s, stage)
+    operands = [_operand(o, nodes[o], mode) for o in s.operands]
+    try:
+        link = sp.ImmutableMatrix(stage.function(*operands, **params))
+    except (ValueError, TypeError, sp.ShapeError) as exc:
+        raise SpecError(spec.path, s.name, str(exc)) from None
+    return Step(name=s.name, title=s.title, label=s.label,
+                equation=_equation(stage, s, [nodes[o] for o in s.operands], params),
+                operands=s.operands,
+                link=link, closed=_closed(link, s.operands, nodes),
+                symbol=sp.MatrixSymbol(s.name, *link.shape), inline=stage.inline,
+                note=s.note, printed=s.printed)
+
+
+def _reference(node) -> str:
+    """How a formula writes an operand: its label, in parentheses if it is a sum."""
+    return rf"\left({node.label}\right)" if node.inline else node.label
+
+
+def _stage_params(spec: Spec, s: StepSpec, stage: Stage) -> dict:
+    unknown = sorted(set(s.params) - set(stage.params))
+    if unknown:
+        raise SpecError(spec.path, s.name, f"stage {s.stage!r} takes no parameter {unknown[0]!r}")
+    params = dict(s.params)
+    if "table" in params:
+        if params["table"] not in spec.tables:
+            raise SpecError(spec.path, s.name, f"no table named {params['table']!r}")
+        params["table"] = {t: [p.value for p in v] for t, v in spec.tables[params["table"]].items()}
+    for key in ("n", "d"):
+        if key in params:
+            if not (isinstance(params[key], sp.Integer) or
+                    (isinstance(params[key], sp.Rational) and params[key].q == 1)):
+                raise SpecError(spec.path, s.name, f"{key} must be a whole number, got {params[key]}")
+            params[key] = int(params[key])
+    return params
+
+
+def _equation(stage: Stage, s: StepSpec, operand_nodes: list, params: dict) -> str:
+    """The step's general formula: the stage applied to its operands' symbols,
+    with parameters such as d_k and epsilon kept as symbols."""
+    if stage.equation is not None:
+        return stage.equation(s, s.label)
+    general = {k: FORMULA_SYMBOLS.get(k, v) for k, v in params.items()}
+    expr = stage.function(*[node.symbol for node in operand_nodes], **general)
+    rhs = symbols.latex(expr, {node.symbol: _reference(node) for node in operand_nodes})
+    return rhs if stage.inline else f"{s.label} = {rhs}"
+
+
+def _closed(link: sp.ImmutableMatrix, operands: tuple[str, ...], nodes: dict):
+    """The link with the operands' closed forms put in, if every entry stays short."""
+    mapping = {}
+    for name in operands:
+        node = nodes[name]
+        if node.closed is None:
+            return None
+        for (i, j), v in _entries(node.closed):
+            mapping[entry_symbol(name, i, j)] = v
+    closed = link.xreplace(mapping)
+    if any(len(str(v)) > CLOSED_FORM_LIMIT for v in closed):
+        return None
+    return sp.ImmutableMatrix(closed)

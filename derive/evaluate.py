@@ -1,0 +1,194 @@
+"""Exact values to certified digits, with Arb ball arithmetic.
+
+An exact SymPy value is never turned into a float. To get its digits we walk
+its expression tree with python-flint's ``arb`` balls: each ball is a midpoint
+and a radius that provably encloses the true value. A decision (a sign, the
+last digit of a rounding) is taken only when the whole ball lies on one side;
+otherwise the walk is repeated at twice the precision, up to ``MAX_PREC`` bits.
+
+Walking memoises every sub-expression, so shared intermediates (the mean and
+variance of a layer-norm row, a softmax denominator) are evaluated once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import TypeVar
+
+import sympy as sp
+from flint import arb, ctx, fmpq
+
+from derive.errors import UndecidableError
+
+START_PREC = 96
+MAX_PREC = 16384
+
+T = TypeVar("T")
+
+
+class Undecided(Exception):
+    """Raised inside a walk when a ball is too wide to take a decision."""
+
+
+def rational_ball(q: sp.Rational) -> arb:
+    """The ball around an exact rational, at the current precision."""
+    return arb(fmpq(int(q.p), int(q.q)))
+
+
+def ball(expr: sp.Expr, env: Mapping[sp.Symbol, arb] | None = None,
+         memo: dict | None = None) -> arb:
+    """A ball enclosing ``expr``; ``env`` gives balls for its free symbols."""
+    memo = {} if memo is None else memo
+    env = env or {}
+    if expr in memo:
+        return memo[expr]
+    result = _walk(expr, env, memo)
+    memo[expr] = result
+    return result
+
+
+def _walk(expr, env, memo) -> arb:
+    """One node of the walk: the arithmetic of ``expr``'s head on its args' balls."""
+    if expr.is_Rational:
+        return rational_ball(expr)
+    if expr.is_Float:  # floats have no place in exact values; convert exactly
+        return rational_ball(sp.Rational(expr))
+    if expr.is_Symbol:
+        if expr not in env:
+            raise KeyError(f"no value bound to {expr}")
+        return env[expr]
+    if expr is sp.pi:
+        return arb.pi()
+    if expr is sp.E:
+        return arb(1).exp()
+    args = [ball(a, env, memo) for a in expr.args]
+    if hasattr(expr, "_arb"):  # derive's own functions (ReLU) bring their rule
+        return expr._arb(*args)
+    if expr.is_Add:
+        return _fold(args, lambda a, b: a + b)
+    if expr.is_Mul:
+        return _fold(args, lambda a, b: a * b)
+    if expr.is_Pow:
+        return _power(expr, args[0])
+    rule = _FUNCTIONS.get(type(expr))
+    if rule is None:
+        raise TypeError(f"cannot evaluate {type(expr).__name__}: {expr}")
+    return rule(*args)
+
+
+def _fold(args, op):
+    total = args[0]
+    for a in args[1:]:
+        total = op(total, a)
+    return total
+
+
+def _power(expr: sp.Pow, base: arb) -> arb:
+    """base ** e: integers exactly, 1/2 as sqrt, anything else as exp(e log base)."""
+    e = expr.exp
+    if e.is_Integer:
+        return base ** int(e)
+    if e == sp.S.Half:
+        return base.sqrt()
+    if e == -sp.S.Half:
+        return 1 / base.sqrt()
+    if e.is_Rational:
+        return base ** fmpq(int(e.p), int(e.q))
+    return (ball(e) * base.log()).exp()
+
+
+def _max(*balls: arb) -> arb:
+    """max of balls, only when one of them is certainly the largest."""
+    for candidate in balls:
+        if all(candidate is other or _certainly_ge(candidate, other) for other in balls):
+            return candidate
+    raise Undecided("max is too close to call")
+
+
+def _min(*balls: arb) -> arb:
+    return -_max(*[-b for b in balls])
+
+
+def _certainly_ge(a: arb, b: arb) -> bool:
+    diff = a - b
+    return bool(diff >= 0) or (diff.is_exact() and diff.is_zero())
+
+
+_FUNCTIONS: dict[type, Callable[..., arb]] = {
+    sp.exp: lambda a: a.exp(),
+    sp.log: lambda a: a.log(),
+    sp.sin: lambda a: a.sin(),
+    sp.cos: lambda a: a.cos(),
+    sp.tan: lambda a: a.tan(),
+    sp.tanh: lambda a: a.tanh(),
+    sp.Abs: lambda a: abs(a),
+    sp.Max: _max,
+    sp.Min: _min,
+}
+
+
+def bounds(b: arb) -> tuple[Fraction, Fraction]:
+    """The exact rational interval [mid - rad, mid + rad] of a finite ball."""
+    if not b.is_finite():
+        raise Undecided("the ball is not finite")
+    man, exp = b.mid().man_exp()
+    rman, rexp = b.rad().man_exp()
+    mid = Fraction(int(man)) * Fraction(2) ** int(exp)
+    rad = Fraction(int(rman)) * Fraction(2) ** int(rexp)
+    return mid - rad, mid + rad
+
+
+def certainly(evaluate_at: Callable[[], T], what: str) -> T:
+    """Run ``evaluate_at`` at rising precision until it stops being Undecided.
+
+    ``evaluate_at`` reads the precision from the flint context, so the same
+    closure serves every attempt.
+    """
+    prec = START_PREC
+    while prec <= MAX_PREC:
+        with ctx.workprec(prec):
+            try:
+                return evaluate_at()
+            except Undecided:
+                prec *= 2
+    raise UndecidableError(f"cannot decide {what} with certainty at {MAX_PREC} bits")
+
+
+def sign(expr: sp.Expr) -> int:
+    """The sign of an exact value (-1, 0 or 1), decided with certainty.
+
+    An exact zero is 0. A value whose ball still straddles zero at the highest
+    precision is tested for being zero symbolically; failing that, it raises.
+    """
+    if expr.is_Rational:
+        return (expr > 0) - (expr < 0)
+
+    def decide():
+        lo, hi = bounds(ball(expr))
+        if lo > 0:
+            return 1
+        if hi < 0:
+            return -1
+        raise Undecided
+
+    try:
+        return certainly(decide, f"the sign of {expr}")
+    except UndecidableError:
+        if sp.simplify(expr) == 0:
+            return 0
+        raise
+
+
+def enclosure(expr: sp.Expr, check: Callable[[Fraction, Fraction], T], what: str,
+              env_at: Callable[[], Mapping] | None = None) -> T:
+    """``check(lo, hi)`` on ever tighter exact bounds of ``expr`` until it decides.
+
+    ``check`` raises Undecided while [lo, hi] is too wide. ``env_at`` rebuilds
+    the balls of the free symbols at the current precision (a chain of steps).
+    """
+    def attempt():
+        env = env_at() if env_at else None
+        return check(*bounds(ball(expr, env)))
+
+    return certainly(attempt, what)

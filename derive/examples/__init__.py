@@ -1,0 +1,1 @@
+"""Worked-example specs shipped with derive (TOML; format in ``derive.spec``)."""

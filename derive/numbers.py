@@ -1,0 +1,175 @@
+"""Decimal text <-> exact values, rounding, and the comparison of a printed
+number with the exact value it claims.
+
+Rules (one for each question, used everywhere):
+
+* Decimal text becomes an exact ``Rational`` through integers, never a float,
+  and keeps how many decimals were printed: that is the claim's precision.
+  ``1.5e-03`` has 4 decimals, ``1.`` has 0, ``1.5e+03`` has -2 (hundreds).
+* Rounding is to the nearest multiple of ``10**-decimals``; a value exactly
+  halfway is rounded **away from zero** (0.125 -> 0.13, -0.125 -> -0.13).
+* There is no negative zero: -0.00001 at 4 decimals prints ``0.0000``.
+* Truncation drops digits **toward zero** (0.129 -> 0.12, -0.129 -> -0.12).
+* A printed value is ``exact`` when it equals the value, ``rounded`` when it is
+  the value rounded by the rule above, ``truncated`` when it is the value
+  truncated, and ``wrong`` otherwise. At an exact halfway tie the neighbour
+  toward zero is therefore reported as ``truncated``, not ``wrong``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from derive.errors import NumberFormatError
+from derive.evaluate import Undecided, enclosure
+
+_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A number as a document printed it: its text, exact value, and decimals."""
+
+    text: str
+    value: sp.Rational
+    decimals: int
+
+
+def parse_decimal(text: str) -> Printed:
+    """``'-1.5e-03'`` -> Printed(value=-3/2000, decimals=4), through integers only."""
+    match = _DECIMAL.fullmatch(text.strip())
+    if not match or not (match.group(2) or match.group(3)):
+        raise NumberFormatError(f"not a decimal number: {text!r}")
+    sign, whole, frac, exp = match.groups()
+    frac = frac or ""
+    exponent = int(exp or 0)
+    if abs(exponent) > 400:
+        raise NumberFormatError(f"exponent out of range: {text!r}")
+    mantissa = int((whole or "0") + frac) * (-1 if sign == "-" else 1)
+    value = sp.Rational(mantissa, 10 ** len(frac)) * sp.Rational(10) ** exponent
+    return Printed(text.strip(), value, len(frac) - exponent)
+
+
+def _on_grid(x: Fraction, decimals: int, mode: str) -> int:
+    """The integer k with k * 10**-decimals = x rounded ('round') or truncated."""
+    scaled = abs(x) * Fraction(10) ** decimals
+    k = math.floor(scaled + Fraction(1, 2)) if mode == "round" else math.floor(scaled)
+    return -k if x < 0 else k
+
+
+def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) -> int:
+    """The exact value rounded or truncated to ``decimals``, as an integer count
+    of ``10**-decimals``; decided with certainty (see ``derive.evaluate``).
+
+    ``env_at`` binds the free symbols of a chained value (``derive.derivation``)."""
+    if value.is_Rational:
+        return _on_grid(Fraction(int(value.p), int(value.q)), decimals, mode)
+
+    def check(lo: Fraction, hi: Fraction) -> int:
+        low, high = _on_grid(lo, decimals, mode), _on_grid(hi, decimals, mode)
+        if low != high:
+            raise Undecided
+        return low
+
+    return enclosure(value, check, f"{value} to {decimals} decimals", env_at)
+
+
+def grid_text(k: int, decimals: int) -> str:
+    """``k * 10**-decimals`` as text with exactly ``decimals`` places."""
+    if decimals <= 0:
+        return str(k * 10 ** -decimals)
+    digits = str(abs(k)).rjust(decimals + 1, "0")
+    sign = "-" if k < 0 else ""
+    return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
+
+
+def format_decimal(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) -> str:
+    """An exact value as text at ``decimals`` places, correctly rounded (or
+    truncated) and certain. ``format_decimal(sin(1), 4) == '0.8415'``."""
+    return grid_text(grid_value(value, decimals, mode, env_at), decimals)
+
+
+def magnitude(value: sp.Expr, env_at=None) -> int | None:
+    """floor(log10 |value|), or None for an exact zero (certain up to a
+    one-off at exact powers of ten, which ``format_significant`` absorbs)."""
+    if value.is_zero:
+        return None
+
+    def check(lo: Fraction, hi: Fraction) -> int | None:
+        if lo == hi == 0:  # an exact zero reached through a chain
+            return None
+        if lo <= 0 <= hi:
+            raise Undecided
+        return floor_log10(min(abs(lo), abs(hi)))
+
+    return enclosure(value, check, f"the magnitude of {value}", env_at)
+
+
+def floor_log10(x: Fraction) -> int:
+    """floor(log10 x) for an exact x > 0, by integer arithmetic."""
+    e = len(str(x.numerator)) - len(str(x.denominator))
+    while x < Fraction(10) ** e:
+        e -= 1
+    while x >= Fraction(10) ** (e + 1):
+        e += 1
+    return e
+
+
+def format_significant(value: sp.Expr, digits: int, env_at=None) -> str:
+    """An exact value rounded to ``digits`` significant digits, as plain decimal text."""
+    exponent = magnitude(value, env_at)
+    if exponent is None:
+        return "0"
+    decimals = digits - 1 - exponent
+    k = grid_value(value, decimals, "round", env_at)
+    if len(str(abs(k))) > digits:  # rounded up to the next power of ten
+        decimals -= 1
+        k = grid_value(value, decimals, "round", env_at)
+    return grid_text(k, decimals)
+
+
+def decimal_text(value: sp.Rational) -> str:
+    """The shortest decimal text that is exactly ``value`` (1/8 -> '0.125').
+
+    Only for values with a terminating decimal expansion (inputs read from text).
+    """
+    q = int(value.q)
+    for decimals in range(0, 400):
+        if (10 ** decimals) % q == 0:
+            return grid_text(int(value.p) * (10 ** decimals // q), decimals)
+    raise NumberFormatError(f"{value} has no finite decimal expansion")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The verdict on one printed number against its exact value."""
+
+    verdict: str          # exact | rounded | truncated | wrong
+    printed: Printed
+    expected: str         # the exact value at the printed number of decimals
+    difference: str       # printed - exact, to 3 significant digits
+
+
+VERDICTS = ("exact", "rounded", "truncated", "wrong")
+
+
+def compare(printed: str | Printed, value: sp.Expr, env_at=None) -> Comparison:
+    """Judge ``printed`` against the exact ``value`` at the printed decimals."""
+    claim = parse_decimal(printed) if isinstance(printed, str) else printed
+    rounded = grid_value(value, claim.decimals, "round", env_at)
+    claimed = _on_grid(Fraction(int(claim.value.p), int(claim.value.q)), claim.decimals, "round")
+    if value.is_Rational and claim.value == value:
+        verdict = "exact"
+    elif claimed == rounded:
+        verdict = "rounded"
+    elif claimed == grid_value(value, claim.decimals, "truncate", env_at):
+        verdict = "truncated"
+    else:
+        verdict = "wrong"
+    difference = format_significant(claim.value - value, 3, env_at)
+    return Comparison(verdict, claim, grid_text(rounded, claim.decimals), difference)

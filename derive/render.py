@@ -1,0 +1,137 @@
+"""The Jinja environment, its filters, and ``derive build``.
+
+Templates hold the prose; this module hands them views of derivations whose
+every number went through ``derive.numbers``. Output is deterministic and each
+file is written atomically (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import sympy as sp
+
+from derive.derivation import Derivation, run
+from derive.numbers import decimal_text
+from derive.spec import example_path, load_spec
+
+JSON_DIGITS = 30
+
+
+def template_dir() -> Path:
+    """templates/ of a source checkout, else the copy shipped in the wheel."""
+    source = Path(__file__).resolve().parent.parent / "templates"
+    if source.is_dir():
+        return source
+    return Path(str(resources.files("derive.templates")))
+
+
+def pmatrix(rows) -> str:
+    r"""Rows of LaTeX cells as ``\begin{pmatrix} a & b \\ c & d \end{pmatrix}``."""
+    body = " \\\\\n".join(" & ".join(str(c) for c in row) for row in rows)
+    return "\\begin{pmatrix}\n" + body + "\n\\end{pmatrix}"
+
+
+def exact_latex(value) -> str:
+    """LaTeX of an exact SymPy value."""
+    return sp.latex(value)
+
+
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: strict about undefined names, no autoescape."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(pmatrix=pmatrix, exact_latex=exact_latex)
+    return env
+
+
+def step_view(chained: Derivation, as_printed: Derivation, name: str, digits: int) -> dict:
+    """What a template needs to show one step."""
+    step = chained.step(name)
+    view = {
+        "name": step.name, "title": step.title, "label": step.label, "equation": step.equation,
+        "operands": [_label(chained, o) for o in step.operands], "shape": step.shape,
+        "note": step.note, "result": chained.digits(name, digits),
+        "closed": None if step.closed is None or all(v.is_Rational for v in step.closed)
+        else [[exact_latex(v) for v in row] for row in step.closed.tolist()],
+        "printed": None, "differs": False, "local_differs": None,
+    }
+    verdicts = chained.compare_printed(name)
+    if verdicts is None:
+        return view
+    local = as_printed.compare_printed(name) if step.operands else None
+    wrong = [[c.verdict == "wrong" for c in row] for row in verdicts]
+    view["printed"] = [[rf"\boxed{{{c.printed.text}}}" if w else c.printed.text
+                        for c, w in zip(row, wrong_row)] for row, wrong_row in zip(verdicts, wrong)]
+    view["differs"] = any(any(row) for row in wrong)
+    view["wrong_count"] = sum(map(sum, wrong))
+    if local is not None:
+        view["local_differs"] = any(c.verdict == "wrong" for row in local for c in row)
+    return view
+
+
+def _label(derivation: Derivation, name: str) -> str:
+    for step in derivation.steps:
+        if step.name == name:
+            return step.label
+    return derivation.spec.labels.get(name, name)
+
+
+def example_view(spec_name: str, digits: int) -> dict:
+    """Both runs of a shipped example, as views keyed by step name."""
+    spec = load_spec(example_path(spec_name))
+    chained, as_printed = run(spec), run(spec, "as_printed")
+    inputs = {name: {"label": spec.labels.get(name, name),
+                     "rows": [[decimal_text(v) for v in row] for row in M.tolist()]}
+              for name, M in spec.inputs.items()}
+    steps = {s.name: step_view(chained, as_printed, s.name, digits) for s in chained.steps}
+    return {"title": spec.title, "inputs": inputs, "steps": steps, "derivation": chained}
+
+
+def example_json(view: dict) -> dict:
+    """Every step of an example: name, formula, shape and 30-digit values."""
+    chained: Derivation = view["derivation"]
+    return {
+        "title": view["title"],
+        "steps": [{"name": s.name, "title": s.title, "formula": s.equation,
+                   "shape": list(s.shape), "values": chained.significant(s.name, JSON_DIGITS)}
+                  for s in chained.steps],
+    }
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` to ``path`` so that readers never see half a file."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def build(out: Path, digits: int = 4) -> list[Path]:
+    """Render every document into ``out``; returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    encoder = example_view("encoder", digits)
+    page = environment().get_template("whitepaper.md.j2").render(digits=digits, encoder=encoder)
+    data = {"digits": JSON_DIGITS, "examples": {"encoder": example_json(encoder)}}
+    written = []
+    for name, text in (("whitepaper.md", page),
+                       ("whitepaper.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")):
+        write_atomic(out / name, text)
+        written.append(out / name)
+    return written

@@ -1,0 +1,66 @@
+"""Math names, declared once: the shapes and the matrices of the symbolic face.
+
+Every symbolic formula derive prints is built from these objects, so the LaTeX
+a reader sees is the LaTeX of the expression that is evaluated.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+# Shapes: sequence length, model width, key width, feed-forward width, heads.
+n, d_model, d_k, d_v, d_ff, h = sp.symbols("n d_model d_k d_v d_ff h", integer=True, positive=True)
+# Scalars of layer norm and of training.
+eps, alpha = sp.symbols("epsilon alpha", positive=True)
+
+X = sp.MatrixSymbol("X", n, d_model)            # token embeddings, one row a token
+PE = sp.MatrixSymbol("PE", n, d_model)          # positional encoding
+W_Q = sp.MatrixSymbol("W_Q", d_model, d_k)
+W_K = sp.MatrixSymbol("W_K", d_model, d_k)
+W_V = sp.MatrixSymbol("W_V", d_model, d_v)
+W_O = sp.MatrixSymbol("W_O", h * d_v, d_model)
+W_1 = sp.MatrixSymbol("W_1", d_model, d_ff)
+b_1 = sp.MatrixSymbol("b_1", 1, d_ff)
+W_2 = sp.MatrixSymbol("W_2", d_ff, d_model)
+b_2 = sp.MatrixSymbol("b_2", 1, d_model)
+gamma = sp.MatrixSymbol("gamma", 1, d_model)
+beta = sp.MatrixSymbol("beta", 1, d_model)
+
+# LaTeX for names whose default rendering is not how the paper writes them.
+LATEX_NAMES = {
+    "d_model": r"d_{\text{model}}",
+    "d_ff": r"d_{\text{ff}}",
+    "epsilon": r"\epsilon",
+    "PE": r"PE",
+}
+
+
+class _Printer(LatexPrinter):
+    """SymPy's LaTeX, but a scalar divisor of a matrix product is written as a
+    fraction, the way papers write it: ``\\frac{Q K^{T}}{\\sqrt{d_{k}}}``."""
+
+    def _print_MatMul(self, expr):
+        coeff, matrices = expr.as_coeff_matrices()
+        num, den = sp.fraction(coeff)
+        if den == 1:
+            return super()._print_MatMul(expr)
+        product = sp.MatMul(*matrices) if num == 1 else sp.MatMul(num, *matrices)
+        return rf"\frac{{{self._print(product)}}}{{{self._print(den)}}}"
+
+
+def latex(expr, names: dict | None = None) -> str:
+    """LaTeX of a symbolic-face expression, with derive's names.
+
+    ``names`` maps further symbols (a step's MatrixSymbol) to their LaTeX.
+    """
+    table = {a: LATEX_NAMES[a.name] for a in _atoms(expr) if a.name in LATEX_NAMES}
+    table.update(names or {})
+    printer = _Printer({"symbol_names": table, "order": "none", "mat_str": "pmatrix", "mat_delim": ""})
+    return printer.doprint(expr)
+
+
+def _atoms(expr):
+    if not hasattr(expr, "atoms"):
+        return []
+    return sorted(expr.atoms(sp.Symbol, sp.MatrixSymbol), key=str)
