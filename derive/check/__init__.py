@@ -1,0 +1,1 @@
+"""derive check: find, recompute and judge every number a document prints."""

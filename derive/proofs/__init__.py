@@ -1,0 +1,1 @@
+"""Gradient identities, stated once and proved (derive prove)."""
