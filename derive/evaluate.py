@@ -139,7 +139,16 @@ def bounds(b: arb) -> tuple[Fraction, Fraction]:
     return mid - rad, mid + rad
 
 
-def certainly(evaluate_at: Callable[[], T], what: str) -> T:
+def describe(expr) -> str:
+    """A short text of an expression for error messages."""
+    try:
+        text = str(expr)
+    except ValueError:  # integers too long to print
+        return "a value"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def certainly(evaluate_at: Callable[[], T], what: Callable[[], str] | str) -> T:
     """Run ``evaluate_at`` at rising precision until it stops being Undecided.
 
     ``evaluate_at`` reads the precision from the flint context, so the same
@@ -152,6 +161,7 @@ def certainly(evaluate_at: Callable[[], T], what: str) -> T:
                 return evaluate_at()
             except Undecided:
                 prec *= 2
+    what = what() if callable(what) else what
     raise UndecidableError(f"cannot decide {what} with certainty at {MAX_PREC} bits")
 
 
@@ -173,14 +183,14 @@ def sign(expr: sp.Expr) -> int:
         raise Undecided
 
     try:
-        return certainly(decide, f"the sign of {expr}")
+        return certainly(decide, lambda: f"the sign of {describe(expr)}")
     except UndecidableError:
         if sp.simplify(expr) == 0:
             return 0
         raise
 
 
-def enclosure(expr: sp.Expr, check: Callable[[Fraction, Fraction], T], what: str,
+def enclosure(expr: sp.Expr, check: Callable[[Fraction, Fraction], T], what: Callable[[], str] | str,
               env_at: Callable[[], Mapping] | None = None) -> T:
     """``check(lo, hi)`` on ever tighter exact bounds of ``expr`` until it decides.
 

@@ -25,8 +25,8 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derive.errors import NumberFormatError
-from derive.evaluate import Undecided, enclosure
+from derive.errors import NumberFormatError, UndecidableError
+from derive.evaluate import Undecided, describe, enclosure
 
 _DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 
@@ -76,7 +76,15 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
             raise Undecided
         return low
 
-    return enclosure(value, check, f"{value} to {decimals} decimals", env_at)
+    try:
+        return enclosure(value, check, lambda: f"{describe(value)} to {decimals} decimals", env_at)
+    except UndecidableError:
+        # Only an exact halfway value can defeat every precision: if the value
+        # is a rational in disguise, round that rational exactly.
+        simpler = sp.simplify(value) if env_at is None else value
+        if simpler.is_Rational:
+            return _on_grid(Fraction(int(simpler.p), int(simpler.q)), decimals, mode)
+        raise
 
 
 def grid_text(k: int, decimals: int) -> str:
@@ -107,7 +115,7 @@ def magnitude(value: sp.Expr, env_at=None) -> int | None:
             raise Undecided
         return floor_log10(min(abs(lo), abs(hi)))
 
-    return enclosure(value, check, f"the magnitude of {value}", env_at)
+    return enclosure(value, check, lambda: f"the magnitude of {describe(value)}", env_at)
 
 
 def floor_log10(x: Fraction) -> int:
