@@ -1,0 +1,178 @@
+r"""The exact face at real sizes: FLINT rational matrices and certified Arb digits.
+
+SymPy matrices stay the currency at the edges; inside, the work is done by
+python-flint:
+
+* ``rational_matmul(A, B)``: A B with exact rationals, as one ``fmpq_mat``
+  product (SymPy ``Matrix`` multiplication is two orders of magnitude slower
+  at 128 x 128, see bench/). ``to_fmpq_mat`` / ``from_fmpq_mat`` convert, so a
+  chain of products can stay in FLINT and come back once.
+* ``certified_softmax(S, digits)`` and ``certified_layer_norm(x, eps, digits)``:
+  every entry correctly rounded to ``digits`` significant digits, each digit
+  certified by the radius of an ``arb`` ball; the precision doubles until every
+  entry is decided. Exact parts stay exact: the mean, the variance and x - \mu
+  of a row of rationals are rationals, so only the square root is a ball.
+
+    \mathrm{softmax}(S)_{ij} = \frac{e^{S_{ij} - m_i}}{\sum_l e^{S_{il} - m_i}}, \quad m_i = \max_k S_{ik}
+    \mathrm{LN}(x)_{ij} = \gamma_j \frac{x_{ij} - \mu_i}{\sqrt{\sigma^2_i + \epsilon}} + \beta_j
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import sympy as sp
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
+from sympy.polys.domains import QQ
+from sympy.polys.matrices import DomainMatrix
+from sympy.polys.matrices.exceptions import DMDomainError
+from sympy.polys.polyerrors import CoercionFailed
+
+try:  # SymPy's FLINT-backed dense matrix (SymPy >= 1.13 on flint ground types)
+    from sympy.polys.matrices._dfm import DFM as _DFM
+except ImportError:  # pragma: no cover
+    _DFM = None
+
+from derive.errors import DeriveError, UndecidableError
+from derive.evaluate import MAX_PREC, Undecided
+from derive.numbers import grid_text
+
+GUARD_BITS = 32
+GUARD_DIGITS = 10
+
+
+class ExactError(DeriveError):
+    """A matrix that the exact path cannot take (an entry that is not a rational)."""
+
+
+# Rational matrices through FLINT ---------------------------------------------
+
+_FLINT_QQ = QQ.dtype is fmpq   # SymPy on flint ground types: QQ elements *are* fmpq
+
+
+def to_fmpq_mat(M) -> fmpq_mat:
+    """A SymPy matrix of rationals as a FLINT ``fmpq_mat`` (exact)."""
+    rows, cols = M.shape
+    try:
+        flat = _qq_matrix(M).to_list_flat()
+    except (CoercionFailed, DMDomainError, ValueError):
+        raise ExactError(f"a {rows}x{cols} matrix has an entry that is not a rational number") from None
+    if not _FLINT_QQ:
+        flat = [fmpq(int(q.numerator), int(q.denominator)) for q in flat]
+    return fmpq_mat(rows, cols, flat)
+
+
+def _qq_matrix(M) -> DomainMatrix:
+    if hasattr(M, "to_DM"):                  # SymPy >= 1.13: reuses the matrix's own rep
+        return M.to_DM(QQ)
+    return DomainMatrix.from_Matrix(sp.Matrix(M)).convert_to(QQ)
+
+
+def from_fmpq_mat(F: fmpq_mat) -> sp.Matrix:
+    """A FLINT ``fmpq_mat`` as a SymPy ``Matrix`` whose entries are exact ``Rational``s."""
+    shape = (F.nrows(), F.ncols())
+    if _FLINT_QQ and _DFM is not None:      # wrap the FLINT matrix as SymPy's own dense rep
+        return DomainMatrix.from_rep(_DFM(F, shape, QQ)).to_Matrix()
+    flat = F.entries()
+    if not _FLINT_QQ:
+        flat = [QQ(int(q.p), int(q.q)) for q in flat]
+    return DomainMatrix.from_list_flat(flat, shape, QQ).to_Matrix()
+
+
+def rational_matmul(A, B) -> sp.Matrix:
+    """A B for SymPy matrices of rationals, exactly, as one FLINT product."""
+    if A.shape[1] != B.shape[0]:
+        raise ExactError(f"cannot multiply a {A.shape[0]}x{A.shape[1]} by a {B.shape[0]}x{B.shape[1]} matrix")
+    return from_fmpq_mat(to_fmpq_mat(A) * to_fmpq_mat(B))
+
+
+# Balls at the current precision -----------------------------------------------
+
+def softmax_balls(S) -> arb_mat:
+    r"""Balls enclosing \mathrm{softmax}(S) row by row, at the flint context's precision."""
+    out = []
+    for row in to_fmpq_mat(S).tolist():
+        m = max(row)                                   # exact: e^{S - m} <= 1, no overflow
+        e = [arb(x - m).exp() for x in row]
+        total = sum(e[1:], e[0])
+        out.append([v / total for v in e])
+    return arb_mat(out)
+
+
+def layer_norm_balls(x, eps, gamma=None, beta=None) -> arb_mat:
+    r"""Balls enclosing \mathrm{LN}(x): \mu, \sigma^2 and x - \mu exact, one rsqrt per row."""
+    rows = to_fmpq_mat(x).tolist()
+    d = len(rows[0])
+    g = to_fmpq_mat(gamma).entries() if gamma is not None else [fmpq(1)] * d
+    b = to_fmpq_mat(beta).entries() if beta is not None else [fmpq(0)] * d
+    e = _rational(eps)
+    out = []
+    for row in rows:
+        mu = sum(row, fmpq(0)) / d
+        centered = [v - mu for v in row]
+        sigma2 = sum((c * c for c in centered), fmpq(0)) / d
+        r = arb(sigma2 + e).rsqrt()                    # 1 / sqrt(sigma^2 + eps)
+        out.append([arb(g[j] * c) * r + arb(b[j]) for j, c in enumerate(centered)])
+    return arb_mat(out)
+
+
+def _rational(value) -> fmpq:
+    if isinstance(value, float):
+        raise ExactError(f"epsilon must be exact (a Rational or decimal text), not the float {value!r}")
+    q = sp.Rational(value)
+    return fmpq(int(q.p), int(q.q))
+
+
+# Certified digits ---------------------------------------------------------------
+
+def certified_softmax(S, digits: int = 50) -> list[list[str]]:
+    """softmax(S), every entry correctly rounded to ``digits`` significant digits."""
+    return certify(lambda: softmax_balls(S), digits, "softmax")
+
+
+def certified_layer_norm(x, eps, digits: int = 50, gamma=None, beta=None) -> list[list[str]]:
+    """LN(x), every entry correctly rounded to ``digits`` significant digits."""
+    return certify(lambda: layer_norm_balls(x, eps, gamma, beta), digits, "layer norm")
+
+
+def certify(make_balls, digits: int, what: str) -> list[list[str]]:
+    """Digits of every ball ``make_balls()`` returns, raising the precision until all are decided."""
+    prec = int(digits * math.log2(10)) + GUARD_BITS
+    while prec <= MAX_PREC:
+        with ctx.workprec(prec):
+            balls = make_balls()
+            try:
+                return [[significant_text(b, digits) for b in row] for row in balls.tolist()]
+            except Undecided:
+                prec *= 2
+    raise UndecidableError(f"cannot certify {digits} digits of the {what} at {MAX_PREC} bits")
+
+
+def significant_text(b: arb, digits: int) -> str:
+    """The value in ball ``b`` rounded to ``digits`` significant digits (half away
+    from zero), or Undecided when the ball's two ends round differently."""
+    if b.is_exact() and b.is_zero():
+        return "0"
+    mid, rad, e10 = (int(v) for v in b.mid_rad_10exp(digits + GUARD_DIGITS))
+    lo, hi = _round_significant(mid - rad, e10, digits), _round_significant(mid + rad, e10, digits)
+    if lo is None or lo != hi:
+        raise Undecided(f"the ball {b} is too wide for {digits} digits")
+    return grid_text(*lo)
+
+
+def _round_significant(N: int, e10: int, digits: int) -> tuple[int, int] | None:
+    """N 10^e10 rounded to ``digits`` significant digits: (k, decimals) with the
+    value k 10^-decimals; None for zero (its digits are not decided)."""
+    if N == 0:
+        return None
+    magnitude = len(str(abs(N))) - 1 + e10          # floor(log10 |N 10^e10|)
+    decimals = digits - 1 - magnitude
+    k = _round_half_away(Fraction(abs(N)) * Fraction(10) ** (e10 + decimals))
+    if len(str(k)) > digits:                        # rounded up to the next power of ten
+        decimals, k = decimals - 1, k // 10
+    return (k if N > 0 else -k), decimals
+
+
+def _round_half_away(x: Fraction) -> int:
+    return math.floor(x + Fraction(1, 2))
