@@ -64,7 +64,10 @@ COMMANDS = {"build": _build}
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 failed check, 2 bad input)."""
     try:
-        args = parser().parse_args(argv)
+        try:
+            args = parser().parse_args(argv)
+        except SystemExit as done:  # --help and --version end here
+            return int(done.code or 0)
         if args.command is None:
             parser().print_help()
             return 2

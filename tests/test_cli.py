@@ -1,0 +1,43 @@
+"""The derive command: exit codes and one-line errors."""
+
+import pytest
+
+from derive import __version__
+from derive.cli import main
+
+
+def test_build_writes_both_files(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["whitepaper.json", "whitepaper.md"]
+    page = (tmp_path / "out" / "whitepaper.md").read_text(encoding="utf-8")
+    assert "0.8415 & 0.5403 & 0.0100 & 1.0000" in page
+    assert "0.5415 & 1.0403 & 0.1100 & 0.8000" in page
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["build", "--digits", "-1"], "must be between 0 and 30, got -1"),
+    (["build", "--digits", "500"], "must be between 0 and 30, got 500"),
+    (["build", "--digits", "four"], "not a whole number"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and err.startswith("derive: error:")
+
+
+def test_out_that_is_a_file_exits_2(tmp_path, capsys):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert main(["build", "--out", str(target)]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"derive {__version__}"
+
+
+def test_help_lists_build(capsys):
+    assert main(["--help"]) == 0
+    assert "build" in capsys.readouterr().out

@@ -1,0 +1,56 @@
+"""derive build: the rendered page against its golden file, determinism, JSON."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from derive.render import build, pmatrix
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build")
+    build(out)
+    return out
+
+
+def test_page_matches_golden_file(built, update_golden):
+    page = (built / "whitepaper.md").read_text(encoding="utf-8")
+    golden = GOLDEN / "whitepaper.md"
+    if update_golden:
+        golden.write_text(page, encoding="utf-8")
+    assert page == golden.read_text(encoding="utf-8"), \
+        "rendered page changed: check it, then run pytest --update-golden"
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    build(tmp_path)
+    for name in ("whitepaper.md", "whitepaper.json"):
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
+
+
+def test_json_has_every_step_with_30_significant_digits(built):
+    data = json.loads((built / "whitepaper.json").read_text(encoding="utf-8"))
+    steps = data["examples"]["encoder"]["steps"]
+    pe = next(s for s in steps if s["name"] == "PE")
+    assert pe["shape"] == [3, 4] and pe["formula"].startswith("PE_{(pos")
+    # sin(1) = 0.841470984807896506652502321630298999622563060798...
+    assert pe["values"][1][0] == "0.841470984807896506652502321630"
+    for step in steps:
+        for row in step["values"]:
+            for text in row:
+                digits = text.lstrip("-").replace(".", "").lstrip("0")
+                assert text == "0" or len(digits) == 30, (step["name"], text)
+
+
+def test_digits_option_changes_the_page(tmp_path):
+    build(tmp_path, digits=2)
+    page = (tmp_path / "whitepaper.md").read_text(encoding="utf-8")
+    assert "0.84 & 0.54 & 0.01 & 1.00" in page
+
+
+def test_pmatrix_uses_double_backslash_rows():
+    assert pmatrix([["1", "2"], ["3", "4"]]) == "\\begin{pmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{pmatrix}"
