@@ -27,59 +27,10 @@ from derive.errors import SpecError
 from derive.evaluate import ball, rational_ball
 from derive.numbers import Comparison, compare, format_decimal, format_significant
 from derive.spec import Spec, StepSpec
-from derive.stages import attention, embedding, feedforward, norm
+from derive.stages.registry import FORMULA_SYMBOLS, STAGES, Stage
 
 MODES = ("chained", "as_printed")
 CLOSED_FORM_LIMIT = 160   # characters of the longest entry shown in closed form
-
-
-@dataclass(frozen=True)
-class Stage:
-    """How a spec's stage name maps to a stage function and its formula."""
-
-    function: Callable
-    params: tuple[str, ...] = ()
-    inline: bool = False                 # a sum: later formulas put its name in parentheses
-    equation: Callable[[StepSpec, str], str] | None = None   # LaTeX, when there are no operands
-
-
-def _pe_equation(step: StepSpec, label: str) -> str:
-    """PE_{(pos, 2i)} = sin(angle), PE_{(pos, 2i+1)} = cos(angle), from pe_angle itself."""
-    pos, i = sp.symbols("pos i")
-    angle = embedding.pe_angle(pos, i, symbols.d_model, evaluate=False)
-    even, odd = symbols.latex(sp.sin(angle)), symbols.latex(sp.cos(angle))
-    return rf"{label}_{{(pos,\,2i)}} = {even}, \qquad {label}_{{(pos,\,2i+1)}} = {odd}"
-
-
-def _embed_equation(step: StepSpec, label: str) -> str:
-    """X = (e(w_1); ...; e(w_n)): one row per token, looked up in the table."""
-    e = sp.Function("e")
-    rows = sp.Matrix([[e(sp.Symbol(rf"\text{{{_latex_text(t)}}}"))] for t in step.params["tokens"]])
-    return f"{label} = {symbols.latex(rows)}"
-
-
-def _latex_text(token: str) -> str:
-    return "".join({"<": r"\textless{}", ">": r"\textgreater{}", "_": r"\_"}.get(c, c) for c in token)
-
-
-STAGES: dict[str, Stage] = {
-    "embed": Stage(embedding.embed, ("tokens", "table"), equation=_embed_equation),
-    "positional_encoding": Stage(embedding.positional_encoding, ("n", "d"), equation=_pe_equation),
-    "add": Stage(embedding.add, inline=True),
-    "matmul": Stage(attention.matmul),
-    "project": Stage(attention.project),
-    "scaled_scores": Stage(attention.scaled_scores, ("d_k",)),
-    "causal_mask": Stage(attention.causal_mask),
-    "softmax": Stage(attention.softmax),
-    "attention": Stage(attention.attention, ("d_k", "masked")),
-    "concat": Stage(attention.concat_heads),
-    "layer_norm": Stage(norm.layer_norm, ("eps",)),
-    "relu": Stage(feedforward.relu),
-    "feed_forward": Stage(feedforward.feed_forward),
-}
-
-# Parameters that the general formula shows as a symbol rather than a number.
-FORMULA_SYMBOLS = {"d_k": symbols.d_k, "eps": symbols.eps}
 
 
 @dataclass(frozen=True)
@@ -95,6 +46,8 @@ class Step:
     closed: sp.ImmutableMatrix | None   # the same values in closed form, where short
     symbol: sp.MatrixSymbol         # how later formulas refer to this step
     inline: bool = False            # parenthesise the label when referenced
+    variant_of: str | None = None   # the step this one computes differently
+    params: dict = field(default_factory=dict)   # the spec's parameters of the stage
     note: str = ""
     printed: tuple | None = None    # what the document printed for this step
 
@@ -141,6 +94,19 @@ class Derivation:
         s = self.step(name)
         return s.closed[i, j] if s.closed is not None else s.link[i, j]
 
+    def integers(self, name: str) -> list[list[int]] | None:
+        """The step's values if each is certainly a whole number (an argmax, a
+        threshold): exact balls with integer midpoints. Otherwise None."""
+        s = self.step(name)
+        if s.closed is not None:
+            whole = all(v.is_Integer for v in s.closed)
+            return [[int(v) for v in row] for row in s.closed.tolist()] if whole else None
+        env = self.env_at()
+        balls = [[env.get(entry_symbol(name, i, j)) for j in range(s.shape[1])] for i in range(s.shape[0])]
+        if not all(b is not None and b.is_exact() and b.is_integer() for row in balls for b in row):
+            return None
+        return [[int(b.mid().unique_fmpz()) for b in row] for row in balls]
+
     def digits(self, name: str, decimals: int) -> list[list[str]]:
         """The step's values rounded to ``decimals`` places (certified)."""
         return self._each(name, lambda v: format_decimal(v, decimals, env_at=self.env_at))
@@ -166,9 +132,9 @@ class Derivation:
 
 def _infinite_text(value: sp.Expr) -> str | None:
     if value is sp.S.NegativeInfinity:
-        return r"-\infty"
+        return "-inf"
     if value is sp.S.Infinity:
-        return r"\infty"
+        return "inf"
     return None
 
 
@@ -211,10 +177,10 @@ def _input_node(name: str, M: sp.ImmutableMatrix, spec: Spec) -> _Input:
     return _Input(M, sp.MatrixSymbol(name, *M.shape), label)
 
 
-def _operand(name: str, node, mode: str) -> sp.ImmutableMatrix:
+def _operand(name: str, node, as_printed: bool) -> sp.ImmutableMatrix:
     """The matrix a step sees for an operand: numbers stay numbers, other
     entries become the operand's named entries (or, as printed, its printed values)."""
-    if mode == "as_printed" and node.printed is not None \
+    if as_printed and node.printed is not None \
             and (len(node.printed), len(node.printed[0])) == tuple(node.link.shape):
         return sp.ImmutableMatrix([[p.value for p in row] for row in node.printed])
     if isinstance(node, _Input):
@@ -228,7 +194,7 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     if stage is None:
         raise SpecError(spec.path, s.name, f"unknown stage {s.stage!r}; known: {', '.join(sorted(STAGES))}")
     params = _stage_params(spec, s, stage)
-    operands = [_operand(o, nodes[o], mode) for o in s.operands]
+    operands = [_operand(o, nodes[o], mode == "as_printed" or s.use_printed) for o in s.operands]
     try:
         link = sp.ImmutableMatrix(stage.function(*operands, **params))
     except (ValueError, TypeError, sp.ShapeError) as exc:
@@ -238,12 +204,13 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
                 operands=s.operands,
                 link=link, closed=_closed(link, s.operands, nodes),
                 symbol=sp.MatrixSymbol(s.name, *link.shape), inline=stage.inline,
-                note=s.note, printed=s.printed)
+                variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed)
 
 
 def _reference(node) -> str:
     """How a formula writes an operand: its label, in parentheses if it is a sum."""
-    return rf"\left({node.label}\right)" if node.inline else node.label
+    compound = node.inline and any(c in node.label for c in "+-")
+    return rf"\left({node.label}\right)" if compound else node.label
 
 
 def _stage_params(spec: Spec, s: StepSpec, stage: Stage) -> dict:
@@ -268,7 +235,7 @@ def _equation(stage: Stage, s: StepSpec, operand_nodes: list, params: dict) -> s
     """The step's general formula: the stage applied to its operands' symbols,
     with parameters such as d_k and epsilon kept as symbols."""
     if stage.equation is not None:
-        return stage.equation(s, s.label)
+        return stage.equation(params, s.label, [_reference(node) for node in operand_nodes])
     general = {k: FORMULA_SYMBOLS.get(k, v) for k, v in params.items()}
     expr = stage.function(*[node.symbol for node in operand_nodes], **general)
     rhs = symbols.latex(expr, {node.symbol: _reference(node) for node in operand_nodes})

@@ -88,7 +88,9 @@ def _power(expr: sp.Pow, base: arb) -> arb:
     """base ** e: integers exactly, 1/2 as sqrt, anything else as exp(e log base)."""
     e = expr.exp
     if e.is_Integer:
-        return base ** int(e)
+        # by multiplication: flint's arb ** int is nan for a ball touching 0
+        power = _integer_power(base, abs(int(e)))
+        return power if e > 0 else 1 / power
     if e == sp.S.Half:
         return base.sqrt()
     if e == -sp.S.Half:
@@ -96,6 +98,17 @@ def _power(expr: sp.Pow, base: arb) -> arb:
     if e.is_Rational:
         return base ** fmpq(int(e.p), int(e.q))
     return (ball(e) * base.log()).exp()
+
+
+def _integer_power(base: arb, k: int) -> arb:
+    """base ** k for k >= 0, by repeated squaring."""
+    result, square = arb(1), base
+    while k:
+        if k & 1:
+            result *= square
+        square *= square
+        k >>= 1
+    return result
 
 
 def _max(*balls: arb) -> arb:
@@ -172,7 +185,7 @@ def sign(expr: sp.Expr) -> int:
     precision is tested for being zero symbolically; failing that, it raises.
     """
     if expr.is_Rational:
-        return (expr > 0) - (expr < 0)
+        return int(bool(expr > 0)) - int(bool(expr < 0))
 
     def decide():
         lo, hi = bounds(ball(expr))

@@ -129,8 +129,16 @@ def floor_log10(x: Fraction) -> int:
 
 
 def format_significant(value: sp.Expr, digits: int, env_at=None) -> str:
-    """An exact value rounded to ``digits`` significant digits, as plain decimal text."""
-    exponent = magnitude(value, env_at)
+    """An exact value rounded to ``digits`` significant digits, as plain decimal text.
+
+    A value that may be exactly zero but cannot be shown to be (a zero reached
+    through a chain of intermediates) is given at ``2 * digits`` decimals
+    instead, all of them certified zeros.
+    """
+    try:
+        exponent = magnitude(value, env_at)
+    except UndecidableError:
+        return format_decimal(value, 2 * digits, env_at=env_at)
     if exponent is None:
         return "0"
     decimals = digits - 1 - exponent

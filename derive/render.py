@@ -21,6 +21,7 @@ from derive.numbers import decimal_text
 from derive.spec import example_path, load_spec
 
 JSON_DIGITS = 30
+INFINITY_LATEX = {"-inf": r"-\infty", "inf": r"\infty"}
 
 
 def template_dir() -> Path:
@@ -59,23 +60,43 @@ def environment() -> jinja2.Environment:
 def step_view(chained: Derivation, as_printed: Derivation, name: str, digits: int) -> dict:
     """What a template needs to show one step."""
     step = chained.step(name)
+    closed = step.closed
+    integers = chained.integers(name)
+    whole = integers is not None
     view = {
         "name": step.name, "title": step.title, "label": step.label, "equation": step.equation,
         "operands": [_label(chained, o) for o in step.operands], "shape": step.shape,
-        "note": step.note, "result": chained.digits(name, digits),
-        "closed": None if step.closed is None or all(v.is_Rational for v in step.closed)
-        else [[exact_latex(v) for v in row] for row in step.closed.tolist()],
+        "note": step.note, "variant_of": step.variant_of, "whole": whole,
+        "original": _label(chained, step.variant_of) if step.variant_of else None,
+        "result": [[str(v) for v in row] for row in integers] if whole
+        else [[INFINITY_LATEX.get(t, t) for t in row] for row in chained.digits(name, digits)],
+        "closed": None if closed is None or all(v.is_Rational for v in closed)
+        else [[exact_latex(v) for v in row] for row in closed.tolist()],
+        "tokens": _tokens(step, integers) if whole else None,
         "printed": None, "differs": False, "local_differs": None,
     }
     verdicts = chained.compare_printed(name)
-    if verdicts is None:
-        return view
-    local = as_printed.compare_printed(name) if step.operands else None
+    if verdicts is not None:
+        view.update(_printed_view(verdicts, as_printed.compare_printed(name) if step.operands else None))
+    return view
+
+
+def _tokens(step, integers) -> list[str] | None:
+    """The words an argmax step picks, when the spec names the columns."""
+    vocabulary = step.params.get("vocabulary")
+    return [vocabulary[row[0]] for row in integers] if vocabulary else None
+
+
+def _printed_view(verdicts, local) -> dict:
+    """The document's printed values, wrong entries boxed, and whether they
+    follow from its own printed inputs (``local``)."""
     wrong = [[c.verdict == "wrong" for c in row] for row in verdicts]
-    view["printed"] = [[rf"\boxed{{{c.printed.text}}}" if w else c.printed.text
-                        for c, w in zip(row, wrong_row)] for row, wrong_row in zip(verdicts, wrong)]
-    view["differs"] = any(any(row) for row in wrong)
-    view["wrong_count"] = sum(map(sum, wrong))
+    view = {
+        "printed": [[rf"\boxed{{{c.printed.text}}}" if w else c.printed.text
+                     for c, w in zip(row, wrong_row)] for row, wrong_row in zip(verdicts, wrong)],
+        "differs": any(any(row) for row in wrong),
+        "wrong_count": sum(map(sum, wrong)),
+    }
     if local is not None:
         view["local_differs"] = any(c.verdict == "wrong" for row in local for c in row)
     return view
@@ -94,9 +115,14 @@ def example_view(spec_name: str, digits: int) -> dict:
     chained, as_printed = run(spec), run(spec, "as_printed")
     inputs = {name: {"label": spec.labels.get(name, name),
                      "rows": [[decimal_text(v) for v in row] for row in M.tolist()]}
-              for name, M in spec.inputs.items()}
+              for name, M in spec.inputs.items() if _is_decimal(M)}
     steps = {s.name: step_view(chained, as_printed, s.name, digits) for s in chained.steps}
     return {"title": spec.title, "inputs": inputs, "steps": steps, "derivation": chained}
+
+
+def _is_decimal(M) -> bool:
+    """Inputs read from decimal text print exactly; drawn floats are shown by name only."""
+    return all(10 ** 40 % int(v.q) == 0 for v in M)
 
 
 def example_json(view: dict) -> dict:
@@ -105,7 +131,8 @@ def example_json(view: dict) -> dict:
     return {
         "title": view["title"],
         "steps": [{"name": s.name, "title": s.title, "formula": s.equation,
-                   "shape": list(s.shape), "values": chained.significant(s.name, JSON_DIGITS)}
+                   "variant_of": s.variant_of, "shape": list(s.shape),
+                   "values": chained.significant(s.name, JSON_DIGITS)}
                   for s in chained.steps],
     }
 
@@ -123,12 +150,15 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise
 
 
+EXAMPLES = ("decoder", "training", "gpt", "softmax", "xor")   # decoder extends encoder
+
+
 def build(out: Path, digits: int = 4) -> list[Path]:
     """Render every document into ``out``; returns the paths written."""
     out.mkdir(parents=True, exist_ok=True)
-    encoder = example_view("encoder", digits)
-    page = environment().get_template("whitepaper.md.j2").render(digits=digits, encoder=encoder)
-    data = {"digits": JSON_DIGITS, "examples": {"encoder": example_json(encoder)}}
+    views = {name: example_view(name, digits) for name in EXAMPLES}
+    page = environment().get_template("whitepaper.md.j2").render(digits=digits, examples=views)
+    data = {"digits": JSON_DIGITS, "examples": {name: example_json(v) for name, v in views.items()}}
     written = []
     for name, text in (("whitepaper.md", page),
                        ("whitepaper.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")):

@@ -48,15 +48,19 @@ class _Printer(LatexPrinter):
         product = sp.MatMul(*matrices) if num == 1 else sp.MatMul(num, *matrices)
         return rf"\frac{{{self._print(product)}}}{{{self._print(den)}}}"
 
+    def _print_MatAdd(self, expr):
+        """A sum of matrices in the order it was written (X + PE, not PE + X)."""
+        return self._print_Add(expr, order="none")
 
-def latex(expr, names: dict | None = None) -> str:
+
+def latex(expr, names: dict | None = None, order: str | None = None) -> str:
     """LaTeX of a symbolic-face expression, with derive's names.
 
     ``names`` maps further symbols (a step's MatrixSymbol) to their LaTeX.
     """
     table = {a: LATEX_NAMES[a.name] for a in _atoms(expr) if a.name in LATEX_NAMES}
     table.update(names or {})
-    printer = _Printer({"symbol_names": table, "order": "none", "mat_str": "pmatrix", "mat_delim": ""})
+    printer = _Printer({"symbol_names": table, "mat_str": "pmatrix", "mat_delim": "", "order": order})
     return printer.doprint(expr)
 
 

@@ -35,11 +35,21 @@ def project(X, W, b=None):
     return _explicit(Y + RowBroadcast(b, Y.shape[0]).doit())
 
 
-def scaled_scores(Q, K, d_k):
-    r"""S = \frac{Q K^T}{\sqrt{d_k}}."""
+def project_transposed(X, W, b=None):
+    """X W^T + b: the same map with the weight used transposed."""
+    return project(X, W.T, b)
+
+
+def scores(Q, K):
+    r"""Q K^T: the raw scores, without the 1/\sqrt{d_k} scale."""
     if Q.shape[1] != K.shape[1]:
         raise ValueError(f"queries {shape_text(Q)} and keys {shape_text(K)} differ in width")
-    return _explicit(Q * K.T / sp.sqrt(d_k))
+    return _explicit(Q * K.T)
+
+
+def scaled_scores(Q, K, d_k):
+    r"""S = \frac{Q K^T}{\sqrt{d_k}}."""
+    return _explicit(scores(Q, K) / sp.sqrt(d_k))
 
 
 def causal_mask(S):

@@ -45,6 +45,29 @@ def layer_norm(x, eps, gamma=None, beta=None):
     return sp.ImmutableMatrix(rows)
 
 
+def layer_norm_std_eps_entry(x_j, mu, sigma2, eps):
+    r"""A variant that adds epsilon outside the root: \frac{x_j - \mu}{\sqrt{\sigma^2} + \epsilon}."""
+    return (x_j - mu) / (sp.sqrt(sigma2) + eps)
+
+
+def layer_norm_std_eps(x, eps):
+    r"""The variant \frac{x - \mu}{\sigma + \epsilon} on each row (what some code computes)."""
+    if not is_explicit(x):
+        return LayerNormStdEps(x, eps)
+    rows = []
+    for i in range(x.rows):
+        xs = list(x.row(i))
+        mu = row_mean(xs)
+        sigma2 = row_variance(xs, mu)
+        rows.append([layer_norm_std_eps_entry(v, mu, sigma2, eps) for v in xs])
+    return sp.ImmutableMatrix(rows)
+
+
+class LayerNormStdEps(MatrixFunction):
+    latex_name = r"LN}_{\sigma+\epsilon"
+    exact = staticmethod(layer_norm_std_eps)
+
+
 class LayerNorm(MatrixFunction):
     latex_name = "LN"
     exact = staticmethod(layer_norm)

@@ -1,0 +1,98 @@
+"""The stage names a spec may use, each mapped to its function and formula.
+
+Most stages are functions of matrices that also accept ``MatrixSymbol``s, so a
+step's general formula is the stage applied to its operands' symbols. Stages
+whose formula is not a matrix expression (an embedding lookup, the positional
+encoding, a loss) bring an ``equation`` that builds the LaTeX from SymPy objects
+defined next to the stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive import symbols
+from derive.stages import activation, attention, embedding, feedforward, loss, norm
+
+
+@dataclass(frozen=True)
+class Stage:
+    """How a spec's stage name maps to a stage function and its formula."""
+
+    function: Callable
+    params: tuple[str, ...] = ()
+    inline: bool = False     # a sum: later formulas put its name in parentheses
+    # LaTeX of the whole equation from (step params, label, operand labels),
+    # for stages whose function does not take MatrixSymbols.
+    equation: Callable[[dict, str, list[str]], str] | None = None
+
+
+def _pe_equation(params, label, operands) -> str:
+    """PE_{(pos, 2i)} = sin(angle), PE_{(pos, 2i+1)} = cos(angle), from pe_angle itself."""
+    pos, i = sp.symbols("pos i")
+    angle = embedding.pe_angle(pos, i, symbols.d_model, evaluate=False)
+    even, odd = symbols.latex(sp.sin(angle)), symbols.latex(sp.cos(angle))
+    return rf"{label}_{{(pos,\,2i)}} = {even}, \qquad {label}_{{(pos,\,2i+1)}} = {odd}"
+
+
+def _embed_equation(params, label, operands) -> str:
+    """X = (e(w_1); ...; e(w_n)): one row per token, looked up in the table."""
+    e = sp.Function("e")
+    rows = sp.Matrix([[e(sp.Symbol(rf"\text{{{latex_text(t)}}}"))] for t in params["tokens"]])
+    return f"{label} = {symbols.latex(rows)}"
+
+
+def latex_text(token: str) -> str:
+    """A token as text that is safe inside \\text{...}."""
+    return "".join({"<": r"\textless{}", ">": r"\textgreater{}", "_": r"\_",
+                    "&": r"\&", "%": r"\%", "#": r"\#", "$": r"\$"}.get(c, c) for c in token)
+
+
+def _scalar(formula: Callable[[], sp.Basic], lhs: str = "{label}_i", order="none") -> Callable:
+    """An equation 'label_i = <formula>' (or 'label = ...') from a SymPy formula."""
+    def equation(params, label, operands):
+        return f"{lhs.format(label=label)} = {symbols.latex(formula(), order=order)}"
+    return equation
+
+
+def _threshold_equation(params, label, operands) -> str:
+    z = sp.Symbol(operands[0])
+    return f"{label} = {symbols.latex(activation.AtLeast(z, sp.Rational(params['at'])))}"
+
+
+def _argmax_equation(params, label, operands) -> str:
+    return rf"{label}_i = \arg\max_j \, {operands[0]}_{{ij}}"
+
+
+STAGES: dict[str, Stage] = {
+    "embed": Stage(embedding.embed, ("tokens", "table"), equation=_embed_equation),
+    "positional_encoding": Stage(embedding.positional_encoding, ("n", "d"), equation=_pe_equation),
+    "add": Stage(embedding.add, inline=True),
+    "matmul": Stage(attention.matmul),
+    "project": Stage(attention.project),
+    "project_transposed": Stage(attention.project_transposed),
+    "scores": Stage(attention.scores),
+    "scaled_scores": Stage(attention.scaled_scores, ("d_k",)),
+    "causal_mask": Stage(attention.causal_mask),
+    "softmax": Stage(attention.softmax),
+    "attention": Stage(attention.attention, ("d_k", "masked")),
+    "concat": Stage(attention.concat_heads),
+    "layer_norm": Stage(norm.layer_norm, ("eps",)),
+    "layer_norm_std_eps": Stage(norm.layer_norm_std_eps, ("eps",)),
+    "relu": Stage(feedforward.relu),
+    "feed_forward": Stage(feedforward.feed_forward),
+    "sigmoid": Stage(activation.sigmoid_matrix),
+    "threshold": Stage(activation.threshold, ("at",), equation=_threshold_equation),
+    "argmax": Stage(activation.argmax_rows, ("vocabulary",), equation=_argmax_equation),
+    "cross_entropy": Stage(loss.cross_entropy, equation=_scalar(loss.cross_entropy_formula, "{label}")),
+    "cross_entropy_grad": Stage(loss.cross_entropy_grad, equation=_scalar(loss.cross_entropy_grad_formula)),
+    "logits": Stage(loss.logits_of, equation=_scalar(loss.logits_formula)),
+    "sgd_step": Stage(loss.sgd_step, ("alpha",), equation=_scalar(loss.sgd_step_formula)),
+    "log_likelihood": Stage(loss.log_likelihood, equation=_scalar(loss.log_likelihood_formula, "{label}", None)),
+}
+
+# Parameters that the general formula shows as a symbol rather than a number.
+FORMULA_SYMBOLS = {"d_k": symbols.d_k, "eps": symbols.eps, "alpha": symbols.alpha}
