@@ -1,0 +1,52 @@
+r"""What ``templates/proofs.md.j2`` needs: every identity, proved, as plain data.
+
+All formulas are LaTeX printed from SymPy objects; the template holds the
+prose. Measured seconds are left out so that two builds are byte-identical.
+
+    environment().get_template("proofs.md.j2").render(**proofs_context())
+"""
+
+from __future__ import annotations
+
+from derive.proofs import numeric
+from derive.proofs.catalog import select
+from derive.proofs.identity import ProofResult
+from derive.proofs.theorem import Step, Theorem, Walkthrough, prove_theorem
+
+
+def step_view(step: Step) -> dict:
+    return {"why": step.why, "latex": step.latex}
+
+
+def walkthrough_view(w: Walkthrough) -> dict:
+    return {"size": w.size, "forward": w.forward.latex,
+            "derivative": w.derivative.latex if w.derivative is not None else None,
+            "steps": [step_view(s) for s in w.steps], "closed": w.closed.latex}
+
+
+def part_view(part: ProofResult) -> dict:
+    return {"sizes": part.sizes, "method": part.method, "result": part.result,
+            "points": part.points, "digits": part.digits if part.points else None,
+            "difference_digits": part.difference_digits,
+            "rewritings": list(part.rewritings), "note": part.note}
+
+
+def theorem_view(theorem: Theorem, result: ProofResult) -> dict:
+    return {"name": theorem.name, "title": theorem.title, "statement": list(theorem.statement),
+            "given": list(theorem.given), "result": result.result, "method": result.method,
+            "walkthroughs": [walkthrough_view(w) for w in theorem.walkthroughs()],
+            "parts": [part_view(p) for p in result.parts]}
+
+
+def proofs_context(results: list[ProofResult] | None = None) -> dict:
+    """Prove every registered identity (or take ``results``, in table order)."""
+    theorems = select()
+    results = results if results is not None else [prove_theorem(t) for t in theorems]
+    return {
+        "proofs": [theorem_view(t, r) for t, r in zip(theorems, results)],
+        "digits": numeric.DIGITS,
+        "shown_digits": numeric.SHOWN_DIGITS,
+        "step_exponent": numeric.STEP_EXPONENT,
+        "step_digits": numeric.STEP_PREC * 3 // 10,   # bits to decimal digits, rounded down
+        "all_hold": all(r.holds for r in results),
+    }

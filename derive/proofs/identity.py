@@ -1,0 +1,264 @@
+r"""An identity to prove, and the record of its proof.
+
+An ``Identity`` says: the derivative of ``forward`` with respect to each
+variable in ``wrt`` equals the matching entry of ``claimed``. A scalar forward
+takes one claimed entry per variable; a list of outputs takes a row per
+output (a Jacobian). With no variables, it says ``forward == claimed``, entry by
+entry. ``prove_identity`` checks it numerically at certified precision first
+(a certain counterexample ends the proof), then symbolically within a budget.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from derive.proofs import numeric, symbolic
+from derive.stages.matexpr import is_explicit
+from derive.symbols import latex
+
+SYMBOLIC = "symbolic"
+NUMERIC = "certified numeric"
+BOTH = "symbolic + certified numeric"
+HOLDS, FAILS, UNPROVED = "holds", "fails", "unproved"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One entry: d output / d var = claimed (no var: output = claimed)."""
+
+    label: str
+    output: sp.Expr
+    var: sp.Expr | None
+    claimed: sp.Expr
+
+    @property
+    def derivative(self) -> sp.Expr:
+        return sp.diff(self.output, self.var) if self.var is not None else self.output
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A gradient identity at one size (all entries as SymPy expressions)."""
+
+    name: str
+    forward: Any                      # an expression, or a list of outputs
+    wrt: Sequence = ()                # symbols, or matrices of symbols
+    claimed: Any = ()                 # one entry per variable (per output and variable)
+    sizes: str = ""                   # e.g. "V = 3"
+    statement: str = ""               # LaTeX
+    at: Mapping = field(default_factory=dict)  # substituted after differentiating
+    where: Any = None                 # a SymPy predicate for index ranges (i <= V)
+    symbolic: bool = True             # attempt a symbolic proof
+    numeric: bool = True              # run the certified numeric check
+
+    def claims(self) -> list[Claim]:
+        """The entries, in row-major order of outputs and variables."""
+        outputs = _flat(self.forward)
+        variables = _flat(self.wrt)
+        claimed = _flat(self.claimed)
+        if not variables:
+            _same_length(outputs, claimed, "outputs")
+            return [Claim(f"entry {k + 1}", o, None, c) for k, (o, c) in
+                    enumerate(zip(outputs, claimed))]
+        if not all(isinstance(v, (sp.Symbol, sp.Indexed)) for v in variables):
+            raise ValueError("every variable to differentiate must be a symbol")
+        _same_length([(o, v) for o in outputs for v in variables], claimed, "derivatives")
+        if any(v in sp.sympify(e).free_symbols for v in variables for e in self.at.values()):
+            raise ValueError("a value in `at` depends on a variable being differentiated")
+        pairs = [(k, o, v) for k, o in enumerate(outputs) for v in variables]
+        return [Claim(_label(k, len(outputs), v), o, v, c) for (k, o, v), c in zip(pairs, claimed)]
+
+    def latex_statement(self, claims: list[Claim] | None = None, shown: int = 2) -> str:
+        r"""``statement``, or the first claims as $\frac{\partial}{\partial v} f = g$."""
+        if self.statement:
+            return self.statement
+        claims = self.claims() if claims is None else claims
+        parts = []
+        for c in claims[:shown]:
+            lhs = latex(c.output) if c.var is None else \
+                rf"\frac{{\partial}}{{\partial {latex(c.var)}}} {latex(c.output)}"
+            parts.append(f"{lhs} = {latex(c.claimed)}")
+        more = len(claims) > shown
+        return r", \quad ".join(parts) + (r", \quad \dots" if more else "")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Where a claim failed: the point, the claim, and the two values."""
+
+    claim: str
+    point: dict[str, str]
+    derivative: str
+    claimed: str
+    against: str                      # "derivative" or "finite difference"
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    name: str
+    statement: str
+    method: str
+    sizes: str
+    result: str                       # holds | fails | unproved
+    seconds: float
+    failure: Failure | None = None
+    note: str = ""
+    points: int = 0
+    digits: int = 0                   # fewest digits the two sides agreed to
+    difference_digits: int | None = None  # fewest digits the finite difference agreed to
+    rewritings: tuple[str, ...] = ()
+    parts: tuple[ProofResult, ...] = ()
+
+    @property
+    def holds(self) -> bool:
+        return self.result == HOLDS
+
+
+def _flat(obj) -> list:
+    """Entries of nested lists and matrices, row-major; numbers become SymPy numbers.
+
+    ``strict=True``: a string is refused, never parsed.
+    """
+    if is_explicit(obj):
+        return list(obj)
+    if isinstance(obj, (list, tuple)):
+        return [e for item in obj for e in _flat(item)]
+    return [sp.sympify(obj, strict=True)]
+
+
+def _same_length(expected, claimed, what):
+    if len(expected) != len(claimed):
+        raise ValueError(f"{len(claimed)} claimed entries for {len(expected)} {what}")
+
+
+def _label(k: int, outputs: int, var) -> str:
+    name = "f" if outputs == 1 else f"f_{k + 1}"
+    return f"d{name}/d{var}"
+
+
+def prove_identity(identity: Identity, points: int = 4, seed: int = 0, budget: float = 30.0,
+                   digits: int = numeric.DIGITS) -> ProofResult:
+    """Prove ``identity``: certified numeric check at ``points`` points, then symbolic."""
+    start = time.perf_counter()
+    claims = identity.claims()
+    checked = None
+    if _numeric_ok(identity):
+        checked = _numeric_check(identity, claims, points, seed, digits)
+    statement = identity.latex_statement(claims)
+    if checked is not None and checked["failure"] is not None:
+        return _result(identity, statement, NUMERIC, FAILS, start, **checked)
+    status, used = symbolic.PROVED, []
+    if identity.symbolic:
+        differences = [c.derivative - c.claimed for c in claims]
+        status, used = symbolic.prove_zero(differences, budget, identity.at, identity.where)
+    proved = identity.symbolic and status == symbolic.PROVED
+    method = BOTH if proved and checked else SYMBOLIC if proved else NUMERIC
+    result = HOLDS if proved or checked else UNPROVED
+    note = _note(identity, status, budget)
+    return _result(identity, statement, method, result, start, note=note,
+                   rewritings=tuple(sorted(set(used))), **(checked or {}))
+
+
+def _numeric_ok(identity: Identity) -> bool:
+    """Concrete sizes only: indexed sums over a symbolic length have no points."""
+    return identity.numeric and not any(e.has(sp.Indexed) for e in _flat(identity.forward))
+
+
+def _note(identity: Identity, status: str, budget: float) -> str:
+    if not identity.symbolic:
+        return ""
+    if status == symbolic.TIMED_OUT:
+        return f"symbolic simplification did not finish in {budget:g} s at {identity.sizes}"
+    if status == symbolic.NOT_ZERO:
+        return f"the difference did not simplify to 0 at {identity.sizes}"
+    return ""
+
+
+def _result(identity, statement, method, result, start, **fields) -> ProofResult:
+    return ProofResult(name=identity.name, statement=statement, method=method,
+                       sizes=identity.sizes, result=result,
+                       seconds=time.perf_counter() - start, **fields)
+
+
+def sample_points(identity: Identity, claims: list[Claim], count: int, seed: int = 0) -> list[dict]:
+    """The exact points the numeric check uses, in order (deterministic for a seed)."""
+    exprs = [e for c in claims for e in (c.output, c.derivative, c.claimed)]
+    free = set().union(*(e.free_symbols for e in exprs), _flat(identity.wrt)) - set(identity.at)
+    free |= set().union(set(), *(sp.sympify(v).free_symbols for v in identity.at.values()))
+    symbols = sorted(free, key=sp.default_sort_key)
+    rng = random.Random(f"{identity.name}/{seed}")
+    avoid = numeric.kinks(exprs)
+    return [numeric.draw_point(symbols, identity.at, avoid, rng) for _ in range(count)]
+
+
+def _numeric_check(identity: Identity, claims: list[Claim], points: int, seed: int,
+                   digits: int) -> dict:
+    """Every claim at each point: derivative vs claimed, finite difference vs claimed."""
+    prepared = _prepare(claims)
+    shown, shown_fd = numeric.SHOWN_DIGITS, None
+    for point in sample_points(identity, claims, points, seed):
+        for claim, balls in zip(claims, prepared):
+            outcome = _check_claim(claim, balls, point, digits)
+            if isinstance(outcome, Failure):
+                return dict(failure=outcome, points=points, digits=0, difference_digits=None)
+            shown = min(shown, outcome[0])
+            if outcome[1] is not None:
+                shown_fd = min(outcome[1], shown_fd if shown_fd is not None else outcome[1])
+    return dict(failure=None, points=points, digits=shown, difference_digits=shown_fd)
+
+
+def _prepare(claims: list[Claim]) -> list[tuple]:
+    """(forward, derivative, claimed) of each claim, ready for ball arithmetic."""
+    cache: dict = {}
+
+    def balls(e):
+        if e not in cache:
+            cache[e] = numeric.with_balls(e)
+        return cache[e]
+    return [(balls(c.output), balls(c.derivative), balls(c.claimed)) for c in claims]
+
+
+def _check_claim(claim: Claim, balls: tuple, point: dict, digits: int):
+    """(digits, finite-difference digits) when the claim holds at the point, else a Failure."""
+    forward, lhs, rhs = balls
+    memo: dict = {}
+
+    def side(e, fresh=False):
+        def evaluate():
+            if fresh:
+                memo.clear()  # a new precision: balls from the last one are stale
+            return numeric.ball(e, numeric.environment(point), memo)
+        return evaluate
+
+    agree, shown = numeric.compare(side(lhs, fresh=True), side(rhs), digits, numeric.SIDES_PREC,
+                                   f"{claim.label} at a point")
+    if not agree:
+        return _failure(claim, point, "derivative")
+    if claim.var is None:
+        return shown, None
+    agree, fd = numeric.compare(lambda: numeric.central_difference(forward, claim.var, point),
+                                side(rhs, fresh=True), digits, numeric.STEP_PREC,
+                                f"the finite difference of {claim.label}")
+    if not agree:
+        return _failure(claim, point, "finite difference")
+    return shown, fd
+
+
+def _failure(claim: Claim, point: dict, against: str) -> Failure:
+    ordered = sorted(point.items(), key=lambda item: sp.default_sort_key(item[0]))
+    lhs, rhs = (numeric.with_balls(e) for e in (claim.derivative, claim.claimed))
+    return Failure(claim=claim.label, point={str(s): str(v) for s, v in ordered},
+                   derivative=_digits(lhs, point), claimed=_digits(rhs, point), against=against)
+
+
+def _digits(expr: sp.Expr, point: dict, significant: int = 20) -> str:
+    """A value to ``significant`` digits, for a failure message."""
+    from derive.numbers import format_significant
+
+    return format_significant(expr.xreplace(point), significant)
