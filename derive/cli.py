@@ -45,7 +45,17 @@ def parser() -> argparse.ArgumentParser:
                        help="folder to write into (default: output)")
     build.add_argument("--digits", type=_digits, default=4, metavar="N",
                        help=f"decimals shown on the page, 0 to {MAX_DIGITS} (default: 4)")
+    prove = commands.add_parser(
+        "prove", help="prove the gradient identities",
+        description="Prove each gradient identity symbolically and by a certified numeric check.")
+    prove.add_argument("names", nargs="*", metavar="NAME", help="identities to prove (default: all)")
     return top
+
+
+def _prove(args) -> int:
+    from derive.proofs.command import prove_command
+
+    return prove_command(args.names)
 
 
 def _build(args) -> int:
@@ -58,7 +68,7 @@ def _build(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build}
+COMMANDS = {"build": _build, "prove": _prove}
 
 
 def main(argv: list[str] | None = None) -> int:

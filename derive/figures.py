@@ -14,6 +14,8 @@ PNG metadata (Agg writes no timestamp).
 
 from __future__ import annotations
 
+import io
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +35,15 @@ RATE = 0.02         # Adam's step size
 
 
 def _save(fig, path: Path) -> Path:
+    """PNG bytes without a Software stamp, written atomically."""
+    from derive.render import write_atomic
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
+    write_atomic(path, buffer.getvalue())
     return path
 
 

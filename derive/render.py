@@ -155,13 +155,24 @@ EXAMPLES = ("decoder", "training", "gpt", "softmax", "xor")   # decoder extends 
 
 def build(out: Path, digits: int = 4) -> list[Path]:
     """Render every document into ``out``; returns the paths written."""
+    from derive import pages
+    from derive.proofs.document import proofs_context
+
     out.mkdir(parents=True, exist_ok=True)
     views = {name: example_view(name, digits) for name in EXAMPLES}
-    page = environment().get_template("whitepaper.md.j2").render(digits=digits, examples=views)
-    data = {"digits": JSON_DIGITS, "examples": {name: example_json(v) for name, v in views.items()}}
-    written = []
-    for name, text in (("whitepaper.md", page),
-                       ("whitepaper.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")):
+    descent, cost = pages.descent_view(digits), pages.cost_view()
+    env = environment()
+    page = env.get_template("whitepaper.md.j2").render(
+        digits=digits, examples=views, descent=descent, cost=cost)
+    data = {"digits": JSON_DIGITS, "examples": {name: example_json(v) for name, v in views.items()},
+            "descent": descent["every10"]}
+    documents = {
+        "whitepaper.md": page,
+        "whitepaper.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+        "proofs.md": env.get_template("proofs.md.j2").render(**proofs_context()),
+    }
+    written = pages.figure_files(out, views["decoder"]["derivation"])
+    for name, text in documents.items():
         write_atomic(out / name, text)
         written.append(out / name)
-    return written
+    return sorted(written)

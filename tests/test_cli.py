@@ -6,9 +6,10 @@ from derive import __version__
 from derive.cli import main
 
 
-def test_build_writes_both_files(tmp_path, capsys):
+def test_build_writes_the_documents(tmp_path, capsys):
     assert main(["build", "--out", str(tmp_path / "out")]) == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["whitepaper.json", "whitepaper.md"]
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"whitepaper.json", "whitepaper.md", "proofs.md"} <= written
     page = (tmp_path / "out" / "whitepaper.md").read_text(encoding="utf-8")
     assert "0.8415 & 0.5403 & 0.0100 & 1.0000" in page
     assert "0.5415 & 1.0403 & 0.1100 & 0.8000" in page
@@ -38,6 +39,18 @@ def test_version(capsys):
     assert capsys.readouterr().out.strip() == f"derive {__version__}"
 
 
-def test_help_lists_build(capsys):
+def test_help_lists_the_commands(capsys):
     assert main(["--help"]) == 0
-    assert "build" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "build" in out and "prove" in out
+
+
+def test_prove_unknown_name_exits_2(capsys):
+    assert main(["prove", "no-such-identity"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-identity" in err and "softmax-cross-entropy" in err and err.count("\n") == 1
+
+
+def test_prove_one_identity(capsys):
+    assert main(["prove", "mse"]) == 0
+    assert "mse" in capsys.readouterr().out

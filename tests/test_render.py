@@ -28,8 +28,20 @@ def test_page_matches_golden_file(built, update_golden):
 
 def test_two_builds_are_byte_identical(built, tmp_path):
     build(tmp_path)
-    for name in ("whitepaper.md", "whitepaper.json"):
-        assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
+    names = sorted(p.name for p in built.iterdir())
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    assert {"whitepaper.md", "whitepaper.json", "proofs.md", "xor.png", "descent.png"} <= set(names)
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_every_figure_the_page_embeds_is_written(built):
+    import re
+
+    page = (built / "whitepaper.md").read_text(encoding="utf-8")
+    embedded = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page)
+    assert len(embedded) == 5
+    assert all((built / name).is_file() for name in embedded)
 
 
 def test_json_has_every_step_with_30_significant_digits(built):
