@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -25,11 +24,10 @@ INFINITY_LATEX = {"-inf": r"-\infty", "inf": r"\infty"}
 
 
 def template_dir() -> Path:
-    """templates/ of a source checkout, else the copy shipped in the wheel."""
-    source = Path(__file__).resolve().parent.parent / "templates"
-    if source.is_dir():
-        return source
-    return Path(str(resources.files("derive.templates")))
+    """templates/ of a source checkout, else the copy the wheel ships in derive/templates."""
+    package = Path(__file__).resolve().parent
+    source = package.parent / "templates"
+    return source if (source / "whitepaper.md.j2").is_file() else package / "templates"
 
 
 def pmatrix(rows) -> str:

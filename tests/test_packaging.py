@@ -1,0 +1,28 @@
+"""What the wheel ships: every template and spec must be covered by package data."""
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shipped(package: str, folder: Path) -> set[Path]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"][package]
+    return {p for pattern in patterns for p in folder.glob(pattern)}
+
+
+def test_every_template_is_package_data():
+    folder = ROOT / "templates"
+    assert {p for p in folder.rglob("*") if p.is_file()} == _shipped("derive.templates", folder)
+
+
+def test_every_example_spec_is_package_data():
+    folder = ROOT / "derive" / "examples"
+    assert set(folder.glob("*.toml")) == _shipped("derive.examples", folder)
+
+
+def test_templates_package_maps_to_the_top_level_folder():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["setuptools"]["package-dir"]["derive.templates"] == "templates"
+    assert "derive.templates" in config["tool"]["setuptools"]["packages"]
