@@ -24,7 +24,7 @@ from flint import ctx
 
 from derive import symbols
 from derive.errors import SpecError
-from derive.evaluate import ball, rational_ball
+from derive.evaluate import ball
 from derive.numbers import Comparison, compare, format_decimal, format_significant
 from derive.spec import Spec, StepSpec
 from derive.stages.registry import FORMULA_SYMBOLS, STAGES, Stage
@@ -239,7 +239,7 @@ def _equation(stage: Stage, s: StepSpec, operand_nodes: list, params: dict) -> s
     general = {k: FORMULA_SYMBOLS.get(k, v) for k, v in params.items()}
     expr = stage.function(*[node.symbol for node in operand_nodes], **general)
     rhs = symbols.latex(expr, {node.symbol: _reference(node) for node in operand_nodes})
-    return rhs if stage.inline else f"{s.label} = {rhs}"
+    return rhs if stage.inline and rhs == s.label else f"{s.label} = {rhs}"
 
 
 def _closed(link: sp.ImmutableMatrix, operands: tuple[str, ...], nodes: dict):

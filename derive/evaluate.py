@@ -123,6 +123,15 @@ def _min(*balls: arb) -> arb:
     return -_max(*[-b for b in balls])
 
 
+def _heaviside(x: arb, *_half_maximum) -> arb:
+    """H(x): 1 or 0 once the side of zero is certain (undefined at 0)."""
+    if x > 0:
+        return arb(1)
+    if x < 0:
+        return arb(0)
+    raise Undecided("Heaviside argument too close to zero")
+
+
 def _certainly_ge(a: arb, b: arb) -> bool:
     diff = a - b
     return bool(diff >= 0) or (diff.is_exact() and diff.is_zero())
@@ -138,6 +147,7 @@ _FUNCTIONS: dict[type, Callable[..., arb]] = {
     sp.Abs: lambda a: abs(a),
     sp.Max: _max,
     sp.Min: _min,
+    sp.Heaviside: _heaviside,
 }
 
 
@@ -161,13 +171,15 @@ def describe(expr) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def certainly(evaluate_at: Callable[[], T], what: Callable[[], str] | str) -> T:
-    """Run ``evaluate_at`` at rising precision until it stops being Undecided.
+def certainly(evaluate_at: Callable[[], T], what: Callable[[], str] | str,
+              start: int = START_PREC) -> T:
+    """Run ``evaluate_at`` at rising precision (from ``start`` bits) until it
+    stops being Undecided.
 
     ``evaluate_at`` reads the precision from the flint context, so the same
     closure serves every attempt.
     """
-    prec = START_PREC
+    prec = start
     while prec <= MAX_PREC:
         with ctx.workprec(prec):
             try:

@@ -214,14 +214,8 @@ def _numeric_check(identity: Identity, claims: list[Claim], points: int, seed: i
 
 
 def _prepare(claims: list[Claim]) -> list[tuple]:
-    """(forward, derivative, claimed) of each claim, ready for ball arithmetic."""
-    cache: dict = {}
-
-    def balls(e):
-        if e not in cache:
-            cache[e] = numeric.with_balls(e)
-        return cache[e]
-    return [(balls(c.output), balls(c.derivative), balls(c.claimed)) for c in claims]
+    """(forward, derivative, claimed) of each claim, for ball arithmetic."""
+    return [(c.output, c.derivative, c.claimed) for c in claims]
 
 
 def _check_claim(claim: Claim, balls: tuple, point: dict, digits: int):
@@ -252,7 +246,7 @@ def _check_claim(claim: Claim, balls: tuple, point: dict, digits: int):
 
 def _failure(claim: Claim, point: dict, against: str) -> Failure:
     ordered = sorted(point.items(), key=lambda item: sp.default_sort_key(item[0]))
-    lhs, rhs = (numeric.with_balls(e) for e in (claim.derivative, claim.claimed))
+    lhs, rhs = claim.derivative, claim.claimed
     return Failure(claim=claim.label, point={str(s): str(v) for s, v in ordered},
                    derivative=_digits(lhs, point), claimed=_digits(rhs, point), against=against)
 

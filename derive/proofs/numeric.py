@@ -11,7 +11,7 @@ which enclose the true value with a proven radius:
   $g$ to the same ``DIGITS``. Its truncation error, about $h^2 f''' / 6$, is
   far below $10^{-40}$ at these points; its rounding error is in the ball.
 
-If a ball is too wide to decide, the precision doubles (up to ``MAX_PREC``).
+If a ball is too wide to decide, the precision doubles (up to ``derive.evaluate.MAX_PREC``).
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from fractions import Fraction
 from typing import TypeVar
 
 import sympy as sp
-from flint import arb, ctx
+from flint import arb
 
-from derive.errors import UndecidableError
-from derive.evaluate import MAX_PREC, Undecided, ball, bounds, rational_ball, sign
+from derive.evaluate import Undecided, ball, bounds, certainly, rational_ball, sign
 from derive.stages.feedforward import ReLU
 
 DIGITS = 40            # digits both sides must agree to
@@ -36,56 +35,6 @@ STEP = sp.Rational(10) ** STEP_EXPONENT
 STEP_PREC = 420        # bits: about 126 digits
 
 T = TypeVar("T")
-
-
-class HeavisideBall(sp.Function):
-    r"""$H(x)$ for ball arithmetic: 1 or 0 once the side of zero is certain."""
-
-    def _arb(self, x, *rest):
-        if x > 0:
-            return arb(1)
-        if x < 0:
-            return arb(0)
-        raise Undecided("Heaviside argument too close to zero")
-
-
-class IntegerPower(sp.Function):
-    r"""$b^n$ for an integer $n$, by repeated multiplication.
-
-    python-flint's ``arb ** int`` returns nan for a ball that touches 0 (such
-    as $(\hat y_k - y_k)^2$ at $\hat y_k = y_k$); products of balls do not.
-    """
-
-    def _arb(self, base, _exponent):
-        n = int(self.args[1])
-        result, factor, k = arb(1), base, abs(n)
-        while k:
-            if k & 1:
-                result *= factor
-            factor, k = factor * factor, k >> 1
-        return result if n >= 0 else 1 / result
-
-
-def _integer_power(e) -> bool:
-    return e.is_Pow and e.exp.is_Integer and not e.base.is_Number
-
-
-def with_balls(expr: sp.Expr) -> sp.Expr:
-    """``expr`` with ball rules where derive's walker has none (Heaviside) or
-    loses a ball touching 0 (integer powers)."""
-    expr = expr.replace(sp.Heaviside, HeavisideBall)
-    return expr.replace(_integer_power, lambda e: IntegerPower(e.base, e.exp))
-
-
-def at_precision(evaluate: Callable[[], T], bits: int, what: str) -> T:
-    """``evaluate()`` at ``bits``, doubling while it raises Undecided."""
-    while bits <= MAX_PREC:
-        with ctx.workprec(bits):
-            try:
-                return evaluate()
-            except Undecided:
-                bits *= 2
-    raise UndecidableError(f"cannot decide {what} with certainty at {MAX_PREC} bits")
 
 
 def sample_value(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
@@ -164,7 +113,7 @@ def compare(a: Callable[[], arb], b: Callable[[], arb], digits: int, bits: int, 
         if differ(x, y, digits):
             return False, shown
         raise Undecided
-    return at_precision(decide, bits, what)
+    return certainly(decide, what, start=bits)
 
 
 def central_difference(f: sp.Expr, var: sp.Symbol, point: Mapping) -> arb:

@@ -73,10 +73,16 @@ def sgd_step_formula():
     return sp.Add(z[i], -sp.Mul(alpha, g[i], evaluate=False), evaluate=False)
 
 
+class Conditional(sp.Function):
+    r"""P(u_i \mid u_{i-k}, \dots, u_{i-1}), for display."""
+
+    def _latex(self, printer):
+        token, *context = (printer._print(a) for a in self.args)
+        return rf"P\left({token} \mid {', '.join(context)}\right)"
+
+
 def log_likelihood_formula():
     r"""\sum_i \log P(u_i \mid u_{i-k}, \dots, u_{i-1})."""
-    P = sp.Function("P")
     u = sp.IndexedBase("u")
     k, n = sp.symbols("k n", integer=True, positive=True)
-    context = (u[i - k], sp.Symbol(r"\dots"), u[i - 1])
-    return sp.Sum(sp.log(P(u[i], *context)), (i, 1, n))
+    return sp.Sum(sp.log(Conditional(u[i], u[i - k], sp.Symbol(r"\dots"), u[i - 1])), (i, 1, n))
