@@ -49,7 +49,27 @@ def parser() -> argparse.ArgumentParser:
         "prove", help="prove the gradient identities",
         description="Prove each gradient identity symbolically and by a certified numeric check.")
     prove.add_argument("names", nargs="*", metavar="NAME", help="identities to prove (default: all)")
+    check = commands.add_parser(
+        "check", help="recompute and judge every number a document prints",
+        description=("Find every number a Markdown/LaTeX document prints, recompute it, and say "
+                     "whether it is right, only rounded or truncated, or wrong, where, and why. "
+                     "Exit 0 when no claim is wrong, 1 when one is, 2 on bad input."))
+    check.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
+    check.add_argument("--format", choices=("text", "markdown", "json", "github"), default="text",
+                       help="report format (default: text)")
+    check.add_argument("--out", metavar="PATH", help="write the report to PATH instead of stdout")
+    check.add_argument("--all", dest="show_all", action="store_true",
+                       help="list every claim, not only the wrong ones")
+    check.add_argument("--run-code", action="store_true",
+                       help="run each Python block (own process, temporary folder, 30 s limit) "
+                            "and compare what it prints")
     return top
+
+
+def _check(args) -> int:
+    from derive.check.command import check_command
+
+    return check_command(args.files, args.format, args.out, args.show_all, args.run_code)
 
 
 def _prove(args) -> int:
@@ -68,7 +88,7 @@ def _build(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "prove": _prove}
+COMMANDS = {"build": _build, "prove": _prove, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,3 +54,24 @@ def test_prove_unknown_name_exits_2(capsys):
 def test_prove_one_identity(capsys):
     assert main(["prove", "mse"]) == 0
     assert "mse" in capsys.readouterr().out
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "check"
+
+
+@pytest.mark.parametrize("name, code", [("correct.md", 0), ("missing_scale.md", 1)])
+def test_check_exit_codes(name, code, capsys):
+    assert main(["check", str(FIXTURES / name)]) == code
+
+
+def test_check_missing_file_exits_2_with_one_line(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.md")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.md" in err and err.count("\n") == 1
+
+
+def test_check_json_to_a_file(tmp_path):
+    out = tmp_path / "report.json"
+    assert main(["check", str(FIXTURES / "missing_scale.md"), "--format", "json", "--out", str(out)]) == 1
+    data = __import__("json").loads(out.read_text(encoding="utf-8"))
+    assert data["summary"]["wrong"] == 1 and data["findings"][0]["line"] >= 1

@@ -1,0 +1,254 @@
+r"""Markdown -> the places where a document prints numbers.
+
+A real CommonMark parser (markdown-it-py) finds the structure: headings,
+fenced code, indented code, block quotes, HTML. Math is then found in the
+source text itself, outside code, between ``$$...$$``, ``$...$``, ``\[...\]``
+and ``\(...\)`` (and in fenced ``math`` blocks), keeping document offsets so
+that every claim knows its line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from derive.errors import DeriveError
+
+MAX_BYTES = 4 * 1024 * 1024
+PYTHON = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
+OUTPUT = {"", "text", "output", "console", "plaintext", "txt", "none", "stdout", "out", "shell"}
+MAX_GAP_CHARS = 300           # prose allowed between code and its output ("Output:")
+INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+BLOCKQUOTE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+", re.M)
+
+
+class InputError(DeriveError):
+    """A file that cannot be checked: missing, unreadable, not text, too large."""
+
+
+@dataclass(frozen=True)
+class MathSpan:
+    start: int            # document offset of the first character of the content
+    text: str
+    display: bool
+
+
+@dataclass(frozen=True)
+class OutputBlock:
+    line: int             # line of the first content line
+    end_line: int
+    text: str
+    start: int            # document offset of the content
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    line: int
+    end_line: int
+    lang: str
+    text: str
+    start: int
+    output: OutputBlock | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    start: int
+    message: str
+
+
+@dataclass
+class Document:
+    path: str
+    text: str
+    line_starts: list[int] = field(default_factory=list)
+    headings: list[tuple[int, int, str]] = field(default_factory=list)   # line, level, title
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, max(0, offset))
+
+    def section(self, line: int) -> str:
+        title = ""
+        for hline, _, htitle in self.headings:
+            if hline > line:
+                break
+            title = htitle
+        return title
+
+
+def read_document(path: str | Path) -> Document:
+    """The text of a Markdown file, or an InputError saying why not."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: too large to check ({size / 2**20:.1f} MB; the limit is "
+                             f"{MAX_BYTES // 2**20} MB)")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise InputError(f"{path}: a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    return document(text, str(path))
+
+
+def document(text: str, path: str = "<text>") -> Document:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return Document(path, text, starts)
+
+
+def scan(doc: Document) -> list[MathSpan | CodeBlock | Problem]:
+    """Math spans, code blocks (with their outputs) and problems, in document order."""
+    tokens = MarkdownIt("commonmark").parse(doc.text)
+    masked = list(doc.text)
+    items: list = []
+    _headings(doc, tokens)
+    blocks = _code_blocks(doc, tokens, masked)
+    items.extend(blocks)
+    _mask_quotes_and_html(doc, tokens, masked)
+    prose = "".join(masked)
+    prose = INLINE_CODE.sub(lambda m: " " * len(m.group()), prose)
+    items.extend(_math(prose))
+    items.sort(key=lambda it: it.start)
+    return items
+
+
+def _headings(doc: Document, tokens) -> None:
+    for k, t in enumerate(tokens):
+        if t.type == "heading_open" and t.map:
+            title = tokens[k + 1].content.strip() if k + 1 < len(tokens) else ""
+            doc.headings.append((t.map[0] + 1, int(t.tag[1:]), title))
+
+
+def _blank(doc: Document, masked: list[str], first_line: int, end_line: int) -> None:
+    """Replace lines [first_line, end_line) (0-based) by spaces, keeping newlines."""
+    lo = doc.line_starts[first_line] if first_line < len(doc.line_starts) else len(doc.text)
+    hi = doc.line_starts[end_line] if end_line < len(doc.line_starts) else len(doc.text)
+    for i in range(lo, hi):
+        if masked[i] != "\n":
+            masked[i] = " "
+
+
+def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
+    out, pending, gap = [], None, 0
+    for t in tokens:
+        if t.type in ("fence", "code_block") and t.map:
+            _blank(doc, masked, t.map[0], t.map[1])
+            lang = (t.info or "").strip().split(" ")[0].lower() if t.type == "fence" else ""
+            first = t.map[0] + (2 if t.type == "fence" else 1)
+            start = doc.line_starts[min(first - 1, len(doc.line_starts) - 1)]
+            if lang == "math":
+                out.append(MathSpan(start, t.content, True))
+                pending = None
+                continue
+            if pending is not None and lang in OUTPUT and gap <= MAX_GAP_CHARS \
+                    and not _looks_like_code(t.content):
+                code = out.pop(pending)
+                out.insert(pending, CodeBlock(code.line, code.end_line, code.lang, code.text, code.start,
+                                              OutputBlock(first, t.map[1], t.content, start)))
+                pending = None
+                continue
+            block = CodeBlock(first, t.map[1], lang, t.content, start)
+            out.append(block)
+            pending, gap = (len(out) - 1, 0) if lang in PYTHON else (None, 0)
+        elif t.type == "heading_open":
+            pending = None
+        elif t.type == "inline":
+            gap += len(t.content)
+    return out
+
+
+def _looks_like_code(text: str) -> bool:
+    return bool(re.search(r"^\s*(import |from \w+ import |def |class |print\()", text, re.M))
+
+
+def _mask_quotes_and_html(doc: Document, tokens, masked: list[str]) -> None:
+    for t in tokens:
+        if t.type == "html_block" and t.map:
+            _blank(doc, masked, t.map[0], t.map[1])
+        if t.type == "blockquote_open" and t.map:
+            lo = doc.line_starts[t.map[0]]
+            hi = doc.line_starts[t.map[1]] if t.map[1] < len(doc.line_starts) else len(doc.text)
+            for m in BLOCKQUOTE.finditer(doc.text, lo, hi):
+                for i in range(m.start(), m.end()):
+                    if masked[i] != "\n":
+                        masked[i] = " "
+
+
+def _math(prose: str) -> list[MathSpan | Problem]:
+    """Math delimiters in prose (code already blanked out)."""
+    out: list = []
+    i, n = 0, len(prose)
+    while i < n:
+        c = prose[i]
+        if c == "\\" and i + 1 < n:
+            nxt = prose[i + 1]
+            if nxt in "[(":
+                close = "\\]" if nxt == "[" else "\\)"
+                end = _find(prose, close, i + 2)
+                if end >= 0:
+                    out.append(MathSpan(i + 2, prose[i + 2:end], nxt == "["))
+                    i = end + 2
+                    continue
+            i += 2
+            continue
+        if prose.startswith("$$", i):
+            end = _find(prose, "$$", i + 2)
+            if end < 0:
+                out.append(Problem(i, "a $$ that is never closed"))
+                i += 2
+                continue
+            out.append(MathSpan(i + 2, prose[i + 2:end], True))
+            i = end + 2
+            continue
+        if c == "$":
+            end = _inline_end(prose, i)
+            if end > 0:
+                out.append(MathSpan(i + 1, prose[i + 1:end], False))
+                i = end + 1
+                continue
+        i += 1
+    return out
+
+
+def _find(prose: str, close: str, start: int) -> int:
+    """The closing delimiter before the paragraph ends (a blank line), or -1."""
+    end = prose.find(close, start)
+    blank = BLANK_LINE.search(prose, start)
+    if end < 0 or (blank is not None and blank.start() < end):
+        return -1
+    return end
+
+
+def _inline_end(prose: str, i: int) -> int:
+    """The closing $ of an inline span opened at i (pandoc's rules), or -1."""
+    if i + 1 >= len(prose) or prose[i + 1].isspace() or prose[i + 1] == "$":
+        return -1
+    j = i + 1
+    while j < len(prose):
+        ch = prose[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "\n" and j + 1 < len(prose) and prose[j + 1:j + 2] == "\n":
+            return -1
+        if ch == "$":
+            if not prose[j - 1].isspace() and not (j + 1 < len(prose) and prose[j + 1].isdigit()):
+                return j
+            return -1
+        j += 1
+    return -1

@@ -1,0 +1,265 @@
+"""Judge printed numbers against exact values, entry by entry, rounding-aware.
+
+Every entry goes through ``derive.numbers.compare`` (certified); a matrix is
+as good as its worst entry: wrong > truncated > rounded > ok. Entries of a
+NumPy printout carry the array's precision (NumPy drops trailing zeros).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+from flint import ctx
+
+from derive.check import nodes as N
+from derive.check.values import Val
+from derive.errors import DeriveError
+from derive.evaluate import Undecided, ball, bounds
+from derive.numbers import Comparison, Printed, compare, format_significant
+
+RANK = {"ok": 0, "rounded": 1, "truncated": 2, "wrong": 3}
+Grid = tuple[tuple[Printed, ...], ...]
+
+
+@dataclass
+class Judgement:
+    verdict: str                                   # ok | rounded | truncated | wrong
+    expected: list[list[str]] | None = None        # the exact value at the printed decimals
+    wrong: list[tuple[int, int, str, str]] = field(default_factory=list)   # i, j, printed, expected
+    reason: str = ""
+
+    @property
+    def bad(self) -> bool:
+        return self.verdict == "wrong"
+
+
+def grid_of(node: N.Node) -> Grid | None:
+    """The printed numbers of a literal node (with its sign), or None."""
+    if isinstance(node, N.Mat):
+        if not node.rows or any(not N.is_literal(c) for row in node.rows for c in row) \
+                or len({len(r) for r in node.rows}) != 1:
+            return None
+        grid = tuple(tuple(_printed(c) for c in row) for row in node.rows)
+        return numpy_precision(grid) if _numpy_style(grid) else grid
+    if isinstance(node, N.Tuple):
+        return (tuple(_printed(i) for i in node.items),) if N.is_literal(node) else None
+    if N.is_literal(node):
+        return ((_printed(node),),)
+    return None
+
+
+def _numpy_style(grid: Grid) -> bool:
+    """A matrix pasted from a NumPy printout: some entry ends in a bare point (``0.``)."""
+    return any(p.text.endswith(".") for row in grid for p in row)
+
+
+def numpy_precision(grid: Grid) -> Grid:
+    """Every entry at the array's decimals (NumPy prints 0.5 for 0.50 beside 0.25).
+
+    In scientific notation every entry already shows the array's digits, so
+    such a grid is left as printed."""
+    if not grid or not grid[0] or any("e" in p.text.lower() for row in grid for p in row):
+        return grid
+    decimals = max(p.decimals for row in grid for p in row)
+    return tuple(tuple(Printed(p.text, p.value, decimals) for p in row) for row in grid)
+
+
+def _printed(node: N.Node) -> Printed:
+    if isinstance(node, N.Neg):
+        p = node.arg.printed
+        return Printed("-" + p.text, -p.value, p.decimals)
+    return node.printed
+
+
+def grid_text(grid: Grid) -> str:
+    if len(grid) == 1 and len(grid[0]) == 1:
+        return grid[0][0].text
+    rows = ["[" + ", ".join(p.text for p in row) + "]" for row in grid]
+    return rows[0] if len(rows) == 1 else "[" + ", ".join(rows) + "]"
+
+
+def rows_text(rows: list[list[str]]) -> str:
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return rows[0][0]
+    out = ["[" + ", ".join(row) + "]" for row in rows]
+    return out[0] if len(out) == 1 else "[" + ", ".join(out) + "]"
+
+
+def fit(grid: Grid, shape: tuple[int, int]) -> Grid | None:
+    """The printed grid in the value's shape: a row vector may stand for a column."""
+    rows, cols = len(grid), len(grid[0])
+    if (rows, cols) == tuple(shape):
+        return grid
+    if (cols, rows) == tuple(shape) and 1 in (rows, cols):
+        return tuple(tuple(grid[i][j] for i in range(rows)) for j in range(cols))
+    return None
+
+
+def screen(grid: Grid, fast: Val, allowance=None) -> bool:
+    """Could the printed numbers be this (float) value, rounded or truncated?
+    ``allowance`` widens each entry by how much rounded inputs can move it."""
+    grid = fit(grid, fast.shape)
+    if grid is None:
+        return False
+    for i, row in enumerate(grid):
+        for j, p in enumerate(row):
+            x = float(fast.entry(i, j))
+            if not math.isfinite(x):
+                return False
+            unit = 10.0 ** (-p.decimals) if p.decimals < 300 else 0.0
+            extra = 1.05 * float(allowance[i][j]) if allowance is not None else 0.0
+            if abs(float(p.value) - x) > 1.0001 * unit + extra + 1e-12 * abs(x) + 1e-300:
+                return False
+    return True
+
+
+def deviation(grid: Grid, fast: Val) -> float:
+    """The largest distance between printed numbers and a value, in last-place units."""
+    grid = fit(grid, fast.shape)
+    if grid is None:
+        return math.inf
+    worst = 0.0
+    for i, row in enumerate(grid):
+        for j, p in enumerate(row):
+            x = float(fast.entry(i, j))
+            unit = 10.0 ** (-p.decimals) if p.decimals < 300 else 1.0
+            worst = max(worst, abs(float(p.value) - x) / unit) if math.isfinite(x) else math.inf
+    return worst
+
+
+def allow(j: Judgement, grid: Grid, fast: Val, allowance) -> Judgement:
+    """Entries that are wrong only by what rounded inputs explain become 'rounded'."""
+    grid = fit(grid, fast.shape)
+    if j.verdict != "wrong" or grid is None or j.reason:
+        return j
+    for i, k, _, _ in j.wrong:
+        p = grid[i][k]
+        unit = 10.0 ** (-p.decimals)
+        if abs(float(p.value) - float(fast.entry(i, k))) > 0.5 * unit + 1.05 * float(allowance[i][k]) + 1e-15:
+            return j
+    return Judgement("rounded", j.expected, [], "within the rounding of the values it is computed from")
+
+
+def judge(grid: Grid, exact: Val) -> Judgement:
+    """Each printed number against the exact value at its own decimals."""
+    fitted = fit(grid, exact.shape)
+    if fitted is None:
+        shape = f"{len(grid)}x{len(grid[0])}"
+        return Judgement("wrong", reason=f"printed as {shape}, the formula gives "
+                                         f"{exact.shape[0]}x{exact.shape[1]}")
+    verdict, expected, wrong = "ok", [], []
+    for i, row in enumerate(fitted):
+        expected.append([])
+        for j, p in enumerate(row):
+            c = _compare(p, exact.entry(i, j))
+            expected[-1].append(c.expected)
+            v = "ok" if c.verdict == "exact" else c.verdict
+            if v == "wrong":
+                wrong.append((i, j, p.text, c.expected))
+            if RANK[v] > RANK[verdict]:
+                verdict = v
+    return Judgement(verdict, expected, wrong)
+
+
+def _compare(p: Printed, value) -> Comparison:
+    if value is sp.S.Infinity or value is sp.S.NegativeInfinity or value is sp.nan:
+        return Comparison("wrong", p, str(value), "")
+    try:
+        return compare(p, value)
+    except (DeriveError, TypeError, KeyError, ValueError, ZeroDivisionError):
+        return Comparison("wrong", p, "?", "")
+
+
+def judge_both_printed(new: Grid, old: Grid) -> Judgement:
+    """A restatement: consistent when either printing rounds the other."""
+    fitted = fit(new, (len(old), len(old[0])))
+    if fitted is None:
+        return Judgement("wrong", reason="printed with another shape than before")
+    verdict, expected, wrong = "ok", [], []
+    for i, row in enumerate(fitted):
+        expected.append([])
+        for j, p in enumerate(row):
+            q = old[i][j]
+            c = _compare(p, q.value)
+            if c.verdict == "wrong" and _compare(q, p.value).verdict != "wrong":
+                c = Comparison("rounded", p, p.text, "0")
+            expected[-1].append(c.expected if c.verdict != "wrong" else q.text)
+            v = "ok" if c.verdict == "exact" else c.verdict
+            if v == "wrong":
+                wrong.append((i, j, p.text, q.text))
+            verdict = v if RANK[v] > RANK[verdict] else verdict
+    return Judgement(verdict, expected, wrong)
+
+
+def judge_equal(claim: Val, ref: Val, tolerance: sp.Rational) -> Judgement:
+    """Two exact values, the claim written with numbers good to ``tolerance``."""
+    if claim.shape != ref.shape:
+        if not (1 in claim.shape and claim.shape[::-1] == ref.shape):
+            return Judgement("wrong", reason=f"{claim.shape[0]}x{claim.shape[1]} on one side, "
+                                              f"{ref.shape[0]}x{ref.shape[1]} on the other")
+        claim = Val(claim.data.T, claim.scalar)
+    verdict, expected, wrong = "ok", [], []
+    for i in range(ref.shape[0]):
+        expected.append([])
+        for j in range(ref.shape[1]):
+            v, text = _equal(claim.entry(i, j), ref.entry(i, j), tolerance)
+            expected[-1].append(text)
+            if v == "wrong":
+                wrong.append((i, j, _short(claim.entry(i, j)), text))
+            verdict = v if RANK[v] > RANK[verdict] else verdict
+    return Judgement(verdict, expected, wrong)
+
+
+def _equal(a, b, tolerance: sp.Rational) -> tuple[str, str]:
+    """ok when equal (to 60 digits), rounded when within the tolerance, else wrong."""
+    text = _short(b)
+    diff = a - b
+    if diff == 0:
+        return "ok", text
+    try:
+        with ctx.workprec(400):
+            lo, hi = bounds(ball(diff))
+    except (Undecided, TypeError, KeyError, ValueError, ZeroDivisionError):
+        return "wrong", text
+    largest = max(abs(lo), abs(hi))
+    smallest = Fraction(0) if lo <= 0 <= hi else min(abs(lo), abs(hi))
+    if largest < Fraction(1, 10**60):
+        return "ok", text
+    tol = Fraction(int(tolerance.p), int(tolerance.q))
+    if largest <= tol:
+        return "rounded", text
+    return ("wrong", text) if smallest > tol else ("rounded", text)
+
+
+def _short(x) -> str:
+    try:
+        return format_significant(x, 8) if not x.is_Rational or x.q != 1 else str(x)
+    except (DeriveError, TypeError, KeyError, ValueError):
+        return str(x)
+
+
+def entries_text(val: Val, digits: int = 8) -> list[list[str]]:
+    return [[_short(val.entry(i, j)) for j in range(val.shape[1])] for i in range(val.shape[0])]
+
+
+def fast_equal(a: Val, b: Val, tolerance: float, margin=None) -> bool:
+    """Screening for two unprinted values (``margin``: per entry of b, from rounded inputs)."""
+    if a.shape != b.shape and not (1 in a.shape and a.shape[::-1] == b.shape):
+        return False
+    x = np.asarray(a.data, dtype=float).reshape(-1)
+    y = np.asarray(b.data, dtype=float).reshape(-1)
+    extra = 1.05 * np.asarray(margin, dtype=float).reshape(-1) if margin is not None else 0.0
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        return False
+    return bool(np.all(np.abs(x - y) <= 1.0001 * tolerance + extra + 1e-9 * np.abs(y) + 1e-12))
+
+
+def allow_equal(j: Judgement, claim: Val, ref: Val, tolerance: float, margin) -> Judgement:
+    """Unprinted values that differ only by what rounded inputs explain are 'rounded'."""
+    if j.verdict == "wrong" and not j.reason and fast_equal(claim, ref, tolerance, margin):
+        return Judgement("rounded", j.expected, [], "within the rounding of the values it is computed from")
+    return j

@@ -1,0 +1,316 @@
+r"""A strict recursive-descent parser of the LaTeX that papers use for arithmetic.
+
+    statement := expr (relation expr)*            a = b \approx c
+    expr      := term (('+' | '-') term)*
+    term      := unary ((\times | \cdot | / | juxtaposition) unary)*
+    unary     := ('-' | '+') unary | postfix ('^' script)?
+    postfix   := atom ('_' script | '^T' | '[' indices ']' | '(' args ')')*
+    atom      := number | name | \frac | \sqrt | function | matrix | [vector] | (expr) | {expr}
+
+Document text is data: this parser builds ``derive.check.nodes`` trees and
+nothing else; no text is ever handed to eval, exec or sympify. Anything
+outside the subset raises ``LatexError`` with the offset of the trouble.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.check import nodes as N
+from derive.check.atoms import FUNCTIONS, MAX_DEPTH, PRODUCTS, TRANSPOSE, Atoms
+from derive.check.lexer import LatexError, Token, tokenize
+from derive.check.statements import ARROWS, RELATIONS, is_relation, split_statements
+from derive.numbers import Printed
+
+
+def parse_statements(text: str) -> list[N.Chain | LatexError]:
+    """Every statement of a math span: one Chain each, or the LatexError it raised."""
+    try:
+        tokens = tokenize(text)
+    except LatexError as exc:
+        return [exc]
+    out: list[N.Chain | LatexError] = []
+    for segment in split_statements(tokens):
+        try:
+            out.append(Parser(segment).statement())
+        except RecursionError:
+            out.append(LatexError("formula nested too deeply", segment[0].start))
+        except LatexError as exc:
+            out.append(exc)
+    return out
+
+
+def parse(text: str) -> N.Node:
+    """One expression or statement (for tests and small uses)."""
+    results = parse_statements(text)
+    if len(results) != 1:
+        raise LatexError(f"expected one statement, found {len(results)}")
+    if isinstance(results[0], LatexError):
+        raise results[0]
+    chain = results[0]
+    return chain.parts[0] if len(chain.parts) == 1 else chain
+
+
+# ------------------------------------------------------------------ the parser
+
+class Parser(Atoms):
+    """Recursive descent over one statement's tokens (atoms in ``derive.check.atoms``)."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = list(tokens)
+        self.pos = 0
+        self.depth = 0
+
+    # -- token helpers
+    def peek(self, k: int = 0) -> Token | None:
+        i = self.pos + k
+        return self.tokens[i] if i < len(self.tokens) else None
+
+    def at(self, kind: str, text: str | None = None, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t is not None and t.kind == kind and (text is None or t.text == text)
+
+    def take(self) -> Token:
+        t = self.peek()
+        if t is None:
+            raise LatexError("unexpected end of formula", self.tokens[-1].end if self.tokens else 0)
+        self.pos += 1
+        return t
+
+    def expect(self, kind: str, text: str) -> Token:
+        t = self.peek()
+        if t is None or t.kind != kind or t.text != text:
+            where = t.start if t else (self.tokens[-1].end if self.tokens else 0)
+            raise LatexError(f"expected {text!r}", where)
+        return self.take()
+
+    def fail(self, message: str) -> LatexError:
+        t = self.peek()
+        return LatexError(message, t.start if t else (self.tokens[-1].end if self.tokens else 0))
+
+    def here(self) -> int:
+        t = self.peek()
+        return t.start if t else (self.tokens[-1].end if self.tokens else 0)
+
+    def last_end(self) -> int:
+        return self.tokens[self.pos - 1].end if self.pos else 0
+
+    # -- statement
+    def statement(self) -> N.Chain:
+        start = self.here()
+        parts, rels = [], []
+        t = self.peek()
+        if t is not None and ((t.kind == "CMD" and t.text in PRODUCTS) or (t.kind == "SYM" and t.text == "*")):
+            self.take()  # "$\times 3$" in prose: a factor, not a claim
+        if self.peek() is not None and is_relation(self.peek()):
+            parts.append(N.Special(start, start, "continuation"))
+        else:
+            parts.append(self.expr_list())
+        while self.peek() is not None and is_relation(self.peek()):
+            rels.append(RELATIONS[self.take().text])
+            parts.append(self.expr_list())
+        if self.peek() is not None:
+            raise self.fail(f"unexpected {self.peek().text!r}")
+        return N.Chain(start, self.last_end(), tuple(parts), tuple(rels))
+
+    def expr_list(self) -> N.Node:
+        """An expression, or a comma list of them (``pos = 0, 1, 2``)."""
+        start = self.here()
+        items = [self.expr()]
+        while self.at("SYM", ","):
+            self.take()
+            items.append(self.expr())
+        return items[0] if len(items) == 1 else N.Tuple(start, self.last_end(), tuple(items))
+
+    def expr(self) -> N.Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail("formula nested too deeply")
+        try:
+            start = self.here()
+            terms, signs = [], []
+            sign = 1
+            if self.at("SYM", "+") or self.at("SYM", "-"):
+                sign = -1 if self.take().text == "-" else 1
+            terms.append(self.term())
+            signs.append(sign)
+            while self.at("SYM", "+") or self.at("SYM", "-"):
+                signs.append(-1 if self.take().text == "-" else 1)
+                terms.append(self.term())
+            if len(terms) == 1:
+                return _negate(terms[0], start) if signs[0] < 0 else terms[0]
+            return N.Add(start, self.last_end(), tuple(terms), tuple(signs))
+        finally:
+            self.depth -= 1
+
+    def term(self) -> N.Node:
+        start = self.here()
+        node = self.unary()
+        while True:
+            t = self.peek()
+            if t is None:
+                return node
+            if (t.kind == "CMD" and t.text in PRODUCTS) or (t.kind == "SYM" and t.text == "*"):
+                self.take()
+                node = _product(node, self.unary(), start, self.last_end())
+            elif (t.kind == "SYM" and t.text == "/") or (t.kind == "CMD" and t.text == "div"):
+                self.take()
+                den = self.unary()
+                node = N.Div(start, self.last_end(), node, den)
+            elif self.starts_atom(t):
+                node = _product(node, self.unary(), start, self.last_end())
+            else:
+                return node
+
+    def starts_atom(self, t: Token) -> bool:
+        if t.kind in ("NUM", "IDENT", "WORD", "STR", "BEGIN"):
+            return True
+        if t.kind == "SYM":
+            return t.text in ("(", "[", "{", "\\{")
+        if t.kind == "CMD":
+            return not (t.text in PRODUCTS or t.text in RELATIONS or t.text in ARROWS
+                        or t.text in ("div", "pm", "mp"))
+        return False
+
+    def unary(self) -> N.Node:
+        if self.at("SYM", "-") or self.at("SYM", "+"):
+            start = self.here()
+            negative = self.take().text == "-"
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail("formula nested too deeply")
+            try:
+                arg = self.unary()
+            finally:
+                self.depth -= 1
+            return _negate(arg, start) if negative else arg
+        return self.power()
+
+    def power(self) -> N.Node:
+        start = self.here()
+        base = self.postfix()
+        while self.at("SYM", "^"):
+            self.take()
+            if self._transpose_mark():
+                base = N.Transpose(start, self.last_end(), base)
+                continue
+            exponent = self.script()
+            base = N.Pow(start, self.last_end(), base, exponent)
+        return base
+
+    def _transpose_mark(self) -> bool:
+        t = self.peek()
+        if t is None:
+            return False
+        if (t.kind in ("IDENT", "WORD") and t.text in ("T", "\\top")) or (t.kind == "CMD" and t.text in TRANSPOSE):
+            self.take()
+            return True
+        if t.kind == "SYM" and t.text == "{":
+            inner = self.peek(1)
+            if inner and ((inner.kind in ("IDENT", "WORD") and inner.text == "T")
+                          or (inner.kind == "CMD" and inner.text in TRANSPOSE)) and self.at("SYM", "}", 2):
+                self.pos += 3
+                return True
+        return False
+
+    def script(self) -> N.Node:
+        """The argument of ^ or _: a braced group or a single token (x^2, e^x)."""
+        if self.at("SYM", "{"):
+            return self.group()
+        t = self.peek()
+        if t is not None and t.kind == "NUM" and len(t.text) > 1:
+            # x^23 is x^2 times 3 in LaTeX: split the number after its first digit.
+            self.tokens[self.pos] = Token("NUM", t.text[0], t.start, t.start + 1)
+            self.tokens.insert(self.pos + 1, Token("NUM", t.text[1:], t.start + 1, t.end))
+        if self.at("SYM", "-"):
+            start = self.here()
+            self.take()
+            return _negate(self.atom(), start)
+        return self.atom()
+
+    def postfix(self) -> N.Node:
+        start = self.here()
+        node = self.atom()
+        while True:
+            if self.at("SYM", "_"):
+                self.take()
+                sub = self.script()
+                node = _subscript(node, sub, start, self.last_end())
+            elif self.at("SYM", "'"):
+                self.take()
+                node = N.Transpose(start, self.last_end(), node)
+            elif self.at("SYM", "[") and self._adjacent() and isinstance(node, N.Sym):
+                self.take()
+                indices = self.expr_list()
+                self.expect("SYM", "]")
+                items = indices.items if isinstance(indices, N.Tuple) else (indices,)
+                node = N.Index(start, self.last_end(), node, items)
+            elif self.at("SYM", "(") and isinstance(node, N.Sym) and self._callable(node):
+                args = self.call_args()
+                node = N.Call(start, self.last_end(), node.name, args)
+            else:
+                return node
+
+    def _adjacent(self) -> bool:
+        return self.pos > 0 and self.tokens[self.pos - 1].end == self.peek().start
+
+    def _callable(self, node: N.Sym) -> bool:
+        """``f(x)`` is a call when f is a function word or touches its parenthesis."""
+        return node.name in FUNCTIONS or node.base in FUNCTIONS or self._adjacent() \
+            or getattr(node, "_word", False)
+
+    def call_args(self) -> tuple[N.Node, ...]:
+        self.expect("SYM", "(")
+        if self.at("SYM", ")"):
+            self.take()
+            return ()
+        args = self.expr_list()
+        self.expect("SYM", ")")
+        return args.items if isinstance(args, N.Tuple) else (args,)
+
+    def group(self) -> N.Node:
+        self.expect("SYM", "{")
+        node = self.expr_list()
+        self.expect("SYM", "}")
+        return node
+
+
+def _negate(node: N.Node, start: int) -> N.Node:
+    return N.Neg(start, node.end, node)
+
+
+def _product(a: N.Node, b: N.Node, start: int, end: int) -> N.Node:
+    scientific = _scientific(a, b, start, end)
+    if scientific is not None:
+        return scientific
+    factors = (a.factors if isinstance(a, N.Mul) else (a,)) + (b,)
+    return N.Mul(start, end, factors)
+
+
+def _scientific(a: N.Node, b: N.Node, start: int, end: int) -> N.Num | None:
+    """``1.5 \\times 10^{-3}`` is one printed number, 1.5e-3, good to 4 decimals."""
+    if not (isinstance(a, N.Num) and isinstance(b, N.Pow) and isinstance(b.base, N.Num)
+            and b.base.printed.text == "10"):
+        return None
+    e = b.exp
+    sign = -1 if isinstance(e, N.Neg) else 1
+    e = e.arg if isinstance(e, N.Neg) else e
+    if not (isinstance(e, N.Num) and e.printed.text.isdigit()) or int(e.printed.text) > 400:
+        return None
+    k = sign * int(e.printed.text)
+    p = a.printed
+    return N.Num(start, end, Printed(f"{p.text}e{k}", p.value * sp.Rational(10) ** k, p.decimals - k))
+
+
+def _subscript(node: N.Node, sub: N.Node, start: int, end: int) -> N.Node:
+    """``W_Q`` and ``PE_{\\text{input}}`` are names; ``(x)_i`` is an index."""
+    if isinstance(node, N.Sym) and node.sub is None:
+        return N.Sym(start, end, f"{node.name}_{_sub_text(sub)}", node.name, sub)
+    if isinstance(node, N.Sym):
+        return N.Sym(start, end, f"{node.name}{_sub_text(sub)}", node.base, node.sub)
+    return N.Index(start, end, node, (sub,))
+
+
+def _sub_text(sub: N.Node) -> str:
+    text = N.key(sub)
+    return text if isinstance(sub, (N.Sym, N.Num)) else "{" + text + "}" if not text.startswith("(") else text

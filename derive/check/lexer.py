@@ -1,0 +1,172 @@
+r"""Tokens of the LaTeX subset: numbers, names, commands, symbols, row breaks.
+
+The lexer never interprets anything: it cuts the text into tokens that keep
+their offsets. Markdown escaping is undone here, once: a run of two or more
+backslashes is one row break (``\\``, ``\\\``, ``\\\\``), and the raw text of
+``\text{...}`` becomes a single WORD token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from derive.errors import DeriveError
+
+
+class LatexError(DeriveError):
+    """Text the LaTeX subset does not cover; ``offset`` points at the trouble."""
+
+    def __init__(self, message: str, offset: int = 0):
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str     # NUM IDENT CMD WORD STR SYM BREAK SEP BEGIN END
+    text: str
+    start: int
+    end: int
+
+
+NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+(?![A-Za-z]))?")
+IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+COMMAND = re.compile(r"\\([A-Za-z]+)")
+
+# Commands whose braced argument is read as raw text (a word, not math).
+TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "mathrm", "operatorname", "mbox",
+                 "textsf", "texttt", "mathsf", "mathtt"}
+# Commands that only change the look of their argument.
+TRANSPARENT = {"mathbf", "boldsymbol", "bm", "mathit", "mathcal", "mathbb", "vec", "hat",
+               "bar", "tilde", "overline", "displaystyle", "textstyle", "scriptstyle",
+               "limits", "nolimits", "left", "right", "big", "Big", "bigg", "Bigg", "bigl",
+               "bigr", "Bigl", "Bigr", "biggl", "biggr", "middle", "space", "nonumber",
+               "notag", "hline", "phantom", "mathstrut"}
+SEPARATORS = {"quad", "qquad", "cr", "newline"}
+SKIPPED_ARGUMENT = {"label", "tag", "hspace", "vspace", "phantom"}
+SPACING = set(",;:!> ")
+UNICODE = {"×": r"\times", "·": r"\cdot", "−": "-", "≈": r"\approx", "≤": r"\leq",
+           "≥": r"\geq", "σ": r"\sigma", "μ": r"\mu", "ε": r"\epsilon", "α": r"\alpha",
+           "β": r"\beta", "γ": r"\gamma", "∑": r"\sum", "√": r"\sqrt", "∞": r"\infty"}
+MAX_TOKENS = 200_000
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text``; a LatexError for what cannot be tokenized."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if len(tokens) > MAX_TOKENS:
+            raise LatexError("formula too long", i)
+        ch = text[i]
+        if ch.isspace() or ch == "~":
+            i += 1
+        elif ch == "\\":
+            i = _backslash(text, i, tokens)
+        elif ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+            m = NUMBER.match(text, i)
+            tokens.append(Token("NUM", m.group(), i, m.end()))
+            i = m.end()
+        elif ch.isascii() and ch.isalpha():
+            m = IDENT.match(text, i)
+            tokens.append(Token("IDENT", m.group(), i, m.end()))
+            i = m.end()
+        elif ch == '"':
+            close = text.find('"', i + 1)
+            if close < 0:
+                raise LatexError("unterminated quotation mark", i)
+            tokens.append(Token("STR", text[i + 1:close], i, close + 1))
+            i = close + 1
+        elif ch in UNICODE:
+            tokens.extend(_retarget(tokenize(UNICODE[ch]), i, i + 1))
+            i += 1
+        elif ch.isalpha():  # other letters (Greek) are names
+            tokens.append(Token("IDENT", ch, i, i + 1))
+            i += 1
+        else:
+            tokens.append(Token("SYM", ch, i, i + 1))
+            i += 1
+    return tokens
+
+
+def _retarget(tokens: list[Token], start: int, end: int) -> list[Token]:
+    return [Token(t.kind, t.text, start, end) for t in tokens]
+
+
+def _backslash(text: str, i: int, tokens: list[Token]) -> int:
+    """One token (or none) starting at a backslash; returns the next offset."""
+    run = len(text) - i - len(text[i:].lstrip("\\"))
+    nxt = text[i + run] if i + run < len(text) else ""
+    if run >= 2:
+        # Markdown escapes the row break as \\, \\\ or \\\\: a run is one break.
+        # A letter after the run makes its last backslash a command (\\\sin).
+        if nxt.isalpha():
+            tokens.append(Token("BREAK", "\\\\", i, i + run - 1))
+            return _backslash(text, i + run - 1, tokens)
+        tokens.append(Token("BREAK", "\\\\", i, i + run))
+        return i + run
+    m = COMMAND.match(text, i)
+    if m is None:
+        return _escaped(text, i, tokens)
+    name = m.group(1)
+    end = m.end()
+    if name in ("begin", "end"):
+        env, end = _braced(text, end)
+        tokens.append(Token("BEGIN" if name == "begin" else "END", env.strip().rstrip("*"), i, end))
+        return end
+    if name in TEXT_COMMANDS:
+        word, end = _braced(text, end)
+        word = word.replace("\\_", "_").replace("\\ ", " ").replace("\\,", " ").strip()
+        kind = "STR" if len(word) >= 2 and word[0] == word[-1] == '"' else "WORD"
+        tokens.append(Token(kind, word.strip('"') if kind == "STR" else word, i, end))
+        return end
+    if name in SKIPPED_ARGUMENT:
+        return _braced(text, end)[1]
+    if name in TRANSPARENT:
+        if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "middle") \
+                and text[end:end + 1] == ".":
+            return end + 1  # \left. is an invisible delimiter
+        return end
+    if name in SEPARATORS:
+        tokens.append(Token("SEP", name, i, end))
+        return end
+    tokens.append(Token("CMD", name, i, end))
+    return end
+
+
+def _escaped(text: str, i: int, tokens: list[Token]) -> int:
+    """A backslash followed by a non-letter: spacing, an escaped brace, or nothing."""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if nxt in SPACING or nxt == "":
+        return i + 2 if nxt else i + 1
+    if nxt in "{}":
+        tokens.append(Token("SYM", "\\" + nxt, i, i + 2))
+        return i + 2
+    if nxt in "|%$#&_":
+        tokens.append(Token("SYM", nxt, i, i + 2))
+        return i + 2
+    tokens.append(Token("SYM", "\\" + nxt, i, i + 2))
+    return i + 2
+
+
+def _braced(text: str, i: int) -> tuple[str, int]:
+    """The raw content of ``{...}`` starting at (or after spaces from) ``i``."""
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text) or text[i] != "{":
+        raise LatexError("expected '{'", i)
+    depth, j = 0, i
+    while j < len(text):
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1:j], j + 1
+        j += 1
+    raise LatexError("unbalanced braces", i)

@@ -1,0 +1,249 @@
+"""The syntax tree of the LaTeX subset that ``derive check`` reads.
+
+Nodes are plain frozen records; ``start`` and ``end`` are offsets into the
+math text they came from, so that a claim can name its line. ``key(node)``
+is a canonical text for a node: how a label such as ``X + PE_{\\text{input}}``
+is remembered and found again (``X+PE_input``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from derive.numbers import Printed
+
+
+@dataclass(frozen=True)
+class Node:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Num(Node):
+    """A number as printed: ``0.8415``, ``-3``, ``1.5e-03`` (the sign is kept apart)."""
+
+    printed: Printed
+
+
+@dataclass(frozen=True)
+class Sym(Node):
+    """A name: ``W_Q``, ``PE_input``, ``d_model``, ``sigma``; ``base`` and ``sub``
+    keep the parts of a subscripted name, for indexing (``y_i`` -> y[i])."""
+
+    name: str
+    base: str = ""
+    sub: Node | None = None
+
+
+@dataclass(frozen=True)
+class Str(Node):
+    """Quoted text inside ``\\text{"I"}``: a dictionary key, never evaluated."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Special(Node):
+    """A value that is not a finite number: ``\\infty``, ``NaN``, ``\\dots``."""
+
+    what: str
+
+
+@dataclass(frozen=True)
+class Mat(Node):
+    """A matrix (pmatrix, bmatrix, array ...) or a bracket vector ``[a, b]`` (one row)."""
+
+    rows: tuple[tuple[Node, ...], ...]
+    bracket: bool = False
+
+
+@dataclass(frozen=True)
+class Add(Node):
+    """A sum of signed terms: ``signs[k]`` is +1 or -1 for ``terms[k]``."""
+
+    terms: tuple[Node, ...]
+    signs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Mul(Node):
+    """A product; a matrix times a matrix is a matrix product."""
+
+    factors: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Div(Node):
+    num: Node
+    den: Node
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    arg: Node
+
+
+@dataclass(frozen=True)
+class Pow(Node):
+    base: Node
+    exp: Node
+
+
+@dataclass(frozen=True)
+class Transpose(Node):
+    arg: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """``f(args)``: a known function (sin, softmax, LN ...), a function the
+    document defines (``\\sigma(z) = ...``), or a label (``h_0(\\text{"I"})``)."""
+
+    name: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Index(Node):
+    """``Q[1,2]``: an entry of a named matrix."""
+
+    base: Node
+    indices: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Sum(Node):
+    r"""``\sum_{var=lo}^{hi} body``."""
+
+    var: str
+    lo: Node | None
+    hi: Node | None
+    body: Node
+
+
+@dataclass(frozen=True)
+class Tuple(Node):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Chain(Node):
+    """``a = b \\approx c``: parts joined by relations ('=', 'approx', ...)."""
+
+    parts: tuple[Node, ...]
+    rels: tuple[str, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------- keys
+
+def key(node: Node) -> str:
+    """A canonical text of a node, independent of spacing and markup."""
+    match node:
+        case Num(printed=p):
+            return p.text
+        case Sym(name=name):
+            return name
+        case Str(text=text):
+            return f'"{text}"'
+        case Special(what=what):
+            return what
+        case Mat(rows=rows):
+            return "[" + ";".join(",".join(key(c) for c in row) for row in rows) + "]"
+        case Add(terms=terms, signs=signs):
+            out = "".join(("+" if s > 0 else "-") + _paren(t, Add) for t, s in zip(terms, signs))
+            return out[1:] if out.startswith("+") else out
+        case Mul(factors=factors):
+            return "*".join(_paren(f, (Add, Mul)) for f in factors)
+        case Div(num=a, den=b):
+            return f"({key(a)})/({key(b)})"
+        case Neg(arg=a):
+            return "-" + _paren(a, (Add,))
+        case Pow(base=b, exp=e):
+            return f"{_paren(b, (Add, Mul, Div, Neg, Pow))}^{_paren(e, (Add, Mul, Div, Neg, Pow))}"
+        case Transpose(arg=a):
+            return _paren(a, (Add, Mul, Div, Neg, Pow)) + "^T"
+        case Call(name=name, args=args):
+            return f"{name}(" + ",".join(key(a) for a in args) + ")"
+        case Index(base=b, indices=ix):
+            return key(b) + "[" + ",".join(key(i) for i in ix) + "]"
+        case Sum(var=v, lo=lo, hi=hi, body=body):
+            bounds = f"_{v}={key(lo) if lo else ''}^{key(hi) if hi else ''}"
+            return f"sum{bounds}({key(body)})"
+        case Tuple(items=items):
+            return "(" + ",".join(key(i) for i in items) + ")"
+        case Chain(parts=parts, rels=rels):
+            out = key(parts[0])
+            for rel, part in zip(rels, parts[1:]):
+                out += f" {rel} {key(part)}"
+            return out
+    raise TypeError(f"no key for {type(node).__name__}")
+
+
+def _paren(node: Node, kinds) -> str:
+    text = key(node)
+    return f"({text})" if isinstance(node, kinds) else text
+
+
+def pretty(node: Node) -> str:
+    """A readable label: the key with spaces around + and -."""
+    text = key(node)
+    out = []
+    for i, ch in enumerate(text):
+        if ch in "+-" and i > 0 and text[i - 1] not in "([,^_=e":
+            out.append(f" {ch} ")
+        else:
+            out.append(ch)
+    return "".join(out).replace("+  - ", "- ").replace("+ -", "-")
+
+
+def walk(node: Node):
+    """Every node of a tree, parents before children."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    match node:
+        case Mat(rows=rows):
+            return tuple(c for row in rows for c in row)
+        case Add(terms=t) | Mul(factors=t) | Tuple(items=t) | Chain(parts=t) | Call(args=t):
+            return tuple(t)
+        case Div(num=a, den=b) | Pow(base=a, exp=b):
+            return (a, b)
+        case Neg(arg=a) | Transpose(arg=a):
+            return (a,)
+        case Index(base=b, indices=ix):
+            return (b, *ix)
+        case Sum(lo=lo, hi=hi, body=body):
+            return tuple(n for n in (lo, hi, body) if n is not None)
+    return ()
+
+
+def is_literal(node: Node) -> bool:
+    """A bare printed value: a number, a negated number, or a matrix/vector of them."""
+    match node:
+        case Num():
+            return True
+        case Neg(arg=Num()):
+            return True
+        case Mat(rows=rows):
+            return bool(rows) and all(is_literal(c) or isinstance(c, Special) for row in rows for c in row)
+        case Tuple(items=items):
+            return all(isinstance(i, Num) or (isinstance(i, Neg) and isinstance(i.arg, Num)) for i in items)
+    return False
+
+
+def has_numbers(node: Node) -> bool:
+    """True when a number appears outside subscripts (names like W_1 hold none)."""
+    return any(isinstance(n, Num) for n in walk(node))
+
+
+def names(node: Node) -> list[str]:
+    """The names a node refers to, in order of first appearance."""
+    seen: list[str] = []
+    for n in walk(node):
+        if isinstance(n, Sym) and n.name not in seen:
+            seen.append(n.name)
+    return seen

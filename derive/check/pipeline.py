@@ -1,0 +1,121 @@
+"""The recipe of ``derive check`` for one document.
+
+    extract -> (code values) -> recompute -> code outputs -> spec ties -> diagnose
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from derive.check import codeblocks, runner
+from derive.check.env import Binding, Env
+from derive.check.extract import (PYTHON, CodeBlock, Document, MathSpan, Problem, document,
+                                  read_document, scan)
+from derive.check.findings import Finding, wrong_entries
+from derive.check.judge import grid_text, rows_text
+from derive.check.recompute import Checker, grid_value
+
+
+@dataclass
+class Report:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None          # why the file could not be checked at all
+
+
+def check_file(path: str, run_code: bool = False, timeout: float = runner.TIMEOUT) -> Report:
+    """Every claim of a Markdown file, judged (InputError for unusable files)."""
+    return check_document(read_document(path), run_code, timeout)
+
+
+def check_text(text: str, path: str = "<text>", run_code: bool = False, specs=None) -> Report:
+    """Check Markdown given as text (``specs``: worked examples to tie to, default the shipped ones)."""
+    return check_document(document(text, path), run_code, specs=specs)
+
+
+def check_document(doc: Document, run_code: bool = False, timeout: float = runner.TIMEOUT,
+                   specs=None) -> Report:
+    items = scan(doc)
+    env = Env()
+    code_values(items, env)
+    checker = Checker(doc, env)
+    for item in items:
+        if isinstance(item, MathSpan):
+            checker.math(item)
+        elif isinstance(item, CodeBlock) and item.output is not None:
+            code_findings(doc, item, checker, run_code, timeout)
+        elif isinstance(item, Problem):
+            line = doc.line_of(item.start)
+            checker.add(Finding(line, line, "equation", None, "unverifiable", "$$",
+                                f"cannot read the math: {item.message}", section=doc.section(line)))
+    findings = checker.findings
+    from derive.check.ties import tie_to_specs
+    tie_to_specs(findings, specs)
+    from derive.check.diagnose import diagnose_all
+    diagnose_all(findings, env)
+    findings.sort(key=lambda f: (f.line, f.end_line))
+    return Report(doc.path, findings)
+
+
+def code_values(items: list, env: Env) -> None:
+    """Literal arrays of the code and the values its outputs print become values of names."""
+    for item in items:
+        if not isinstance(item, CodeBlock):
+            continue
+        if item.lang in PYTHON:
+            for lit in codeblocks.literals(item):
+                env.bind(lit.name, _binding(lit.grid, lit.line, "code", lit.name, lit.scalar))
+        if item.output is not None:
+            for p in codeblocks.printouts(item.output.text):
+                if p.grid is None:
+                    continue
+                line = item.output.line + p.line
+                for key in filter(None, (codeblocks.label_key(p.label), f"output@{line}")):
+                    b = _binding(p.grid, line, "output", p.label or "output")
+                    b.rounded = True
+                    env.bind(key, b)
+
+
+def _binding(grid, line: int, origin: str, label: str, scalar: bool = False) -> Binding:
+    return Binding(grid_value(grid, scalar), line, origin, label, grid)
+
+
+def code_findings(doc: Document, block: CodeBlock, checker: Checker, run_code: bool, timeout: float) -> None:
+    """One finding per value an output block prints; judged only by running the code."""
+    outs = codeblocks.printouts(block.output.text)
+    if not outs:
+        return
+    run = None
+    if run_code and block.lang in PYTHON:
+        run = runner.run_python(block.text, timeout)
+    matches = runner.match_outputs(outs, codeblocks.printouts(run.stdout)) if run and not run.problem else None
+    for k, p in enumerate(outs):
+        line = block.output.line + p.line
+        f = Finding(line, block.output.line + p.end_line, "code-output", p.label or None, "unverifiable",
+                    grid_text(p.grid) if p.grid is not None else " ".join(p.text.split())[:160],
+                    "", section=doc.section(line), grid=p.grid)
+        if p.grid is None:
+            f.message = f"not a finite number ({p.special})" if p.special in ("nan", "inf") else "an array with rows of different lengths"
+        elif run is None:
+            f.message = "the output of the code above; run with --run-code to check it" if block.lang in PYTHON \
+                else "the output of a code block that is not Python"
+        elif run.problem:
+            f.message = f"the code {run.problem}"
+        else:
+            _judge_output(f, matches[k])
+        checker.add(f)
+
+
+def _judge_output(f: Finding, match) -> None:
+    p, j, reason = match
+    if j is None:
+        f.message = reason
+        return
+    f.verdict = j.verdict
+    if j.verdict == "wrong":
+        f.message = j.reason or f"{len(j.wrong)} value(s) differ from what the code prints"
+        f.wrong_entries = wrong_entries(p.grid, j.wrong)
+        f.diagnosis = None if j.reason else "the output block does not come from this code as written"
+    else:
+        f.message = "the code prints these values" + ("" if j.verdict == "ok" else f" ({j.verdict})")
+    f.expected = rows_text(j.expected) if j.expected else None

@@ -1,0 +1,231 @@
+r"""Values of formulas, in two faces: exact (SymPy) and fast (NumPy floats).
+
+The fast face screens candidates (which earlier value did the author use,
+which variant of a formula reproduces a printed number); the exact face, built
+from derive's own stages (matmul, softmax, layer norm, ReLU), gives the value
+a printed number is finally judged against. A ``Val`` is a 2-D array of
+entries with a flag for scalars, so that ``0.1 \times h`` scales a vector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from derive.stages import attention, feedforward, norm
+
+MAX_EXPONENT = 1000      # 10^{10^{10}} is refused, not computed
+MAX_ENTRIES = 10_000
+
+
+class EvalError(Exception):
+    """A formula that cannot be evaluated; the message says why."""
+
+
+class Unbound(EvalError):
+    """A name with no value in the document (yet)."""
+
+    def __init__(self, name: str):
+        super().__init__(f"{name} has no value")
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Val:
+    data: Any            # sp.ImmutableMatrix (exact) or np.ndarray (fast), always 2-D
+    scalar: bool = False
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return tuple(self.data.shape)
+
+    def entry(self, i: int, j: int):
+        return self.data[i, j]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which variant of a formula to compute (the standard one by default)."""
+
+    layer_norm: str = "standard"     # standard | std_eps | sample | no_eps
+    eps: Any = None                  # None: the document's epsilon, else 1e-6
+    softmax: str = "rows"            # rows | columns | masked
+    log_base: int = 0                # 0: natural log; 10 or 2
+    swap_trig: bool = False          # sin <-> cos
+
+
+def shape_text(shape) -> str:
+    return f"{shape[0]}x{shape[1]}"
+
+
+class Face:
+    """The operations both faces share; subclasses fill in the arithmetic."""
+
+    exact = True
+
+    def scalar(self, x) -> Val:
+        return Val(self.matrix([[x]]), True)
+
+    def stack(self, rows: list[list[Val]]) -> Val:
+        if any(not v.scalar for row in rows for v in row):
+            return self.block(rows)
+        if len({len(r) for r in rows}) != 1:
+            raise EvalError("rows of different lengths (a ragged matrix)")
+        return Val(self.matrix([[v.entry(0, 0) for v in row] for row in rows]))
+
+    def block(self, rows: list[list[Val]]) -> Val:
+        """A vector of vectors ([[1, 2], [3, 4]]): stack the rows."""
+        if len(rows) == 1 and all(v.shape[0] == 1 for v in rows[0]):
+            widths = {v.shape[1] for v in rows[0]}
+            if len(widths) == 1:
+                return Val(self.matrix([[v.entry(0, j) for j in range(v.shape[1])] for v in rows[0]]))
+        raise EvalError("a matrix with matrices inside")
+
+    # -- arithmetic with broadcasting of scalars and bias rows
+    def add(self, a: Val, b: Val, sign: int = 1) -> Val:
+        b = b if sign > 0 else self.neg(b)
+        if a.scalar or b.scalar:
+            s, m = (a, b) if a.scalar else (b, a)
+            return Val(self.map2(m.data, s.entry(0, 0), lambda x, y: x + y), a.scalar and b.scalar)
+        if a.shape == b.shape:
+            return Val(a.data + b.data)
+        row = self._as_row(b, a.shape[1]) if a.shape[0] > 1 else None
+        if row is not None:
+            return Val(self.add_rows(a.data, row))
+        raise EvalError(f"cannot add a {shape_text(a.shape)} and a {shape_text(b.shape)} matrix")
+
+    def _as_row(self, b: Val, width: int):
+        """A bias written as a row or a column of the right length, as a row."""
+        if b.shape == (1, width):
+            return b.data
+        if b.shape == (width, 1):
+            return self.transpose_data(b.data)
+        return None
+
+    def neg(self, a: Val) -> Val:
+        return Val(-a.data, a.scalar)
+
+    def mul(self, a: Val, b: Val) -> Val:
+        if a.scalar or b.scalar:
+            s, m = (a, b) if a.scalar else (b, a)
+            return Val(self.map2(m.data, s.entry(0, 0), lambda x, y: x * y), a.scalar and b.scalar)
+        if a.shape[1] == b.shape[0]:
+            return Val(self.matmul(a.data, b.data))
+        raise EvalError(f"cannot multiply a {shape_text(a.shape)} by a {shape_text(b.shape)} matrix")
+
+    def div(self, a: Val, b: Val) -> Val:
+        if not b.scalar:
+            raise EvalError("division by a matrix")
+        if self.is_zero(b.entry(0, 0)):
+            raise EvalError("division by zero")
+        return Val(self.map2(a.data, b.entry(0, 0), lambda x, y: x / y), a.scalar)
+
+    def transpose(self, a: Val) -> Val:
+        return Val(self.transpose_data(a.data), a.scalar)
+
+    def power(self, a: Val, e: Val) -> Val:
+        if not e.scalar:
+            raise EvalError("a matrix exponent")
+        return Val(self.map(a.data, lambda x: self.pow(x, e.entry(0, 0))), a.scalar)
+
+
+class ExactFace(Face):
+    """Exact SymPy values; matrices through derive's stages."""
+
+    exact = True
+
+    def matrix(self, rows):
+        if sum(len(r) for r in rows) > MAX_ENTRIES:
+            raise EvalError("matrix too large")
+        return sp.ImmutableMatrix(rows)
+
+    def number(self, value: sp.Rational):
+        return value
+
+    def map(self, data, fn):
+        return sp.ImmutableMatrix(data.applyfunc(fn))
+
+    def map2(self, data, s, fn):
+        return sp.ImmutableMatrix(data.applyfunc(lambda x: fn(x, s)))
+
+    def add_rows(self, data, row):
+        return sp.ImmutableMatrix(data + sp.ones(data.rows, 1) * row)
+
+    def matmul(self, a, b):
+        return attention.matmul(a, b)
+
+    def transpose_data(self, data):
+        return sp.ImmutableMatrix(data.T)
+
+    def is_zero(self, x) -> bool:
+        return x == 0
+
+    def pow(self, x, e):
+        if e.is_number and e.is_real is not False and abs(sp.Float(e, 15)) > MAX_EXPONENT:
+            raise EvalError("exponent too large to evaluate")
+        if x == 0 and e.is_number and (e < 0) is sp.true:
+            raise EvalError("division by zero")
+        return sp.Pow(x, e)
+
+    def constant(self, name: str):
+        return {"e": sp.E, "pi": sp.pi}[name]
+
+    def function(self, name: str, x):
+        if name == "sqrt" and x.is_number and (x < 0) is sp.true:
+            raise EvalError("square root of a negative number")
+        if name in ("log", "log10", "log2") and x.is_number and (x <= 0) is sp.true:
+            raise EvalError("logarithm of a number that is not positive")
+        return EXACT_FUNCTIONS[name](x)
+
+    def softmax(self, data, how: str):
+        if how == "columns":
+            return sp.ImmutableMatrix(attention.softmax(sp.ImmutableMatrix(data.T)).T)
+        if how == "masked":
+            return attention.softmax(attention.causal_mask(data))
+        return attention.softmax(data)
+
+    def layer_norm(self, data, eps, how: str):
+        if how == "standard" or how == "no_eps":
+            return norm.layer_norm(data, 0 if how == "no_eps" else eps)
+        return sp.ImmutableMatrix([_ln_row_variant(list(data.row(i)), eps, how) for i in range(data.rows)])
+
+    def relu(self, data):
+        return feedforward.relu(data)
+
+    def causal_mask(self, data):
+        return attention.causal_mask(data)
+
+    def maximum(self, x, y):
+        return sp.Max(x, y)
+
+    def hstack(self, blocks):
+        return sp.ImmutableMatrix(sp.Matrix.hstack(*blocks))
+
+
+def _ln_row_variant(xs, eps, how: str):
+    r"""Layer-norm variants: (x - \mu)/(\sigma + \epsilon), or the sample variance."""
+    mu = norm.row_mean(xs)
+    if how == "sample":
+        if len(xs) < 2:
+            raise EvalError("a sample variance of one value")
+        sigma2 = sp.Add(*[(v - mu) ** 2 for v in xs]) / (len(xs) - 1)
+        return [(v - mu) / sp.sqrt(sigma2 + eps) for v in xs]
+    sigma = sp.sqrt(norm.row_variance(xs, mu))
+    return [(v - mu) / (sigma + eps) for v in xs]
+
+
+def _sigmoid(x):
+    return 1 / (1 + sp.exp(-x))
+
+
+EXACT_FUNCTIONS = {
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
+    "log10": lambda x: sp.log(x) / sp.log(10), "log2": lambda x: sp.log(x) / sp.log(2),
+    "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "sigmoid": _sigmoid,
+    "relu": feedforward.ReLU,
+}
+
+
+EXACT = ExactFace()
