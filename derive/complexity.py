@@ -41,6 +41,7 @@ from dataclasses import dataclass, fields
 
 import sympy as sp
 
+from derive.symbols import as_expr
 from derive.stages.attention import (CausalMask, Softmax, causal_mask, matmul, project, scaled_scores,
                                      softmax)
 from derive.stages.embedding import add
@@ -78,7 +79,7 @@ class Ops:
         return Ops(*[sp.expand(k * v) for _, v in self.items()])
 
     def subs(self, values: dict) -> Ops:
-        return Ops(*[sp.expand(sp.sympify(v).subs(values)) for _, v in self.items()])
+        return Ops(*[sp.expand(as_expr(v).subs(values)) for _, v in self.items()])
 
     @property
     def flops(self) -> sp.Expr:

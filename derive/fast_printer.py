@@ -25,6 +25,7 @@ from collections import Counter
 
 import sympy as sp
 
+from derive.symbols import as_expr
 from derive.errors import DeriveError
 from derive.stages.attention import CausalMask, Softmax
 from derive.stages.feedforward import ReLUMatrix
@@ -214,7 +215,7 @@ class Emitter:
 
     def scalar(self, expr) -> str:
         """Python for a scalar: numbers, bound symbols, + * ** sqrt exp log."""
-        expr = sp.sympify(expr) if isinstance(expr, (int, float)) else expr
+        expr = as_expr(expr)
         if expr.is_Integer:
             return str(int(expr))
         if expr.is_Rational:

@@ -6,6 +6,8 @@ a reader sees is the LaTeX of the expression that is evaluated.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
@@ -26,6 +28,18 @@ W_2 = sp.MatrixSymbol("W_2", d_ff, d_model)
 b_2 = sp.MatrixSymbol("b_2", 1, d_model)
 gamma = sp.MatrixSymbol("gamma", 1, d_model)
 beta = sp.MatrixSymbol("beta", 1, d_model)
+
+def as_expr(value) -> sp.Basic:
+    """A number or SymPy object as a SymPy object. Text is refused: derive never
+    parses strings into expressions (document text is data, not code)."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        raise TypeError(f"not a number or a SymPy object: {type(value).__name__}")
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
+
 
 # LaTeX for names whose default rendering is not how the paper writes them.
 LATEX_NAMES = {

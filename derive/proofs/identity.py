@@ -18,6 +18,7 @@ from typing import Any
 
 import sympy as sp
 
+from derive.symbols import as_expr
 from derive.proofs import numeric, symbolic
 from derive.stages.matexpr import is_explicit
 from derive.symbols import latex
@@ -69,7 +70,7 @@ class Identity:
         if not all(isinstance(v, (sp.Symbol, sp.Indexed)) for v in variables):
             raise ValueError("every variable to differentiate must be a symbol")
         _same_length([(o, v) for o in outputs for v in variables], claimed, "derivatives")
-        if any(v in sp.sympify(e).free_symbols for v in variables for e in self.at.values()):
+        if any(v in as_expr(e).free_symbols for v in variables for e in self.at.values()):
             raise ValueError("a value in `at` depends on a variable being differentiated")
         pairs = [(k, o, v) for k, o in enumerate(outputs) for v in variables]
         return [Claim(_label(k, len(outputs), v), o, v, c) for (k, o, v), c in zip(pairs, claimed)]
@@ -129,7 +130,7 @@ def _flat(obj) -> list:
         return list(obj)
     if isinstance(obj, (list, tuple)):
         return [e for item in obj for e in _flat(item)]
-    return [sp.sympify(obj, strict=True)]
+    return [as_expr(obj)]
 
 
 def _same_length(expected, claimed, what):
@@ -190,7 +191,7 @@ def sample_points(identity: Identity, claims: list[Claim], count: int, seed: int
     """The exact points the numeric check uses, in order (deterministic for a seed)."""
     exprs = [e for c in claims for e in (c.output, c.derivative, c.claimed)]
     free = set().union(*(e.free_symbols for e in exprs), _flat(identity.wrt)) - set(identity.at)
-    free |= set().union(set(), *(sp.sympify(v).free_symbols for v in identity.at.values()))
+    free |= set().union(set(), *(as_expr(v).free_symbols for v in identity.at.values()))
     symbols = sorted(free, key=sp.default_sort_key)
     rng = random.Random(f"{identity.name}/{seed}")
     avoid = numeric.kinks(exprs)

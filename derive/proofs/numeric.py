@@ -24,6 +24,7 @@ from typing import TypeVar
 import sympy as sp
 from flint import arb
 
+from derive.symbols import as_expr
 from derive.evaluate import Undecided, ball, bounds, certainly, rational_ball, sign
 from derive.stages.feedforward import ReLU
 
@@ -68,7 +69,7 @@ def draw_point(symbols: Sequence[sp.Symbol], at: Mapping, avoid: Sequence[sp.Exp
     """Exact values for ``symbols``, then for the ``at`` names, off every kink."""
     while True:
         point = {s: sample_value(s, rng) for s in symbols}
-        point.update({k: sp.sympify(v).xreplace(point) for k, v in at.items()})
+        point.update({k: as_expr(v).xreplace(point) for k, v in at.items()})
         if not any(_is_zero(a.xreplace(point)) for a in avoid):
             return point
 

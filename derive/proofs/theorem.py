@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import sympy as sp
 
+from derive.symbols import as_expr
 from derive.proofs.identity import BOTH, FAILS, HOLDS, NUMERIC, SYMBOLIC, UNPROVED, Identity, \
     ProofResult, prove_identity
 from derive.symbols import latex
@@ -62,7 +63,7 @@ _LAYERED = re.compile(r"^([A-Za-z]+)(\d)_(\d+)$")  # W1_12: entry 12 of W_1
 def show(expr) -> str:
     r"""LaTeX of an expression: entries of numbered matrices as $W^{(1)}_{12}$,
     the Heaviside step as $H$."""
-    expr = sp.sympify(expr).replace(sp.Heaviside, lambda a, *rest: sp.Function("H")(a))
+    expr = as_expr(expr).replace(sp.Heaviside, lambda a, *rest: sp.Function("H")(a))
     names = {}
     for symbol in sorted(expr.free_symbols, key=str):
         match = _LAYERED.match(symbol.name)
