@@ -257,3 +257,15 @@ def test_softmax_kernel_is_stable_for_large_scores():
     close(out[0, :2], e / e.sum())
     assert out[0, 2] == 0.0
 
+
+
+def test_compiled_layer_norm_with_gamma_and_beta_matches_numpy():
+    from derive.stages.norm import layer_norm
+    from derive.symbols import X, beta, eps, gamma
+
+    forward = compile_stages(layer_norm(X, eps, gamma, beta), [X, gamma, beta], {eps: 1e-5})
+    rng = np.random.default_rng(3)
+    x, g, b = rng.normal(size=(2, 5, 6)), rng.normal(size=(1, 6)), rng.normal(size=(1, 6))
+    mu = x.mean(axis=-1, keepdims=True)
+    expected = g * (x - mu) / np.sqrt(((x - mu) ** 2).mean(axis=-1, keepdims=True) + 1e-5) + b
+    np.testing.assert_allclose(forward(x, g, b), expected, rtol=1e-12, atol=1e-14)

@@ -141,3 +141,13 @@ def test_mismatched_sums_raise():
 def test_bias_is_added_to_every_row():
     Y = project(sp.eye(2), sp.Matrix([[1, 2], [3, 4]]), sp.Matrix([[10, 20]]))
     assert Y == sp.Matrix([[11, 22], [13, 24]])
+
+
+def test_symbolic_layer_norm_keeps_gamma_and_beta():
+    X, g, b = sp.MatrixSymbol("X", 2, 2), sp.MatrixSymbol("gamma", 1, 2), sp.MatrixSymbol("beta", 1, 2)
+    values = {X: sp.ImmutableMatrix([[1, 2], [3, 5]]), g: sp.ImmutableMatrix([[2, 3]]),
+              b: sp.ImmutableMatrix([[1, 0]])}
+    symbolic = layer_norm(X, 0, g, b)
+    # row (1, 2): mu = 3/2, sigma = 1/2, x_hat = (-1, 1); gamma x_hat + beta = (-1, 3); same for (3, 5)
+    assert sp.Matrix(symbolic.subs(values).doit()) == sp.Matrix([[-1, 3], [-1, 3]])
+    assert S.latex(layer_norm(S.X, S.eps, S.gamma, S.beta)) == r"\gamma \circ \mathrm{LN}\left(X\right) + \beta"

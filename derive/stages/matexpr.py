@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from derive.symbols import as_expr
+
 
 def is_explicit(M) -> bool:
     """True for a matrix with entries (the exact face), False for a MatrixExpr."""
@@ -35,7 +37,7 @@ class MatrixFunction(sp.MatrixExpr):
     exact: Callable
 
     def __new__(cls, *args):
-        return sp.Basic.__new__(cls, *args)
+        return sp.Basic.__new__(cls, *[as_expr(a) for a in args])
 
     @property
     def shape(self):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.stages.matexpr import MatrixFunction, is_explicit, shape_text
+from derive.stages.matexpr import MatrixFunction, RowBroadcast, is_explicit, shape_text
 
 
 def row_mean(x):
@@ -29,7 +29,7 @@ def layer_norm_entry(x_j, mu, sigma2, eps, gamma_j=1, beta_j=0):
 def layer_norm(x, eps, gamma=None, beta=None):
     r"""\mathrm{LN}(x): layer_norm_entry over each row of x (gamma = 1, beta = 0 by default)."""
     if not is_explicit(x):
-        return LayerNorm(x, eps)
+        return _symbolic_layer_norm(x, eps, gamma, beta)
     d = x.cols
     for name, row in (("gamma", gamma), ("beta", beta)):
         if row is not None and tuple(row.shape) != (1, d):
@@ -43,6 +43,17 @@ def layer_norm(x, eps, gamma=None, beta=None):
         sigma2 = row_variance(xs, mu)
         rows.append([layer_norm_entry(v, mu, sigma2, eps, g[j], b[j]) for j, v in enumerate(xs)])
     return sp.ImmutableMatrix(rows)
+
+
+def _symbolic_layer_norm(x, eps, gamma=None, beta=None):
+    r"""\gamma \odot \mathrm{LN}(x) + \beta over symbols: gamma and beta are rows
+    broadcast over the n rows, and left out when not given (1 and 0)."""
+    normed = LayerNorm(x, eps)
+    if gamma is not None:
+        normed = sp.HadamardProduct(RowBroadcast(gamma, x.shape[0]), normed)
+    if beta is not None:
+        normed = sp.MatAdd(normed, RowBroadcast(beta, x.shape[0]))
+    return normed
 
 
 def layer_norm_std_eps_entry(x_j, mu, sigma2, eps):
