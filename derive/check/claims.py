@@ -61,6 +61,12 @@ class Claims:
         grid = outcome.printed if outcome.printed is not None else grid_of(part)
         kind = kind_of_grid(grid) if grid_of(part) is not None else "equation"
         verdict = j.verdict
+        guessed = sorted(k for k, b in outcome.used.items() if b.origin == "default")
+        if verdict == "wrong" and guessed:
+            # a value derive had to guess may confirm a claim, never convict it
+            return self.add(self.finding(part, grid_of(part), "unverifiable",
+                                         f"{', '.join(guessed)} is not given before this line",
+                                         label=label, kind=kind))
         message = _message(verdict, ref, j, self._choices(outcome, self.line(part.start)))
         f = self.finding(part, grid_of(part), verdict, message, label=label, kind=kind)
         f.expected = rows_text(j.expected) if j.expected else None

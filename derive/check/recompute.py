@@ -32,6 +32,9 @@ PENDING_LINES = 8          # a bare result may follow its formula within this ma
 MAX_KNOWN = 60             # earlier values compared with an unlabelled matrix
 SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
 
+# e and pi keep their exact values: "e \approx 2.71828" approximates, it does not rebind.
+CONSTANTS = {"e", "pi"}
+
 
 def function_variants(ref: N.Node):
     """Variants of the functions in a formula (layer norm, softmax), for an argument search."""
@@ -124,7 +127,8 @@ class Checker(Claims):
             else:
                 finding = self.link_claim(parts, k, grid, label) or finding
         if not (formula and all(grid_of(p) is None for p in parts[2:])):
-            self.bind(parts, label, finding)  # a formula alone gives no value
+            if not (rels[-1] == "approx" and label is not None and N.key(label) in CONSTANTS):
+                self.bind(parts, label, finding)  # a formula alone gives no value
         return whole
 
     def definition(self, label: N.Node, part: N.Node) -> bool:
