@@ -49,6 +49,15 @@ def parser() -> argparse.ArgumentParser:
         "prove", help="prove the gradient identities",
         description="Prove each gradient identity symbolically and by a certified numeric check.")
     prove.add_argument("names", nargs="*", metavar="NAME", help="identities to prove (default: all)")
+    run = commands.add_parser(
+        "run", help="run a worked-example spec of your own and render it",
+        description="Run every step of a spec (TOML, see README) exactly and render it.")
+    run.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (.toml)")
+    run.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                     help="a Markdown page, or JSON with 30 significant digits (default: markdown)")
+    run.add_argument("--digits", type=_digits, default=4, metavar="N",
+                     help=f"decimals shown on the page, 0 to {MAX_DIGITS} (default: 4)")
+    run.add_argument("--out", type=Path, metavar="PATH", help="write to PATH instead of stdout")
     check = commands.add_parser(
         "check", help="recompute and judge every number a document prints",
         description=("Find every number a Markdown/LaTeX document prints, recompute it, and say "
@@ -64,6 +73,19 @@ def parser() -> argparse.ArgumentParser:
                        help="run each Python block (own process, temporary folder, 30 s limit) "
                             "and compare what it prints")
     return top
+
+
+def _run(args) -> int:
+    from derive.render import render_spec, write_atomic
+
+    text = render_spec(args.spec, digits=args.digits, fmt=args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+    elif args.out.is_dir():
+        raise UsageError(f"--out {args.out} is a folder, not a file")
+    else:
+        write_atomic(args.out, text)
+    return 0
 
 
 def _check(args) -> int:
@@ -88,7 +110,7 @@ def _build(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "prove": _prove, "check": _check}
+COMMANDS = {"build": _build, "prove": _prove, "run": _run, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ import sympy as sp
 
 from derive.derivation import Derivation, run
 from derive.numbers import decimal_text
-from derive.spec import example_path, load_spec
+from derive.spec import Spec, example_path, load_spec
 
 JSON_DIGITS = 30
 INFINITY_LATEX = {"-inf": r"-\infty", "inf": r"\infty"}
@@ -107,9 +107,10 @@ def _label(derivation: Derivation, name: str) -> str:
     return derivation.spec.labels.get(name, name)
 
 
-def example_view(spec_name: str, digits: int) -> dict:
-    """Both runs of a shipped example, as views keyed by step name."""
-    spec = load_spec(example_path(spec_name))
+def example_view(spec: str | Spec, digits: int) -> dict:
+    """Both runs of an example (a shipped one by name, or a loaded spec), as
+    views keyed by step name."""
+    spec = spec if isinstance(spec, Spec) else load_spec(example_path(spec))
     chained, as_printed = run(spec), run(spec, "as_printed")
     inputs = {name: {"label": spec.labels.get(name, name),
                      "rows": [[decimal_text(v) for v in row] for row in M.tolist()]}
@@ -146,6 +147,14 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def render_spec(path: Path, digits: int = 4, fmt: str = "markdown") -> str:
+    """A user's own spec as a Markdown page (every step, in order) or as JSON."""
+    view = example_view(load_spec(path), digits)
+    if fmt == "json":
+        return json.dumps({"digits": JSON_DIGITS, **example_json(view)}, indent=2, ensure_ascii=False) + "\n"
+    return environment().get_template("example.md.j2").render(digits=digits, example=view)
 
 
 EXAMPLES = ("decoder", "training", "gpt", "softmax", "xor")   # decoder extends encoder

@@ -75,3 +75,45 @@ def test_check_json_to_a_file(tmp_path):
     assert main(["check", str(FIXTURES / "missing_scale.md"), "--format", "json", "--out", str(out)]) == 1
     data = __import__("json").loads(out.read_text(encoding="utf-8"))
     assert data["summary"]["wrong"] == 1 and data["findings"][0]["line"] >= 1
+
+
+TINY = """
+name = "tiny"
+title = "A tiny example"
+[tables.embedding]
+a = [0.1, 0.2, 0.3, 0.4]
+b = [0.5, 0.6, 0.7, 0.8]
+[inputs]
+W = [[1, 0], [0, 2], [1, 1], [0, 0]]
+[[steps]]
+name = "X"
+stage = "embed"
+tokens = ["a", "b"]
+table = "embedding"
+[[steps]]
+name = "Y"
+stage = "project"
+operands = ["X", "W"]
+printed = [[0.4, 0.7], [1.2, 1.8]]
+"""
+
+
+def test_run_renders_a_users_spec(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY, encoding="utf-8")
+    assert main(["run", str(spec), "--digits", "2"]) == 0
+    page = capsys.readouterr().out
+    # Y = X W: a -> (0.1 + 0.3, 2(0.2) + 0.3) = (0.4, 0.7); b -> (1.2, 1.9), printed 1.8
+    assert "0.40 & 0.70 \\\\\n1.20 & 1.90" in page and "\\boxed{1.8}" in page
+    out = tmp_path / "tiny.json"
+    assert main(["run", str(spec), "--format", "json", "--out", str(out)]) == 0
+    data = __import__("json").loads(out.read_text(encoding="utf-8"))
+    assert data["steps"][1]["values"][1][1] == "1.90000000000000000000000000000"
+
+
+def test_run_bad_spec_exits_2_naming_spec_and_step(tmp_path, capsys):
+    spec = tmp_path / "odd.toml"
+    spec.write_text('[[steps]]\nname = "PE"\nstage = "positional_encoding"\nn = 3\nd = 5\n', encoding="utf-8")
+    assert main(["run", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(spec) in err and "step 'PE'" in err and "even width" in err
