@@ -36,6 +36,11 @@ def pmatrix(rows) -> str:
     return "\\begin{pmatrix}\n" + body + "\n\\end{pmatrix}"
 
 
+def markdown_text(text: str) -> str:
+    """Plain text made safe for Markdown prose: <end> would read as an HTML tag."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def exact_latex(value) -> str:
     """LaTeX of an exact SymPy value."""
     return sp.latex(value)
@@ -51,7 +56,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(pmatrix=pmatrix, exact_latex=exact_latex)
+    env.filters.update(pmatrix=pmatrix, exact_latex=exact_latex, markdown_text=markdown_text)
     return env
 
 

@@ -41,14 +41,19 @@ def _pe_equation(params, label, operands) -> str:
 def _embed_equation(params, label, operands) -> str:
     """X = (e(w_1); ...; e(w_n)): one row per token, looked up in the table."""
     e = sp.Function("e")
-    rows = sp.Matrix([[e(sp.Symbol(rf"\text{{{latex_text(t)}}}"))] for t in params["tokens"]])
+    rows = sp.Matrix([[e(sp.Symbol(token_latex(t)))] for t in params["tokens"]])
     return f"{label} = {symbols.latex(rows)}"
 
 
-def latex_text(token: str) -> str:
-    """A token as text that is safe inside \\text{...}."""
-    return "".join({"<": r"\textless{}", ">": r"\textgreater{}", "_": r"\_",
-                    "&": r"\&", "%": r"\%", "#": r"\#", "$": r"\$"}.get(c, c) for c in token)
+def token_latex(token: str) -> str:
+    r"""A token as math: ``\text{de}``; a special token ``<start>`` as
+    ``\langle\text{start}\rangle`` (a bare < would read as HTML in Markdown)."""
+    special = token.startswith("<") and token.endswith(">") and len(token) > 2
+    inner = token[1:-1] if special else token
+    text = "".join({"<": r"\langle ", ">": r"\rangle ", "_": r"\_", "&": r"\&", "%": r"\%",
+                    "#": r"\#", "$": r"\$", "{": r"\{", "}": r"\}", "\\": r"\backslash "}.get(c, c)
+                   for c in inner)
+    return rf"\langle\text{{{text}}}\rangle" if special else rf"\text{{{text}}}"
 
 
 def _scalar(formula: Callable[[], sp.Basic], lhs: str = "{label}_i", order="none") -> Callable:
