@@ -12,7 +12,6 @@ from derive.check.lexer import LatexError, Token
 from derive.errors import DeriveError
 from derive.numbers import Printed, parse_decimal
 
-MAX_DEPTH = 60
 MATRICES = {"pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix", "array"}
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "tanh", "max", "min", "sqrt", "softmax",
              "Softmax", "LN", "LayerNorm", "ReLU", "relu", "sigmoid", "Concat", "concat",
@@ -27,16 +26,11 @@ TRANSPOSE = {"T", "top", "intercal", "\\top", "\\intercal", "\\mathsf{T}"}
 
 
 class Atoms:
-    """Parsing of atoms; expects ``peek``, ``take``, ``at``, ``expect``, ``fail`` from the parser."""
+    """Parsing of atoms, over the parser's ``derive.check.cursor.TokenCursor``."""
 
     def atom(self) -> N.Node:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.fail("formula nested too deeply")
-        try:
+        with self.nested():
             return self._atom()
-        finally:
-            self.depth -= 1
 
     def _atom(self) -> N.Node:
         t = self.peek()
@@ -44,15 +38,7 @@ class Atoms:
             raise self.fail("unexpected end of formula")
         start = t.start
         if t.kind == "NUM":
-            self.take()
-            try:
-                p = parse_decimal(t.text)
-            except DeriveError as exc:
-                raise LatexError(str(exc), start) from None
-            if self.at("SYM", "%"):  # 65\% is 0.65, good to as many decimals more
-                end = self.take().end
-                return N.Num(start, end, Printed(t.text + "%", p.value / 100, p.decimals + 2))
-            return N.Num(start, t.end, p)
+            return self.number()
         if t.kind == "IDENT":
             self.take()
             if t.text in ("NaN", "nan", "inf", "Inf", "NA"):
@@ -70,6 +56,18 @@ class Atoms:
         if t.kind == "SYM":
             return self.bracketed(t)
         raise self.fail(f"unexpected {t.text!r}")
+
+    def number(self) -> N.Num:
+        """A printed number; ``65\\%`` is 0.65, good to two decimals more."""
+        t = self.take()
+        try:
+            p = parse_decimal(t.text)
+        except DeriveError as exc:
+            raise LatexError(str(exc), t.start) from None
+        if self.at("SYM", "%"):
+            end = self.take().end
+            return N.Num(t.start, end, Printed(t.text + "%", p.value / 100, p.decimals + 2))
+        return N.Num(t.start, t.end, p)
 
     def word(self) -> N.Node:
         t = self.take()
@@ -171,15 +169,7 @@ class Atoms:
             den = self.script()
             return N.Div(start, self.last_end(), num, den)
         if name == "sqrt":
-            if self.at("SYM", "["):
-                self.take()
-                index = self.expr()
-                self.expect("SYM", "]")
-                arg = self.script()
-                one = N.Num(start, start, parse_decimal("1"))
-                return N.Pow(start, self.last_end(), arg, N.Div(start, start, one, index))
-            arg = self.script()
-            return N.Call(start, self.last_end(), "sqrt", (arg,))
+            return self.root(start)
         if name in ("sum", "prod"):
             return self.big_operator(name, start)
         if name in ("infty", "infin"):
@@ -193,6 +183,18 @@ class Atoms:
         if name in GREEK:
             return N.Sym(start, t.end, name, name)
         raise LatexError(f"unsupported command \\{name}", start)
+
+    def root(self, start: int) -> N.Node:
+        r"""``\sqrt{x}``, and ``\sqrt[n]{x}`` = x^{1/n}."""
+        if self.at("SYM", "["):
+            self.take()
+            index = self.expr()
+            self.expect("SYM", "]")
+            arg = self.script()
+            one = N.Num(start, start, parse_decimal("1"))
+            return N.Pow(start, self.last_end(), arg, N.Div(start, start, one, index))
+        arg = self.script()
+        return N.Call(start, self.last_end(), "sqrt", (arg,))
 
     def function(self, name: str, start: int) -> N.Node:
         """``\\sin(x)``, ``\\sin x``, ``\\max(0, z)``, ``\\log_{10} x``, ``\\sin^2 x``."""

@@ -116,27 +116,33 @@ def printouts(text: str) -> list[Printout]:
     """The printed values of an output block, in order."""
     lines = text.split("\n")
     out: list[Printout] = []
-    caption = ""
+    caption = ""      # a line without numbers names the array printed under it
     k = 0
     while k < len(lines):
-        line = lines[k]
-        stripped = line.strip()
-        bracket = line.find("[")
-        if bracket >= 0 and NUMBER.search(line[bracket:]):
-            end, body = _array_lines(lines, k, bracket)
-            label = line[:bracket].strip().rstrip(":=").strip() or caption
-            out.append(_printout(label, body, k, end, "\n".join(lines[k:end + 1])))
-            caption, k = "", end + 1
+        bracket = lines[k].find("[")
+        if bracket >= 0 and NUMBER.search(lines[k][bracket:]):
+            printed, k = _array_printout(lines, k, bracket, caption)
+            out.append(printed)
+            caption = ""
             continue
+        stripped = lines[k].strip()
         numbers = list(NUMBER.finditer(stripped))
-        if numbers and ":" in stripped[:numbers[0].start()] or (numbers and "=" in stripped[:numbers[0].start()]):
+        if numbers and any(sign in stripped[:numbers[0].start()] for sign in ":="):
             label = stripped[:numbers[-1].start()].strip().rstrip(":=").strip()
-            out.append(_printout(label, numbers[-1].group(), k, k, stripped))
+            out.append(_printout(label, numbers[-1].group(), k, k, stripped))   # "loss: 0.25"
             caption = ""
         elif stripped and not numbers:
             caption = stripped.rstrip(":=").strip()
         k += 1
     return out
+
+
+def _array_printout(lines: list[str], k: int, bracket: int, caption: str) -> tuple[Printout, int]:
+    """The array starting at line k (labelled by the text before it, else the
+    caption above), and the line after it."""
+    end, body = _array_lines(lines, k, bracket)
+    label = lines[k][:bracket].strip().rstrip(":=").strip() or caption
+    return _printout(label, body, k, end, "\n".join(lines[k:end + 1])), end + 1
 
 
 def _array_lines(lines: list[str], k: int, bracket: int) -> tuple[int, str]:

@@ -15,7 +15,7 @@ import sympy as sp
 
 from derive.check import nodes as N
 from derive.check.fastface import to_fast
-from derive.check.values import EXACT, Val
+from derive.check.values import EXACT, Val, grid_value
 from derive.numbers import Printed
 
 MAX_CANDIDATES = 5
@@ -118,8 +118,18 @@ class Env:
         return out
 
 
+def printed_binding(grid: Grid, line: int, origin: str, label: str, scalar: bool = False) -> Binding:
+    """A value the document printed: the exact value of its numbers, the numbers kept."""
+    return Binding(grid_value(grid, scalar), line, origin, label, grid)
+
+
+def same_numbers(a: Grid, b: Grid) -> bool:
+    """The same printed values, entry by entry (however they are written: 0.50 = 0.5)."""
+    return [[p.value for p in r] for r in a] == [[p.value for p in r] for r in b]
+
+
 def _same(a: Binding, b: Binding) -> bool:
     """Two bindings with the same printed numbers (a restatement) count once."""
     if a.printed is not None and b.printed is not None:
-        return [[p.value for p in r] for r in a.printed] == [[p.value for p in r] for r in b.printed]
+        return same_numbers(a.printed, b.printed)
     return a.value.data == b.value.data if a.value.shape == b.value.shape else False

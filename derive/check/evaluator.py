@@ -3,7 +3,9 @@ r"""Evaluate a parsed formula in one face (exact or fast), given the values of n
 Names are looked up through a ``resolve`` callable (the environment, with the
 candidate the search has chosen for each name); a function the document
 defines (``\sigma(z) = \frac{1}{1+e^{-z}}``) is applied by binding its
-parameters. Every failure is an ``EvalError`` with a reason.
+parameters. Each kind of node has one method (the table ``RULES``); the
+functions a formula calls by name (softmax, LN, ReLU ...) are in
+``derive.check.functions``. Every failure is an ``EvalError`` with a reason.
 """
 
 from __future__ import annotations
@@ -13,22 +15,15 @@ from collections.abc import Callable
 import sympy as sp
 
 from derive.check import nodes as N
+from derive.check.functions import NamedFunctions
 from derive.check.values import EXACT, EvalError, Face, Options, Unbound, Val, shape_text
 
-ELEMENTWISE = {"sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "ln": "log",
-               "log": "log", "log10": "log10", "log_10": "log10", "log2": "log2", "log_2": "log2",
-               "sqrt": "sqrt", "tanh": "tanh", "abs": "abs", "sigma": "sigmoid",
-               "sigmoid": "sigmoid", "ReLU": "relu", "relu": "relu"}
-SOFTMAX = {"softmax", "Softmax"}
-LAYER_NORM = {"LN", "LayerNorm", "layernorm", "Norm", "LayerNormalization"}
-CONCAT = {"Concat", "concat"}
-MASK = {"mask", "Mask", "causal", "CausalMask", "masked"}
-REDUCTIONS = {"sum", "mean", "var", "std"}
 MAX_SUM_TERMS = 1000
+MAX_EVAL_DEPTH = 200
 COMPOSITE = (N.Add, N.Mul, N.Div, N.Pow, N.Call, N.Index, N.Transpose, N.Neg)
 
 
-class Evaluator:
+class Evaluator(NamedFunctions):
     """One evaluation: a face, a name resolver, the document's functions, a variant."""
 
     def __init__(self, face: Face, resolve: Callable[[str], Val | None],
@@ -43,7 +38,7 @@ class Evaluator:
 
     def eval(self, node: N.Node) -> Val:
         self.depth += 1
-        if self.depth > 200:
+        if self.depth > MAX_EVAL_DEPTH:
             raise EvalError("formula nested too deeply")
         try:
             return self._eval(node)
@@ -51,60 +46,71 @@ class Evaluator:
             self.depth -= 1
 
     def _eval(self, node: N.Node) -> Val:
-        face = self.face
         if isinstance(node, COMPOSITE):
             bound = self._label(node)
             if bound is not None:
                 return bound
-        match node:
-            case N.Num(printed=p):
-                return face.scalar(face.number(p.value))
-            case N.Sym():
-                return self.name(node)
-            case N.Mat(rows=rows):
-                return face.stack([[self.eval(c) for c in row] for row in rows])
-            case N.Neg(arg=a):
-                return face.neg(self.eval(a))
-            case N.Add(terms=terms, signs=signs):
-                total = self.eval(terms[0])
-                total = total if signs[0] > 0 else face.neg(total)
-                for t, s in zip(terms[1:], signs[1:]):
-                    total = face.add(total, self.eval(t), s)
-                return total
-            case N.Mul(factors=factors):
-                value = self.eval(factors[0])
-                for f in factors[1:]:
-                    value = face.mul(value, self.eval(f))
-                return value
-            case N.Div(num=a, den=b):
-                return face.div(self.eval(a), self.eval(b))
-            case N.Pow(base=N.Sym(name="e"), exp=e) if self._free("e"):
-                return self.elementwise("exp", self.eval(e))
-            case N.Pow(base=b, exp=e):
-                power = self.eval(e)
-                split = self._split_operand(b, lambda v: face.power(v, power))
-                return split if split is not None else face.power(self.eval(b), power)
-            case N.Transpose(arg=a):
-                split = self._split_operand(a, face.transpose)
-                return split if split is not None else face.transpose(self.eval(a))
-            case N.Call():
-                return self.call(node)
-            case N.Index():
-                return self.index(node)
-            case N.Sum():
-                return self.sum(node)
-            case N.Special(what=what):
-                raise EvalError(f"not a finite number: {what}")
-            case N.Str(text=text):
-                raise EvalError(f'text "{text}" has no value')
-            case N.Tuple(items=items):
-                values = [self.eval(i) for i in items]
-                if not all(v.scalar for v in values):
-                    raise EvalError("a list of values where one value is expected")
-                return face.stack([values])
-            case N.Chain():
-                raise EvalError("a relation inside a formula")
-        raise EvalError(f"cannot evaluate {type(node).__name__}")
+        rule = RULES.get(type(node))
+        if rule is None:
+            raise EvalError(f"cannot evaluate {type(node).__name__}")
+        return rule(self, node)
+
+    # -- arithmetic
+    def number(self, node: N.Num) -> Val:
+        return self.face.scalar(self.face.number(node.printed.value))
+
+    def matrix(self, node: N.Mat) -> Val:
+        return self.face.stack([[self.eval(c) for c in row] for row in node.rows])
+
+    def negation(self, node: N.Neg) -> Val:
+        return self.face.neg(self.eval(node.arg))
+
+    def signed_sum(self, node: N.Add) -> Val:
+        r"""\sum_k s_k t_k with signs s_k = \pm 1."""
+        total = self.eval(node.terms[0])
+        total = total if node.signs[0] > 0 else self.face.neg(total)
+        for t, s in zip(node.terms[1:], node.signs[1:]):
+            total = self.face.add(total, self.eval(t), s)
+        return total
+
+    def product(self, node: N.Mul) -> Val:
+        """f_1 f_2 ... f_m, left to right (a matrix times a matrix is a matrix product)."""
+        value = self.eval(node.factors[0])
+        for f in node.factors[1:]:
+            value = self.face.mul(value, self.eval(f))
+        return value
+
+    def quotient(self, node: N.Div) -> Val:
+        return self.face.div(self.eval(node.num), self.eval(node.den))
+
+    def power(self, node: N.Pow) -> Val:
+        """b^e entry by entry; e^x is exp(x) unless the document names an e;
+        ``QK^2`` read as one name is Q times K^2."""
+        if isinstance(node.base, N.Sym) and node.base.name == "e" and self._free("e"):
+            return self.elementwise("exp", self.eval(node.exp))
+        exponent = self.eval(node.exp)
+        split = self._split_operand(node.base, lambda v: self.face.power(v, exponent))
+        return split if split is not None else self.face.power(self.eval(node.base), exponent)
+
+    def transpose(self, node: N.Transpose) -> Val:
+        """A^T; ``QK^T`` read as one name is Q times K^T."""
+        split = self._split_operand(node.arg, self.face.transpose)
+        return split if split is not None else self.face.transpose(self.eval(node.arg))
+
+    def row_of_numbers(self, node: N.Tuple) -> Val:
+        """``(a, b, c)`` as a value: a 1 x 3 row of numbers."""
+        values = [self.eval(i) for i in node.items]
+        if not all(v.scalar for v in values):
+            raise EvalError("a list of values where one value is expected")
+        return self.face.stack([values])
+
+    def no_value(self, node: N.Node) -> Val:
+        """Infinity, quoted text and a relation have no value in a formula."""
+        if isinstance(node, N.Special):
+            raise EvalError(f"not a finite number: {node.what}")
+        if isinstance(node, N.Str):
+            raise EvalError(f'text "{node.text}" has no value')
+        raise EvalError("a relation inside a formula")
 
     # -- names
     def _local(self, name: str) -> Val | None:
@@ -169,7 +175,7 @@ class Evaluator:
 
     def _split_operand(self, node: N.Node, last) -> Val | None:
         """``QK^T`` read as one name: Q times K^T when QK has no value of its own."""
-        if isinstance(node, N.Sym) and self._local(node.name) is None and self.resolve(node.name) is None:
+        if isinstance(node, N.Sym) and self._free(node.name):
             return self._split(node.name, last)
         return None
 
@@ -246,82 +252,16 @@ class Evaluator:
         finally:
             self.scopes.pop()
 
-    @staticmethod
-    def builtin_known(name: str) -> bool:
-        return name in ELEMENTWISE or name in SOFTMAX or name in LAYER_NORM or name in CONCAT or name in MASK \
-            or name in ("max", "min") or name in REDUCTIONS
 
-    def builtin(self, name: str, args: list[Val]) -> Val:
-        face = self.face
-        if name in CONCAT:
-            if len({a.shape[0] for a in args}) != 1:
-                raise EvalError("blocks to concatenate have different numbers of rows")
-            return Val(face.hstack([a.data for a in args]))
-        if name in ("max", "min"):
-            return self.extremum(name, args)
-        if len(args) != 1:
-            raise EvalError(f"{name} takes one argument")
-        x = args[0]
-        if name in SOFTMAX:
-            return Val(face.softmax(x.data, self.options.softmax))
-        if name in MASK:
-            return Val(face.causal_mask(x.data))
-        if name in LAYER_NORM:
-            return Val(face.layer_norm(x.data, self.epsilon(), self.options.layer_norm))
-        if name in REDUCTIONS:
-            return self.reduction(name, x)
-        return self.elementwise(ELEMENTWISE[name], x)
-
-    def elementwise(self, fn: str, x: Val) -> Val:
-        if fn == "log" and self.options.log_base:
-            fn = f"log{self.options.log_base}"
-        if self.options.swap_trig and fn in ("sin", "cos"):
-            fn = "cos" if fn == "sin" else "sin"
-        if fn == "relu" and not x.scalar:
-            return Val(self.face.relu(x.data))
-        return Val(self.face.map(x.data, lambda v: self.face.function(fn, v)), x.scalar)
-
-    def extremum(self, name: str, args: list[Val]) -> Val:
-        if len(args) != 2:
-            raise EvalError(f"\\{name} of {len(args)} values")
-        a, b = args
-        if name == "max" and a.scalar and not b.scalar and self.face.is_zero(a.entry(0, 0)):
-            return Val(self.face.relu(b.data))  # max(0, z): ReLU element-wise
-        if a.scalar != b.scalar:                  # max(c, Z): element-wise against a number
-            s, m = (a, b) if a.scalar else (b, a)
-            c = s.entry(0, 0)
-            pick = self.face.maximum if name == "max" else (lambda x, y: -self.face.maximum(-x, -y))
-            return Val(self.face.map(m.data, lambda v: pick(v, c)))
-        if not (a.scalar and b.scalar):
-            raise EvalError(f"\\{name} of two matrices")
-        x, y = a.entry(0, 0), b.entry(0, 0)
-        if name == "min":
-            return self.face.scalar(-self.face.maximum(-x, -y))
-        return self.face.scalar(self.face.maximum(x, y))
-
-    def reduction(self, name: str, x: Val) -> Val:
-        entries = [x.entry(i, j) for i in range(x.shape[0]) for j in range(x.shape[1])]
-        total = entries[0]
-        for e in entries[1:]:
-            total = total + e
-        mean = total / len(entries)
-        if name == "sum":
-            return self.face.scalar(total)
-        if name == "mean":
-            return self.face.scalar(mean)
-        var = sum(((e - mean) ** 2 for e in entries[1:]), (entries[0] - mean) ** 2) / len(entries)
-        if name == "var":
-            return self.face.scalar(var)
-        return self.face.scalar(self.face.function("sqrt", var))
-
-    def epsilon(self):
-        """The document's epsilon, else the option's, else 10^-6."""
-        for name in ("epsilon", "varepsilon", "eps"):
-            v = self._local(name) or self.resolve(name)
-            if v is not None and v.scalar:
-                return v.entry(0, 0)
-        eps = self.options.eps if self.options.eps is not None else sp.Rational(1, 10**6)
-        return eps if self.face.exact else float(eps)
+# How each kind of node is evaluated.
+RULES: dict[type, Callable[[Evaluator, N.Node], Val]] = {
+    N.Num: Evaluator.number, N.Sym: Evaluator.name, N.Mat: Evaluator.matrix,
+    N.Neg: Evaluator.negation, N.Add: Evaluator.signed_sum, N.Mul: Evaluator.product,
+    N.Div: Evaluator.quotient, N.Pow: Evaluator.power, N.Transpose: Evaluator.transpose,
+    N.Call: Evaluator.call, N.Index: Evaluator.index, N.Sum: Evaluator.sum,
+    N.Tuple: Evaluator.row_of_numbers,
+    N.Special: Evaluator.no_value, N.Str: Evaluator.no_value, N.Chain: Evaluator.no_value,
+}
 
 
 def _param_names(defined: tuple) -> list[str]:

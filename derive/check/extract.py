@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -144,32 +144,43 @@ def _blank(doc: Document, masked: list[str], first_line: int, end_line: int) -> 
 
 
 def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
+    """Fenced and indented code (blanked out of the prose), fenced ``math`` as
+    math, and an output block joined to the Python block shortly before it."""
     out, pending, gap = [], None, 0
     for t in tokens:
         if t.type in ("fence", "code_block") and t.map:
             _blank(doc, masked, t.map[0], t.map[1])
-            lang = (t.info or "").strip().split(" ")[0].lower() if t.type == "fence" else ""
-            first = t.map[0] + (2 if t.type == "fence" else 1)
-            start = doc.line_starts[min(first - 1, len(doc.line_starts) - 1)]
-            if lang == "math":
-                out.append(MathSpan(start, t.content, True))
+            block = _block(doc, t)
+            if isinstance(block, MathSpan):
+                out.append(block)
                 pending = None
-                continue
-            if pending is not None and lang in OUTPUT and gap <= MAX_GAP_CHARS \
-                    and not _looks_like_code(t.content):
-                code = out.pop(pending)
-                out.insert(pending, CodeBlock(code.line, code.end_line, code.lang, code.text, code.start,
-                                              OutputBlock(first, t.map[1], t.content, start)))
+            elif pending is not None and _is_output(block, gap):
+                out[pending] = replace(out[pending], output=OutputBlock(block.line, block.end_line, block.text,
+                                                                        block.start))
                 pending = None
-                continue
-            block = CodeBlock(first, t.map[1], lang, t.content, start)
-            out.append(block)
-            pending, gap = (len(out) - 1, 0) if lang in PYTHON else (None, 0)
+            else:
+                out.append(block)
+                pending, gap = (len(out) - 1, 0) if block.lang in PYTHON else (None, 0)
         elif t.type == "heading_open":
             pending = None
         elif t.type == "inline":
             gap += len(t.content)
     return out
+
+
+def _block(doc: Document, t) -> MathSpan | CodeBlock:
+    """A fenced or indented block's content: a fenced ``math`` block is math, any other code."""
+    lang = (t.info or "").strip().split(" ")[0].lower() if t.type == "fence" else ""
+    first = t.map[0] + (2 if t.type == "fence" else 1)      # first content line (1-based)
+    start = doc.line_starts[min(first - 1, len(doc.line_starts) - 1)]
+    if lang == "math":
+        return MathSpan(start, t.content, True)
+    return CodeBlock(first, t.map[1], lang, t.content, start)
+
+
+def _is_output(block: CodeBlock, gap: int) -> bool:
+    """A plain block within ``MAX_GAP_CHARS`` of prose after Python code, not itself code."""
+    return block.lang in OUTPUT and gap <= MAX_GAP_CHARS and not _looks_like_code(block.text)
 
 
 def _looks_like_code(text: str) -> bool:
@@ -192,37 +203,38 @@ def _mask_quotes_and_html(doc: Document, tokens, masked: list[str]) -> None:
 def _math(prose: str) -> list[MathSpan | Problem]:
     """Math delimiters in prose (code already blanked out)."""
     out: list = []
-    i, n = 0, len(prose)
-    while i < n:
-        c = prose[i]
-        if c == "\\" and i + 1 < n:
-            nxt = prose[i + 1]
-            if nxt in "[(":
-                close = "\\]" if nxt == "[" else "\\)"
-                end = _find(prose, close, i + 2)
-                if end >= 0:
-                    out.append(MathSpan(i + 2, prose[i + 2:end], nxt == "["))
-                    i = end + 2
-                    continue
-            i += 2
-            continue
-        if prose.startswith("$$", i):
-            end = _find(prose, "$$", i + 2)
-            if end < 0:
-                out.append(Problem(i, "a $$ that is never closed"))
-                i += 2
-                continue
-            out.append(MathSpan(i + 2, prose[i + 2:end], True))
-            i = end + 2
-            continue
-        if c == "$":
-            end = _inline_end(prose, i)
-            if end > 0:
-                out.append(MathSpan(i + 1, prose[i + 1:end], False))
-                i = end + 1
-                continue
-        i += 1
+    i = 0
+    while i < len(prose):
+        item, i = _delimited(prose, i)
+        if item is not None:
+            out.append(item)
     return out
+
+
+def _delimited(prose: str, i: int) -> tuple[MathSpan | Problem | None, int]:
+    """The math (or a problem) opening at ``i``, and where scanning goes on."""
+    if prose[i] == "\\" and i + 1 < len(prose):
+        return _escaped_math(prose, i)
+    if prose.startswith("$$", i):
+        end = _find(prose, "$$", i + 2)
+        if end < 0:
+            return Problem(i, "a $$ that is never closed"), i + 2
+        return MathSpan(i + 2, prose[i + 2:end], True), end + 2
+    if prose[i] == "$":
+        end = _inline_end(prose, i)
+        if end > 0:
+            return MathSpan(i + 1, prose[i + 1:end], False), end + 1
+    return None, i + 1
+
+
+def _escaped_math(prose: str, i: int) -> tuple[MathSpan | None, int]:
+    r"""``\[...\]`` (display) or ``\(...\)`` (inline) at ``i``; any other escape is skipped."""
+    opening = prose[i + 1]
+    if opening in "[(":
+        end = _find(prose, "\\]" if opening == "[" else "\\)", i + 2)
+        if end >= 0:
+            return MathSpan(i + 2, prose[i + 2:end], opening == "["), end + 2
+    return None, i + 2
 
 
 def _find(prose: str, close: str, start: int) -> int:

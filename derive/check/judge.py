@@ -151,17 +151,30 @@ def judge(grid: Grid, exact: Val) -> Judgement:
         shape = f"{len(grid)}x{len(grid[0])}"
         return Judgement("wrong", reason=f"printed as {shape}, the formula gives "
                                          f"{exact.shape[0]}x{exact.shape[1]}")
+
+    def entry(i: int, j: int):
+        p = fitted[i][j]
+        c = _compare(p, exact.entry(i, j))
+        return _verdict(c), c.expected, (p.text, c.expected)
+    return _worst_entry(exact.shape, entry)
+
+
+def _verdict(c: Comparison) -> str:
+    return "ok" if c.verdict == "exact" else c.verdict
+
+
+def _worst_entry(shape, entry) -> Judgement:
+    """A matrix is as good as its worst entry: ``entry(i, j)`` gives the entry's
+    verdict, its expected text, and (printed, expected) to list when it is wrong."""
     verdict, expected, wrong = "ok", [], []
-    for i, row in enumerate(fitted):
+    for i in range(shape[0]):
         expected.append([])
-        for j, p in enumerate(row):
-            c = _compare(p, exact.entry(i, j))
-            expected[-1].append(c.expected)
-            v = "ok" if c.verdict == "exact" else c.verdict
+        for j in range(shape[1]):
+            v, text, shown = entry(i, j)
+            expected[-1].append(text)
             if v == "wrong":
-                wrong.append((i, j, p.text, c.expected))
-            if RANK[v] > RANK[verdict]:
-                verdict = v
+                wrong.append((i, j, *shown))
+            verdict = v if RANK[v] > RANK[verdict] else verdict
     return Judgement(verdict, expected, wrong)
 
 
@@ -179,20 +192,14 @@ def judge_both_printed(new: Grid, old: Grid) -> Judgement:
     fitted = fit(new, (len(old), len(old[0])))
     if fitted is None:
         return Judgement("wrong", reason="printed with another shape than before")
-    verdict, expected, wrong = "ok", [], []
-    for i, row in enumerate(fitted):
-        expected.append([])
-        for j, p in enumerate(row):
-            q = old[i][j]
-            c = _compare(p, q.value)
-            if c.verdict == "wrong" and _compare(q, p.value).verdict != "wrong":
-                c = Comparison("rounded", p, p.text, "0")
-            expected[-1].append(c.expected if c.verdict != "wrong" else q.text)
-            v = "ok" if c.verdict == "exact" else c.verdict
-            if v == "wrong":
-                wrong.append((i, j, p.text, q.text))
-            verdict = v if RANK[v] > RANK[verdict] else verdict
-    return Judgement(verdict, expected, wrong)
+
+    def entry(i: int, j: int):
+        p, q = fitted[i][j], old[i][j]
+        c = _compare(p, q.value)
+        if c.verdict == "wrong" and _compare(q, p.value).verdict != "wrong":
+            c = Comparison("rounded", p, p.text, "0")
+        return _verdict(c), c.expected if c.verdict != "wrong" else q.text, (p.text, q.text)
+    return _worst_entry((len(old), len(old[0])), entry)
 
 
 def judge_equal(claim: Val, ref: Val, tolerance: sp.Rational) -> Judgement:
@@ -202,16 +209,11 @@ def judge_equal(claim: Val, ref: Val, tolerance: sp.Rational) -> Judgement:
             return Judgement("wrong", reason=f"{claim.shape[0]}x{claim.shape[1]} on one side, "
                                               f"{ref.shape[0]}x{ref.shape[1]} on the other")
         claim = Val(claim.data.T, claim.scalar)
-    verdict, expected, wrong = "ok", [], []
-    for i in range(ref.shape[0]):
-        expected.append([])
-        for j in range(ref.shape[1]):
-            v, text = _equal(claim.entry(i, j), ref.entry(i, j), tolerance)
-            expected[-1].append(text)
-            if v == "wrong":
-                wrong.append((i, j, _short(claim.entry(i, j)), text))
-            verdict = v if RANK[v] > RANK[verdict] else verdict
-    return Judgement(verdict, expected, wrong)
+
+    def entry(i: int, j: int):
+        v, text = _equal(claim.entry(i, j), ref.entry(i, j), tolerance)
+        return v, text, (_short(claim.entry(i, j)), text) if v == "wrong" else None
+    return _worst_entry(ref.shape, entry)
 
 
 def _equal(a, b, tolerance: sp.Rational) -> tuple[str, str]:

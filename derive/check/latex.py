@@ -17,7 +17,8 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.check import nodes as N
-from derive.check.atoms import FUNCTIONS, MAX_DEPTH, PRODUCTS, TRANSPOSE, Atoms
+from derive.check.atoms import FUNCTIONS, PRODUCTS, TRANSPOSE, Atoms
+from derive.check.cursor import TokenCursor
 from derive.check.lexer import LatexError, Token, tokenize
 from derive.check.statements import ARROWS, RELATIONS, is_relation, split_statements
 from derive.numbers import Printed
@@ -53,47 +54,8 @@ def parse(text: str) -> N.Node:
 
 # ------------------------------------------------------------------ the parser
 
-class Parser(Atoms):
+class Parser(Atoms, TokenCursor):
     """Recursive descent over one statement's tokens (atoms in ``derive.check.atoms``)."""
-
-    def __init__(self, tokens: list[Token]):
-        self.tokens = list(tokens)
-        self.pos = 0
-        self.depth = 0
-
-    # -- token helpers
-    def peek(self, k: int = 0) -> Token | None:
-        i = self.pos + k
-        return self.tokens[i] if i < len(self.tokens) else None
-
-    def at(self, kind: str, text: str | None = None, k: int = 0) -> bool:
-        t = self.peek(k)
-        return t is not None and t.kind == kind and (text is None or t.text == text)
-
-    def take(self) -> Token:
-        t = self.peek()
-        if t is None:
-            raise LatexError("unexpected end of formula", self.tokens[-1].end if self.tokens else 0)
-        self.pos += 1
-        return t
-
-    def expect(self, kind: str, text: str) -> Token:
-        t = self.peek()
-        if t is None or t.kind != kind or t.text != text:
-            where = t.start if t else (self.tokens[-1].end if self.tokens else 0)
-            raise LatexError(f"expected {text!r}", where)
-        return self.take()
-
-    def fail(self, message: str) -> LatexError:
-        t = self.peek()
-        return LatexError(message, t.start if t else (self.tokens[-1].end if self.tokens else 0))
-
-    def here(self) -> int:
-        t = self.peek()
-        return t.start if t else (self.tokens[-1].end if self.tokens else 0)
-
-    def last_end(self) -> int:
-        return self.tokens[self.pos - 1].end if self.pos else 0
 
     # -- statement
     def statement(self) -> N.Chain:
@@ -123,10 +85,7 @@ class Parser(Atoms):
         return items[0] if len(items) == 1 else N.Tuple(start, self.last_end(), tuple(items))
 
     def expr(self) -> N.Node:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.fail("formula nested too deeply")
-        try:
+        with self.nested():
             start = self.here()
             terms, signs = [], []
             sign = 1
@@ -140,8 +99,6 @@ class Parser(Atoms):
             if len(terms) == 1:
                 return _negate(terms[0], start) if signs[0] < 0 else terms[0]
             return N.Add(start, self.last_end(), tuple(terms), tuple(signs))
-        finally:
-            self.depth -= 1
 
     def term(self) -> N.Node:
         start = self.here()
@@ -176,13 +133,8 @@ class Parser(Atoms):
         if self.at("SYM", "-") or self.at("SYM", "+"):
             start = self.here()
             negative = self.take().text == "-"
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise self.fail("formula nested too deeply")
-            try:
+            with self.nested():
                 arg = self.unary()
-            finally:
-                self.depth -= 1
             return _negate(arg, start) if negative else arg
         return self.power()
 

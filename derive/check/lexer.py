@@ -97,30 +97,32 @@ def _retarget(tokens: list[Token], start: int, end: int) -> list[Token]:
 def _backslash(text: str, i: int, tokens: list[Token]) -> int:
     """One token (or none) starting at a backslash; returns the next offset."""
     run = len(text) - i - len(text[i:].lstrip("\\"))
-    nxt = text[i + run] if i + run < len(text) else ""
     if run >= 2:
-        # Markdown escapes the row break as \\, \\\ or \\\\: a run is one break.
-        # A letter after the run makes its last backslash a command (\\\sin).
-        if nxt.isalpha():
-            tokens.append(Token("BREAK", "\\\\", i, i + run - 1))
-            return _backslash(text, i + run - 1, tokens)
-        tokens.append(Token("BREAK", "\\\\", i, i + run))
-        return i + run
+        return _row_break(text, i, run, tokens)
     m = COMMAND.match(text, i)
     if m is None:
         return _escaped(text, i, tokens)
-    name = m.group(1)
-    end = m.end()
+    return _command(text, i, m.group(1), m.end(), tokens)
+
+
+def _row_break(text: str, i: int, run: int, tokens: list[Token]) -> int:
+    r"""Markdown escapes the row break as \\, \\\ or \\\\: a run is one break.
+    A letter after the run makes its last backslash a command (\\\sin)."""
+    if i + run < len(text) and text[i + run].isalpha():
+        tokens.append(Token("BREAK", "\\\\", i, i + run - 1))
+        return _backslash(text, i + run - 1, tokens)
+    tokens.append(Token("BREAK", "\\\\", i, i + run))
+    return i + run
+
+
+def _command(text: str, i: int, name: str, end: int, tokens: list[Token]) -> int:
+    r"""``\name`` ending at ``end``: a token by the command's class (see the tables above)."""
     if name in ("begin", "end"):
         env, end = _braced(text, end)
         tokens.append(Token("BEGIN" if name == "begin" else "END", env.strip().rstrip("*"), i, end))
         return end
     if name in TEXT_COMMANDS:
-        word, end = _braced(text, end)
-        word = word.replace("\\_", "_").replace("\\ ", " ").replace("\\,", " ").strip()
-        kind = "STR" if len(word) >= 2 and word[0] == word[-1] == '"' else "WORD"
-        tokens.append(Token(kind, word.strip('"') if kind == "STR" else word, i, end))
-        return end
+        return _text_command(text, i, end, tokens)
     if name in SKIPPED_ARGUMENT:
         return _braced(text, end)[1]
     if name in TRANSPARENT:
@@ -128,10 +130,16 @@ def _backslash(text: str, i: int, tokens: list[Token]) -> int:
                 and text[end:end + 1] == ".":
             return end + 1  # \left. is an invisible delimiter
         return end
-    if name in SEPARATORS:
-        tokens.append(Token("SEP", name, i, end))
-        return end
-    tokens.append(Token("CMD", name, i, end))
+    tokens.append(Token("SEP" if name in SEPARATORS else "CMD", name, i, end))
+    return end
+
+
+def _text_command(text: str, i: int, end: int, tokens: list[Token]) -> int:
+    r"""``\text{...}``: one WORD token (a STR when the text is quoted)."""
+    word, end = _braced(text, end)
+    word = word.replace("\\_", "_").replace("\\ ", " ").replace("\\,", " ").strip()
+    kind = "STR" if len(word) >= 2 and word[0] == word[-1] == '"' else "WORD"
+    tokens.append(Token(kind, word.strip('"') if kind == "STR" else word, i, end))
     return end
 
 

@@ -8,7 +8,7 @@ is remembered and found again (``X+PE_input``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from derive.numbers import Printed
 
@@ -219,6 +219,44 @@ def children(node: Node) -> tuple[Node, ...]:
         case Sum(lo=lo, hi=hi, body=body):
             return tuple(n for n in (lo, hi, body) if n is not None)
     return ()
+
+
+def substitute(tree: Node, old: Node, new: Node) -> Node:
+    """``tree`` with the subtree ``old`` (by identity) replaced by ``new``;
+    untouched subtrees keep their identity."""
+    if tree is old:
+        return new
+    kids = children(tree)
+    if not kids or not any(contains(k, old) for k in kids):
+        return tree
+    s = lambda t: substitute(t, old, new)  # noqa: E731
+    match tree:
+        case Mat(rows=rows):
+            return replace(tree, rows=tuple(tuple(s(c) for c in row) for row in rows))
+        case Add():
+            return replace(tree, terms=tuple(s(t) for t in tree.terms))
+        case Mul():
+            return replace(tree, factors=tuple(s(t) for t in tree.factors))
+        case Tuple():
+            return replace(tree, items=tuple(s(t) for t in tree.items))
+        case Call():
+            return replace(tree, args=tuple(s(t) for t in tree.args))
+        case Div():
+            return replace(tree, num=s(tree.num), den=s(tree.den))
+        case Pow():
+            return replace(tree, base=s(tree.base), exp=s(tree.exp))
+        case Neg() | Transpose():
+            return replace(tree, arg=s(tree.arg))
+        case Index():
+            return replace(tree, base=s(tree.base))
+        case Sum():
+            return replace(tree, body=s(tree.body))
+    return tree
+
+
+def contains(tree: Node, node: Node) -> bool:
+    """Is ``node`` (this very object) part of ``tree``?"""
+    return any(n is node for n in walk(tree))
 
 
 def is_literal(node: Node) -> bool:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from derive.check import codeblocks, runner
-from derive.check.env import Binding, Env
+from derive.check.env import Env, printed_binding
 from derive.check.extract import (PYTHON, CodeBlock, Document, MathSpan, Problem, document,
                                   read_document, scan)
 from derive.check.findings import Finding, wrong_entries
 from derive.check.judge import grid_text, rows_text
-from derive.check.recompute import Checker, grid_value
+from derive.check.recompute import Checker
 
 
 @dataclass
@@ -64,20 +64,16 @@ def code_values(items: list, env: Env) -> None:
             continue
         if item.lang in PYTHON:
             for lit in codeblocks.literals(item):
-                env.bind(lit.name, _binding(lit.grid, lit.line, "code", lit.name, lit.scalar))
+                env.bind(lit.name, printed_binding(lit.grid, lit.line, "code", lit.name, lit.scalar))
         if item.output is not None:
             for p in codeblocks.printouts(item.output.text):
                 if p.grid is None:
                     continue
                 line = item.output.line + p.line
                 for key in filter(None, (codeblocks.label_key(p.label), f"output@{line}")):
-                    b = _binding(p.grid, line, "output", p.label or "output")
+                    b = printed_binding(p.grid, line, "output", p.label or "output")
                     b.rounded = True
                     env.bind(key, b)
-
-
-def _binding(grid, line: int, origin: str, label: str, scalar: bool = False) -> Binding:
-    return Binding(grid_value(grid, scalar), line, origin, label, grid)
 
 
 def code_findings(doc: Document, block: CodeBlock, checker: Checker, run_code: bool, timeout: float) -> None:
@@ -85,25 +81,29 @@ def code_findings(doc: Document, block: CodeBlock, checker: Checker, run_code: b
     outs = codeblocks.printouts(block.output.text)
     if not outs:
         return
-    run = None
-    if run_code and block.lang in PYTHON:
-        run = runner.run_python(block.text, timeout)
+    run = runner.run_python(block.text, timeout) if run_code and block.lang in PYTHON else None
     matches = runner.match_outputs(outs, codeblocks.printouts(run.stdout)) if run and not run.problem else None
     for k, p in enumerate(outs):
         line = block.output.line + p.line
         f = Finding(line, block.output.line + p.end_line, "code-output", p.label or None, "unverifiable",
                     grid_text(p.grid) if p.grid is not None else " ".join(p.text.split())[:160],
                     "", section=doc.section(line), grid=p.grid)
-        if p.grid is None:
-            f.message = f"not a finite number ({p.special})" if p.special in ("nan", "inf") else "an array with rows of different lengths"
-        elif run is None:
-            f.message = "the output of the code above; run with --run-code to check it" if block.lang in PYTHON \
-                else "the output of a code block that is not Python"
-        elif run.problem:
-            f.message = f"the code {run.problem}"
-        else:
+        if p.grid is not None and matches is not None:
             _judge_output(f, matches[k])
+        else:
+            f.message = _unjudged_output(block, p, run)
         checker.add(f)
+
+
+def _unjudged_output(block: CodeBlock, p, run) -> str:
+    """Why a printed value of an output block is not judged."""
+    if p.grid is None:
+        return f"not a finite number ({p.special})" if p.special in ("nan", "inf") \
+            else "an array with rows of different lengths"
+    if run is None:
+        return "the output of the code above; run with --run-code to check it" if block.lang in PYTHON \
+            else "the output of a code block that is not Python"
+    return f"the code {run.problem}"
 
 
 def _judge_output(f: Finding, match) -> None:

@@ -229,3 +229,9 @@ EXACT_FUNCTIONS = {
 
 
 EXACT = ExactFace()
+
+
+def grid_value(grid, scalar: bool) -> Val:
+    """The exact value of printed numbers (a bare number is a scalar)."""
+    value = EXACT.stack([[EXACT.scalar(p.value) for p in row] for row in grid])
+    return Val(value.data, scalar and value.shape == (1, 1))

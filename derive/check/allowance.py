@@ -1,0 +1,78 @@
+r"""How far a computed value may lie from a printed one and still be its rounding.
+
+* ``tolerance``: numbers written into a computation (``-0.2 + 0.8415``) are
+  good to half a unit in their last place.
+* ``input_allowance``: a result computed from values the document printed
+  rounded moves, to first order, by the sum of what each rounded input entry
+  moves it when shifted by half a unit in its last place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from derive.check import nodes as N
+from derive.check.env import Binding
+from derive.check.evaluator import Evaluator
+from derive.check.fastface import FAST
+from derive.check.judge import Grid, fit
+from derive.check.resolve import Link, Resolver
+from derive.check.values import EvalError, Options, Val
+
+NEAR = 1000          # within this many last-place units, rounded inputs may explain a difference
+MAX_PERTURBED = 200  # entries perturbed to measure that
+
+
+def tolerance(claim: N.Node, ref: N.Node) -> sp.Rational:
+    """How far two written computations may differ: half a unit in the last place
+    of the most precise number either writes (``-0.2 + 0.8415`` for -0.2 + sin 1).
+    Values of names add their own margin (``input_allowance``)."""
+    decimals = [n.printed.decimals for node in (claim, ref) for n in N.walk(node) if isinstance(n, N.Num)]
+    finest = max(decimals, default=0)
+    return sp.Rational(1, 2 * 10**finest) if finest > 0 else sp.Integer(0)
+
+
+def input_allowance(link: Link, picks: dict, opt: Options, used: dict[str, Binding], base: Val):
+    r"""How far each entry can move when the printed (rounded) results it is
+    computed from move by half a unit in their last place (first order):
+    \sum_{x} |f(x + \tfrac12 10^{-d_x}) - f(x)| over every rounded input entry x."""
+    rounded = [(k, b) for k, b in sorted(used.items()) if b.rounded and b.printed is not None]
+    if not rounded or sum(b.value.shape[0] * b.value.shape[1] for _, b in rounded) > MAX_PERTURBED:
+        return None
+    base_data = np.asarray(base.data, dtype=float)
+    total = np.zeros(base.shape)
+    for key, b in rounded:
+        grid = fit(b.printed, b.value.shape)
+        if grid is None:
+            return None
+        for i, j, half in _half_units(grid):
+            data = b.fast().data.copy()
+            data[i, j] += half
+            moved = _ref_with(link, picks, opt, {key: Val(data, b.value.scalar)})
+            if moved is None:
+                return None
+            total += np.abs(moved - base_data)
+    return total if np.all(np.isfinite(total)) else None
+
+
+def _half_units(grid: Grid):
+    """Each entry (i, j) with half a unit in its last printed place."""
+    finest = max(p.decimals for row in grid for p in row)
+    for i, row in enumerate(grid):
+        for j, p in enumerate(row):
+            # a whole number among decimals (the 0 of 0.7071 & 0) is read
+            # as exact to the matrix's finest decimals, not as +-0.5
+            places = finest if "." not in p.text and "e" not in p.text.lower() else p.decimals
+            yield i, j, 0.5 * 10.0 ** (-places)
+
+
+def _ref_with(link: Link, picks: dict, opt: Options, override: dict[str, Val]) -> np.ndarray | None:
+    """``ref`` in floats with some names given other values (None if it fails)."""
+    resolver = Resolver(link.env, link.line, False, picks, link.exclude, link.later)
+    resolver.override = override
+    try:
+        moved = Evaluator(FAST, resolver, resolver.function, opt).eval(link.ref)
+    except EvalError:
+        return None
+    return np.asarray(moved.data, dtype=float)

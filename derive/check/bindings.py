@@ -1,0 +1,72 @@
+"""After a chain: the value it leaves its label (and the names along it) with.
+
+    X = \\begin{pmatrix} 1 & 2 \\end{pmatrix}     X is bound to the printed numbers
+    h = 0.5 + 0.25 = 0.75                       h is bound to 0.75 (its last printed value)
+    y = 2 \\cdot 3                               y is bound to what the chain evaluates to
+
+A mixin of ``derive.check.recompute.Checker``: it reads ``self.env``,
+``self.line`` and ``self.span_id``.
+"""
+
+from __future__ import annotations
+
+from derive.check import nodes as N
+from derive.check.env import Binding
+from derive.check.findings import Finding
+from derive.check.judge import grid_of
+from derive.check.resolve import evaluate
+from derive.check.values import EvalError, grid_value
+from derive.errors import DeriveError
+from derive.numbers import parse_decimal
+
+
+class Bindings:
+    """Recording the values a chain gives names."""
+
+    def bind(self, parts: list[N.Node], label: N.Node | None, finding: Finding | None) -> None:
+        if label is None:
+            return
+        line = self.line(label.start)
+        value, grid = self.final_value(parts)
+        if value is None:
+            return
+        names = [N.key(label)] + [p.name for p in parts[1:-1] if isinstance(p, N.Sym)]
+        rounded = grid is not None and finding is not None and \
+            (finding.kind != "definition" or finding.note == "redefinition")
+        for key in names:
+            self.env.bind(key, Binding(value, line, "literal" if grid else "derived", key, grid,
+                                       finding, self.span_id, rounded))
+            corrected = self.corrected(finding, key, line)
+            if corrected is not None:
+                self.env.bind(key, corrected)
+
+    def corrected(self, finding: Finding | None, key: str, line: int) -> Binding | None:
+        """After a wrong claim, what the author should have printed: later claims
+        may have been computed from it (they are judged against both)."""
+        context = getattr(finding, "context", None)
+        if finding is None or finding.verdict != "wrong" or not isinstance(context, dict):
+            return None
+        outcome = context.get("outcome")
+        rows = outcome.judgement.expected if outcome is not None and outcome.judgement else None
+        try:
+            grid = tuple(tuple(parse_decimal(t) for t in row) for row in rows) if rows else None
+        except DeriveError:
+            grid = None
+        if grid is None or (outcome.expected is not None and outcome.expected.shape != (len(grid), len(grid[0]))):
+            return None
+        return Binding(grid_value(grid, False), line, "corrected", key, grid, finding, self.span_id, True)
+
+    def final_value(self, parts: list[N.Node]):
+        """The value a chain leaves its label with: its last printed value, else
+        the last part that evaluates."""
+        for part in reversed(parts[1:]):
+            grid = grid_of(part)
+            if grid is not None:
+                return grid_value(grid, not isinstance(part, N.Mat)), grid
+        for part in reversed(parts[1:]):
+            try:
+                value, _ = evaluate(part, self.env, self.line(part.start), True, {})
+                return value, None
+            except EvalError:
+                continue
+        return None, None

@@ -1,0 +1,73 @@
+"""Evaluating a formula over the values a document gave its names.
+
+A name may have several values (``derive.check.env``); a ``Resolver`` looks
+each name up, taking the candidate a search picked for it (``picks``), and
+notes how many candidates each name had (``seen``) and which it took
+(``used``). A ``Link`` is one ``ref = claim`` to judge at one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from derive.check import nodes as N
+from derive.check.env import Binding, Env
+from derive.check.evaluator import Evaluator
+from derive.check.fastface import FAST
+from derive.check.judge import Grid
+from derive.check.values import EXACT, Options, Val
+
+
+class Resolver:
+    """Looks names up in the environment, taking the candidate the search picked."""
+
+    def __init__(self, env: Env, line: int, exact: bool, picks: dict[str, int],
+                 exclude: frozenset = frozenset(), later: frozenset = frozenset()):
+        self.env, self.line, self.exact, self.picks, self.exclude = env, line, exact, picks, exclude
+        self.later = later
+        self.override: dict[str, Val] = {}
+        self.seen: dict[str, int] = {}
+        self.used: dict[str, Binding] = {}
+
+    def __call__(self, key: str) -> Val | None:
+        if key in self.exclude:
+            return None
+        if key in self.override:
+            self.seen.setdefault(key, 1)
+            return self.override[key]
+        cands = self.env.candidates(key, self.line, key in self.later)
+        if not cands:
+            return None
+        self.seen[key] = len(cands)
+        b = cands[min(self.picks.get(key, 0), len(cands) - 1)]
+        self.used[key] = b
+        return b.value if self.exact else b.fast()
+
+    def function(self, name: str):
+        return self.env.function(name, self.line)
+
+
+def evaluate(node: N.Node, env: Env, line: int, exact: bool, picks: dict[str, int],
+             options: Options = Options(), exclude: frozenset = frozenset(),
+             later: frozenset = frozenset()) -> tuple[Val, Resolver]:
+    """The value of ``node`` (exact or fast), and the resolver that says which values it took."""
+    resolver = Resolver(env, line, exact, picks, exclude, later)
+    value = Evaluator(EXACT if exact else FAST, resolver, resolver.function, options).eval(node)
+    return value, resolver
+
+
+@dataclass(frozen=True, eq=False)
+class Link:
+    """One link ``ref = claim`` to judge: where it stands, which names are hidden
+    (``exclude``) and which may take values given further down (``later``)."""
+
+    ref: N.Node
+    claim: N.Node
+    claim_grid: Grid | None          # the claim's printed numbers, when it is printed
+    env: Env
+    line: int
+    exclude: frozenset = frozenset()
+    later: frozenset = frozenset()
+
+    def evaluate(self, node: N.Node, exact: bool, picks: dict, opt: Options) -> tuple[Val, Resolver]:
+        return evaluate(node, self.env, self.line, exact, picks, opt, self.exclude, self.later)
