@@ -1,5 +1,7 @@
 """The derive command: exit codes and one-line errors."""
 
+from pathlib import Path
+
 import pytest
 
 from derive import __version__
@@ -56,7 +58,7 @@ def test_prove_one_identity(capsys):
     assert "mse" in capsys.readouterr().out
 
 
-FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "check"
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
 
 
 @pytest.mark.parametrize("name, code", [("correct.md", 0), ("missing_scale.md", 1)])
@@ -77,30 +79,11 @@ def test_check_json_to_a_file(tmp_path):
     assert data["summary"]["wrong"] == 1 and data["findings"][0]["line"] >= 1
 
 
-TINY = """
-name = "tiny"
-title = "A tiny example"
-[tables.embedding]
-a = [0.1, 0.2, 0.3, 0.4]
-b = [0.5, 0.6, 0.7, 0.8]
-[inputs]
-W = [[1, 0], [0, 2], [1, 1], [0, 0]]
-[[steps]]
-name = "X"
-stage = "embed"
-tokens = ["a", "b"]
-table = "embedding"
-[[steps]]
-name = "Y"
-stage = "project"
-operands = ["X", "W"]
-printed = [[0.4, 0.7], [1.2, 1.8]]
-"""
+TINY = Path(__file__).parent / "fixtures" / "tiny.toml"
 
 
 def test_run_renders_a_users_spec(tmp_path, capsys):
-    spec = tmp_path / "tiny.toml"
-    spec.write_text(TINY, encoding="utf-8")
+    spec = TINY
     assert main(["run", str(spec), "--digits", "2"]) == 0
     page = capsys.readouterr().out
     # Y = X W: a -> (0.1 + 0.3, 2(0.2) + 0.3) = (0.4, 0.7); b -> (1.2, 1.9), printed 1.8

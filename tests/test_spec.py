@@ -1,5 +1,7 @@
 """Specs that cannot be run fail with one line naming the spec and the step."""
 
+from pathlib import Path
+
 import pytest
 
 from derive.derivation import run
@@ -90,21 +92,8 @@ def test_missing_spec_file(tmp_path):
         load_spec(tmp_path / "nope.toml")
 
 
-def test_a_user_spec_runs(tmp_path):
-    path = write(tmp_path, """
-[inputs]
-W = [[1, 0], [0, 2], [1, 1], [0, 0]]
-[[steps]]
-name = "X"
-stage = "embed"
-tokens = ["a", "b"]
-table = "t"
-[[steps]]
-name = "Y"
-stage = "project"
-operands = ["X", "W"]
-printed = [[0.4, 0.7], [1.2, 1.8]]
-""")
+def test_a_user_spec_runs():
+    path = Path(__file__).parent / "fixtures" / "tiny.toml"
     derivation = run(load_spec(path))
     # a = (0.1, 0.2, 0.3, 0.4): 0.1 + 0.3 = 0.4, 2(0.2) + 0.3 = 0.7
     # b = (0.5, 0.6, 0.7, 0.8): 0.5 + 0.7 = 1.2, 2(0.6) + 0.7 = 1.9, printed as 1.8
