@@ -72,7 +72,7 @@ def _ref_with(link: Link, picks: dict, opt: Options, override: dict[str, Val]) -
     resolver = Resolver(link.env, link.line, False, picks, link.exclude, link.later)
     resolver.override = override
     try:
-        moved = Evaluator(FAST, resolver, resolver.function, opt).eval(link.ref)
+        moved = Evaluator(FAST, resolver, resolver.function, opt).value_of(link.ref)
     except EvalError:
         return None
     return np.asarray(moved.data, dtype=float)

@@ -36,7 +36,7 @@ class Evaluator(NamedFunctions):
         self.scopes: list[dict[str, Val]] = []
         self.depth = 0
 
-    def eval(self, node: N.Node) -> Val:
+    def value_of(self, node: N.Node) -> Val:
         self.depth += 1
         if self.depth > MAX_EVAL_DEPTH:
             raise EvalError("formula nested too deeply")
@@ -60,46 +60,46 @@ class Evaluator(NamedFunctions):
         return self.face.scalar(self.face.number(node.printed.value))
 
     def matrix(self, node: N.Mat) -> Val:
-        return self.face.stack([[self.eval(c) for c in row] for row in node.rows])
+        return self.face.stack([[self.value_of(c) for c in row] for row in node.rows])
 
     def negation(self, node: N.Neg) -> Val:
-        return self.face.neg(self.eval(node.arg))
+        return self.face.neg(self.value_of(node.arg))
 
     def signed_sum(self, node: N.Add) -> Val:
         r"""\sum_k s_k t_k with signs s_k = \pm 1."""
-        total = self.eval(node.terms[0])
+        total = self.value_of(node.terms[0])
         total = total if node.signs[0] > 0 else self.face.neg(total)
         for t, s in zip(node.terms[1:], node.signs[1:]):
-            total = self.face.add(total, self.eval(t), s)
+            total = self.face.add(total, self.value_of(t), s)
         return total
 
     def product(self, node: N.Mul) -> Val:
         """f_1 f_2 ... f_m, left to right (a matrix times a matrix is a matrix product)."""
-        value = self.eval(node.factors[0])
+        value = self.value_of(node.factors[0])
         for f in node.factors[1:]:
-            value = self.face.mul(value, self.eval(f))
+            value = self.face.mul(value, self.value_of(f))
         return value
 
     def quotient(self, node: N.Div) -> Val:
-        return self.face.div(self.eval(node.num), self.eval(node.den))
+        return self.face.div(self.value_of(node.num), self.value_of(node.den))
 
     def power(self, node: N.Pow) -> Val:
         """b^e entry by entry; e^x is exp(x) unless the document names an e;
         ``QK^2`` read as one name is Q times K^2."""
         if isinstance(node.base, N.Sym) and node.base.name == "e" and self._free("e"):
-            return self.elementwise("exp", self.eval(node.exp))
-        exponent = self.eval(node.exp)
+            return self.elementwise("exp", self.value_of(node.exp))
+        exponent = self.value_of(node.exp)
         split = self._split_operand(node.base, lambda v: self.face.power(v, exponent))
-        return split if split is not None else self.face.power(self.eval(node.base), exponent)
+        return split if split is not None else self.face.power(self.value_of(node.base), exponent)
 
     def transpose(self, node: N.Transpose) -> Val:
         """A^T; ``QK^T`` read as one name is Q times K^T."""
         split = self._split_operand(node.arg, self.face.transpose)
-        return split if split is not None else self.face.transpose(self.eval(node.arg))
+        return split if split is not None else self.face.transpose(self.value_of(node.arg))
 
     def row_of_numbers(self, node: N.Tuple) -> Val:
         """``(a, b, c)`` as a value: a 1 x 3 row of numbers."""
-        values = [self.eval(i) for i in node.items]
+        values = [self.value_of(i) for i in node.items]
         if not all(v.scalar for v in values):
             raise EvalError("a list of values where one value is expected")
         return self.face.stack([values])
@@ -153,7 +153,7 @@ class Evaluator(NamedFunctions):
         if base is None or base.scalar or 1 not in base.shape:
             return None
         try:
-            k = self.integer(self.eval(node.sub))
+            k = self.integer(self.value_of(node.sub))
         except EvalError:
             return None
         flat = base.shape[1] if base.shape[0] == 1 else base.shape[0]
@@ -202,8 +202,8 @@ class Evaluator(NamedFunctions):
 
     # -- structure
     def index(self, node: N.Index) -> Val:
-        base = self.eval(node.base)
-        ix = [self.integer(self.eval(i)) for i in node.indices]
+        base = self.value_of(node.base)
+        ix = [self.integer(self.value_of(i)) for i in node.indices]
         offset = 0 if 0 in ix else 1          # Z[0] counts from 0, Q[1,1] from 1
         ix = [k - offset for k in ix]
         if len(ix) == 1 and 1 in base.shape:
@@ -215,15 +215,15 @@ class Evaluator(NamedFunctions):
     def sum(self, node: N.Sum) -> Val:
         if node.hi is None or not node.var:
             raise EvalError("a sum without bounds")
-        lo = self.integer(self.eval(node.lo)) if node.lo is not None else 1
-        hi = self.integer(self.eval(node.hi))
+        lo = self.integer(self.value_of(node.lo)) if node.lo is not None else 1
+        hi = self.integer(self.value_of(node.hi))
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvalError("a sum with too many terms")
         total = self.face.scalar(self.face.number(sp.Integer(0)))
         for k in range(lo, hi + 1):
             self.scopes.append({node.var: self.face.scalar(self.face.number(sp.Integer(k)))})
             try:
-                total = self.face.add(total, self.eval(node.body))
+                total = self.face.add(total, self.value_of(node.body))
             finally:
                 self.scopes.pop()
         return total
@@ -238,17 +238,17 @@ class Evaluator(NamedFunctions):
                 if not self.builtin_known(node.name) or exc.name in _param_names(defined):
                     raise
         if self.builtin_known(node.name):
-            return self.builtin(node.name, [self.eval(a) for a in node.args])
+            return self.builtin(node.name, [self.value_of(a) for a in node.args])
         raise Unbound(N.key(node))
 
     def apply(self, defined: tuple, node: N.Call) -> Val:
         params, body = defined
         if len(params) != len(node.args):
             raise EvalError(f"{node.name} takes {len(params)} arguments, given {len(node.args)}")
-        args = {p: self.eval(a) for p, a in zip(params, node.args)}
+        args = {p: self.value_of(a) for p, a in zip(params, node.args)}
         self.scopes.append(args)
         try:
-            return self.eval(body)
+            return self.value_of(body)
         finally:
             self.scopes.pop()
 
@@ -271,4 +271,4 @@ def _param_names(defined: tuple) -> list[str]:
 def evaluate_exact(node: N.Node, values: dict[str, Val] | None = None) -> Val:
     """The exact value of a formula over named values (a convenience for tests)."""
     values = values or {}
-    return Evaluator(EXACT, values.get).eval(node)
+    return Evaluator(EXACT, values.get).value_of(node)

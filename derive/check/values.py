@@ -14,7 +14,7 @@ from typing import Any
 
 import sympy as sp
 
-from derive.stages import attention, feedforward, norm
+from derive.stages import activation, attention, feedforward, norm
 
 MAX_EXPONENT = 1000      # 10^{10^{10}} is refused, not computed
 MAX_ENTRIES = 10_000
@@ -210,20 +210,15 @@ def _ln_row_variant(xs, eps, how: str):
     if how == "sample":
         if len(xs) < 2:
             raise EvalError("a sample variance of one value")
-        sigma2 = sp.Add(*[(v - mu) ** 2 for v in xs]) / (len(xs) - 1)
-        return [(v - mu) / sp.sqrt(sigma2 + eps) for v in xs]
-    sigma = sp.sqrt(norm.row_variance(xs, mu))
-    return [(v - mu) / (sigma + eps) for v in xs]
-
-
-def _sigmoid(x):
-    return 1 / (1 + sp.exp(-x))
+        sigma2 = norm.row_variance(xs, mu) * len(xs) / (len(xs) - 1)
+        return [norm.layer_norm_entry(v, mu, sigma2, eps) for v in xs]
+    return [norm.layer_norm_std_eps_entry(v, mu, norm.row_variance(xs, mu), eps) for v in xs]
 
 
 EXACT_FUNCTIONS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
     "log10": lambda x: sp.log(x) / sp.log(10), "log2": lambda x: sp.log(x) / sp.log(2),
-    "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "sigmoid": _sigmoid,
+    "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "sigmoid": activation.sigmoid,
     "relu": feedforward.ReLU,
 }
 

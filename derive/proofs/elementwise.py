@@ -12,6 +12,7 @@ import sympy as sp
 
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, partial, show, vector
+from derive.stages.activation import sigmoid
 from derive.stages.feedforward import ReLU
 
 x = sp.Symbol("x", real=True)
@@ -19,11 +20,6 @@ x_pos = sp.Symbol("x", positive=True)
 x_neg = sp.Symbol("x", negative=True)
 s = sp.Symbol(r"\sigma")
 N = sp.Symbol("N", integer=True, positive=True)
-
-
-def sigmoid(v) -> sp.Expr:
-    r"""\sigma(v) = \frac{1}{1 + e^{-v}}."""
-    return 1 / (1 + sp.exp(-v))
 
 
 def sigmoid_grad(v) -> sp.Expr:

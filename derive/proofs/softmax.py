@@ -14,6 +14,7 @@ import sympy as sp
 
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, name_softmax, partial, vector
+from derive.stages import loss
 from derive.stages.attention import softmax_row
 from derive.symbols import alpha
 
@@ -28,13 +29,13 @@ NUMERIC_V = (16, 32)           # numeric only
 
 
 def cross_entropy(z, y) -> sp.Expr:
-    r"""L = -\sum_k y_k \log \mathrm{softmax}(z)_k."""
-    return -sp.Add(*[yk * sp.log(pk) for yk, pk in zip(y, softmax_row(z))])
+    r"""L = -\sum_k y_k \log \mathrm{softmax}(z)_k, by derive's own loss stage."""
+    return loss.cross_entropy(sp.Matrix([softmax_row(z)]), sp.Matrix([list(y)]))[0]
 
 
 def cross_entropy_grad(z, y) -> list[sp.Expr]:
-    r"""\frac{\partial L}{\partial z} = p - y (when \sum_k y_k = 1)."""
-    return [pk - yk for pk, yk in zip(softmax_row(z), y)]
+    r"""\frac{\partial L}{\partial z} = p - y (when \sum_k y_k = 1), by derive's stage."""
+    return list(loss.cross_entropy_grad(sp.Matrix([softmax_row(z)]), sp.Matrix([list(y)])))
 
 
 def softmax_jacobian(z) -> sp.ImmutableMatrix:
