@@ -76,6 +76,13 @@ class Derivation:
                 return s
         raise KeyError(name)
 
+    def label(self, name: str) -> str:
+        """The LaTeX name of a step or an input."""
+        for s in self.steps:
+            if s.name == name:
+                return s.label
+        return self.spec.labels.get(name, name)
+
     def env_at(self) -> dict:
         """Balls for every named entry of every step, at the current precision."""
         prec = ctx.prec

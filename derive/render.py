@@ -68,9 +68,9 @@ def step_view(chained: Derivation, as_printed: Derivation, name: str, digits: in
     whole = integers is not None
     view = {
         "name": step.name, "title": step.title, "label": step.label, "equation": step.equation,
-        "operands": [_label(chained, o) for o in step.operands], "shape": step.shape,
+        "operands": [chained.label(o) for o in step.operands], "shape": step.shape,
         "note": step.note, "variant_of": step.variant_of, "whole": whole,
-        "original": _label(chained, step.variant_of) if step.variant_of else None,
+        "original": chained.label(step.variant_of) if step.variant_of else None,
         "result": [[str(v) for v in row] for row in integers] if whole
         else [[INFINITY_LATEX.get(t, t) for t in row] for row in chained.digits(name, digits)],
         "closed": None if closed is None or all(v.is_Rational for v in closed)
@@ -103,13 +103,6 @@ def _printed_view(verdicts, local) -> dict:
     if local is not None:
         view["local_differs"] = any(c.verdict == "wrong" for row in local for c in row)
     return view
-
-
-def _label(derivation: Derivation, name: str) -> str:
-    for step in derivation.steps:
-        if step.name == name:
-            return step.label
-    return derivation.spec.labels.get(name, name)
 
 
 def example_view(spec: str | Spec, digits: int) -> dict:
