@@ -24,15 +24,11 @@ from fractions import Fraction
 
 import sympy as sp
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
-from sympy.polys.domains import QQ
+from sympy.polys.domains import QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices.exceptions import DMDomainError
+from sympy.polys.matrices.sdm import SDM
 from sympy.polys.polyerrors import CoercionFailed
-
-try:  # SymPy's FLINT-backed dense matrix (SymPy >= 1.13 on flint ground types)
-    from sympy.polys.matrices._dfm import DFM as _DFM
-except ImportError:  # pragma: no cover
-    _DFM = None
 
 from derive.errors import DeriveError, UndecidableError
 from derive.evaluate import MAX_PREC, Undecided
@@ -54,13 +50,40 @@ _FLINT_QQ = QQ.dtype is fmpq   # SymPy on flint ground types: QQ elements *are* 
 def to_fmpq_mat(M) -> fmpq_mat:
     """A SymPy matrix of rationals as a FLINT ``fmpq_mat`` (exact)."""
     rows, cols = M.shape
-    try:
-        flat = _qq_matrix(M).to_list_flat()
-    except (CoercionFailed, DMDomainError, ValueError):
-        raise ExactError(f"a {rows}x{cols} matrix has an entry that is not a rational number") from None
+    flat = rational_entries(M)
+    if flat is None:
+        raise ExactError(f"a {rows}x{cols} matrix has an entry that is not a rational number")
     if not _FLINT_QQ:
         flat = [fmpq(int(q.numerator), int(q.denominator)) for q in flat]
     return fmpq_mat(rows, cols, flat)
+
+
+def is_rational_matrix(M) -> bool:
+    """True when SymPy already holds M over ZZ or QQ (no entry needs to be looked at)."""
+    rep = getattr(M, "_rep", None)
+    return isinstance(rep, DomainMatrix) and rep.domain in (ZZ, QQ)
+
+
+def rational_entries(M) -> list | None:
+    """M's entries row by row as elements of SymPy's QQ, or None when one is not rational.
+
+    A SymPy matrix over ZZ or QQ keeps a sparse ``{i: {j: q}}`` table; reading
+    it directly skips SymPy's own conversion, which costs as much as the
+    FLINT product it feeds at 128 x 128.
+    """
+    rows, cols = M.shape
+    if is_rational_matrix(M) and M._rep.rep.fmt == "sparse":
+        flat = [QQ.zero] * (rows * cols)
+        convert = QQ.convert_from if M._rep.domain == ZZ else None
+        for i, row in M._rep.rep.items():
+            base = i * cols
+            for j, q in row.items():
+                flat[base + j] = convert(q, ZZ) if convert else q
+        return flat
+    try:
+        return _qq_matrix(M).to_list_flat()
+    except (CoercionFailed, DMDomainError, ValueError):
+        return None
 
 
 def _qq_matrix(M) -> DomainMatrix:
@@ -70,14 +93,24 @@ def _qq_matrix(M) -> DomainMatrix:
 
 
 def from_fmpq_mat(F: fmpq_mat) -> sp.Matrix:
-    """A FLINT ``fmpq_mat`` as a SymPy ``Matrix`` whose entries are exact ``Rational``s."""
-    shape = (F.nrows(), F.ncols())
-    if _FLINT_QQ and _DFM is not None:      # wrap the FLINT matrix as SymPy's own dense rep
-        return DomainMatrix.from_rep(_DFM(F, shape, QQ)).to_Matrix()
+    """A FLINT ``fmpq_mat`` as a SymPy ``Matrix`` whose entries are exact ``Rational``s.
+
+    The result is SymPy's own sparse table over QQ, built row by row from the
+    FLINT entries; SymPy turns an entry into a ``Rational`` when it is read.
+    """
+    rows, cols = F.nrows(), F.ncols()
     flat = F.entries()
     if not _FLINT_QQ:
         flat = [QQ(int(q.p), int(q.q)) for q in flat]
-    return DomainMatrix.from_list_flat(flat, shape, QQ).to_Matrix()
+    table = {}
+    for i in range(rows):
+        row = {j: q for j, q in enumerate(flat[i * cols:(i + 1) * cols]) if q}
+        if row:
+            table[i] = row
+    rep = DomainMatrix.from_rep(SDM(table, (rows, cols), QQ))
+    if hasattr(sp.Matrix, "_fromrep"):      # SymPy >= 1.13: take the table as it is, no copy
+        return sp.Matrix._fromrep(rep)
+    return rep.to_Matrix()
 
 
 def rational_matmul(A, B) -> sp.Matrix:

@@ -14,6 +14,7 @@ from derive.evaluate import Undecided
 from derive.exact import (ExactError, certified_layer_norm, certified_softmax, certify,
                           from_fmpq_mat, rational_matmul, significant_text, to_fmpq_mat)
 from derive.numbers import format_significant
+from derive.stages import attention
 from derive.stages.attention import softmax_row
 from derive.stages.norm import layer_norm
 
@@ -48,6 +49,23 @@ def test_without_flint_ground_types(monkeypatch):
     monkeypatch.setattr(exact, "_FLINT_QQ", False)
     A, B = rationals(3, 4, 3), rationals(4, 2, 4)
     assert rational_matmul(A, B) == A * B
+
+
+def test_integer_matrices_take_the_same_path():
+    A, B = sp.Matrix([[1, -2], [3, 4]]), sp.Matrix([[5], [sp.Rational(1, 2)]])
+    assert rational_matmul(A, B) == sp.Matrix([[4], [17]])
+
+
+def test_stage_product_is_flint_for_rationals_and_sympy_otherwise(monkeypatch):
+    """The exact face's matmul: same values as SymPy either way, FLINT only when every entry is rational."""
+    A, B = sp.ImmutableMatrix(rationals(6, 5, 7)), sp.ImmutableMatrix(rationals(5, 4, 8))
+    calls = []
+    monkeypatch.setattr(attention, "rational_matmul", lambda X, Y: calls.append(1) or rational_matmul(X, Y))
+    C = attention.matmul(A, B)
+    assert calls and isinstance(C, sp.ImmutableMatrix) and C == A * B
+    R = A.row_insert(0, sp.Matrix([[sp.sqrt(2)] * 5]))
+    assert attention.matmul(R, B) == R * B and len(calls) == 1
+    assert attention.scores(A, A) == A * A.T and len(calls) == 2
 
 
 @pytest.mark.parametrize("A, B, message", [

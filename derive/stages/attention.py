@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.exact import is_rational_matrix, rational_matmul
 from derive.stages.matexpr import Concat, MatrixFunction, RowBroadcast, is_explicit, shape_text
 
 
@@ -19,9 +20,15 @@ def _explicit(M):
 
 
 def matmul(A, B):
-    """A B, with a clear error when the inner sizes differ."""
+    """A B, with a clear error when the inner sizes differ.
+
+    Two explicit matrices of rationals are multiplied by FLINT (exactly the
+    same value, far sooner at real sizes); anything else by SymPy.
+    """
     if A.shape[1] != B.shape[0] and is_explicit(A) and is_explicit(B):
         raise ValueError(f"cannot multiply a {shape_text(A)} by a {shape_text(B)} matrix")
+    if is_rational_matrix(A) and is_rational_matrix(B):
+        return rational_matmul(A, B).as_immutable()
     return _explicit(A * B)
 
 
@@ -44,7 +51,7 @@ def scores(Q, K):
     r"""Q K^T: the raw scores, without the 1/\sqrt{d_k} scale."""
     if Q.shape[1] != K.shape[1]:
         raise ValueError(f"queries {shape_text(Q)} and keys {shape_text(K)} differ in width")
-    return _explicit(Q * K.T)
+    return matmul(Q, K.T)
 
 
 def scaled_scores(Q, K, d_k):
