@@ -168,14 +168,43 @@ def exact_products(repeats: int) -> list[dict]:
         A, B = rational_matrix(n, rnd), rational_matrix(n, rnd)
         FA, FB = to_fmpq_mat(A), to_fmpq_mat(B)
         sympy_s = median_spread([timed(lambda: A * B) for _ in range(max(1, repeats // 2))])
+        python_s = sympy_python_ground(A, B, max(1, repeats // 2))
         derive_s = median_spread([timed(lambda: FA * FB) for _ in range(repeats * 5)])
         edges_s = median_spread([timed(rational_matmul, A, B) for _ in range(repeats * 5)])
         assert rational_matmul(A, B) == A * B
         rows.append({"n": n, "derive_s": derive_s[0], "derive_spread": derive_s[1],
                      "derive_with_edges_s": edges_s[0], "derive_with_edges_spread": edges_s[1],
                      "sympy_s": sympy_s[0], "sympy_spread": sympy_s[1],
-                     "speedup": sympy_s[0] / derive_s[0], "speedup_with_edges": sympy_s[0] / edges_s[0]})
+                     "sympy_python_s": python_s[0], "sympy_python_spread": python_s[1],
+                     "speedup": sympy_s[0] / derive_s[0], "speedup_with_edges": sympy_s[0] / edges_s[0],
+                     "speedup_vs_python": python_s[0] / derive_s[0],
+                     "speedup_with_edges_vs_python": python_s[0] / edges_s[0]})
     return rows
+
+
+PYTHON_GROUND_PRODUCT = """
+import json, statistics, sys, time
+import sympy as sp
+from sympy.external.gmpy import GROUND_TYPES
+assert GROUND_TYPES == "python", GROUND_TYPES
+n, repeats, a, b = json.load(sys.stdin)
+A, B = (sp.Matrix(n, n, [sp.Rational(v, 10_000) for v in m]) for m in (a, b))
+times = []
+for _ in range(repeats):
+    t = time.perf_counter(); A * B; times.append(time.perf_counter() - t)
+print(json.dumps([statistics.median(times), [min(times), max(times)]]))
+"""
+
+
+def sympy_python_ground(A, B, repeats: int) -> tuple[float, list[float]]:
+    """A B by SymPy ``Matrix`` on pure-Python ground types (SymPy without python-flint,
+    as before derive made it a dependency), timed in a child process of this run."""
+    numerators = [[int(v * 10_000) for v in M] for M in (A, B)]
+    done = subprocess.run([sys.executable, "-c", PYTHON_GROUND_PRODUCT], capture_output=True, text=True,
+                          input=json.dumps([A.rows, repeats, *numerators]), check=True,
+                          env={**os.environ, "SYMPY_GROUND_TYPES": "python"})
+    median, spread = json.loads(done.stdout)
+    return median, spread
 
 
 def certified(repeats: int) -> dict:
@@ -244,11 +273,15 @@ def table(r: dict) -> str:
                      f"{f['ratio']:>6.2f} {f['paired_ratio']:>6.2f} {f['naive_s'] * 1e3:>10.3f} "
                      f"{f['naive_ratio']:>6.2f} "
                      f"{f['compile_s'] * 1e3:>10.2f}")
-    lines += ["", "exact face: n x n products of 4-decimal rationals",
-              f"{'n':>5} {'flint ms':>10} {'+edges ms':>10} {'sympy ms':>10} {'speedup':>8} {'+edges':>7}"]
+    lines += ["", "exact face: n x n products of 4-decimal rationals; SymPy Matrix on flint ground types "
+              "(as installed with derive) and on pure-Python ground types (without python-flint)",
+              f"{'n':>5} {'flint ms':>10} {'+edges ms':>10} {'sympy ms':>10} {'speedup':>8} {'+edges':>7} "
+              f"{'py-sympy ms':>12} {'speedup':>8} {'+edges':>7}"]
     for e in r["exact"]:
         lines.append(f"{e['n']:>5} {e['derive_s'] * 1e3:>10.3f} {e['derive_with_edges_s'] * 1e3:>10.3f} "
-                     f"{e['sympy_s'] * 1e3:>10.1f} {e['speedup']:>8.0f} {e['speedup_with_edges']:>7.0f}")
+                     f"{e['sympy_s'] * 1e3:>10.1f} {e['speedup']:>8.0f} {e['speedup_with_edges']:>7.0f} "
+                     f"{e['sympy_python_s'] * 1e3:>12.1f} {e['speedup_vs_python']:>8.0f} "
+                     f"{e['speedup_with_edges_vs_python']:>7.0f}")
     c = r["cli"]
     lines += ["", f"certified 50 digits, softmax + layer norm of 64 x 64: {r['certified_s'] * 1e3:.1f} ms",
               f"derive --help {c['help_s'] * 1e3:.1f} ms, python -c pass {c['python_s'] * 1e3:.1f} ms, "
