@@ -33,10 +33,13 @@ def tolerance(claim: N.Node, ref: N.Node) -> sp.Rational:
     return sp.Rational(1, 2 * 10**finest) if finest > 0 else sp.Integer(0)
 
 
-def input_allowance(link: Link, picks: dict, opt: Options, used: dict[str, Binding], base: Val):
-    r"""How far each entry can move when the printed (rounded) results it is
-    computed from move by half a unit in their last place (first order):
+def input_allowance(link: Link, picks: dict, opt: Options, used: dict[str, Binding], base: Val,
+                    node: N.Node | None = None):
+    r"""How far each entry of ``node`` (``ref`` by default) can move when the
+    printed (rounded) results it is computed from move by half a unit in their
+    last place (first order):
     \sum_{x} |f(x + \tfrac12 10^{-d_x}) - f(x)| over every rounded input entry x."""
+    node = link.ref if node is None else node
     rounded = [(k, b) for k, b in sorted(used.items()) if b.rounded and b.printed is not None]
     if not rounded or sum(b.value.shape[0] * b.value.shape[1] for _, b in rounded) > MAX_PERTURBED:
         return None
@@ -49,7 +52,7 @@ def input_allowance(link: Link, picks: dict, opt: Options, used: dict[str, Bindi
         for i, j, half in _half_units(grid):
             data = b.fast().data.copy()
             data[i, j] += half
-            moved = _ref_with(link, picks, opt, {key: Val(data, b.value.scalar)})
+            moved = _value_with(link, node, picks, opt, {key: Val(data, b.value.scalar)})
             if moved is None:
                 return None
             total += np.abs(moved - base_data)
@@ -57,8 +60,11 @@ def input_allowance(link: Link, picks: dict, opt: Options, used: dict[str, Bindi
 
 
 def _half_units(grid: Grid):
-    """Each entry (i, j) with half a unit in its last printed place."""
+    """Each entry (i, j) with half a unit in its last printed place; a grid of
+    whole numbers only (``[[0, 1], [1, 2]]``) is read as exact: none."""
     finest = max(p.decimals for row in grid for p in row)
+    if finest == 0 and not any("." in p.text or "e" in p.text.lower() for row in grid for p in row):
+        return
     for i, row in enumerate(grid):
         for j, p in enumerate(row):
             # a whole number among decimals (the 0 of 0.7071 & 0) is read
@@ -67,12 +73,23 @@ def _half_units(grid: Grid):
             yield i, j, 0.5 * 10.0 ** (-places)
 
 
-def _ref_with(link: Link, picks: dict, opt: Options, override: dict[str, Val]) -> np.ndarray | None:
-    """``ref`` in floats with some names given other values (None if it fails)."""
+def equation_allowance(link: Link, picks: dict, opt: Options, sides) -> np.ndarray | None:
+    """The input allowance of both sides of ``ref = claim`` added up: each side
+    given as (node, the values it used, its float value)."""
+    margins = [input_allowance(link, picks, opt, used, base, node) for node, used, base in sides]
+    margins = [m for m in margins if m is not None]
+    if not margins or len({m.shape for m in margins}) != 1:
+        return None
+    return sum(margins[1:], margins[0])
+
+
+def _value_with(link: Link, node: N.Node, picks: dict, opt: Options,
+                override: dict[str, Val]) -> np.ndarray | None:
+    """``node`` in floats with some names given other values (None if it fails)."""
     resolver = Resolver(link.env, link.line, False, picks, link.exclude, link.later)
     resolver.override = override
     try:
-        moved = Evaluator(FAST, resolver, resolver.function, opt).value_of(link.ref)
+        moved = Evaluator(FAST, resolver, resolver.function, opt).value_of(node)
     except EvalError:
         return None
     return np.asarray(moved.data, dtype=float)

@@ -15,7 +15,7 @@ from derive.check.env import Binding
 from derive.check.findings import Finding
 from derive.check.judge import grid_of
 from derive.check.resolve import evaluate
-from derive.check.values import EvalError, grid_value
+from derive.check.values import EvalError, Val, grid_value
 from derive.errors import DeriveError
 from derive.numbers import parse_decimal
 
@@ -23,7 +23,14 @@ from derive.numbers import parse_decimal
 class Bindings:
     """Recording the values a chain gives names."""
 
-    def bind(self, parts: list[N.Node], label: N.Node | None, finding: Finding | None) -> None:
+    def bind(self, parts: list[N.Node], label: N.Node | None, finding: Finding | None,
+             approx: bool = False) -> None:
+        """Bind the chain's label (and the names along it) to the value it leaves.
+
+        A printed result that rounds (or truncates) a value computed from exact
+        inputs leaves two values: that exact value first, then the printed one
+        (the author may have computed on from either). A value given with
+        ``\approx`` is known only to its last digit."""
         if label is None:
             return
         line = self.line(label.start)
@@ -31,9 +38,12 @@ class Bindings:
         if value is None:
             return
         names = [N.key(label)] + [p.name for p in parts[1:-1] if isinstance(p, N.Sym)]
-        rounded = grid is not None and finding is not None and \
-            (finding.kind != "definition" or finding.note == "redefinition")
+        rounded = grid is not None and (approx or finding is not None and (
+            finding.note == "redefinition" or finding.kind != "definition" and finding.verdict != "ok"))
+        exact = exact_behind(finding, value) if grid is not None else None
         for key in names:
+            if exact is not None:
+                self.env.bind(key, Binding(exact, line, "derived", key, None, finding, self.span_id))
             self.env.bind(key, Binding(value, line, "literal" if grid else "derived", key, grid,
                                        finding, self.span_id, rounded))
             corrected = self.corrected(finding, key, line)
@@ -70,3 +80,20 @@ class Bindings:
             except EvalError:
                 continue
         return None, None
+
+
+def exact_behind(finding: Finding | None, printed: Val) -> Val | None:
+    """The exact value a printed result was judged a rounding or truncation of,
+    when that value came from exact inputs alone (no rounded value, no allowance)."""
+    context = getattr(finding, "context", None)
+    if finding is None or finding.verdict not in ("rounded", "truncated") or not isinstance(context, dict):
+        return None
+    outcome = context.get("outcome")
+    if outcome is None or outcome.judgement is None or outcome.judgement.reason:
+        return None
+    if any(b.rounded or b.origin == "default" for b in outcome.used.values()):
+        return None
+    expected = outcome.expected
+    if expected is None or expected.shape != printed.shape:
+        return None
+    return Val(expected.data, printed.scalar)

@@ -87,7 +87,7 @@ class Claims:
                 notes.append(f"{key} = {b.value.entry(0, 0)}")
             elif b.origin == "corrected" and b.line != line:
                 notes.append(f"{key} as it should read on line {b.line}")
-            elif b is not latest and b.line != line:
+            elif b is not latest and b.line != line and (latest is None or b.line != latest.line):
                 notes.append(f"{key} as on line {b.line}")
         if outcome.options.eps is not None:
             notes.append(f"epsilon = {outcome.options.eps}")

@@ -23,7 +23,7 @@ from derive.check.claims import Claims, snippet
 from derive.check.env import Env
 from derive.check.extract import Document, MathSpan
 from derive.check.findings import Finding
-from derive.check.judge import grid_of, judge, screen
+from derive.check.judge import grid_of, grid_text, judge, screen
 from derive.check.latex import LatexError, parse_statements
 from derive.check.references import References
 from derive.check.resolve import evaluate
@@ -41,6 +41,7 @@ EVALUATION_FAILURES = (ArithmeticError, ValueError, TypeError, KeyError, IndexEr
 
 # e and pi keep their exact values: "e \approx 2.71828" approximates, it does not rebind.
 CONSTANTS = {"e", "pi"}
+SUPPOSING = {"at", "if", "when", "whenever", "suppose", "supposing", "assume", "assuming", "say", "were"}
 
 
 class Checker(Claims, References, Bindings):
@@ -58,6 +59,7 @@ class Checker(Claims, References, Bindings):
     def math(self, span: MathSpan) -> None:
         self.span_id += 1
         self.span = span
+        self.supposed = not span.display and supposes(self.doc.text, span.start)
         last = None
         for st in parse_statements(span.text):
             if isinstance(st, LatexError):
@@ -107,10 +109,21 @@ class Checker(Claims, References, Bindings):
             self.bare(parts[0])
             return whole
         self.pending = None
+        if self.supposed and isinstance(label, N.Sym) and len(parts) == 2 and grid_of(parts[1]) is not None:
+            self.supposition(label, parts)
+            return whole
         finding, formula = self.links(parts, rels, done, label)
         if _gives_value(parts, rels, label, formula):
-            self.bind(parts, label, finding)
+            self.bind(parts, label, finding, approx=rels[-1] == "approx")
         return whole
+
+    def supposition(self, label: N.Sym, parts: list[N.Node]) -> None:
+        """``at $z = 0$ it would be ...``: a case considered, not a claim about z;
+        z takes the value (its earlier values stay candidates for later formulas)."""
+        grid = grid_of(parts[1])
+        f = self.add(self.finding(parts[1], grid, "ok", f"supposes {N.pretty(label)} = {grid_text(grid)}",
+                                  label=label, kind="definition"))
+        self.bind(parts, label, f)
 
     def links(self, parts: list[N.Node], rels: list[str], done: int, label: N.Node | None):
         """Judge parts ``done``.. of a chain: the last finding, and whether its
@@ -199,6 +212,14 @@ class Checker(Claims, References, Bindings):
             if screen(grid, b.fast()) and judge(grid, b.value).verdict != "wrong":
                 return key, b
         return None
+
+
+def supposes(text: str, offset: int) -> bool:
+    """Inline math right after a word that opens a supposition (``at``, ``if``,
+    ``when``, ``suppose``, ``assuming``, ``say``, ``were``)."""
+    before = text[max(0, offset - 40):offset].rstrip("$\\(").rstrip()
+    words = re.findall(r"[A-Za-z]+", before[-20:])
+    return bool(words) and before.endswith(words[-1]) and words[-1].lower() in SUPPOSING
 
 
 def _continued(chain: N.Chain, last: N.Chain | None) -> tuple[list[N.Node], list[str], int]:

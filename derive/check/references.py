@@ -118,6 +118,9 @@ class References:
         """Part k of a chain against the nearest part before it that evaluates."""
         outcome, ref, error = self._nearest_part(parts, k, label)
         if outcome is not None:
+            direct = self._label_itself(label, parts[k], outcome)
+            if direct is not None:
+                return self.record(parts[k], label, label, direct)
             return self.record(parts[k], label, ref, outcome)
         if grid is None:
             return None
@@ -129,6 +132,23 @@ class References:
             f.verdict, f.kind, f.note = "unverifiable", kind_of_grid(grid), None
             f.message = f"cannot evaluate what it equals: {error}"
         return f
+
+    def _label_itself(self, label, part: N.Node, nearest: Outcome) -> Outcome | None:
+        r"""``LN(h) = (h - \mu)/s \approx c`` with ``s`` given rounded: c must still
+        be the value of ``LN(h)``, which the label computes from exact inputs. The
+        outcome against the label when it convicts what the rounded working let pass."""
+        if label is None or isinstance(label, N.Sym) or nearest.verdict == "wrong":
+            return None
+        rounded = sorted(k for k, b in nearest.used.items() if b.rounded)
+        if not rounded:
+            return None
+        direct = check_link(label, part, self.env, self.line(part.start))
+        if direct.judgement is None or direct.verdict != "wrong" or \
+                any(b.rounded or b.origin == "default" for b in direct.used.values()):
+            return None
+        direct.diagnosis = (f"the working uses {', '.join(rounded)} as printed (rounded); "
+                            f"{N.pretty(label)} itself gives other digits")
+        return direct
 
     def _nearest_part(self, parts: list[N.Node], k: int, label):
         """The judged outcome of part k against the nearest earlier part (not the

@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from derive.check import nodes as N
-from derive.check.allowance import NEAR, input_allowance, tolerance
+from derive.check.allowance import NEAR, equation_allowance, input_allowance, tolerance
 from derive.check.env import Binding, Env
 from derive.check.functions import LAYER_NORM
 from derive.check.judge import (Grid, Judgement, allow, allow_equal, deviation, fast_equal, grid_of, judge,
@@ -158,14 +158,15 @@ def _could_equal(link: Link, picks: dict, opt: Options) -> bool:
     numbers? Close misses are given the rounding of ``ref``'s inputs."""
     ref_fast, r = link.evaluate(link.ref, False, picks, opt)
     ref_grid = _direct_grid(link.ref, r)
-    claim_fast, _ = link.evaluate(link.claim, False, picks, opt)
+    claim_fast, c = link.evaluate(link.claim, False, picks, opt)
     tol = float(tolerance(link.claim, link.ref))
     if ref_grid is not None:
         return screen(ref_grid, claim_fast)
     if fast_equal(claim_fast, ref_fast, tol):
         return True
     if fast_equal(claim_fast, ref_fast, tol + NEAR * 1e-12 + 1e-3):
-        margin = input_allowance(link, picks, opt, r.used, ref_fast)
+        margin = equation_allowance(link, picks, opt, [(link.ref, r.used, ref_fast),
+                                                       (link.claim, c.used, claim_fast)])
         return margin is not None and fast_equal(claim_fast, ref_fast, tol, margin)
     return False
 
@@ -189,12 +190,23 @@ def _judge_printed(link: Link, picks: dict, opt: Options, ref_val: Val, ref_grid
     if ref_grid is not None:
         return Outcome(judge_both_printed(grid, ref_grid), ref_val, grid, used, options=opt)
     j = judge(grid, ref_val)
-    if j.verdict == "wrong" and not j.reason:
+    if j.verdict in ("wrong", "truncated") and not j.reason:
         fast, _ = link.evaluate(link.ref, False, picks, opt)
         margin = input_allowance(link, picks, opt, used, fast) if deviation(grid, fast) < NEAR else None
         if margin is not None:
-            j = allow(j, grid, fast, margin)
+            j = _allowed(j, grid, fast, margin)
     return Outcome(j, ref_val, grid, used, options=opt)
+
+
+def _allowed(j: Judgement, grid: Grid, fast: Val, margin) -> Judgement:
+    """A wrong or truncated printing that the rounding of ``ref``'s inputs
+    explains is a rounding: a value computed from rounded inputs is itself
+    known only to that margin, so a truncation of it cannot be told apart."""
+    if j.verdict == "wrong":
+        return allow(j, grid, fast, margin)
+    every = [(i, k, "", "") for i in range(fast.shape[0]) for k in range(fast.shape[1])]
+    widened = allow(Judgement("wrong", j.expected, every), grid, fast, margin)
+    return widened if widened.verdict == "rounded" else j
 
 
 def _judge_equation(link: Link, picks: dict, opt: Options, ref_val: Val, ref_grid, ref_used) -> Outcome:
@@ -210,7 +222,8 @@ def _judge_equation(link: Link, picks: dict, opt: Options, ref_val: Val, ref_gri
     if j.verdict == "wrong" and not j.reason:
         ref_fast, _ = link.evaluate(link.ref, False, picks, opt)
         claim_fast, _ = link.evaluate(link.claim, False, picks, opt)
-        margin = input_allowance(link, picks, opt, ref_used, ref_fast)
+        margin = equation_allowance(link, picks, opt, [(link.ref, ref_used, ref_fast),
+                                                       (link.claim, c.used, claim_fast)])
         if margin is not None:
             j = allow_equal(j, claim_fast, ref_fast, float(tol), margin)
     return Outcome(j, ref_val, None, used, options=opt)

@@ -113,6 +113,9 @@ class Face:
             return Val(self.map2(m.data, s.entry(0, 0), lambda x, y: x * y), a.scalar and b.scalar)
         if a.shape[1] == b.shape[0]:
             return Val(self.matmul(a.data, b.data))
+        if b.shape[0] == 1 and a.shape[1] == b.shape[1] > 1:
+            # W h with h written as a tuple (h_1, ..., h_n): h is the column vector
+            return Val(self.matmul(a.data, self.transpose_data(b.data)))
         raise EvalError(f"cannot multiply a {shape_text(a.shape)} by a {shape_text(b.shape)} matrix")
 
     def div(self, a: Val, b: Val) -> Val:

@@ -1,0 +1,106 @@
+"""Claims computed through rounded intermediate values, suppositions, tuples as columns.
+
+Every expected value below was computed with mpmath at 50 digits (the lines
+are quoted in the comments) or by hand; none comes from derive.
+"""
+
+import textwrap
+
+import pytest
+
+from derive.check.pipeline import check_text
+
+
+def verdicts(doc: str) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for f in check_text(textwrap.dedent(doc), "doc.md").findings:
+        out.setdefault(f.line, []).append(f)
+    return out
+
+
+def only(found: dict, line: int, kind: str | None = None):
+    hits = [f for f in found.get(line, []) if kind is None or f.kind == kind]
+    assert len(hits) == 1, (line, kind, [(f.kind, f.verdict, f.message) for f in found.get(line, [])])
+    return hits[0]
+
+
+# 0.90 / sqrt(2) = 0.636396103067893...: rounds to 0.6364, so 0.6363 is a truncation.
+# softmax((0.27, 0.90, 0.72) / sqrt(2)) = (0.254072551954, 0.396666999293, 0.349260448753);
+# softmax of the printed (0.1909, 0.6363, 0.5091) = (0.25408..., 0.396648..., 0.34927...).
+SCALED = """\
+    The head works in $d_k = 2$ dimensions.
+
+    $$ s = \\begin{pmatrix} 0.27 & 0.90 & 0.72 \\end{pmatrix} $$
+
+    We divide by $\\sqrt{d_k} = \\sqrt{2} \\approx 1.4142$.
+
+    $$ S = \\frac{s}{\\sqrt{d_k}} \\approx \\begin{pmatrix} 0.1909 & 0.6363 & 0.5091 \\end{pmatrix} $$
+
+    $$ A = \\mathrm{softmax}(S) \\approx \\begin{pmatrix} 0.2541 & %s & 0.3493 \\end{pmatrix} $$
+"""
+
+
+def test_a_rounded_square_root_in_prose_does_not_hide_a_truncation():
+    found = verdicts(SCALED % "0.3967")
+    assert only(found, 5, "scalar").verdict == "rounded"          # sqrt(2) = 1.41421356...
+    assert only(found, 7, "vector").verdict == "truncated"        # 0.6363 for 0.636396...
+
+
+def test_a_step_after_a_truncated_one_is_judged_from_the_exact_values():
+    found = verdicts(SCALED % "0.3967")
+    a = only(found, 9, "vector")
+    assert a.verdict == "rounded", a.message                      # 0.396666999 -> 0.3967
+
+
+def test_a_wrong_entry_after_a_truncated_step_is_still_wrong():
+    found = verdicts(SCALED % "0.3976")
+    assert only(found, 9, "vector").verdict == "wrong"
+
+
+# h = (2, 4, 9): mean 5, population std 2.94392028878; LN(h) = (-1.01904933073,
+# -0.339683110243, 1.35873244097). With s = 2.9439 exactly: (-1.01905635382,
+# -0.339685451272, 1.35874180509), so the first entry would round to -1.0191.
+LAYER_NORM = """\
+    Take $h = (2, 4, 9)$; its standard deviation is about $s \\approx 2.9439$.
+
+    $$ \\mathrm{LN}(h) = \\left( \\frac{2-5}{s}, \\frac{4-5}{s}, \\frac{9-5}{s} \\right) \\approx (-1.0190, -0.3397, %s) $$
+"""
+
+
+def test_a_value_given_with_approx_carries_its_rounding():
+    found = verdicts(LAYER_NORM % "1.3587")
+    assert [f.verdict for f in found[3]] == ["rounded", "rounded"], [f.message for f in found[3]]
+
+
+def test_rounded_working_does_not_excuse_a_wrong_last_digit():
+    f = [f for f in verdicts(LAYER_NORM % "1.3588")[3] if f.kind == "vector"][0]
+    assert f.verdict == "wrong"
+    assert f.wrong_entries and f.wrong_entries[0]["expected"] == "1.3587"
+    assert "rounded" in (f.diagnosis or "")
+
+
+# z = 0.5 * 2 - 0.2 = 0.8; sigma(0.8) = 0.689974481128; sigma(0.8) - 1 = -0.310025518872.
+SUPPOSITION = """\
+    With $w = 0.5$, $x = 2$ and $b = -0.2$ we get $z = w x + b = 0.8$ and
+    $\\sigma(z) \\approx 0.6900$ (at $z = 0$ it would be exactly $0.5$).
+    The gradient is $\\sigma(z) - 1 \\approx -0.3100$.
+"""
+
+
+def test_a_supposed_value_is_not_a_claim_about_the_name():
+    found = verdicts(SUPPOSITION)
+    z = [f for f in found[2] if f.label == "z"]
+    assert len(z) == 1 and z[0].kind == "definition" and "supposes" in z[0].message
+    gradient = only(found, 3)
+    assert gradient.verdict in ("ok", "rounded"), gradient.message   # z = 0.8, not 0
+
+
+# W h with h = (1.0, 0.5): (1.5 + 0.5, 0.5 + 0.5, 0.2 - 0.1) = (2.0, 1.0, 0.1) by hand.
+@pytest.mark.parametrize("printed, verdict", [("(2.0, 1.0, 0.1)", "ok"), ("(2.0, 1.5, 0.1)", "wrong")])
+def test_a_tuple_multiplied_from_the_right_is_a_column(printed, verdict):
+    doc = f"""\
+    Take $h = (1.0, 0.5)$ and
+    $W = \\begin{{pmatrix}} 1.5 & 1.0 \\\\ 0.5 & 1.0 \\\\ 0.2 & -0.2 \\end{{pmatrix}}$.
+    The logits are $z = W h = {printed}$.
+    """
+    assert only(verdicts(doc), 3, "vector").verdict == verdict
