@@ -104,3 +104,18 @@ def test_a_tuple_multiplied_from_the_right_is_a_column(printed, verdict):
     The logits are $z = W h = {printed}$.
     """
     assert only(verdicts(doc), 3, "vector").verdict == verdict
+
+
+# Slips of the pen, by hand: 1/sqrt(2) = 0.70710678...; 3 (1, -2) = (3, -6);
+# Q = [[1, 2], [0, 1]], K = [[3, 1], [2, 0]]: Q K^T = [[1*3 + 2*1, 1*2 + 2*0], [0*3 + 1*1, 0*2 + 1*0]]
+# = [[5, 2], [1, 0]], printed transposed as [[5, 1], [2, 0]].
+@pytest.mark.parametrize("doc, line, why", [
+    ("$$ \\frac{1}{\\sqrt{2}} \\approx 0.7017 $$", 1, "neighbouring digits are swapped in entry (1, 1)"),
+    ("$$ x = (1, -2) $$\n\n$$ 3 x = (3, 6) $$", 3, "the sign of entry (1, 2) is flipped"),
+    ("$$ Q = \\begin{pmatrix} 1 & 2 \\\\ 0 & 1 \\end{pmatrix}, \\quad "
+     "K = \\begin{pmatrix} 3 & 1 \\\\ 2 & 0 \\end{pmatrix} $$\n\n"
+     "$$ Q K^T = \\begin{pmatrix} 5 & 1 \\\\ 2 & 0 \\end{pmatrix} $$", 3, "the result is transposed"),
+])
+def test_slips_of_the_pen_are_named(doc, line, why):
+    f = [f for f in verdicts(doc)[line] if f.verdict == "wrong"][0]
+    assert why in (f.diagnosis or ""), f.diagnosis

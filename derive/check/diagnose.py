@@ -16,7 +16,9 @@ from derive.check import nodes as N
 from derive.check.env import Binding, Env, printed_binding, same_numbers
 from derive.check.fastface import to_fast
 from derive.check.findings import Finding
+from derive.check.judge import grid_of, judge
 from derive.check.search import attempt, check_link
+from derive.check.values import grid_value
 from derive.check.variants import RULES, Variant
 from derive.numbers import format_decimal, parse_decimal
 
@@ -49,7 +51,7 @@ def diagnose(f: Finding, env: Env) -> str | None:
             return rounded_inputs(f, env, ctx)
         if _reproduces(variant, claim, env, ctx):
             return variant.sentence + how
-    return scale_factor(f, outcome) or rounded_inputs(f, env, ctx) or copy_of_other(f, env, ctx)
+    return scale_factor(f, outcome) or entry_slips(f) or rounded_inputs(f, env, ctx) or copy_of_other(f, env, ctx)
 
 
 def _variants(ref: N.Node, env: Env, ctx: dict) -> Iterator[tuple[Variant, str]]:
@@ -75,6 +77,11 @@ def expansions(ref: N.Node, env: Env, line: int) -> list[tuple[N.Node, str]]:
 def _reproduces(variant: Variant, claim: N.Node, env: Env, ctx: dict) -> bool:
     """Does the variant, on the values the claim was judged with, give every
     printed number (the claim's own label hidden)?"""
+    literal, printed = grid_of(variant.ref), grid_of(claim)
+    if literal is not None and printed is not None:
+        # the formula collapsed to a written number (1/sqrt(2) without its
+        # division is 1): that number is exact, not a printing of the claim
+        return judge(printed, grid_value(literal, False)).verdict != "wrong"
     outcome = attempt(variant.ref, claim, env, ctx["line"], ctx["outcome"].picks, variant.options,
                       ctx.get("exclude", frozenset()))
     return outcome is not None and outcome.reproduces
@@ -92,6 +99,36 @@ def copy_of_other(f: Finding, env: Env, ctx: dict) -> str | None:
         if same_numbers(b.printed, grid):
             return f"the values are those of {key} (line {b.line}), copied"
     return None
+
+
+def entry_slips(f: Finding) -> str | None:
+    """Every wrong entry is the true one with its sign flipped, or with two
+    neighbouring digits swapped (0.7017 for 0.7071): a slip of the pen."""
+    wrong = f.wrong_entries
+    if not wrong:
+        return None
+    where = ", ".join(f"({e['row']}, {e['col']})" for e in wrong[:3]) + (", ..." if len(wrong) > 3 else "")
+    entry = "entry" if len(wrong) == 1 else "entries"
+    if all(_sign_flipped(e["printed"], e["expected"]) for e in wrong):
+        return f"the sign of {entry} {where} is flipped"
+    if all(_digits_swapped(e["printed"], e["expected"]) for e in wrong):
+        return f"two neighbouring digits are swapped in {entry} {where} (a typo)"
+    return None
+
+
+def _sign_flipped(printed: str, expected: str) -> bool:
+    p, e = printed.strip(), expected.strip()
+    return p.lstrip("+-") == e.lstrip("+-") and p.startswith("-") != e.startswith("-") \
+        and any(c in "123456789" for c in p)
+
+
+def _digits_swapped(printed: str, expected: str) -> bool:
+    """Equal but for one adjacent pair of different digits exchanged."""
+    if len(printed) != len(expected):
+        return False
+    diff = [k for k, (a, b) in enumerate(zip(printed, expected)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and printed[diff[0]].isdigit() and \
+        printed[diff[1]].isdigit() and printed[diff[0]] == expected[diff[1]] and printed[diff[1]] == expected[diff[0]]
 
 
 def scale_factor(f: Finding, outcome) -> str | None:

@@ -81,6 +81,13 @@ def transposed_operand(ref: N.Node, ctx: dict) -> Iterator[Variant]:
         yield Variant(f"{N.pretty(node)} is transposed", N.substitute(ref, node, transposed))
 
 
+def transposed_result(ref: N.Node, ctx: dict) -> Iterator[Variant]:
+    """The whole result transposed (K Q^T printed for Q K^T)."""
+    if not isinstance(ref, (N.Num, N.Transpose)):
+        yield Variant(f"the result is transposed (the printed matrix is ({N.pretty(ref)})^T)",
+                      N.Transpose(ref.start, ref.end, ref))
+
+
 def other_operand(ref: N.Node, ctx: dict) -> Iterator[Variant]:
     """Another value of the same shape in place of a named matrix."""
     env: Env = ctx["env"]
@@ -136,6 +143,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("formula variant", log_and_trig_variants),
     ("scale factor", dropped_scale),
     ("transposed operand", transposed_operand),
+    ("transposed result", transposed_result),
     ("dropped or extra term", dropped_term),
     ("exponent", other_exponent),
     ("other operand", other_operand),
