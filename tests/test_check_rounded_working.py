@@ -119,3 +119,11 @@ def test_a_tuple_multiplied_from_the_right_is_a_column(printed, verdict):
 def test_slips_of_the_pen_are_named(doc, line, why):
     f = [f for f in verdicts(doc)[line] if f.verdict == "wrong"][0]
     assert why in (f.diagnosis or ""), f.diagnosis
+
+
+# -ln(0.2424) = 1.41717686... (mpmath): 1.4172 rounds it, 1.4171 truncates it, 1.4180 is wrong.
+@pytest.mark.parametrize("printed, verdict", [("1.4172", "rounded"), ("1.4171", "truncated"),
+                                              ("1.4180", "wrong")])
+def test_an_entry_of_a_vector_by_its_number(printed, verdict):
+    doc = f"The model gives $p = (0.6590, 0.2424, 0.0986)$, so $L = -\\ln p_2 \\approx {printed}$.\n"
+    assert only(verdicts(doc), 1, "scalar").verdict == verdict

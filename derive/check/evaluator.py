@@ -142,12 +142,26 @@ class Evaluator(NamedFunctions):
         split = split if split is not None else self._split(node.name)
         if split is not None:
             return split
+        if node.power is not None:
+            return self._as_power(node)
         raise Unbound(node.name)
 
+    def _as_power(self, node: N.Sym) -> Val:
+        """A superscripted name with no value (``x^n``) is a power when it is a number."""
+        try:
+            value = self.value_of(node.power)
+        except EvalError:
+            value = None
+        if value is None or not value.scalar:
+            raise Unbound(node.name)
+        return value
+
     def _indexed(self, node: N.Sym) -> Val | None:
-        """``y_i`` inside a sum: entry i of the vector y (counting from 1)."""
-        if not (isinstance(node.sub, N.Sym) and self._local(node.sub.name) is not None):
-            return None  # only a summation index picks an entry; W_1 is a name
+        """``y_i`` inside a sum, or ``p_2`` when only the vector p has a value:
+        an entry of the vector (counting from 1)."""
+        by_index = isinstance(node.sub, N.Sym) and self._local(node.sub.name) is not None
+        if not (by_index or isinstance(node.sub, N.Num)):
+            return None  # only a summation index or a number picks an entry; W_Q is a name
         base = self._local(node.base) or self.resolve(node.base) \
             or self.resolve(node.base.upper()) or self.resolve(node.base.lower())
         if base is None or base.scalar or 1 not in base.shape:
@@ -158,6 +172,8 @@ class Evaluator(NamedFunctions):
             return None
         flat = base.shape[1] if base.shape[0] == 1 else base.shape[0]
         if not 1 <= k <= flat:
+            if not by_index:
+                return None  # x_0 or x_9 of a 3-vector: a name of its own
             raise EvalError(f"index {k} outside {node.base} of length {flat}")
         return self.face.scalar(base.entry(0, k - 1) if base.shape[0] == 1 else base.entry(k - 1, 0))
 
