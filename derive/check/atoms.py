@@ -7,6 +7,8 @@ smallest pieces of a formula.
 
 from __future__ import annotations
 
+import sympy as sp
+
 from derive.check import nodes as N
 from derive.check.lexer import LatexError, Token
 from derive.errors import DeriveError
@@ -21,6 +23,7 @@ GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "et
          "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta",
          "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "partial", "ell", "nabla"}
 ELLIPSES = {"cdots", "ldots", "dots", "vdots", "ddots", "dotsc", "dotsb"}
+MASKS = {"mask", "Mask"}
 PRODUCTS = {"times", "cdot", "ast", "circ", "odot"}
 TRANSPOSE = {"T", "top", "intercal", "\\top", "\\intercal", "\\mathsf{T}"}
 
@@ -70,11 +73,16 @@ class Atoms:
         return N.Num(t.start, t.end, p)
 
     def word(self) -> N.Node:
+        """Upright text: a name, or a function (``\\operatorname{softmax} X`` applies it)."""
         t = self.take()
         if t.text in ("NaN", "nan", "inf", "Inf", "undefined"):
             return N.Special(t.start, t.end, t.text)
         if not t.text:
             raise LatexError("empty \\text{}", t.start)
+        nxt = self.peek()
+        if t.text in FUNCTIONS | MASKS and nxt is not None and self.starts_atom(nxt) \
+                and not (nxt.kind == "SYM" and nxt.text == "("):
+            return self.function(t.text, t.start)
         return N.Sym(t.start, t.end, t.text, t.text)
 
     def bracketed(self, t: Token) -> N.Node:
@@ -107,8 +115,12 @@ class Atoms:
             raise self.fail("empty brackets")
         items = self.expr_list()
         self.expect("SYM", "]")
-        cells = items.items if isinstance(items, N.Tuple) else (items,)
+        cells = tuple(printed_infinity(c) for c in (items.items if isinstance(items, N.Tuple) else (items,)))
         end = self.last_end()
+        if len(cells) == 1 and isinstance(cells[0], N.Mat):
+            # \left[\begin{array}...\end{array}\right], [[1, 2]]: the brackets only
+            # draw the matrix inside them
+            return N.Mat(start, end, cells[0].rows, cells[0].bracket)
         if all(isinstance(c, N.Mat) and c.bracket and len(c.rows) == 1 for c in cells) and len(cells) > 1:
             return N.Mat(start, end, tuple(c.rows[0] for c in cells), bracket=True)
         return N.Mat(start, end, (tuple(cells),), bracket=True)
@@ -147,7 +159,7 @@ class Atoms:
         t = self.peek()
         if t is not None and not (t.kind in ("BREAK", "END") or (t.kind == "SYM" and t.text == "&")):
             raise self.fail(f"unexpected {t.text!r} in a matrix cell")
-        return node
+        return printed_infinity(node)
 
     def _skip_group(self) -> None:
         depth = 0
@@ -172,7 +184,7 @@ class Atoms:
             return self.root(start)
         if name in ("sum", "prod"):
             return self.big_operator(name, start)
-        if name in ("infty", "infin"):
+        if name in ("infty", "infin", "inf"):
             return N.Special(start, t.end, "inf")
         if name in ELLIPSES:
             return N.Special(start, t.end, "...")
@@ -238,3 +250,16 @@ class Atoms:
         if braced:
             self.expect("SYM", "}")
         return t.text, lo
+
+
+INFINITE = {"inf", "Inf"}
+
+
+def printed_infinity(node: N.Node) -> N.Node:
+    r"""An entry ``-\infty`` (``-\inf``) of a printed matrix, a causal mask written
+    out, is a printed value: exactly -oo, and nothing else rounds to it. A bare
+    ``\infty`` entry stays a ``Special`` (reported as not a finite number), as
+    does ``\infty`` outside a matrix (a limit, a bound)."""
+    if isinstance(node, N.Neg) and isinstance(node.arg, N.Special) and node.arg.what in INFINITE:
+        return N.Num(node.start, node.end, Printed("-inf", sp.S.NegativeInfinity, 0))
+    return node

@@ -123,8 +123,11 @@ class Evaluator(NamedFunctions):
         return self._local(name) is None and self.resolve(name) is None
 
     def _label(self, node: N.Node) -> Val | None:
-        """A composite expression the document printed a value for (``X + PE``)."""
-        return None if self.scopes else self.resolve(N.key(node))
+        """A composite expression the document printed a value for (``X + PE``,
+        ``W^K``), also inside a function's body when it involves no parameter."""
+        if self.scopes and any(isinstance(n, N.Sym) and self._local(n.name) is not None for n in N.walk(node)):
+            return None
+        return self.resolve(N.key(node))
 
     def name(self, node: N.Sym) -> Val:
         value = self._local(node.name)

@@ -22,6 +22,8 @@ class FastFace(Face):
         return np.array(rows, dtype=float)
 
     def number(self, value):
+        if not value.is_Rational:       # a printed -\infty (a mask written out)
+            return float(value)
         return float(value.p) / float(value.q) if abs(value.q) < 10 ** 300 else float(sp.N(value))
 
     def map(self, data, fn):

@@ -101,14 +101,17 @@ def fit(grid: Grid, shape: tuple[int, int]) -> Grid | None:
 
 def screen(grid: Grid, fast: Val, allowance=None) -> bool:
     """Could the printed numbers be this (float) value, rounded or truncated?
-    ``allowance`` widens each entry by how much rounded inputs can move it."""
+    ``allowance`` widens each entry by how much rounded inputs can move it.
+    A printed infinity (``-\\infty``) is only ever that infinity."""
     grid = fit(grid, fast.shape)
     if grid is None:
         return False
     for i, row in enumerate(grid):
         for j, p in enumerate(row):
             x = float(fast.entry(i, j))
-            if not math.isfinite(x):
+            if infinite(p) or not math.isfinite(x):
+                if infinite(p) and x == float(p.value):
+                    continue
                 return False
             unit = 10.0 ** (-p.decimals) if p.decimals < 300 else 0.0
             extra = 1.05 * float(allowance[i][j]) if allowance is not None else 0.0
@@ -126,8 +129,11 @@ def deviation(grid: Grid, fast: Val) -> float:
     for i, row in enumerate(grid):
         for j, p in enumerate(row):
             x = float(fast.entry(i, j))
+            if infinite(p) or not math.isfinite(x):
+                worst = worst if infinite(p) and x == float(p.value) else math.inf
+                continue
             unit = 10.0 ** (-p.decimals) if p.decimals < 300 else 1.0
-            worst = max(worst, abs(float(p.value) - x) / unit) if math.isfinite(x) else math.inf
+            worst = max(worst, abs(float(p.value) - x) / unit)
     return worst
 
 
@@ -138,6 +144,8 @@ def allow(j: Judgement, grid: Grid, fast: Val, allowance) -> Judgement:
         return j
     for i, k, _, _ in j.wrong:
         p = grid[i][k]
+        if infinite(p) or not math.isfinite(float(fast.entry(i, k))):
+            return j
         unit = 10.0 ** (-p.decimals)
         if abs(float(p.value) - float(fast.entry(i, k))) > 0.5 * unit + 1.05 * float(allowance[i][k]) + 1e-15:
             return j
@@ -178,9 +186,17 @@ def _worst_entry(shape, entry) -> Judgement:
     return Judgement(verdict, expected, wrong)
 
 
+def infinite(p: Printed) -> bool:
+    """A printed ``\\infty`` or ``-\\infty`` (an entry of a mask written out)."""
+    return p.value is sp.S.Infinity or p.value is sp.S.NegativeInfinity
+
+
 def _compare(p: Printed, value) -> Comparison:
+    """A printed infinity is exact for that infinity and wrong for anything else."""
+    if infinite(p):
+        return Comparison("exact" if value == p.value else "wrong", p, _short(value), "")
     if value is sp.S.Infinity or value is sp.S.NegativeInfinity or value is sp.nan:
-        return Comparison("wrong", p, str(value), "")
+        return Comparison("wrong", p, _short(value), "")
     try:
         return compare(p, value)
     except (DeriveError, TypeError, KeyError, ValueError, ZeroDivisionError):
@@ -217,8 +233,11 @@ def judge_equal(claim: Val, ref: Val, tolerance: sp.Rational) -> Judgement:
 
 
 def _equal(a, b, tolerance: sp.Rational) -> tuple[str, str]:
-    """ok when equal (to 60 digits), rounded when within the tolerance, else wrong."""
+    """ok when equal (to 60 digits), rounded when within the tolerance, else wrong;
+    an infinity equals only itself."""
     text = _short(b)
+    if not (a.is_finite is not False and b.is_finite is not False):
+        return ("ok" if a == b else "wrong"), text
     diff = a - b
     if diff == 0:
         return "ok", text
@@ -238,6 +257,8 @@ def _equal(a, b, tolerance: sp.Rational) -> tuple[str, str]:
 
 
 def _short(x) -> str:
+    if x is sp.S.Infinity or x is sp.S.NegativeInfinity or x is sp.nan:
+        return {sp.S.Infinity: "inf", sp.S.NegativeInfinity: "-inf"}.get(x, "nan")
     try:
         return format_significant(x, 8) if not x.is_Rational or x.q != 1 else str(x)
     except (DeriveError, TypeError, KeyError, ValueError):
@@ -255,8 +276,13 @@ def fast_equal(a: Val, b: Val, tolerance: float, margin=None) -> bool:
     x = np.asarray(a.data, dtype=float).reshape(-1)
     y = np.asarray(b.data, dtype=float).reshape(-1)
     extra = 1.05 * np.asarray(margin, dtype=float).reshape(-1) if margin is not None else 0.0
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+    if not np.array_equal(np.isfinite(x), np.isfinite(y)) or np.any(np.isnan(x) | np.isnan(y)):
         return False
+    finite = np.isfinite(y)
+    if np.any(x[~finite] != y[~finite]):
+        return False                     # -oo where -oo, +oo where +oo
+    extra = extra[finite] if np.ndim(extra) else extra
+    x, y = x[finite], y[finite]
     return bool(np.all(np.abs(x - y) <= 1.0001 * tolerance + extra + 1e-9 * np.abs(y) + 1e-12))
 
 

@@ -7,6 +7,9 @@ r"""A strict recursive-descent parser of the LaTeX that papers use for arithmeti
     postfix   := atom ('_' script | '^T' | '[' indices ']' | '(' args ')')*
     atom      := number | name | \frac | \sqrt | function | matrix | [vector] | (expr) | {expr}
 
+Superscripts and subscripts (powers, transposes, ``W_Q``, ``W^K``, ``h^{(1)}``)
+are read by ``derive.check.scripts``; atoms by ``derive.check.atoms``.
+
 Document text is data: this parser builds ``derive.check.nodes`` trees and
 nothing else; no text is ever handed to eval, exec or sympify. Anything
 outside the subset raises ``LatexError`` with the offset of the trouble.
@@ -17,9 +20,10 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.check import nodes as N
-from derive.check.atoms import FUNCTIONS, PRODUCTS, TRANSPOSE, Atoms
+from derive.check.atoms import FUNCTIONS, PRODUCTS, Atoms
 from derive.check.cursor import TokenCursor
 from derive.check.lexer import LatexError, Token, tokenize
+from derive.check.scripts import Scripts, subscript, superscript_name
 from derive.check.statements import ARROWS, RELATIONS, is_relation, split_statements
 from derive.numbers import Printed
 
@@ -54,7 +58,7 @@ def parse(text: str) -> N.Node:
 
 # ------------------------------------------------------------------ the parser
 
-class Parser(Atoms, TokenCursor):
+class Parser(Scripts, Atoms, TokenCursor):
     """Recursive descent over one statement's tokens (atoms in ``derive.check.atoms``)."""
 
     # -- statement
@@ -67,7 +71,9 @@ class Parser(Atoms, TokenCursor):
         if self.peek() is not None and is_relation(self.peek()):
             parts.append(N.Special(start, start, "continuation"))
         else:
-            parts.append(self.expr_list())
+            first = self.expr_list()
+            defined = self.peek() is not None and is_relation(self.peek())
+            parts.append(superscript_name(first) if defined else first)
         while self.peek() is not None and is_relation(self.peek()):
             rels.append(RELATIONS[self.take().text])
             parts.append(self.expr_list())
@@ -138,56 +144,16 @@ class Parser(Atoms, TokenCursor):
             return _negate(arg, start) if negative else arg
         return self.power()
 
-    def power(self) -> N.Node:
-        start = self.here()
-        base = self.postfix()
-        while self.at("SYM", "^"):
-            self.take()
-            if self._transpose_mark():
-                base = N.Transpose(start, self.last_end(), base)
-                continue
-            exponent = self.script()
-            base = N.Pow(start, self.last_end(), base, exponent)
-        return base
-
-    def _transpose_mark(self) -> bool:
-        t = self.peek()
-        if t is None:
-            return False
-        if (t.kind in ("IDENT", "WORD") and t.text in ("T", "\\top")) or (t.kind == "CMD" and t.text in TRANSPOSE):
-            self.take()
-            return True
-        if t.kind == "SYM" and t.text == "{":
-            inner = self.peek(1)
-            if inner and ((inner.kind in ("IDENT", "WORD") and inner.text == "T")
-                          or (inner.kind == "CMD" and inner.text in TRANSPOSE)) and self.at("SYM", "}", 2):
-                self.pos += 3
-                return True
-        return False
-
-    def script(self) -> N.Node:
-        """The argument of ^ or _: a braced group or a single token (x^2, e^x)."""
-        if self.at("SYM", "{"):
-            return self.group()
-        t = self.peek()
-        if t is not None and t.kind == "NUM" and len(t.text) > 1:
-            # x^23 is x^2 times 3 in LaTeX: split the number after its first digit.
-            self.tokens[self.pos] = Token("NUM", t.text[0], t.start, t.start + 1)
-            self.tokens.insert(self.pos + 1, Token("NUM", t.text[1:], t.start + 1, t.end))
-        if self.at("SYM", "-"):
-            start = self.here()
-            self.take()
-            return _negate(self.atom(), start)
-        return self.atom()
-
     def postfix(self) -> N.Node:
         start = self.here()
+        first = self.peek()
         node = self.atom()
+        word = first is not None and first.kind == "WORD" and len(first.text) > 1 and first.text.isalpha()
         while True:
             if self.at("SYM", "_"):
                 self.take()
                 sub = self.script()
-                node = _subscript(node, sub, start, self.last_end())
+                node = subscript(node, sub, start, self.last_end())
             elif self.at("SYM", "'"):
                 self.take()
                 node = N.Transpose(start, self.last_end(), node)
@@ -197,7 +163,7 @@ class Parser(Atoms, TokenCursor):
                 self.expect("SYM", "]")
                 items = indices.items if isinstance(indices, N.Tuple) else (indices,)
                 node = N.Index(start, self.last_end(), node, items)
-            elif self.at("SYM", "(") and isinstance(node, N.Sym) and self._callable(node):
+            elif self.at("SYM", "(") and isinstance(node, N.Sym) and (word or self._callable(node)):
                 args = self.call_args()
                 node = N.Call(start, self.last_end(), node.name, args)
             else:
@@ -207,9 +173,9 @@ class Parser(Atoms, TokenCursor):
         return self.pos > 0 and self.tokens[self.pos - 1].end == self.peek().start
 
     def _callable(self, node: N.Sym) -> bool:
-        """``f(x)`` is a call when f is a function word or touches its parenthesis."""
-        return node.name in FUNCTIONS or node.base in FUNCTIONS or self._adjacent() \
-            or getattr(node, "_word", False)
+        """``f(x)`` is a call when f is a function word or touches its parenthesis
+        (a word set upright, ``\\operatorname{mask}\\left(``, always is: see ``postfix``)."""
+        return node.name in FUNCTIONS or node.base in FUNCTIONS or self._adjacent()
 
     def call_args(self) -> tuple[N.Node, ...]:
         self.expect("SYM", "(")
@@ -252,17 +218,3 @@ def _scientific(a: N.Node, b: N.Node, start: int, end: int) -> N.Num | None:
     k = sign * int(e.printed.text)
     p = a.printed
     return N.Num(start, end, Printed(f"{p.text}e{k}", p.value * sp.Rational(10) ** k, p.decimals - k))
-
-
-def _subscript(node: N.Node, sub: N.Node, start: int, end: int) -> N.Node:
-    """``W_Q`` and ``PE_{\\text{input}}`` are names; ``(x)_i`` is an index."""
-    if isinstance(node, N.Sym) and node.sub is None:
-        return N.Sym(start, end, f"{node.name}_{_sub_text(sub)}", node.name, sub)
-    if isinstance(node, N.Sym):
-        return N.Sym(start, end, f"{node.name}{_sub_text(sub)}", node.base, node.sub)
-    return N.Index(start, end, node, (sub,))
-
-
-def _sub_text(sub: N.Node) -> str:
-    text = N.key(sub)
-    return text if isinstance(sub, (N.Sym, N.Num)) else "{" + text + "}" if not text.startswith("(") else text

@@ -41,9 +41,12 @@ TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "mathrm", "operatorname",
 TRANSPARENT = {"mathbf", "boldsymbol", "bm", "mathit", "mathcal", "mathbb", "vec", "hat",
                "bar", "tilde", "overline", "displaystyle", "textstyle", "scriptstyle",
                "limits", "nolimits", "left", "right", "big", "Big", "bigg", "Bigg", "bigl",
-               "bigr", "Bigl", "Bigr", "biggl", "biggr", "middle", "space", "nonumber",
+               "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "bigm", "Bigm",
+               "middle", "space", "nonumber",
                "notag", "hline", "phantom", "mathstrut"}
 SEPARATORS = {"quad", "qquad", "cr", "newline"}
+# Brackets spelled as commands (``\left\lbrack``) are the brackets.
+DELIMITERS = {"lbrack": "[", "rbrack": "]", "lparen": "(", "rparen": ")"}
 SKIPPED_ARGUMENT = {"label", "tag", "hspace", "vspace", "phantom"}
 SPACING = set(",;:!> ")
 UNICODE = {"×": r"\times", "·": r"\cdot", "−": "-", "≈": r"\approx", "≤": r"\leq",
@@ -126,9 +129,12 @@ def _command(text: str, i: int, name: str, end: int, tokens: list[Token]) -> int
     if name in SKIPPED_ARGUMENT:
         return _braced(text, end)[1]
     if name in TRANSPARENT:
-        if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "middle") \
-                and text[end:end + 1] == ".":
+        if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl",
+                    "Biggr", "middle") and text[end:end + 1] == ".":
             return end + 1  # \left. is an invisible delimiter
+        return end
+    if name in DELIMITERS:
+        tokens.append(Token("SYM", DELIMITERS[name], i, end))
         return end
     tokens.append(Token("SEP" if name in SEPARATORS else "CMD", name, i, end))
     return end

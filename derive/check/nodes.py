@@ -29,11 +29,16 @@ class Num(Node):
 @dataclass(frozen=True)
 class Sym(Node):
     """A name: ``W_Q``, ``PE_input``, ``d_model``, ``sigma``; ``base`` and ``sub``
-    keep the parts of a subscripted name, for indexing (``y_i`` -> y[i])."""
+    keep the parts of a subscripted name, for indexing (``y_i`` -> y[i]).
+
+    A superscripted name (``W^K``, ``h^{(1)}``) keeps its reading as a power in
+    ``power``: it is that power only when the name has no value and the power
+    is a number (``x^n`` with x and n given)."""
 
     name: str
     base: str = ""
     sub: Node | None = None
+    power: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -267,10 +272,15 @@ def is_literal(node: Node) -> bool:
         case Neg(arg=Num()):
             return True
         case Mat(rows=rows):
-            return bool(rows) and all(is_literal(c) or isinstance(c, Special) for row in rows for c in row)
+            return bool(rows) and all(_scalar_literal(c) or isinstance(c, Special) for row in rows for c in row)
         case Tuple(items=items):
-            return all(isinstance(i, Num) or (isinstance(i, Neg) and isinstance(i.arg, Num)) for i in items)
+            return all(_scalar_literal(i) for i in items)
     return False
+
+
+def _scalar_literal(node: Node) -> bool:
+    """A printed number, with its sign (a matrix inside a matrix is no entry)."""
+    return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.arg, Num))
 
 
 def has_numbers(node: Node) -> bool:

@@ -16,6 +16,8 @@ are recorded by ``derive.check.bindings``; findings are built in
 from __future__ import annotations
 
 import re
+import traceback
+from pathlib import Path
 
 from derive.check import nodes as N
 from derive.check.bindings import Bindings
@@ -36,8 +38,9 @@ MAX_KNOWN = 60             # earlier values compared with an unlabelled matrix
 SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
 JUDGED_RELATIONS = ("=", "approx")
 # What a formula derive cannot handle may raise; it must not stop the rest of the document.
-EVALUATION_FAILURES = (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
-                       RuntimeError, DeriveError)
+EVALUATION_FAILURES = (ArithmeticError, ValueError, RuntimeError, DeriveError)
+# A bug of derive itself: said so on its line (never blamed on the document); the check goes on.
+INTERNAL_ERRORS = (TypeError, LookupError, AttributeError, NameError, AssertionError)
 
 # e and pi keep their exact values: "e \approx 2.71828" approximates, it does not rebind.
 CONSTANTS = {"e", "pi"}
@@ -76,14 +79,18 @@ class Checker(Claims, References, Bindings):
             self.failed(st, "the formula is nested too deeply")
         except EVALUATION_FAILURES as exc:
             self.failed(st, f"derive could not evaluate it ({type(exc).__name__}: {str(exc)[:80]})")
+        except INTERNAL_ERRORS as exc:
+            self.failed(st, f"not checked: derive failed on it ({_where(exc)}), a bug of derive, "
+                            "not a fault of the document", internal=True)
         return None
 
-    def failed(self, chain: N.Chain, reason: str) -> None:
+    def failed(self, chain: N.Chain, reason: str, internal: bool = False) -> None:
         line = self.line(chain.start)
-        if N.has_numbers(chain):
-            self.add(Finding(line, self.line(max(chain.start, chain.end - 1)), "equation", None, "unverifiable",
-                             snippet(self.span.text[chain.start:chain.end]), reason,
-                             section=self.doc.section(line)))
+        if N.has_numbers(chain) or internal:
+            f = self.add(Finding(line, self.line(max(chain.start, chain.end - 1)), "equation", None,
+                                 "unverifiable", snippet(self.span.text[chain.start:chain.end]), reason,
+                                 section=self.doc.section(line)))
+            f.note = "internal-error" if internal else f.note
 
     def line(self, offset: int) -> int:
         return self.doc.line_of(self.span.start + offset)
@@ -202,7 +209,7 @@ class Checker(Claims, References, Bindings):
     def known_value(self, grid, line: int):
         """An earlier (or later) value of the same shape that this printing rounds."""
         shape = (len(grid), len(grid[0]))
-        if shape[0] * shape[1] < 4 or all(p.value.q == 1 for row in grid for p in row):
+        if shape[0] * shape[1] < 4 or all(p.value.is_integer for row in grid for p in row):
             return None  # small or whole-number values match by coincidence
         seen = 0
         for key, b in self.env.same_shape(shape, line) + self.env.same_shape(shape[::-1], line):
@@ -220,6 +227,13 @@ def supposes(text: str, offset: int) -> bool:
     before = text[max(0, offset - 40):offset].rstrip("$\\(").rstrip()
     words = re.findall(r"[A-Za-z]+", before[-20:])
     return bool(words) and before.endswith(words[-1]) and words[-1].lower() in SUPPOSING
+
+
+def _where(exc: BaseException) -> str:
+    """``AttributeError at judge.py:75: ...``: the error and the line of derive that raised it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(exc).__name__}{at}: {str(exc)[:80]}"
 
 
 def _continued(chain: N.Chain, last: N.Chain | None) -> tuple[list[N.Node], list[str], int]:

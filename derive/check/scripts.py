@@ -1,0 +1,139 @@
+r"""Superscripts and subscripts: powers, transposes and names.
+
+    x^2, 10^{-3}, e^{x}        powers (e^x is exp(x))
+    K^T, K^\top, W_Q^T         transposes
+    W_Q, PE_{\text{input}}     subscripted names
+    h^{(1)}, W^{(l+1)}_Q       names with a parenthesised index (layer, step)
+    W^K = ..., W^{Q} = ...     a superscripted name being defined (its uses
+                               ``X W^K`` are power nodes with the key W^K, which
+                               evaluation resolves to the name's value)
+
+A mixin of ``derive.check.latex.Parser``, over the same token cursor.
+"""
+
+from __future__ import annotations
+
+from derive.check import nodes as N
+from derive.check.atoms import TRANSPOSE
+from derive.check.lexer import LatexError, Token
+
+
+class Scripts:
+    """The ``^`` and ``_`` of a formula (``postfix`` and ``expr`` come from the parser)."""
+
+    def power(self) -> N.Node:
+        start = self.here()
+        base = self.postfix()
+        while self.at("SYM", "^"):
+            self.take()
+            if self._transpose_mark():
+                base = N.Transpose(start, self.last_end(), base)
+                continue
+            index = self._paren_index() if _nameable(base) else None
+            if index is not None:
+                base = self._indexed_name(base, index, start)
+                continue
+            exponent = self.script()
+            base = N.Pow(start, self.last_end(), base, exponent)
+        return base
+
+    def _paren_index(self) -> N.Node | None:
+        """``^{(1)}``, ``^{(l)}``, ``^{(l+1)}``: a layer or step index, not an exponent."""
+        if not (self.at("SYM", "{") and self.at("SYM", "(", 1)):
+            return None
+        save = self.pos
+        self.pos += 2
+        try:
+            inner = self.expr()
+            if self.at("SYM", ")") and self.at("SYM", "}", 1) and _is_index(inner):
+                self.pos += 2
+                return inner
+        except LatexError:
+            pass
+        self.pos = save
+        return None
+
+    def _indexed_name(self, base: N.Sym, index: N.Node, start: int) -> N.Node:
+        """``h^{(1)}`` is the name h^(1) (a power only as a fallback, see ``N.Sym``);
+        a subscript may follow (``h^{(1)}_i``)."""
+        name = f"{base.name}^({N.key(index)})"
+        node: N.Node = N.Sym(start, self.last_end(), name, name, None,
+                             N.Pow(start, self.last_end(), base, index))
+        while self.at("SYM", "_"):
+            self.take()
+            node = subscript(node, self.script(), start, self.last_end())
+        return node
+
+    def _transpose_mark(self) -> bool:
+        t = self.peek()
+        if t is None:
+            return False
+        if (t.kind in ("IDENT", "WORD") and t.text in ("T", "\\top")) or (t.kind == "CMD" and t.text in TRANSPOSE):
+            self.take()
+            return True
+        if t.kind == "SYM" and t.text == "{":
+            inner = self.peek(1)
+            if inner and ((inner.kind in ("IDENT", "WORD") and inner.text == "T")
+                          or (inner.kind == "CMD" and inner.text in TRANSPOSE)) and self.at("SYM", "}", 2):
+                self.pos += 3
+                return True
+        return False
+
+    def script(self) -> N.Node:
+        """The argument of ^ or _: a braced group or a single token (x^2, e^x)."""
+        if self.at("SYM", "{"):
+            return self.group()
+        t = self.peek()
+        if t is not None and t.kind == "NUM" and len(t.text) > 1:
+            # x^23 is x^2 times 3 in LaTeX: split the number after its first digit.
+            self.tokens[self.pos] = Token("NUM", t.text[0], t.start, t.start + 1)
+            self.tokens.insert(self.pos + 1, Token("NUM", t.text[1:], t.start + 1, t.end))
+        if self.at("SYM", "-"):
+            start = self.here()
+            self.take()
+            arg = self.atom()
+            return N.Neg(start, arg.end, arg)
+        return self.atom()
+
+
+def _nameable(node: N.Node) -> bool:
+    """A name that a superscript can extend (not e, whose superscript is an exponent)."""
+    return isinstance(node, N.Sym) and node.power is None and node.name != "e"
+
+
+def _is_index(node: N.Node) -> bool:
+    """A whole number, a name, or a sum of them (``l+1``)."""
+    if isinstance(node, N.Num):
+        return node.printed.text.isdigit()
+    if isinstance(node, N.Sym):
+        return node.power is None
+    return isinstance(node, N.Add) and all(_is_index(t) for t in node.terms)
+
+
+def superscript_name(node: N.Node) -> N.Node:
+    """The left-hand side ``W^K`` (``W^{Q}``, ``W^{\\text{enc}}``) of an equation
+    names a value: a Sym ``W^K``, whose uses ``X W^K`` (a power node with the
+    same key) resolve to it. Exponents that are numbers, transposes, ``-1`` or
+    expressions stay powers and ``e^{x}`` stays exp(x); ``x^n`` with x and n
+    given numbers is still the power 2^3 when the name x^n has no value."""
+    if not (isinstance(node, N.Pow) and _nameable(node.base)):
+        return node
+    e = node.exp
+    if not (isinstance(e, N.Sym) and e.sub is None and e.power is None and e.name not in TRANSPOSE):
+        return node
+    name = N.key(node)
+    return N.Sym(node.start, node.end, name, name, None, node)
+
+
+def subscript(node: N.Node, sub: N.Node, start: int, end: int) -> N.Node:
+    """``W_Q`` and ``PE_{\\text{input}}`` are names; ``(x)_i`` is an index."""
+    if isinstance(node, N.Sym) and node.sub is None:
+        return N.Sym(start, end, f"{node.name}_{_sub_text(sub)}", node.name, sub)
+    if isinstance(node, N.Sym):
+        return N.Sym(start, end, f"{node.name}{_sub_text(sub)}", node.base, node.sub)
+    return N.Index(start, end, node, (sub,))
+
+
+def _sub_text(sub: N.Node) -> str:
+    text = N.key(sub)
+    return text if isinstance(sub, (N.Sym, N.Num)) else "{" + text + "}" if not text.startswith("(") else text
