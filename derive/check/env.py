@@ -30,7 +30,7 @@ class Binding:
 
     value: Val                  # exact face
     line: int
-    origin: str                 # literal | derived | code | output | corrected | default
+    origin: str                 # literal | derived | code | run | output | corrected | default
     label: str
     printed: Grid | None = None
     finding: object = None      # the finding of the claim that made it
@@ -71,8 +71,9 @@ class Env:
         before = [b for b in found if b.line <= line]
         if not before and not later:
             return self._dimension(key, line) if key in DIMENSIONS else []
-        # A name first given further down counts only as printed by code output.
-        after = [b for b in found if b.line > line and (before or b.origin == "output")]
+        # A name first given further down counts only as printed by code output;
+        # what code computes when run (``run``) counts only after the code.
+        after = [b for b in found if b.line > line and b.origin != "run" and (before or b.origin == "output")]
         ordered = sorted(before, key=lambda b: -b.line) + sorted(after, key=lambda b: b.line)
         out: list[Binding] = []
         for b in ordered:

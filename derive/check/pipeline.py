@@ -57,14 +57,18 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
     return Report(doc.path, findings)
 
 
-def code_values(items: list, env: Env) -> None:
-    """Literal arrays of the code and the values its outputs print become values of names."""
+def code_values(items: list, env: Env, run_code: bool = False, timeout: float = runner.TIMEOUT) -> None:
+    """Literal arrays of the code, the values its outputs print and (``run_code``)
+    the values its names hold once it has run become values of names."""
     for item in items:
         if not isinstance(item, CodeBlock):
             continue
         if item.lang in PYTHON:
             for lit in codeblocks.literals(item):
                 env.bind(lit.name, printed_binding(lit.grid, lit.line, "code", lit.name, lit.scalar))
+            left = runner.run_python(item.text, timeout).values if run_code else {}
+            for name, value in sorted(left.items()):
+                env.bind(name, Binding(value, item.end_line, "run", name))
         if item.output is not None:
             for p in codeblocks.printouts(item.output.text):
                 if p.grid is None:
@@ -77,45 +81,65 @@ def code_values(items: list, env: Env) -> None:
 
 
 def code_findings(doc: Document, block: CodeBlock, checker: Checker, run_code: bool, timeout: float) -> None:
-    """One finding per value an output block prints; judged only by running the code."""
+    """One finding per item an output block prints; judged only by running the code
+    (``runner``): each item against the item the code prints in its place."""
     outs = codeblocks.printouts(block.output.text)
     if not outs:
         return
     run = runner.run_python(block.text, timeout) if run_code and block.lang in PYTHON else None
-    matches = runner.match_outputs(outs, codeblocks.printouts(run.stdout)) if run and not run.problem else None
+    actual = codeblocks.printouts(run.stdout) if run and not run.problem else None
+    pairing = runner.pair(outs, actual) if actual is not None else None
+    partner = dict(pairing.pairs) if pairing else {}
     for k, p in enumerate(outs):
         line = block.output.line + p.line
+        if pairing is not None and k == pairing.stop:
+            checker.add(_unpaired_output(doc, block, outs[k:], actual, pairing))
+            return
         f = Finding(line, block.output.line + p.end_line, "code-output", p.label or None, "unverifiable",
-                    grid_text(p.grid) if p.grid is not None else " ".join(p.text.split())[:160],
-                    "", section=doc.section(line), grid=p.grid)
-        if p.grid is not None and matches is not None:
-            _judge_output(f, matches[k])
+                    _shown(p), "", section=doc.section(line), grid=p.grid)
+        if pairing is not None:
+            _judge_output(f, p, actual[partner[k]])
+            if k == len(outs) - 1 and pairing.unshown:
+                f.message += f"; after it the code prints {pairing.unshown} more item(s) the block does not show"
         else:
             f.message = _unjudged_output(block, p, run)
         checker.add(f)
 
 
+def _shown(p) -> str:
+    return grid_text(p.grid) if p.grid is not None else " ".join(p.text.split())[:160]
+
+
 def _unjudged_output(block: CodeBlock, p, run) -> str:
-    """Why a printed value of an output block is not judged."""
-    if p.grid is None:
-        return f"not a finite number ({p.special})" if p.special in ("nan", "inf") \
-            else "an array with rows of different lengths"
+    """Why a printed item of an output block is not judged."""
     if run is None:
-        return "the output of the code above; run with --run-code to check it" if block.lang in PYTHON \
-            else "the output of a code block that is not Python"
+        if block.lang not in PYTHON:
+            return "the output of a code block that is not Python"
+        what = {"ragged": "rows of different lengths; ", "too large": "too many entries; ",
+                "": ""}.get(p.special, f"not a finite number ({p.special}); ")
+        return what + f"printed by the code above ({codeblocks.describe(p, False)}); run with --run-code to check it"
     return f"the code {run.problem}"
 
 
-def _judge_output(f: Finding, match) -> None:
-    p, j, reason = match
-    if j is None:
-        f.message = reason
-        return
+def _judge_output(f: Finding, p, real) -> None:
+    j = runner.judge_item(p, real)
     f.verdict = j.verdict
     if j.verdict == "wrong":
-        f.message = j.reason or f"{len(j.wrong)} value(s) differ from what the code prints"
-        f.wrong_entries = wrong_entries(p.grid, j.wrong)
-        f.diagnosis = None if j.reason else "the output block does not come from this code as written"
+        f.message = f"{len(j.wrong)} value(s) differ from what the code prints"
+        f.wrong_entries = wrong_entries(p.cells, j.wrong)
+        f.diagnosis = "the output block does not come from this code as written"
     else:
-        f.message = "the code prints these values" + ("" if j.verdict == "ok" else f" ({j.verdict})")
-    f.expected = rows_text(j.expected) if j.expected else None
+        f.message = "the code prints these values" if j.verdict == "ok" else \
+            f"{j.verdict} from what the code prints: {_shown(real)[:160]}"
+    f.expected = rows_text(j.expected)
+
+
+def _unpaired_output(doc: Document, block: CodeBlock, rest: list, actual: list, pairing) -> Finding:
+    """The rest of the block, from the first item with no partner, as one finding."""
+    first = block.output.line + rest[0].line
+    shown = " | ".join(_shown(p) for p in rest)
+    code = " | ".join(_shown(a) for a in actual[pairing.pairs[-1][1] + 1 if pairing.pairs else 0:])
+    return Finding(first, block.output.line + rest[-1].end_line, "code-output", rest[0].label or None,
+                   "wrong", shown[:300], f"cannot pair the rest of the block with what the code prints: "
+                   f"{pairing.reason}", expected=code[:300] or None, section=doc.section(first),
+                   diagnosis="the output block does not come from this code as written")

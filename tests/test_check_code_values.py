@@ -1,0 +1,60 @@
+"""``--run-code``: the values the author's code leaves in its names judge the text after it.
+
+softmax(2.0, 1.0, 0.1) = (0.659001138886, 0.242432970705, 0.0985658904093) and
+-ln 0.242432970705 = 1.41703001628, -log10 of it = 0.615408316761 (mpmath, 50 digits).
+"""
+
+import textwrap
+
+import pytest
+import sympy as sp
+
+from derive.check import codevars
+from derive.check.pipeline import check_text
+
+CODE = """\
+    ```python
+    import numpy as np
+    z = np.array([2.0, 1.0, 0.1])
+    p = np.exp(z) / np.exp(z).sum()
+    print(p.round(4))
+    ```
+
+    ```text
+    [0.659  0.2424 0.0986]
+    ```
+
+    The loss of the second word is $L = -\\ln p_2 \\approx {loss}$.
+"""
+
+
+def finding_at(report, line):
+    return [f for f in report.findings if f.line == line]
+
+
+@pytest.mark.parametrize("loss, verdict", [("1.4170", "rounded"), ("0.6154", "wrong")])
+def test_a_value_computed_by_the_code_judges_the_text(loss, verdict):
+    report = check_text(textwrap.dedent(CODE.format(loss=loss)), "doc.md", run_code=True)
+    f, = finding_at(report, 12)
+    assert f.verdict == verdict, f.message
+    if verdict == "wrong":
+        assert "base 10" in f.diagnosis
+
+
+def test_without_running_the_code_nothing_is_computed():
+    report = check_text(textwrap.dedent(CODE.format(loss="0.6154")), "doc.md")
+    f, = finding_at(report, 12)
+    assert f.verdict == "unverifiable"
+
+
+def test_the_output_block_is_still_paired_with_what_the_code_prints():
+    report = check_text(textwrap.dedent(CODE.format(loss="1.4170")), "doc.md", run_code=True)
+    out, = finding_at(report, 9)
+    assert out.kind == "code-output" and out.verdict == "ok", out.message
+
+
+def test_values_read_back_exactly_and_junk_is_ignored():
+    values = codevars.read_values('{"a": {"rows": [["0x1.8000000000000p-1"]], "scalar": true},'
+                                  ' "b": {"rows": [["1", "2"], ["3"]], "scalar": false}, "c": 3}')
+    assert list(values) == ["a"] and values["a"].entry(0, 0) == sp.Rational(3, 4) and values["a"].scalar
+    assert codevars.read_values("not json") == {}
