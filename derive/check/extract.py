@@ -1,10 +1,12 @@
 r"""Markdown -> the places where a document prints numbers.
 
-A real CommonMark parser (markdown-it-py) finds the structure: headings,
-fenced code, indented code, block quotes, HTML. Math is then found in the
-source text itself, outside code, between ``$$...$$``, ``$...$``, ``\[...\]``
-and ``\(...\)`` (and in fenced ``math`` blocks), keeping document offsets so
-that every claim knows its line.
+A real CommonMark parser (markdown-it-py, with GFM tables) finds the
+structure: headings, fenced code, indented code, block quotes, HTML, tables.
+Math is then found in the source text itself, outside code, between
+``$$...$$``, ``$...$``, ``\[...\]`` and ``\(...\)`` (and in fenced ``math``
+blocks), keeping document offsets so that every claim knows its line. A
+table is one item: its cells keep their offsets and the math inside them
+(``derive.check.tables`` reads it).
 """
 
 from __future__ import annotations
@@ -62,6 +64,21 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class Cell:
+    start: int                        # document offset of the cell's (trimmed) text
+    text: str
+    spans: tuple[MathSpan, ...] = ()  # the math inside the cell
+
+
+@dataclass(frozen=True)
+class Table:
+    start: int                                     # document offset of the header row
+    line: int                                      # line of the header row
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]  # (line, cells) of each body row
+
+
 @dataclass
 class Document:
     path: str
@@ -111,9 +128,9 @@ def document(text: str, path: str = "<text>") -> Document:
     return Document(path, text, starts)
 
 
-def scan(doc: Document) -> list[MathSpan | CodeBlock | Problem]:
-    """Math spans, code blocks (with their outputs) and problems, in document order."""
-    tokens = MarkdownIt("commonmark").parse(doc.text)
+def scan(doc: Document) -> list[MathSpan | CodeBlock | Table | Problem]:
+    """Math spans, code blocks (with their outputs), tables and problems, in document order."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(doc.text)
     masked = list(doc.text)
     items: list = []
     _headings(doc, tokens)
@@ -122,6 +139,8 @@ def scan(doc: Document) -> list[MathSpan | CodeBlock | Problem]:
     _mask_quotes_and_html(doc, tokens, masked)
     prose = "".join(masked)
     prose = INLINE_CODE.sub(lambda m: " " * len(m.group()), prose)
+    tables, prose = _tables(doc, tokens, prose, items)
+    items.extend(tables)
     items.extend(_math(prose))
     items.sort(key=lambda it: it.start)
     return items
@@ -198,6 +217,41 @@ def _mask_quotes_and_html(doc: Document, tokens, masked: list[str]) -> None:
                 for i in range(m.start(), m.end()):
                     if masked[i] != "\n":
                         masked[i] = " "
+
+
+def _tables(doc: Document, tokens, prose: str, items: list) -> tuple[list[Table], str]:
+    """Every table, and the prose with the tables blanked out (their math is in
+    their cells); a problem inside a cell goes to ``items``."""
+    tables, masked, rows, at = [], list(prose), [], 0
+    for k, t in enumerate(tokens):
+        if t.type == "table_open" and t.map:
+            rows = []
+            _blank(doc, masked, t.map[0], t.map[1])
+        elif t.type == "tr_open" and t.map:
+            rows.append((t.map[0] + 1, []))
+            at = doc.line_starts[t.map[0]]
+        elif t.type == "inline" and rows and tokens[k - 1].type in ("th_open", "td_open"):
+            cell, at = _cell(doc, prose, t.content, rows[-1][0], at, items)
+            rows[-1][1].append(cell)
+        elif t.type == "table_close" and rows:
+            (line, header), body = rows[0], rows[1:]
+            tables.append(Table(doc.line_starts[line - 1], line, tuple(header),
+                                tuple((n, tuple(cells)) for n, cells in body)))
+            rows = []
+    return tables, "".join(masked)
+
+
+def _cell(doc: Document, prose: str, content: str, line: int, at: int, items: list) -> tuple[Cell, int]:
+    """A cell's text found on its row's line from ``at`` on, with its math; and
+    where the next cell is looked for."""
+    end = doc.line_starts[line] - 1 if line < len(doc.line_starts) else len(doc.text)
+    found = doc.text.find(content, at, end) if content else -1
+    start = found if found >= 0 else at
+    spans = []
+    for item in _math(prose[start:start + len(content)]):
+        shifted = replace(item, start=item.start + start)
+        (spans if isinstance(shifted, MathSpan) else items).append(shifted)
+    return Cell(start, content, tuple(spans)), (start + len(content) if found >= 0 else at)
 
 
 def _math(prose: str) -> list[MathSpan | Problem]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from derive.check import codeblocks, runner
-from derive.check.env import Env, printed_binding
+from derive.check.env import Binding, Env, printed_binding
 from derive.check.extract import (PYTHON, CodeBlock, Document, MathSpan, Problem, document,
                                   read_document, scan)
 from derive.check.findings import Finding, wrong_entries
 from derive.check.judge import grid_text, rows_text
 from derive.check.recompute import Checker
+from derive.check.tables import Table, check_table
 
 
 @dataclass
@@ -37,13 +38,15 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
                    specs=None) -> Report:
     items = scan(doc)
     env = Env()
-    code_values(items, env)
+    code_values(items, env, run_code, timeout)
     checker = Checker(doc, env)
     for item in items:
         if isinstance(item, MathSpan):
             checker.math(item)
         elif isinstance(item, CodeBlock) and item.output is not None:
             code_findings(doc, item, checker, run_code, timeout)
+        elif isinstance(item, Table):
+            check_table(item, checker, items)
         elif isinstance(item, Problem):
             line = doc.line_of(item.start)
             checker.add(Finding(line, line, "equation", None, "unverifiable", "$$",
