@@ -238,3 +238,18 @@ def test_command_unknown_name_lists_known_ones():
         prove_command(["softmax", "mse"])
     assert "'softmax'" in str(caught.value)
     assert all(name in str(caught.value) for name in catalog.THEOREMS)
+
+
+def test_worker_processes_give_the_serial_results_in_order():
+    """The registry is proved in worker processes; the same theorems passed as a
+    table are proved here, one after another: the results must not differ."""
+    from dataclasses import replace
+
+    from derive.proofs.catalog import THEOREMS, prove_each
+    names = ["positional-shift", "sigmoid-relu"]
+    parallel = list(prove_each(names))
+    serial = list(prove_each(names, table=THEOREMS))
+    assert [r.name for r in parallel] == names
+    def timeless(results):
+        return [replace(r, seconds=0, parts=tuple(replace(p, seconds=0) for p in r.parts)) for r in results]
+    assert timeless(parallel) == timeless(serial)

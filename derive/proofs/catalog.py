@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 
 from derive.errors import UsageError
 from derive.proofs import attention, elementwise, layers, norm, positional, softmax
@@ -36,4 +39,28 @@ def select(names: list[str] | None = None,
 def prove(names: list[str] | None = None, points: int = 4, seed: int = 0,
           budget: float = 30.0) -> list[ProofResult]:
     """Prove the named identities (all by default)."""
-    return [prove_theorem(t, points=points, seed=seed, budget=budget) for t in select(names)]
+    return list(prove_each(names, points, seed, budget))
+
+
+def prove_each(names: list[str] | None = None, points: int = 4, seed: int = 0, budget: float = 30.0,
+               table: Mapping[str, Callable[[], Theorem]] | None = None) -> Iterator[ProofResult]:
+    """The results in table order, each as soon as it and those before it are done.
+
+    Registered theorems are independent: where the platform can fork they are
+    proved in worker processes, one per core (results are the same; only the
+    wall time changes). Theorems from another ``table`` are proved here."""
+    theorems = select(names, table)
+    chosen = names or list(THEOREMS)
+    workers = min(len(theorems), os.cpu_count() or 1)
+    if table is not None or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for t in theorems:
+            yield prove_theorem(t, points=points, seed=seed, budget=budget)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(_prove_registered, chosen, [points] * len(chosen), [seed] * len(chosen),
+                            [budget] * len(chosen))
+
+
+def _prove_registered(name: str, points: int, seed: int, budget: float) -> ProofResult:
+    return prove_theorem(THEOREMS[name](), points=points, seed=seed, budget=budget)

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
-from derive.proofs.catalog import select
+from derive.proofs.catalog import prove_each, select
 from derive.proofs.identity import ProofResult
-from derive.proofs.theorem import Theorem, prove_theorem
+from derive.proofs.theorem import Theorem
 
 COLUMNS = (("name", 22), ("sizes", 42), ("method", 29), ("result", 9), ("seconds", 8))
 
@@ -43,11 +43,10 @@ def prove_command(names: list[str], points: int = 4, seed: int = 0, budget: floa
                   out: TextIO | None = None) -> int:
     """Prove ``names`` (all when empty); print the table; 0 if all hold, else 1."""
     out = out or sys.stdout
-    theorems = select(names, table)
+    select(names, table)      # an unknown name is refused before the table starts
     print(row(tuple(title for title, _ in COLUMNS)), file=out, flush=True)
     start, results = time.perf_counter(), []
-    for theorem in theorems:
-        r = prove_theorem(theorem, points=points, seed=seed, budget=budget)
+    for r in prove_each(names, points, seed, budget, table):
         results.append(r)
         print(row((r.name, r.sizes, r.method, r.result, f"{r.seconds:.2f}")), file=out, flush=True)
     held = sum(r.holds for r in results)

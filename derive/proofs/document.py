@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 
 from derive.proofs import numeric
-from derive.proofs.catalog import select
+from derive.proofs.catalog import prove_each, select
 from derive.proofs.identity import ProofResult
-from derive.proofs.theorem import Step, Theorem, Walkthrough, prove_theorem
+from derive.proofs.theorem import Step, Theorem, Walkthrough
 
 
 def step_view(step: Step) -> dict:
@@ -43,7 +43,7 @@ def theorem_view(theorem: Theorem, result: ProofResult) -> dict:
 @functools.lru_cache(maxsize=1)
 def proved() -> tuple[ProofResult, ...]:
     """Every registered identity, proved once per process (a build renders it)."""
-    return tuple(prove_theorem(t) for t in select())
+    return tuple(prove_each())
 
 
 def proofs_context(results: list[ProofResult] | None = None) -> dict:
