@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.check import nodes as N
+from derive.check.derivatives import divide
 from derive.check.lexer import LatexError, Token
 from derive.errors import DeriveError
 from derive.numbers import Printed, parse_decimal
@@ -24,7 +25,14 @@ GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "et
          "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "partial", "ell", "nabla"}
 ELLIPSES = {"cdots", "ldots", "dots", "vdots", "ddots", "dotsc", "dotsb"}
 MASKS = {"mask", "Mask"}
-PRODUCTS = {"times", "cdot", "ast", "circ", "odot"}
+PRODUCTS = {"times", "cdot", "ast", "circ", "odot", "otimes"}
+ENTRYWISE = {"circ", "odot"}      # the Hadamard product (see ``N.Hadamard``); otimes: ``N.Kron``
+# Accents make a name of their own: \hat{X} is hat(X), not X (an estimate, a
+# normalised value, a mean); a wide or long spelling is the same accent.
+ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar",
+           "overline": "bar", "dot": "dot", "ddot": "ddot", "check": "check", "breve": "breve",
+           "acute": "acute", "grave": "grave", "mathring": "ring"}
+SIGNS = {"pm", "mp"}              # \pm stands for two values: read, never evaluated
 TRANSPOSE = {"T", "top", "intercal", "\\top", "\\intercal", "\\mathsf{T}"}
 
 
@@ -179,13 +187,18 @@ class Atoms:
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             num = self.script()
             den = self.script()
-            return N.Div(start, self.last_end(), num, den)
+            return divide(num, den, start, self.last_end())
         if name == "sqrt":
             return self.root(start)
         if name in ("sum", "prod"):
             return self.big_operator(name, start)
         if name in ("infty", "infin", "inf"):
             return N.Special(start, t.end, "inf")
+        if name in ACCENTS:
+            return accented(ACCENTS[name], self.script(), start, self.last_end())
+        if name in SIGNS:
+            arg = self.power()
+            return N.Call(start, self.last_end(), name, (arg,))
         if name in ELLIPSES:
             return N.Special(start, t.end, "...")
         if name in FUNCTIONS or name in ("sigma", "arg", "det", "operatorname"):
@@ -257,9 +270,21 @@ INFINITE = {"inf", "Inf"}
 
 def printed_infinity(node: N.Node) -> N.Node:
     r"""An entry ``-\infty`` (``-\inf``) of a printed matrix, a causal mask written
-    out, is a printed value: exactly -oo, and nothing else rounds to it. A bare
-    ``\infty`` entry stays a ``Special`` (reported as not a finite number), as
-    does ``\infty`` outside a matrix (a limit, a bound)."""
+    out, is a printed value: exactly -oo, and nothing else rounds to it; an entry
+    ``\infty`` or ``+\infty`` is exactly +oo. ``\infty`` outside a matrix (a limit,
+    a bound) stays a ``Special``."""
     if isinstance(node, N.Neg) and isinstance(node.arg, N.Special) and node.arg.what in INFINITE:
         return N.Num(node.start, node.end, Printed("-inf", sp.S.NegativeInfinity, 0))
+    if isinstance(node, N.Special) and node.what in INFINITE:
+        return N.Num(node.start, node.end, Printed("inf", sp.S.Infinity, 0))
     return node
+
+
+def accented(accent: str, arg: N.Node, start: int, end: int) -> N.Sym:
+    r"""``\hat{X}`` is the name hat(X); ``\hat{y}_i`` and ``\hat{y_i}`` are both
+    hat(y)_i (entry i of hat(y)); any other argument names itself (``\bar{x+y}``)."""
+    if isinstance(arg, N.Sym) and arg.sub is not None and arg.name.startswith(arg.base):
+        base = f"{accent}({arg.base})"
+        return N.Sym(start, end, base + arg.name[len(arg.base):], base, arg.sub)
+    name = f"{accent}({arg.name if isinstance(arg, N.Sym) else N.key(arg)})"
+    return N.Sym(start, end, name, name)

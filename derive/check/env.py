@@ -44,14 +44,36 @@ class Binding:
         return self._fast
 
 
+@dataclass(eq=False)
+class Update:
+    """``W \\leftarrow rhs`` given on ``line``: the next value of W is rhs, computed
+    from the values before it; spent once W is given a value again."""
+
+    rhs: N.Node
+    line: int
+    spent: bool = False
+
+
 @dataclass
 class Env:
     values: dict[str, list[Binding]] = field(default_factory=dict)
     formulas: dict[str, list[tuple[N.Node, int]]] = field(default_factory=dict)
     functions: dict[str, list[tuple[tuple[str, ...], N.Node, int]]] = field(default_factory=dict)
+    updates: dict[str, list[Update]] = field(default_factory=dict)
 
     def bind(self, key: str, binding: Binding) -> None:
         self.values.setdefault(key, []).append(binding)
+        for u in self.updates.get(key, ()):
+            if binding.line >= u.line:
+                u.spent = True
+
+    def update(self, key: str, rhs: N.Node, line: int) -> None:
+        self.updates.setdefault(key, []).append(Update(rhs, line))
+
+    def pending_update(self, key: str, line: int) -> Update | None:
+        """The latest update rule of ``key`` before ``line`` that no value has followed yet."""
+        live = [u for u in self.updates.get(key, ()) if u.line <= line and not u.spent]
+        return live[-1] if live else None
 
     def formula(self, key: str, node: N.Node, line: int) -> None:
         known = self.formulas.setdefault(key, [])

@@ -3,27 +3,31 @@ r"""Evaluate a parsed formula in one face (exact or fast), given the values of n
 Names are looked up through a ``resolve`` callable (the environment, with the
 candidate the search has chosen for each name); a function the document
 defines (``\sigma(z) = \frac{1}{1+e^{-z}}``) is applied by binding its
-parameters. Each kind of node has one method (the table ``RULES``); the
-functions a formula calls by name (softmax, LN, ReLU ...) are in
-``derive.check.functions``. Every failure is an ``EvalError`` with a reason.
+parameters. Each kind of node has one method (the table ``RULES``); how a
+name finds its value is in ``derive.check.lookup``; the functions a formula
+calls by name (softmax, LN, ReLU ...) are in ``derive.check.functions``.
+Every failure is an ``EvalError`` with a reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import sympy as sp
 
 from derive.check import nodes as N
 from derive.check.functions import NamedFunctions
+from derive.check.lookup import NameLookup
 from derive.check.values import EXACT, EvalError, Face, Options, Unbound, Val, shape_text
 
 MAX_SUM_TERMS = 1000
 MAX_EVAL_DEPTH = 200
-COMPOSITE = (N.Add, N.Mul, N.Div, N.Pow, N.Call, N.Index, N.Transpose, N.Neg)
+COMPOSITE = (N.Add, N.Mul, N.Div, N.Pow, N.Call, N.Index, N.Transpose, N.Neg, N.Hadamard, N.Kron)
+SIGNS = {"pm", "mp"}
 
 
-class Evaluator(NamedFunctions):
+class Evaluator(NamedFunctions, NameLookup):
     """One evaluation: a face, a name resolver, the document's functions, a variant."""
 
     def __init__(self, face: Face, resolve: Callable[[str], Val | None],
@@ -80,6 +84,14 @@ class Evaluator(NamedFunctions):
             value = self.face.mul(value, self.value_of(f))
         return value
 
+    def entrywise(self, node: N.Hadamard) -> Val:
+        """a \\odot b: entry by entry, a row or column stretched over the other operand."""
+        return self.face.hadamard(self.value_of(node.left), self.value_of(node.right))
+
+    def outer(self, node: N.Kron) -> Val:
+        """u \\otimes v: the outer product of vectors, the Kronecker product of matrices."""
+        return self.face.kron(self.value_of(node.left), self.value_of(node.right))
+
     def quotient(self, node: N.Div) -> Val:
         return self.face.div(self.value_of(node.num), self.value_of(node.den))
 
@@ -105,107 +117,15 @@ class Evaluator(NamedFunctions):
         return self.face.stack([values])
 
     def no_value(self, node: N.Node) -> Val:
-        """Infinity, quoted text and a relation have no value in a formula."""
+        """Quoted text, a relation, NaN and an ellipsis have no value in a formula;
+        ``\\infty`` is +oo (so e^{-\\infty} is exactly 0, as exp(-oo) is)."""
+        if isinstance(node, N.Special) and node.what in ("inf", "Inf"):
+            return self.face.scalar(self.face.number(sp.S.Infinity))
         if isinstance(node, N.Special):
             raise EvalError(f"not a finite number: {node.what}")
         if isinstance(node, N.Str):
             raise EvalError(f'text "{node.text}" has no value')
         raise EvalError("a relation inside a formula")
-
-    # -- names
-    def _local(self, name: str) -> Val | None:
-        for scope in reversed(self.scopes):
-            if name in scope:
-                return scope[name]
-        return None
-
-    def _free(self, name: str) -> bool:
-        return self._local(name) is None and self.resolve(name) is None
-
-    def _label(self, node: N.Node) -> Val | None:
-        """A composite expression the document printed a value for (``X + PE``,
-        ``W^K``), also inside a function's body when it involves no parameter."""
-        if self.scopes and any(isinstance(n, N.Sym) and self._local(n.name) is not None for n in N.walk(node)):
-            return None
-        return self.resolve(N.key(node))
-
-    def name(self, node: N.Sym) -> Val:
-        value = self._local(node.name)
-        if value is None:
-            value = self.resolve(node.name)
-        if value is not None:
-            return value
-        if node.name in ("e", "pi"):
-            return self.face.scalar(self.face.constant(node.name))
-        if node.sub is not None:
-            indexed = self._indexed(node)
-            if indexed is not None:
-                return indexed
-        split = self._direct(node.name) if "_" not in node.name else None
-        split = split if split is not None else self._split(node.name)
-        if split is not None:
-            return split
-        if node.power is not None:
-            return self._as_power(node)
-        raise Unbound(node.name)
-
-    def _as_power(self, node: N.Sym) -> Val:
-        """A superscripted name with no value (``x^n``) is a power when it is a number."""
-        try:
-            value = self.value_of(node.power)
-        except EvalError:
-            value = None
-        if value is None or not value.scalar:
-            raise Unbound(node.name)
-        return value
-
-    def _indexed(self, node: N.Sym) -> Val | None:
-        """``y_i`` inside a sum, or ``p_2`` when only the vector p has a value:
-        an entry of the vector (counting from 1)."""
-        by_index = isinstance(node.sub, N.Sym) and self._local(node.sub.name) is not None
-        if not (by_index or isinstance(node.sub, N.Num)):
-            return None  # only a summation index or a number picks an entry; W_Q is a name
-        base = self._local(node.base) or self.resolve(node.base) \
-            or self.resolve(node.base.upper()) or self.resolve(node.base.lower())
-        if base is None or base.scalar or 1 not in base.shape:
-            return None
-        try:
-            k = self.integer(self.value_of(node.sub))
-        except EvalError:
-            return None
-        flat = base.shape[1] if base.shape[0] == 1 else base.shape[0]
-        if not 1 <= k <= flat:
-            if not by_index:
-                return None  # x_0 or x_9 of a 3-vector: a name of its own
-            raise EvalError(f"index {k} outside {node.base} of length {flat}")
-        return self.face.scalar(base.entry(0, k - 1) if base.shape[0] == 1 else base.entry(k - 1, 0))
-
-    def _split(self, name: str, last=None) -> Val | None:
-        """``xW1`` may be x times W1 and ``XW_Q`` X times W_Q (one cut of the letters
-        before any subscript); ``last`` transforms the right factor (``QK^T``)."""
-        letters = name.split("_", 1)[0]
-        if not letters.isalnum() or len(letters) < 2:
-            return None
-        for k in range(1, len(letters)):
-            a, b = self._direct(name[:k]), self._direct(name[k:])
-            if a is not None and b is not None:
-                return self.face.mul(a, last(b) if last else b)
-        return None
-
-    def _split_operand(self, node: N.Node, last) -> Val | None:
-        """``QK^T`` read as one name: Q times K^T when QK has no value of its own."""
-        if isinstance(node, N.Sym) and self._free(node.name):
-            return self._split(node.name, last)
-        return None
-
-    def _direct(self, name: str) -> Val | None:
-        """A name's value, or the value of its subscripted spelling (W1 -> W_1)."""
-        value = self._local(name) or self.resolve(name)
-        if value is None and len(name) > 1 and name[-1].isdigit() and name[0].isalpha():
-            k = len(name.rstrip("0123456789"))
-            alias = f"{name[:k]}_{name[k:]}"
-            value = self._local(alias) or self.resolve(alias)
-        return value
 
     def integer(self, v: Val) -> int:
         if not v.scalar:
@@ -215,7 +135,7 @@ class Evaluator(NamedFunctions):
             if not (x.is_Integer):
                 raise EvalError("an index must be a whole number")
             return int(x)
-        if float(x) != int(float(x)):
+        if not np.isfinite(float(x)) or float(x) != int(float(x)):
             raise EvalError("an index must be a whole number")
         return int(float(x))
 
@@ -249,6 +169,8 @@ class Evaluator(NamedFunctions):
 
     # -- functions
     def call(self, node: N.Call) -> Val:
+        if node.name in SIGNS:
+            raise EvalError(f"\\{node.name} stands for two values")
         defined = None if self._local(node.name) else self.functions(node.name)
         if defined is not None:
             try:
@@ -278,7 +200,7 @@ RULES: dict[type, Callable[[Evaluator, N.Node], Val]] = {
     N.Neg: Evaluator.negation, N.Add: Evaluator.signed_sum, N.Mul: Evaluator.product,
     N.Div: Evaluator.quotient, N.Pow: Evaluator.power, N.Transpose: Evaluator.transpose,
     N.Call: Evaluator.call, N.Index: Evaluator.index, N.Sum: Evaluator.sum,
-    N.Tuple: Evaluator.row_of_numbers,
+    N.Tuple: Evaluator.row_of_numbers, N.Hadamard: Evaluator.entrywise, N.Kron: Evaluator.outer,
     N.Special: Evaluator.no_value, N.Str: Evaluator.no_value, N.Chain: Evaluator.no_value,
 }
 

@@ -1,14 +1,18 @@
 r"""A strict recursive-descent parser of the LaTeX that papers use for arithmetic.
 
-    statement := expr (relation expr)*            a = b \approx c
-    expr      := term (('+' | '-') term)*
-    term      := unary ((\times | \cdot | / | juxtaposition) unary)*
+    statement := expr (relation expr)*            a = b \approx c, W \leftarrow W - \eta g
+    expr      := term (('+' | '-' | \pm) term)*
+    term      := unary ((\times | \cdot | \odot | \otimes | / | juxtaposition) unary)*
     unary     := ('-' | '+') unary | postfix ('^' script)?
     postfix   := atom ('_' script | '^T' | '[' indices ']' | '(' args ')')*
     atom      := number | name | \frac | \sqrt | function | matrix | [vector] | (expr) | {expr}
 
-Superscripts and subscripts (powers, transposes, ``W_Q``, ``W^K``, ``h^{(1)}``)
-are read by ``derive.check.scripts``; atoms by ``derive.check.atoms``.
+Superscripts and subscripts (powers, transposes, ``W_Q``, ``W^K``, ``h^{(1)}``, ``W'``)
+are read by ``derive.check.scripts``; atoms (and accents: ``\hat{X}`` is the name
+hat(X)) by ``derive.check.atoms``; derivatives (``\partial L / \partial W`` is the
+name dL/dW) by ``derive.check.derivatives``. ``\odot`` and ``\circ`` are the
+entry-by-entry product, ``\otimes`` the outer product; ``a \pm b`` is read as
+``pm(a, b)`` and never evaluated.
 
 Document text is data: this parser builds ``derive.check.nodes`` trees and
 nothing else; no text is ever handed to eval, exec or sympify. Anything
@@ -20,10 +24,11 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.check import nodes as N
-from derive.check.atoms import FUNCTIONS, PRODUCTS, Atoms
+from derive.check.atoms import ENTRYWISE, FUNCTIONS, PRODUCTS, Atoms
 from derive.check.cursor import TokenCursor
+from derive.check.derivatives import applied, divide, is_partial
 from derive.check.lexer import LatexError, Token, tokenize
-from derive.check.scripts import Scripts, subscript, superscript_name
+from derive.check.scripts import Scripts, primed, subscript, superscript_name
 from derive.check.statements import ARROWS, RELATIONS, is_relation, split_statements
 from derive.numbers import Printed
 
@@ -79,7 +84,7 @@ class Parser(Scripts, Atoms, TokenCursor):
             parts.append(self.expr_list())
         if self.peek() is not None:
             raise self.fail(f"unexpected {self.peek().text!r}")
-        return N.Chain(start, self.last_end(), tuple(parts), tuple(rels))
+        return N.Chain(start, self.last_end(), tuple(parts), _assignments(parts, rels))
 
     def expr_list(self) -> N.Node:
         """An expression, or a comma list of them (``pos = 0, 1, 2``)."""
@@ -99,12 +104,19 @@ class Parser(Scripts, Atoms, TokenCursor):
                 sign = -1 if self.take().text == "-" else 1
             terms.append(self.term())
             signs.append(sign)
-            while self.at("SYM", "+") or self.at("SYM", "-"):
+            while self.at("SYM", "+") or self.at("SYM", "-") or self._at_sign():
+                if self._at_sign():   # a \pm b: both values, read and never evaluated
+                    sign = self.take().text
+                    left = _sum(terms, signs, start, self.last_end())
+                    right = self.term()
+                    terms, signs = [N.Call(start, self.last_end(), sign, (left, right))], [1]
+                    continue
                 signs.append(-1 if self.take().text == "-" else 1)
                 terms.append(self.term())
-            if len(terms) == 1:
-                return _negate(terms[0], start) if signs[0] < 0 else terms[0]
-            return N.Add(start, self.last_end(), tuple(terms), tuple(signs))
+            return _sum(terms, signs, start, self.last_end())
+
+    def _at_sign(self) -> bool:
+        return self.at("CMD", "pm") or self.at("CMD", "mp")
 
     def term(self) -> N.Node:
         start = self.here()
@@ -113,13 +125,21 @@ class Parser(Scripts, Atoms, TokenCursor):
             t = self.peek()
             if t is None:
                 return node
-            if (t.kind == "CMD" and t.text in PRODUCTS) or (t.kind == "SYM" and t.text == "*"):
+            if t.kind == "CMD" and t.text in ENTRYWISE | {"otimes"}:
+                self.take()
+                kind = N.Kron if t.text == "otimes" else N.Hadamard
+                right = self.unary()
+                node = kind(start, self.last_end(), node, right)
+            elif (t.kind == "CMD" and t.text in PRODUCTS) or (t.kind == "SYM" and t.text == "*"):
                 self.take()
                 node = _product(node, self.unary(), start, self.last_end())
             elif (t.kind == "SYM" and t.text == "/") or (t.kind == "CMD" and t.text == "div"):
                 self.take()
                 den = self.unary()
-                node = N.Div(start, self.last_end(), node, den)
+                if is_partial(den) and self.peek() is not None and self.starts_atom(self.peek()):
+                    operand = self.power()                                    # / \partial W
+                    den = N.Mul(den.start, self.last_end(), (den, operand))
+                node = divide(node, den, start, self.last_end())
             elif self.starts_atom(t):
                 node = _product(node, self.unary(), start, self.last_end())
             else:
@@ -156,7 +176,7 @@ class Parser(Scripts, Atoms, TokenCursor):
                 node = subscript(node, sub, start, self.last_end())
             elif self.at("SYM", "'"):
                 self.take()
-                node = N.Transpose(start, self.last_end(), node)
+                node = primed(node, start, self.last_end())
             elif self.at("SYM", "[") and self._adjacent() and isinstance(node, N.Sym):
                 self.take()
                 indices = self.expr_list()
@@ -193,6 +213,25 @@ class Parser(Scripts, Atoms, TokenCursor):
         return node
 
 
+def _assignments(parts: list[N.Node], rels: list[str]) -> tuple[str, ...]:
+    """``W := W - \\eta g`` (``\\leftarrow``, ``\\gets``) is an update: it says how the
+    next W is computed from the current one; an assignment whose right side does
+    not use its left side (``x := 3``) is an equation."""
+    out = []
+    for k, rel in enumerate(rels):
+        if rel == "assign":
+            own = N.key(parts[0])
+            rel = "update" if k == 0 and any(N.key(n) == own for n in N.walk(parts[1])) else "="
+        out.append(rel)
+    return tuple(out)
+
+
+def _sum(terms: list[N.Node], signs: list[int], start: int, end: int) -> N.Node:
+    if len(terms) == 1:
+        return _negate(terms[0], start) if signs[0] < 0 else terms[0]
+    return N.Add(start, end, tuple(terms), tuple(signs))
+
+
 def _negate(node: N.Node, start: int) -> N.Node:
     return N.Neg(start, node.end, node)
 
@@ -201,6 +240,9 @@ def _product(a: N.Node, b: N.Node, start: int, end: int) -> N.Node:
     scientific = _scientific(a, b, start, end)
     if scientific is not None:
         return scientific
+    gradient = applied(a, b, start, end)          # \nabla_W L is the name dL/dW
+    if gradient is not None:
+        return gradient
     factors = (a.factors if isinstance(a, N.Mul) else (a,)) + (b,)
     return N.Mul(start, end, factors)
 

@@ -37,11 +37,12 @@ COMMAND = re.compile(r"\\([A-Za-z]+)")
 # Commands whose braced argument is read as raw text (a word, not math).
 TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "mathrm", "operatorname", "mbox",
                  "textsf", "texttt", "mathsf", "mathtt"}
-# Commands that only change the look of their argument.
-TRANSPARENT = {"mathbf", "boldsymbol", "bm", "mathit", "mathcal", "mathbb", "vec", "hat",
-               "bar", "tilde", "overline", "displaystyle", "textstyle", "scriptstyle",
-               "limits", "nolimits", "left", "right", "big", "Big", "bigg", "Bigg", "bigl",
-               "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "bigm", "Bigm",
+# Commands that only change the look of their argument: a bold, calligraphic or
+# arrowed x is the name x. (Accents such as \hat make a new name: see ``atoms.ACCENTS``.)
+TRANSPARENT = {"mathbf", "boldsymbol", "bm", "mathit", "mathcal", "mathbb", "vec", "displaystyle",
+               "textstyle", "scriptstyle", "limits", "nolimits", "left", "right", "big", "Big",
+               "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
+               "bigm", "Bigm",
                "middle", "space", "nonumber",
                "notag", "hline", "phantom", "mathstrut"}
 SEPARATORS = {"quad", "qquad", "cr", "newline"}
@@ -87,6 +88,9 @@ def tokenize(text: str) -> list[Token]:
         elif ch.isalpha():  # other letters (Greek) are names
             tokens.append(Token("IDENT", ch, i, i + 1))
             i += 1
+        elif ch == ":" and text[i + 1:i + 2] == "=":
+            tokens.append(Token("SYM", ":=", i, i + 2))     # an assignment, see statements
+            i += 2
         else:
             tokens.append(Token("SYM", ch, i, i + 1))
             i += 1

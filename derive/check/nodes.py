@@ -1,143 +1,16 @@
-"""The syntax tree of the LaTeX subset that ``derive check`` reads.
+"""The syntax tree of the LaTeX subset that ``derive check`` reads: its node
+types (``derive.check.nodetypes``), keys and walks.
 
-Nodes are plain frozen records; ``start`` and ``end`` are offsets into the
-math text they came from, so that a claim can name its line. ``key(node)``
-is a canonical text for a node: how a label such as ``X + PE_{\\text{input}}``
-is remembered and found again (``X+PE_input``).
+``key(node)`` is a canonical text for a node: how a label such as
+``X + PE_{\\text{input}}`` is remembered and found again (``X+PE_input``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from derive.numbers import Printed
-
-
-@dataclass(frozen=True)
-class Node:
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Num(Node):
-    """A number as printed: ``0.8415``, ``-3``, ``1.5e-03`` (the sign is kept apart)."""
-
-    printed: Printed
-
-
-@dataclass(frozen=True)
-class Sym(Node):
-    """A name: ``W_Q``, ``PE_input``, ``d_model``, ``sigma``; ``base`` and ``sub``
-    keep the parts of a subscripted name, for indexing (``y_i`` -> y[i]).
-
-    A superscripted name (``W^K``, ``h^{(1)}``) keeps its reading as a power in
-    ``power``: it is that power only when the name has no value and the power
-    is a number (``x^n`` with x and n given)."""
-
-    name: str
-    base: str = ""
-    sub: Node | None = None
-    power: Node | None = None
-
-
-@dataclass(frozen=True)
-class Str(Node):
-    """Quoted text inside ``\\text{"I"}``: a dictionary key, never evaluated."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Special(Node):
-    """A value that is not a finite number: ``\\infty``, ``NaN``, ``\\dots``."""
-
-    what: str
-
-
-@dataclass(frozen=True)
-class Mat(Node):
-    """A matrix (pmatrix, bmatrix, array ...) or a bracket vector ``[a, b]`` (one row)."""
-
-    rows: tuple[tuple[Node, ...], ...]
-    bracket: bool = False
-
-
-@dataclass(frozen=True)
-class Add(Node):
-    """A sum of signed terms: ``signs[k]`` is +1 or -1 for ``terms[k]``."""
-
-    terms: tuple[Node, ...]
-    signs: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Mul(Node):
-    """A product; a matrix times a matrix is a matrix product."""
-
-    factors: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Div(Node):
-    num: Node
-    den: Node
-
-
-@dataclass(frozen=True)
-class Neg(Node):
-    arg: Node
-
-
-@dataclass(frozen=True)
-class Pow(Node):
-    base: Node
-    exp: Node
-
-
-@dataclass(frozen=True)
-class Transpose(Node):
-    arg: Node
-
-
-@dataclass(frozen=True)
-class Call(Node):
-    """``f(args)``: a known function (sin, softmax, LN ...), a function the
-    document defines (``\\sigma(z) = ...``), or a label (``h_0(\\text{"I"})``)."""
-
-    name: str
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Index(Node):
-    """``Q[1,2]``: an entry of a named matrix."""
-
-    base: Node
-    indices: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Sum(Node):
-    r"""``\sum_{var=lo}^{hi} body``."""
-
-    var: str
-    lo: Node | None
-    hi: Node | None
-    body: Node
-
-
-@dataclass(frozen=True)
-class Tuple(Node):
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Chain(Node):
-    """``a = b \\approx c``: parts joined by relations ('=', 'approx', ...)."""
-
-    parts: tuple[Node, ...]
-    rels: tuple[str, ...] = field(default=())
+from derive.check.nodetypes import (Add, Call, Chain, Div, Hadamard, Index, Kron, Mat, Mul,  # noqa: F401
+                                    Neg, Node, Num, Pow, Special, Str, Sum, Sym, Transpose, Tuple)
 
 
 # --------------------------------------------------------------------------- keys
@@ -162,6 +35,10 @@ def key(node: Node) -> str:
             return "*".join(_paren(f, (Add, Mul)) for f in factors)
         case Div(num=a, den=b):
             return f"({key(a)})/({key(b)})"
+        case Hadamard(left=a, right=b):
+            return f"{_paren(a, (Add, Hadamard))}(.){_paren(b, (Add, Mul, Hadamard))}"
+        case Kron(left=a, right=b):
+            return f"{_paren(a, (Add, Kron))}(x){_paren(b, (Add, Mul, Kron))}"
         case Neg(arg=a):
             return "-" + _paren(a, (Add,))
         case Pow(base=b, exp=e):
@@ -217,6 +94,8 @@ def children(node: Node) -> tuple[Node, ...]:
             return tuple(t)
         case Div(num=a, den=b) | Pow(base=a, exp=b):
             return (a, b)
+        case Hadamard(left=a, right=b) | Kron(left=a, right=b):
+            return (a, b)
         case Neg(arg=a) | Transpose(arg=a):
             return (a,)
         case Index(base=b, indices=ix):
@@ -250,6 +129,8 @@ def substitute(tree: Node, old: Node, new: Node) -> Node:
             return replace(tree, num=s(tree.num), den=s(tree.den))
         case Pow():
             return replace(tree, base=s(tree.base), exp=s(tree.exp))
+        case Hadamard() | Kron():
+            return replace(tree, left=s(tree.left), right=s(tree.right))
         case Neg() | Transpose():
             return replace(tree, arg=s(tree.arg))
         case Index():

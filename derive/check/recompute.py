@@ -9,8 +9,8 @@ Names keep every value the document gave them (``derive.check.env``); a
 claim is right when the document's own formula, applied to the values the
 document gave, reproduces it at the printed precision. What a claim is judged
 against is found in ``derive.check.references``; the values a chain leaves
-are recorded by ``derive.check.bindings``; findings are built in
-``derive.check.claims``.
+are recorded by ``derive.check.bindings``; update rules (``W \leftarrow ...``)
+are kept by ``derive.check.updates``; findings are built in ``derive.check.claims``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from derive.check.latex import LatexError, parse_statements
 from derive.check.references import References
 from derive.check.resolve import evaluate
 from derive.check.search import check_link
+from derive.check.updates import Updates
 from derive.check.values import EvalError
 from derive.errors import DeriveError
 
@@ -47,7 +48,7 @@ CONSTANTS = {"e", "pi"}
 SUPPOSING = {"at", "if", "when", "whenever", "suppose", "supposing", "assume", "assuming", "say", "were"}
 
 
-class Checker(Claims, References, Bindings):
+class Checker(Claims, References, Bindings, Updates):
     """The state of one pass over a document."""
 
     def __init__(self, doc: Document, env: Env | None = None):
@@ -116,11 +117,26 @@ class Checker(Claims, References, Bindings):
             self.bare(parts[0])
             return whole
         self.pending = None
+        if rels[0] == "update" and label is not None:
+            return self.update_chain(parts, rels, done, label, whole)
+        if rels[0] == "=" and done == 1 and label is not None:
+            self.step_rule(label, parts[1])
         if self.supposed and isinstance(label, N.Sym) and len(parts) == 2 and grid_of(parts[1]) is not None:
             self.supposition(label, parts)
             return whole
         finding, formula = self.links(parts, rels, done, label)
         if _gives_value(parts, rels, label, formula):
+            self.bind(parts, label, finding, approx=rels[-1] == "approx")
+        return whole
+
+    def update_chain(self, parts: list[N.Node], rels: list[str], done: int, label: N.Node,
+                     whole: N.Chain) -> N.Chain:
+        """``W \\leftarrow W - \\eta g``: a rule for the next W (``derive.check.updates``);
+        a value printed after it (``W \\leftarrow ... = [...]``) is the next W, judged."""
+        if done == 1:
+            self.update_rule(label, parts[1])
+        finding, _ = self.links(parts, rels, max(done, 2), label)
+        if len(parts) > 2:
             self.bind(parts, label, finding, approx=rels[-1] == "approx")
         return whole
 
@@ -145,7 +161,8 @@ class Checker(Claims, References, Bindings):
             elif grid is None and not N.has_numbers(part):
                 continue
             elif k == 1 and label is not None:
-                finding = self.label_claim(label, part, grid) or finding
+                after_rule = self.update_claim(label, part) if grid is not None else None
+                finding = after_rule or self.label_claim(label, part, grid) or finding
             else:
                 finding = self.link_claim(parts, k, grid, label) or finding
         return finding, formula

@@ -4,6 +4,7 @@ r"""Superscripts and subscripts: powers, transposes and names.
     K^T, K^\top, W_Q^T         transposes
     W_Q, PE_{\text{input}}     subscripted names
     h^{(1)}, W^{(l+1)}_Q       names with a parenthesised index (layer, step)
+    W', W'', W^\prime         primed names (a name of their own)
     W^K = ..., W^{Q} = ...     a superscripted name being defined (its uses
                                ``X W^K`` are power nodes with the key W^K, which
                                evaluation resolves to the name's value)
@@ -28,6 +29,11 @@ class Scripts:
             self.take()
             if self._transpose_mark():
                 base = N.Transpose(start, self.last_end(), base)
+                continue
+            primes = self._prime_mark()
+            if primes:
+                for _ in range(primes):
+                    base = primed(base, start, self.last_end())
                 continue
             index = self._paren_index() if _nameable(base) else None
             if index is not None:
@@ -79,6 +85,19 @@ class Scripts:
                 return True
         return False
 
+    def _prime_mark(self) -> int:
+        """``^\\prime``, ``^{\\prime}``, ``^{\\prime\\prime}``: how many primes (0 for none)."""
+        if self.at("CMD", "prime"):
+            self.take()
+            return 1
+        k = 1 if self.at("SYM", "{") else None
+        while k is not None and self.at("CMD", "prime", k):
+            k += 1
+        if k is None or k == 1 or not self.at("SYM", "}", k):
+            return 0
+        self.pos += k + 1
+        return k - 1
+
     def script(self) -> N.Node:
         """The argument of ^ or _: a braced group or a single token (x^2, e^x)."""
         if self.at("SYM", "{"):
@@ -123,6 +142,15 @@ def superscript_name(node: N.Node) -> N.Node:
         return node
     name = N.key(node)
     return N.Sym(node.start, node.end, name, name, None, node)
+
+
+def primed(node: N.Node, start: int, end: int) -> N.Node:
+    """``W'`` (``W^\\prime``) is a name of its own, the next or another W; a prime
+    after anything but a name (``(AB)'``) is the transpose, as in MATLAB."""
+    if isinstance(node, N.Sym):
+        name = node.name + "'"
+        return N.Sym(start, end, name, name)
+    return N.Transpose(start, end, node)
 
 
 def subscript(node: N.Node, sub: N.Node, start: int, end: int) -> N.Node:

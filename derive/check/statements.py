@@ -11,8 +11,12 @@ from derive.check.lexer import Token
 
 ALIGNED = {"aligned", "align", "alignat", "gathered", "gather", "split", "equation", "eqnarray",
            "multline", "displaymath"}
+# ``assign`` (``:=``, ``\leftarrow``, ``\gets``) is read by the parser as an update
+# when its left side appears on its right (``W \leftarrow W - \eta g``), else as ``=``.
 RELATIONS = {"=": "=", "approx": "approx", "simeq": "approx", "approxeq": "approx",
-             "thickapprox": "approx", "equiv": "=", "coloneqq": "=", "neq": "neq", "ne": "neq",
+             "thickapprox": "approx", "equiv": "=", "coloneqq": "assign", "coloneq": "assign",
+             ":=": "assign", "leftarrow": "assign", "gets": "assign", "longleftarrow": "assign",
+             "neq": "neq", "ne": "neq",
              "leq": "<=", "le": "<=", "geq": ">=", "ge": ">=", "<": "<", ">": ">",
              "lt": "<", "gt": ">", "propto": "propto", "sim": "approx"}
 ARROWS = {"to", "rightarrow", "Rightarrow", "implies", "mapsto", "longrightarrow", "iff"}

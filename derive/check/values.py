@@ -116,7 +116,46 @@ class Face:
         if b.shape[0] == 1 and a.shape[1] == b.shape[1] > 1:
             # W h with h written as a tuple (h_1, ..., h_n): h is the column vector
             return Val(self.matmul(a.data, self.transpose_data(b.data)))
+        if a.shape[0] == 1 and b.shape[1] == 1:
+            # a row times a column of another length: only the outer product fits
+            # (p - y) h^T, the vectors written as tuples
+            return Val(self.matmul(self.transpose_data(a.data), self.transpose_data(b.data)))
         raise EvalError(f"cannot multiply a {shape_text(a.shape)} by a {shape_text(b.shape)} matrix")
+
+    def hadamard(self, a: Val, b: Val) -> Val:
+        """a \\odot b entry by entry; a row (or column) stretches over the rows (or
+        columns) of the other operand, and a vector may be read either way."""
+        if a.scalar or b.scalar:
+            return self.mul(a, b)
+        readings = [(a, b)]
+        readings += [(self.transpose(a), b)] if 1 in a.shape else []
+        readings += [(a, self.transpose(b))] if 1 in b.shape else []
+        shape = None
+        for x, y in readings:
+            shape = _stretched(x.shape, y.shape)
+            if shape is not None:
+                a, b = x, y
+                break
+        if shape is None:
+            raise EvalError(f"cannot multiply a {shape_text(a.shape)} and a {shape_text(b.shape)} "
+                            "matrix entry by entry")
+        at = lambda v, i, j: v.entry(i if v.shape[0] > 1 else 0, j if v.shape[1] > 1 else 0)  # noqa: E731
+        rows, cols = shape
+        return Val(self.matrix([[at(a, i, j) * at(b, i, j) for j in range(cols)] for i in range(rows)]))
+
+    def kron(self, a: Val, b: Val) -> Val:
+        """u \\otimes v: for two vectors the outer product u v^T (an n x m matrix),
+        for matrices the Kronecker product."""
+        if a.scalar or b.scalar:
+            return self.mul(a, b)
+        if 1 in a.shape and 1 in b.shape:
+            a = a if a.shape[1] == 1 else self.transpose(a)
+            b = b if b.shape[0] == 1 else self.transpose(b)
+        (ar, ac), (br, bc) = a.shape, b.shape
+        if ar * ac * br * bc > MAX_ENTRIES:
+            raise EvalError("matrix too large")
+        return Val(self.matrix([[a.entry(i // br, j // bc) * b.entry(i % br, j % bc) for j in range(ac * bc)]
+                                for i in range(ar * br)]))
 
     def div(self, a: Val, b: Val) -> Val:
         if not b.scalar:
@@ -132,6 +171,13 @@ class Face:
         if not e.scalar:
             raise EvalError("a matrix exponent")
         return Val(self.map(a.data, lambda x: self.pow(x, e.entry(0, 0))), a.scalar)
+
+
+def _stretched(s: tuple[int, int], t: tuple[int, int]) -> tuple[int, int] | None:
+    """The shape of an entry-by-entry product: equal sides, or a side of 1 that
+    stretches; only one operand may stretch (a row times a column is no such product)."""
+    shape = tuple(x if x == y or y == 1 else y if x == 1 else -1 for x, y in zip(s, t))
+    return shape if -1 not in shape and shape in (tuple(s), tuple(t)) else None
 
 
 class ExactFace(Face):
