@@ -127,3 +127,17 @@ def test_slips_of_the_pen_are_named(doc, line, why):
 def test_an_entry_of_a_vector_by_its_number(printed, verdict):
     doc = f"The model gives $p = (0.6590, 0.2424, 0.0986)$, so $L = -\\ln p_2 \\approx {printed}$.\n"
     assert only(verdicts(doc), 1, "scalar").verdict == verdict
+
+
+def test_a_formula_in_a_question_does_not_wait_for_a_number_in_prose():
+    found = verdicts("Here $d_k = 64$.\nWhy exactly $\\sqrt{d_k}$?\n\nEach component has mean $0$.\n")
+    assert all(f.verdict != "wrong" for fs in found.values() for f in fs)
+
+
+# 1/4 (1 + 4 + 1 + 4) = 2.5 and 10/3 = 3.33333... by hand.
+@pytest.mark.parametrize("printed, verdict", [("3.3333", "rounded"), ("3.3433", "wrong")])
+def test_what_would_be_is_supposed_and_its_working_still_judged(printed, verdict):
+    doc = ("For $u = (2, -1, 0, 3)$ the biased variance is $\\sigma^2 = \\tfrac{1}{4}(1 + 4 + 1 + 4) = 2.5$.\n"
+           f"The unbiased estimate would give $\\sigma^2 = 10/3 \\approx {printed}$ instead.\n")
+    second = verdicts(doc)[2]
+    assert [f.verdict for f in second] == [verdict], [(f.verdict, f.message) for f in second]

@@ -45,6 +45,7 @@ INTERNAL_ERRORS = (TypeError, LookupError, AttributeError, NameError, AssertionE
 
 # e and pi keep their exact values: "e \approx 2.71828" approximates, it does not rebind.
 CONSTANTS = {"e", "pi"}
+WOULD = {"would", "could", "might", "hypothetically", "imagine", "instead"}
 SUPPOSING = {"at", "if", "when", "whenever", "suppose", "supposing", "assume", "assuming", "say", "were"}
 
 
@@ -121,8 +122,8 @@ class Checker(Claims, References, Bindings, Updates):
             return self.update_chain(parts, rels, done, label, whole)
         if rels[0] == "=" and done == 1 and label is not None:
             self.step_rule(label, parts[1])
-        if self.supposed and isinstance(label, N.Sym) and len(parts) == 2 and grid_of(parts[1]) is not None:
-            self.supposition(label, parts)
+        if self.supposed and label is not None and done == 1:
+            self.supposition(label, parts, rels)
             return whole
         finding, formula = self.links(parts, rels, done, label)
         if _gives_value(parts, rels, label, formula):
@@ -140,13 +141,19 @@ class Checker(Claims, References, Bindings, Updates):
             self.bind(parts, label, finding, approx=rels[-1] == "approx")
         return whole
 
-    def supposition(self, label: N.Sym, parts: list[N.Node]) -> None:
-        """``at $z = 0$ it would be ...``: a case considered, not a claim about z;
-        z takes the value (its earlier values stay candidates for later formulas)."""
+    def supposition(self, label: N.Node, parts: list[N.Node], rels: list[str]) -> None:
+        """``at $z = 0$ it would be ...``, ``we would have $\\sigma^2 = 10/3 \\approx 3.33$``:
+        a case considered, not a claim about z; the working after it is still
+        judged, and z takes the value (its earlier values stay candidates)."""
         grid = grid_of(parts[1])
-        f = self.add(self.finding(parts[1], grid, "ok", f"supposes {N.pretty(label)} = {grid_text(grid)}",
-                                  label=label, kind="definition"))
-        self.bind(parts, label, f)
+        finding = None
+        if grid is not None:
+            finding = self.add(self.finding(parts[1], grid, "ok", f"supposes {N.pretty(label)} = {grid_text(grid)}",
+                                            label=label, kind="definition"))
+        if len(parts) > 2:
+            finding = self.links(parts[1:], rels[1:], 1, None)[0] or finding
+        if _gives_value(parts, rels, label, False):
+            self.bind(parts, label, finding)
 
     def links(self, parts: list[N.Node], rels: list[str], done: int, label: N.Node | None):
         """Judge parts ``done``.. of a chain: the last finding, and whether its
@@ -192,17 +199,18 @@ class Checker(Claims, References, Bindings, Updates):
     # ---------------------------------------------------------------- lone values
     def bare(self, part: N.Node) -> None:
         """A value standing alone: the result of the formula just before it, else a
-        copy of a value the document gave, else unverifiable. A formula standing
-        alone waits for its result."""
+        copy of a value the document gave, else unverifiable. A displayed formula
+        standing alone waits for its displayed result (inline math in prose is
+        too loose for that: "why $\\sqrt{d_k}$? ... mean $0$")."""
         grid = grid_of(part)
         line = self.line(part.start)
         if self.malformed(part):
             return
         if grid is None:
-            if N.names(part) and not isinstance(part, N.Sym):
+            if N.names(part) and not isinstance(part, N.Sym) and self.span.display:
                 self.pending = (part, line)
             return
-        if self.pending_result(part, line):
+        if self.span.display and self.pending_result(part, line):
             return
         known = self.known_value(grid, line)
         if known is not None:
@@ -240,10 +248,14 @@ class Checker(Claims, References, Bindings, Updates):
 
 def supposes(text: str, offset: int) -> bool:
     """Inline math right after a word that opens a supposition (``at``, ``if``,
-    ``when``, ``suppose``, ``assuming``, ``say``, ``were``)."""
-    before = text[max(0, offset - 40):offset].rstrip("$\\(").rstrip()
-    words = re.findall(r"[A-Za-z]+", before[-20:])
-    return bool(words) and before.endswith(words[-1]) and words[-1].lower() in SUPPOSING
+    ``when``, ``suppose``, ``assuming``, ``say``, ``were``), or in a sentence
+    that speaks of what would be (``we would have $z = ...$``)."""
+    before = text[max(0, offset - 200):offset].rstrip("$\\(").rstrip()
+    sentence = re.split(r"[.!?:]\s|\n\s*\n", before)[-1]
+    words = re.findall(r"[A-Za-z]+", sentence)
+    if words and before.endswith(words[-1]) and words[-1].lower() in SUPPOSING:
+        return True
+    return any(w.lower() in WOULD for w in words)
 
 
 def _where(exc: BaseException) -> str:

@@ -118,7 +118,7 @@ class References:
         """Part k of a chain against the nearest part before it that evaluates."""
         outcome, ref, error = self._nearest_part(parts, k, label)
         if outcome is not None:
-            direct = self._label_itself(label, parts[k], outcome)
+            direct = self._label_itself(label, ref, parts[k], outcome)
             if direct is not None:
                 return self.record(parts[k], label, label, direct)
             return self.record(parts[k], label, ref, outcome)
@@ -133,7 +133,7 @@ class References:
             f.message = f"cannot evaluate what it equals: {error}"
         return f
 
-    def _label_itself(self, label, part: N.Node, nearest: Outcome) -> Outcome | None:
+    def _label_itself(self, label, working: N.Node, part: N.Node, nearest: Outcome) -> Outcome | None:
         r"""``LN(h) = (h - \mu)/s \approx c`` with ``s`` given rounded: c must still
         be the value of ``LN(h)``, which the label computes from exact inputs. The
         outcome against the label when it convicts what the rounded working let pass."""
@@ -142,10 +142,13 @@ class References:
         rounded = sorted(k for k, b in nearest.used.items() if b.rounded)
         if not rounded:
             return None
-        direct = check_link(label, part, self.env, self.line(part.start))
+        line = self.line(part.start)
+        direct = check_link(label, part, self.env, line)
         if direct.judgement is None or direct.verdict != "wrong" or \
                 any(b.rounded or b.origin == "default" for b in direct.used.values()):
             return None
+        if check_link(label, working, self.env, line).verdict == "wrong":
+            return None  # the working computes something else (a gamma and beta derive's label lacks)
         direct.diagnosis = (f"the working uses {', '.join(rounded)} as printed (rounded); "
                             f"{N.pretty(label)} itself gives other digits")
         return direct
