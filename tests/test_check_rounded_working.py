@@ -141,3 +141,18 @@ def test_what_would_be_is_supposed_and_its_working_still_judged(printed, verdict
            f"The unbiased estimate would give $\\sigma^2 = 10/3 \\approx {printed}$ instead.\n")
     second = verdicts(doc)[2]
     assert [f.verdict for f in second] == [verdict], [(f.verdict, f.message) for f in second]
+
+
+# e^0.3 + e^0.5 + e^-0.9 = 1.349858808 + 1.648721271 + 0.406569660 = 3.405149739 (mpmath):
+# three terms rounded to 4 decimals may together be off by 3 x 0.00005.
+@pytest.mark.parametrize("terms, verdict", [("1.3499 + 1.6487 + 0.4066", "rounded"),
+                                            ("1.3499 + 1.6478 + 0.4066", "wrong")])
+def test_working_after_approx_is_made_of_roundings(terms, verdict):
+    doc = f"The normalizer is $e^{{0.3}} + e^{{0.5}} + e^{{-0.9}} \\approx {terms}$.\n"
+    equation = [f for f in verdicts(doc)[1] if f.kind == "equation"]
+    assert [f.verdict for f in equation] == [verdict]
+
+
+def test_numbers_before_approx_are_exact():
+    # 0.90 / sqrt(2) = 0.6363961...: 0.6363 is a truncation, even though 0.90 is written with decimals
+    assert only(verdicts("$$ \\frac{0.90}{\\sqrt{2}} \\approx 0.6363 $$\n"), 1).verdict == "truncated"

@@ -9,6 +9,8 @@ r"""How far a computed value may lie from a printed one and still be its roundin
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import sympy as sp
 
@@ -73,10 +75,33 @@ def _half_units(grid: Grid):
             yield i, j, 0.5 * 10.0 ** (-places)
 
 
+def literal_allowance(link: Link, picks: dict, opt: Options, node: N.Node, base: Val) -> np.ndarray | None:
+    r"""How far ``node`` moves when each decimal number written in it moves by
+    half a unit in its last place (first order): for working written after
+    ``\approx`` (``e^a + e^b \approx 1.3499 + 1.6487``), whose numbers are roundings."""
+    numbers = [n for n in N.walk(node) if isinstance(n, N.Num) and n.printed.decimals > 0]
+    if not numbers or len(numbers) > MAX_PERTURBED:
+        return None
+    base_data = np.asarray(base.data, dtype=float)
+    total = np.zeros(base.shape)
+    for n in numbers:
+        half = sp.Rational(1, 2 * 10**n.printed.decimals)
+        moved_num = N.Num(n.start, n.end, replace(n.printed, value=n.printed.value + half))
+        moved = _value_with(link, N.substitute(node, n, moved_num), picks, opt, {})
+        if moved is None or moved.shape != base_data.shape:
+            return None
+        total += np.abs(moved - base_data)
+    return total if np.all(np.isfinite(total)) else None
+
+
 def equation_allowance(link: Link, picks: dict, opt: Options, sides) -> np.ndarray | None:
     """The input allowance of both sides of ``ref = claim`` added up: each side
-    given as (node, the values it used, its float value)."""
+    given as (node, the values it used, its float value); the claim's written
+    numbers count too when the link says they are rounded (``link.rounded_literals``)."""
     margins = [input_allowance(link, picks, opt, used, base, node) for node, used, base in sides]
+    if link.rounded_literals:
+        claim_node, _, claim_base = sides[-1]
+        margins.append(literal_allowance(link, picks, opt, claim_node, claim_base))
     margins = [m for m in margins if m is not None]
     if not margins or len({m.shape for m in margins}) != 1:
         return None

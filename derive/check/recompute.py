@@ -59,6 +59,7 @@ class Checker(Claims, References, Bindings, Updates):
         self.pending: tuple[N.Node, int] | None = None
         self.span_id = 0
         self.span: MathSpan | None = None
+        self.approximate = False        # the link being judged follows \approx
 
     # ---------------------------------------------------------------- spans
     def math(self, span: MathSpan) -> None:
@@ -161,6 +162,7 @@ class Checker(Claims, References, Bindings, Updates):
         finding, formula = None, False
         for k in range(done, len(parts)):
             part, grid = parts[k], grid_of(parts[k])
+            self.approximate = rels[k - 1] == "approx"
             if rels[k - 1] not in JUDGED_RELATIONS or self.malformed(part):
                 continue
             if k == 1 and label is not None and self.definition(label, part):

@@ -68,7 +68,8 @@ class References:
         """The first reference that reproduces the claim, else the first judged one."""
         first: tuple[Outcome | None, N.Node | None] = (None, None)
         for ref in refs:
-            outcome = check_link(ref, part, self.env, line, exclude=exclude)
+            outcome = check_link(ref, part, self.env, line, exclude=exclude,
+                                 rounded_literals=self.approximate)
             if outcome.reproduces:
                 return outcome, ref
             if first[0] is None or (first[0].judgement is None and outcome.judgement is not None):
@@ -163,7 +164,7 @@ class References:
             ref = parts[j]
             if not N.has_numbers(ref) and j > 0 and isinstance(ref, N.Sym):
                 continue
-            outcome = check_link(ref, parts[k], self.env, line)
+            outcome = check_link(ref, parts[k], self.env, line, rounded_literals=self.approximate)
             if outcome.judgement is not None:
                 return outcome, ref, error
             error = error or outcome.error

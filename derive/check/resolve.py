@@ -68,6 +68,7 @@ class Link:
     line: int
     exclude: frozenset = frozenset()
     later: frozenset = frozenset()
+    rounded_literals: bool = False   # the claim is working written after \approx
 
     def evaluate(self, node: N.Node, exact: bool, picks: dict, opt: Options) -> tuple[Val, Resolver]:
         return evaluate(node, self.env, self.line, exact, picks, opt, self.exclude, self.later)

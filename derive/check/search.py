@@ -70,13 +70,14 @@ def combinations(seen: dict[str, int]) -> list[dict[str, int]]:
 
 def check_link(ref: N.Node, claim: N.Node, env: Env, line: int,
                options: list[Options] | None = None, exclude: frozenset = frozenset(),
-               later: frozenset = frozenset()) -> Outcome:
+               later: frozenset = frozenset(), rounded_literals: bool = False) -> Outcome:
     """Is ``claim`` the value of ``ref`` (or is ``ref``'s printed value ``claim``'s)?
 
     ``exclude`` hides names (a label's own values, when its formula is wanted);
-    ``later`` lets names take values given further down (a restatement)."""
+    ``later`` lets names take values given further down (a restatement);
+    ``rounded_literals``: the numbers written in ``claim`` are roundings."""
     options = options or option_variants([ref, claim])
-    link = Link(ref, claim, grid_of(claim), env, line, exclude, later)
+    link = Link(ref, claim, grid_of(claim), env, line, exclude, later, rounded_literals)
     try:
         seen, ref_error = _candidate_counts(link, options[0])
     except EvalError as exc:
