@@ -88,3 +88,21 @@ def test_other_files_still_report_when_one_fails(tmp_path, capsys):
     docs = json.loads(captured.out)
     assert docs[0]["error"].endswith("no such file") and docs[1]["summary"]["wrong"] == 1
     assert "missing.md: no such file" in captured.err
+
+
+def test_a_bug_of_derive_on_one_item_is_reported_and_the_rest_still_checked(monkeypatch):
+    """Any exception while reading one math span becomes one 'internal-error'
+    finding; the span after it is still judged (2 + 2 = 5 by hand is wrong)."""
+    from derive.check import recompute
+
+    real = recompute.parse_statements
+
+    def flaky(text):
+        if "7" in text:
+            raise AttributeError("simulated bug")
+        return real(text)
+    monkeypatch.setattr(recompute, "parse_statements", flaky)
+    report = check_text("$$ x = 7 $$\n\n$$ 2 + 2 = 5 $$\n", "doc.md")
+    first, second = sorted(report.findings, key=lambda f: f.line)
+    assert first.note == "internal-error" and "simulated bug" in first.message
+    assert second.line == 3 and second.verdict == "wrong"

@@ -156,3 +156,23 @@ def test_working_after_approx_is_made_of_roundings(terms, verdict):
 def test_numbers_before_approx_are_exact():
     # 0.90 / sqrt(2) = 0.6363961...: 0.6363 is a truncation, even though 0.90 is written with decimals
     assert only(verdicts("$$ \\frac{0.90}{\\sqrt{2}} \\approx 0.6363 $$\n"), 1).verdict == "truncated"
+
+
+# sqrt(128) = 11.3137...; after d_k = 16: 8 / sqrt(16) = 2 by hand.
+@pytest.mark.parametrize("printed, verdict", [("2", "ok"), ("1", "wrong")])
+def test_a_value_computed_from_a_name_given_anew_is_stale(printed, verdict):
+    doc = ("With $d_k = 128$ we have $\\sqrt{d_k} \\approx 11.31$.\n\n"
+           f"Now take $d_k = 16$ and $s_1 = 8$. Then $\\sqrt{{d_k}} = 4$ and $s_1/\\sqrt{{d_k}} = {printed}$.\n")
+    last = [f for f in verdicts(doc)[3] if f.label == "(s_1)/(sqrt(d_k))"]
+    assert [f.verdict for f in last] == [verdict], [(f.label, f.verdict, f.message) for f in verdicts(doc)[3]]
+
+
+# softmax(1, 0, -1) = (0.665241, 0.244728, 0.090031); softmax(2, 0, -2) = (0.866813, 0.117310, 0.015876)
+# (mpmath): after s = (2, 0, -2) replaces s_1, s_2, s_3 the weights must be recomputed.
+@pytest.mark.parametrize("printed, verdict", [("(0.8668, 0.1173, 0.0159)", "rounded"),
+                                              ("(0.6652, 0.2447, 0.0900)", "wrong")])
+def test_entries_of_a_vector_given_anew_are_stale(printed, verdict):
+    doc = ("Scores $s_1 = 1$, $s_2 = 0$, $s_3 = -1$; $Z = e^{s_1} + e^{s_2} + e^{s_3} \\approx 4.0862$ and\n"
+           "$a = (e^{s_1}, e^{s_2}, e^{s_3}) / Z \\approx (0.6652, 0.2447, 0.0900)$.\n\n"
+           f"With a new query every score doubles, $s = (2, 0, -2)$, and the weights become $a \\approx {printed}$.\n")
+    assert only(verdicts(doc), 4, "vector").verdict == verdict

@@ -41,11 +41,14 @@ class Bindings:
         rounded = grid is not None and (approx or finding is not None and (
             finding.note == "redefinition" or finding.kind != "definition" and finding.verdict != "ok"))
         exact = exact_behind(finding, value) if grid is not None else None
+        depends = dependencies(parts)
         for key in names:
+            needs = (depends | _vector_of(key)) - {key}
             if exact is not None:
-                self.env.bind(key, Binding(exact, line, "derived", key, None, finding, self.span_id))
+                self.env.bind(key, Binding(exact, line, "derived", key, None, finding, self.span_id,
+                                           depends=needs))
             self.env.bind(key, Binding(value, line, "literal" if grid else "derived", key, grid,
-                                       finding, self.span_id, rounded))
+                                       finding, self.span_id, rounded, depends=needs))
             corrected = self.corrected(finding, key, line)
             if corrected is not None:
                 self.env.bind(key, corrected)
@@ -97,3 +100,20 @@ def exact_behind(finding: Finding | None, printed: Val) -> Val | None:
     if expected is None or expected.shape != printed.shape:
         return None
     return Val(expected.data, printed.scalar)
+
+
+def dependencies(parts: list[N.Node]) -> frozenset:
+    """The names a chain's value is computed from (an entry ``s_1`` also
+    depends on the vector ``s``)."""
+    found = set()
+    label_is_name = isinstance(parts[0], N.Sym)
+    for part in parts[1:] if label_is_name else parts:   # sqrt(d_k) ~ 11.31 depends on d_k
+        for name in N.names(part):
+            found |= {name} | _vector_of(name)
+    return frozenset(found)
+
+
+def _vector_of(name: str) -> set[str]:
+    """``s_1`` and ``s_{12}`` are entries of ``s``; ``W_Q`` is a name of its own."""
+    base, sep, sub = name.partition("_")
+    return {base} if sep and base and sub.strip("{}").isdigit() else set()

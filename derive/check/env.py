@@ -36,6 +36,7 @@ class Binding:
     finding: object = None      # the finding of the claim that made it
     span: int = -1              # which math span gave it (a derivation spans one block)
     rounded: bool = False       # printed results are known only to their last digit
+    depends: frozenset = frozenset()   # names the value was computed from
     _fast: Val | None = field(default=None, repr=False)
 
     def fast(self) -> Val:
@@ -90,6 +91,7 @@ class Env:
         found = self.values.get(key)
         if not found:
             return self._dimension(key, line) if key in DIMENSIONS else []
+        found = [b for b in found if not self.stale(b, line)]
         before = [b for b in found if b.line <= line]
         if not before and not later:
             return self._dimension(key, line) if key in DIMENSIONS else []
@@ -102,6 +104,18 @@ class Env:
             if not any(_same(b, o) for o in out):
                 out.append(b)
         return out[:MAX_CANDIDATES]
+
+    def stale(self, b: Binding, line: int) -> bool:
+        """A value computed from names given other values since (``\sqrt{d_k} \approx
+        11.31`` after ``d_k = 16``; ``s_1`` after the vector s is given anew)."""
+        for dep in b.depends:
+            now = self.latest(dep, line)
+            if now is None or now.line <= b.line:
+                continue
+            then = self.latest(dep, b.line)
+            if then is None or not _same(now, then):
+                return True
+        return False
 
     def latest(self, key: str, line: int) -> Binding | None:
         before = [b for b in self.values.get(key, []) if b.line <= line]

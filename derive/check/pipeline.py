@@ -13,7 +13,7 @@ from derive.check.extract import (PYTHON, CodeBlock, Document, MathSpan, Problem
                                   read_document, scan)
 from derive.check.findings import Finding, wrong_entries
 from derive.check.judge import grid_text, rows_text
-from derive.check.recompute import Checker
+from derive.check.recompute import Checker, where
 from derive.check.tables import Table, check_table
 
 
@@ -41,16 +41,14 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
     code_values(items, env, run_code, timeout)
     checker = Checker(doc, env)
     for item in items:
-        if isinstance(item, MathSpan):
-            checker.math(item)
-        elif isinstance(item, CodeBlock) and item.output is not None:
-            code_findings(doc, item, checker, run_code, timeout)
-        elif isinstance(item, Table):
-            check_table(item, checker, items)
-        elif isinstance(item, Problem):
-            line = doc.line_of(item.start)
-            checker.add(Finding(line, line, "equation", None, "unverifiable", "$$",
-                                f"cannot read the math: {item.message}", section=doc.section(line)))
+        try:
+            check_item(doc, item, items, checker, run_code, timeout)
+        except Exception as exc:  # noqa: BLE001 - derive's own bug on one item: say so, check the rest
+            line = getattr(item, "line", None) or doc.line_of(item.start)
+            f = checker.add(Finding(line, line, "equation", None, "unverifiable", "",
+                                    f"not checked: derive failed on it ({where(exc)}), a bug of derive, "
+                                    "not a fault of the document", section=doc.section(line)))
+            f.note = "internal-error"
     findings = checker.findings
     from derive.check.ties import tie_to_specs
     tie_to_specs(findings, specs)
@@ -58,6 +56,20 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
     diagnose_all(findings, env)
     findings.sort(key=lambda f: (f.line, f.end_line))
     return Report(doc.path, findings)
+
+
+def check_item(doc: Document, item, items: list, checker: Checker, run_code: bool, timeout: float) -> None:
+    """Judge one thing the scan found: a math span, an output block, a table, unreadable math."""
+    if isinstance(item, MathSpan):
+        checker.math(item)
+    elif isinstance(item, CodeBlock) and item.output is not None:
+        code_findings(doc, item, checker, run_code, timeout)
+    elif isinstance(item, Table):
+        check_table(item, checker, items)
+    elif isinstance(item, Problem):
+        line = doc.line_of(item.start)
+        checker.add(Finding(line, line, "equation", None, "unverifiable", "$$",
+                            f"cannot read the math: {item.message}", section=doc.section(line)))
 
 
 def code_values(items: list, env: Env, run_code: bool = False, timeout: float = runner.TIMEOUT) -> None:

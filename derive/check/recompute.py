@@ -67,7 +67,13 @@ class Checker(Claims, References, Bindings, Updates):
         self.span = span
         self.supposed = not span.display and supposes(self.doc.text, span.start)
         last = None
-        for st in parse_statements(span.text):
+        try:
+            statements = parse_statements(span.text)
+        except (RecursionError, *INTERNAL_ERRORS) as exc:
+            self.failed(N.Chain(0, len(span.text), (), ()), f"not checked: derive failed on it "
+                        f"({where(exc)}), a bug of derive, not a fault of the document", internal=True)
+            return
+        for st in statements:
             if isinstance(st, LatexError):
                 self.unreadable(span, st)
                 last = None
@@ -83,7 +89,7 @@ class Checker(Claims, References, Bindings, Updates):
         except EVALUATION_FAILURES as exc:
             self.failed(st, f"derive could not evaluate it ({type(exc).__name__}: {str(exc)[:80]})")
         except INTERNAL_ERRORS as exc:
-            self.failed(st, f"not checked: derive failed on it ({_where(exc)}), a bug of derive, "
+            self.failed(st, f"not checked: derive failed on it ({where(exc)}), a bug of derive, "
                             "not a fault of the document", internal=True)
         return None
 
@@ -260,7 +266,7 @@ def supposes(text: str, offset: int) -> bool:
     return any(w.lower() in WOULD for w in words)
 
 
-def _where(exc: BaseException) -> str:
+def where(exc: BaseException) -> str:
     """``AttributeError at judge.py:75: ...``: the error and the line of derive that raised it."""
     frames = traceback.extract_tb(exc.__traceback__)
     at = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""

@@ -15,7 +15,7 @@ from derive.check.env import Binding, Env
 from derive.check.evaluator import Evaluator
 from derive.check.fastface import FAST
 from derive.check.judge import Grid
-from derive.check.values import EXACT, Options, Val
+from derive.check.values import EXACT, EvalError, Options, Val
 
 
 class Resolver:
@@ -28,6 +28,7 @@ class Resolver:
         self.override: dict[str, Val] = {}
         self.seen: dict[str, int] = {}
         self.used: dict[str, Binding] = {}
+        self.recomputing: set[str] = set()
 
     def __call__(self, key: str) -> Val | None:
         if key in self.exclude:
@@ -37,11 +38,27 @@ class Resolver:
             return self.override[key]
         cands = self.env.candidates(key, self.line, key in self.later)
         if not cands:
-            return None
+            return self._recomputed(key)
         self.seen[key] = len(cands)
         b = cands[min(self.picks.get(key, 0), len(cands) - 1)]
         self.used[key] = b
         return b.value if self.exact else b.fast()
+
+    def _recomputed(self, key: str) -> Val | None:
+        """A name whose every value is stale (its inputs were given anew) is
+        computed again from its latest formula, over the current values."""
+        formulas = [f for f, at in self.env.formulas.get(key, []) if at <= self.line]
+        if not formulas or not self.env.values.get(key) or key in self.recomputing:
+            return None
+        self.recomputing.add(key)
+        try:
+            value = Evaluator(EXACT if self.exact else FAST, self, self.function, Options()).value_of(formulas[-1])
+        except EvalError:
+            return None
+        finally:
+            self.recomputing.discard(key)
+        self.seen.setdefault(key, 1)
+        return value
 
     def function(self, name: str):
         return self.env.function(name, self.line)
