@@ -58,3 +58,29 @@ def test_values_read_back_exactly_and_junk_is_ignored():
                                   ' "b": {"rows": [["1", "2"], ["3"]], "scalar": false}, "c": 3}')
     assert list(values) == ["a"] and values["a"].entry(0, 0) == sp.Rational(3, 4) and values["a"].scalar
     assert codevars.read_values("not json") == {}
+
+
+# softmax(1, 2, 3) = (0.0900305732, 0.2447284711, 0.6652409558) (mpmath).
+NOTEBOOK = """\
+**In [1]:**
+```python
+import numpy as np
+x = np.array([1.0, 2.0, 3.0])
+```
+**In [2]:**
+```python
+p = np.exp(x) / np.exp(x).sum()
+print(np.round(p, 4))
+```
+**Out[2]:**
+```
+[0.0900 0.2447 {last}]
+```
+"""
+
+
+@pytest.mark.parametrize("last, verdict", [("0.6652", "ok"), ("0.6552", "wrong")])
+def test_notebook_cells_run_after_the_cells_before_them(last, verdict):
+    report = check_text(NOTEBOOK.format(last=last), "notebook.md", run_code=True)
+    out, = [f for f in report.findings if f.kind == "code-output"]
+    assert out.verdict == verdict, out.message

@@ -63,7 +63,7 @@ def check_item(doc: Document, item, items: list, checker: Checker, run_code: boo
     if isinstance(item, MathSpan):
         checker.math(item)
     elif isinstance(item, CodeBlock) and item.output is not None:
-        code_findings(doc, item, checker, run_code, timeout)
+        code_findings(doc, item, items, checker, run_code, timeout)
     elif isinstance(item, Table):
         check_table(item, checker, items)
     elif isinstance(item, Problem):
@@ -81,7 +81,7 @@ def code_values(items: list, env: Env, run_code: bool = False, timeout: float = 
         if item.lang in PYTHON:
             for lit in codeblocks.literals(item):
                 env.bind(lit.name, printed_binding(lit.grid, lit.line, "code", lit.name, lit.scalar))
-            left = runner.run_python(item.text, timeout).values if run_code else {}
+            left = runner.run_block(item.text, earlier_code(items, item), timeout).values if run_code else {}
             for name, value in sorted(left.items()):
                 env.bind(name, Binding(value, item.end_line, "run", name))
         if item.output is not None:
@@ -95,13 +95,20 @@ def code_values(items: list, env: Env, run_code: bool = False, timeout: float = 
                     env.bind(key, b)
 
 
-def code_findings(doc: Document, block: CodeBlock, checker: Checker, run_code: bool, timeout: float) -> None:
+def earlier_code(items: list, block: CodeBlock) -> tuple[str, ...]:
+    """The Python blocks before ``block``, in order (a notebook's earlier cells)."""
+    return tuple(i.text for i in items if isinstance(i, CodeBlock) and i.lang in PYTHON and i.line < block.line)
+
+
+def code_findings(doc: Document, block: CodeBlock, items: list, checker: Checker, run_code: bool,
+                  timeout: float) -> None:
     """One finding per item an output block prints; judged only by running the code
     (``runner``): each item against the item the code prints in its place."""
     outs = codeblocks.printouts(block.output.text)
     if not outs:
         return
-    run = runner.run_python(block.text, timeout) if run_code and block.lang in PYTHON else None
+    run = runner.run_block(block.text, earlier_code(items, block), timeout) \
+        if run_code and block.lang in PYTHON else None
     actual = codeblocks.printouts(run.stdout) if run and not run.problem else None
     pairing = runner.pair(outs, actual) if actual is not None else None
     partner = dict(pairing.pairs) if pairing else {}

@@ -44,6 +44,7 @@ from derive.errors import DeriveError
 from derive.numbers import Printed, compare
 
 TIMEOUT = 30.0
+CELL_MARK = "--- derive: the block starts here ---"
 MISSING = re.compile(r"No module named '([^']+)'")
 
 
@@ -68,6 +69,19 @@ def run_python(code: str, timeout: float = TIMEOUT) -> Run:
         values = os.path.join(folder, codevars.VALUES_FILE)
         left = codevars.read_values(open(values, encoding="utf-8").read()) if os.path.exists(values) else {}
     return _finished(done, left)
+
+
+def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT) -> Run:
+    """A block as the document's reader would run it: alone, or, when it uses a
+    name an earlier block made (``NameError``: cells of a notebook), after all
+    the Python blocks before it, with only its own output kept."""
+    run = run_python(code, timeout)
+    if "NameError" not in run.problem or not earlier:
+        return run
+    whole = run_python("\n".join(earlier) + f"\nprint({CELL_MARK!r})\n" + code, timeout)
+    if whole.problem or CELL_MARK not in whole.stdout:
+        return run
+    return Run(whole.stdout.split(CELL_MARK + "\n", 1)[-1], values=whole.values)
 
 
 def _run(path: str, folder: str, timeout: float):
