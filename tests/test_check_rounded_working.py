@@ -176,3 +176,16 @@ def test_entries_of_a_vector_given_anew_are_stale(printed, verdict):
            "$a = (e^{s_1}, e^{s_2}, e^{s_3}) / Z \\approx (0.6652, 0.2447, 0.0900)$.\n\n"
            f"With a new query every score doubles, $s = (2, 0, -2)$, and the weights become $a \\approx {printed}$.\n")
     assert only(verdicts(doc), 4, "vector").verdict == verdict
+
+
+# s_1 = sqrt(3.125) = 1.76776695...; e^{s_1} = 5.85775810 and e^{1.7678} = 5.85795168 (mpmath).
+@pytest.mark.parametrize("printed, verdict", [("5.8578", "rounded"), ("5.8580", "wrong")])
+def test_a_number_claimed_for_a_quantity_is_judged_by_the_quantity(printed, verdict):
+    doc = f"With $s_1 = \\sqrt{{3.125}}$ we get $e^{{s_1}} = e^{{1.7678}} \\approx {printed}$.\n"
+    assert only(verdicts(doc), 1, "scalar").verdict == verdict
+
+
+def test_every_finding_sits_under_its_own_heading():
+    doc = "# Title\n\n## Part\n\n$$ x = \\{1, 2\\} $$\n"
+    f, = check_text(doc, "doc.md").findings
+    assert f.section == "Part"

@@ -24,6 +24,7 @@ from derive.check.values import EvalError, Options, Val
 
 NEAR = 1000          # within this many last-place units, rounded inputs may explain a difference
 MAX_PERTURBED = 200  # entries perturbed to measure that
+ROUNDED_DIGITS = 4   # a number written with this many significant digits may be a rounding
 
 
 def tolerance(claim: N.Node, ref: N.Node) -> sp.Rational:
@@ -75,11 +76,15 @@ def _half_units(grid: Grid):
             yield i, j, 0.5 * 10.0 ** (-places)
 
 
-def literal_allowance(link: Link, picks: dict, opt: Options, node: N.Node, base: Val) -> np.ndarray | None:
-    r"""How far ``node`` moves when each decimal number written in it moves by
-    half a unit in its last place (first order): for working written after
-    ``\approx`` (``e^a + e^b \approx 1.3499 + 1.6487``), whose numbers are roundings."""
-    numbers = [n for n in N.walk(node) if isinstance(n, N.Num) and n.printed.decimals > 0]
+def literal_allowance(link: Link, picks: dict, opt: Options, node: N.Node, base: Val,
+                      least_digits: int = 1) -> np.ndarray | None:
+    r"""How far ``node`` moves when each decimal number written in it (with at
+    least ``least_digits`` significant digits) moves by half a unit in its last
+    place, to first order: working written after ``\approx`` (``1.3499 + 1.6487``)
+    is made of roundings; elsewhere only numbers as long as roundings usually
+    are (``e^{1.7678}``, not ``0.1 + 0.2``)."""
+    numbers = [n for n in N.walk(node) if isinstance(n, N.Num) and n.printed.decimals > 0
+               and _significant(n.printed.text) >= least_digits]
     if not numbers or len(numbers) > MAX_PERTURBED:
         return None
     base_data = np.asarray(base.data, dtype=float)
@@ -99,9 +104,9 @@ def equation_allowance(link: Link, picks: dict, opt: Options, sides) -> np.ndarr
     given as (node, the values it used, its float value); the claim's written
     numbers count too when the link says they are rounded (``link.rounded_literals``)."""
     margins = [input_allowance(link, picks, opt, used, base, node) for node, used, base in sides]
-    if link.rounded_literals:
-        claim_node, _, claim_base = sides[-1]
-        margins.append(literal_allowance(link, picks, opt, claim_node, claim_base))
+    for k, (node, _, base) in enumerate(sides):
+        claim_after_approx = link.rounded_literals and k == len(sides) - 1
+        margins.append(literal_allowance(link, picks, opt, node, base, 1 if claim_after_approx else ROUNDED_DIGITS))
     margins = [m for m in margins if m is not None]
     if not margins or len({m.shape for m in margins}) != 1:
         return None
@@ -118,3 +123,9 @@ def _value_with(link: Link, node: N.Node, picks: dict, opt: Options,
     except EvalError:
         return None
     return np.asarray(moved.data, dtype=float)
+
+
+def _significant(text: str) -> int:
+    """Significant digits of a decimal as written (``0.4493`` -> 4, ``12.50`` -> 4)."""
+    digits = "".join(c for c in text.lower().split("e")[0] if c.isdigit()).lstrip("0")
+    return len(digits)

@@ -145,7 +145,8 @@ def _message(verdict: str, ref: N.Node, j, choices: str) -> str:
             return f"{len(j.wrong)} of {total} entries differ from {what}{extra}"
         return f"differs from {what} = {j.expected[0][0] if j.expected else '?'}{extra}"
     how = {"ok": "agrees with", "rounded": "is a rounding of", "truncated": "is a truncation of"}[verdict]
-    return f"{how} {what}{extra}"
+    why = f", {j.reason}" if j.reason else ""   # e.g. within the rounding of the values it is computed from
+    return f"{how} {what}{extra}{why}"
 
 
 def _unbound_self(reason: str, label: N.Node) -> bool:

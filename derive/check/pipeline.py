@@ -54,6 +54,8 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
     tie_to_specs(findings, specs)
     from derive.check.diagnose import diagnose_all
     diagnose_all(findings, env)
+    for f in findings:
+        f.section = f.section or doc.section(f.line)   # every finding under its own heading
     findings.sort(key=lambda f: (f.line, f.end_line))
     return Report(doc.path, findings)
 

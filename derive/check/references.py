@@ -135,23 +135,28 @@ class References:
         return f
 
     def _label_itself(self, label, working: N.Node, part: N.Node, nearest: Outcome) -> Outcome | None:
-        r"""``LN(h) = (h - \mu)/s \approx c`` with ``s`` given rounded: c must still
-        be the value of ``LN(h)``, which the label computes from exact inputs. The
-        outcome against the label when it convicts what the rounded working let pass."""
-        if label is None or isinstance(label, N.Sym) or nearest.verdict == "wrong":
+        r"""``LN(h) = (h - \mu)/s \approx c`` or ``e^{s_1} = e^{1.7678} \approx c``: c is
+        claimed for the label, which derive computes from exact inputs. When the
+        working leaned on rounded values (names printed rounded, numbers written
+        rounded) and the label disagrees with the working's verdict, the label's
+        verdict stands: it convicts what rounded working let pass, and acquits
+        what only the rounded working contradicts."""
+        if label is None or isinstance(label, N.Sym):
             return None
         rounded = sorted(k for k, b in nearest.used.items() if b.rounded)
-        if not rounded:
+        written = any(isinstance(n, N.Num) and n.printed.decimals > 0 for n in N.walk(working))
+        if not rounded and not written:
             return None
         line = self.line(part.start)
         direct = check_link(label, part, self.env, line)
-        if direct.judgement is None or direct.verdict != "wrong" or \
+        if direct.judgement is None or (direct.verdict == "wrong") == (nearest.verdict == "wrong") or \
                 any(b.rounded or b.origin == "default" for b in direct.used.values()):
             return None
         if check_link(label, working, self.env, line).verdict == "wrong":
             return None  # the working computes something else (a gamma and beta derive's label lacks)
-        direct.diagnosis = (f"the working uses {', '.join(rounded)} as printed (rounded); "
-                            f"{N.pretty(label)} itself gives other digits")
+        if direct.verdict == "wrong":
+            what = f"{', '.join(rounded)} as printed (rounded)" if rounded else "rounded numbers"
+            direct.diagnosis = f"the working uses {what}; {N.pretty(label)} itself gives other digits"
         return direct
 
     def _nearest_part(self, parts: list[N.Node], k: int, label):
