@@ -1,5 +1,8 @@
 r"""The atoms of the LaTeX subset: numbers, names, ``\\frac``, ``\\sqrt``,
-functions, matrices, bracket vectors, groups, sums.
+functions, matrices, bracket vectors, groups, sums, norms.
+
+``|x|`` is the absolute value; norms ``‖x‖`` and the notes of ``\\underbrace`` and
+``\\overbrace`` are read by ``derive.check.scripts``.
 
 A mixin of ``derive.check.latex.Parser``: the same token cursor, the
 smallest pieces of a formula.
@@ -18,7 +21,7 @@ from derive.numbers import Printed, parse_decimal
 MATRICES = {"pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix", "array"}
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "tanh", "max", "min", "sqrt", "softmax",
              "Softmax", "LN", "LayerNorm", "ReLU", "relu", "sigmoid", "Concat", "concat",
-             "abs", "mean", "var", "std", "sum", "log10", "log2", "argmax"}
+             "abs", "mean", "var", "std", "sum", "log10", "log2", "argmax", "diag"}
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
          "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma",
          "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta",
@@ -32,6 +35,8 @@ ENTRYWISE = {"circ", "odot"}      # the Hadamard product (see ``N.Hadamard``); o
 ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde", "bar": "bar",
            "overline": "bar", "dot": "dot", "ddot": "ddot", "check": "check", "breve": "breve",
            "acute": "acute", "grave": "grave", "mathring": "ring"}
+NORM = "‖"                        # the call of a Euclidean norm (its key prints ‖x‖)
+BRACES = {"underbrace": "_", "overbrace": "^"}
 SIGNS = {"pm", "mp"}              # \pm stands for two values: read, never evaluated
 TRANSPOSE = {"T", "top", "intercal", "\\top", "\\intercal", "\\mathsf{T}"}
 
@@ -106,6 +111,10 @@ class Atoms:
             return node
         if t.text == "[":
             return self.bracket_vector()
+        if t.text == "|" and self.at("SYM", "|", 1) and self.peek(1).start == t.end:
+            return self.norm("|", 2)                                  # ||x||
+        if t.text == "‖":
+            return self.norm("‖", 1)
         if t.text == "|":
             self.take()
             inner = self.expr()
@@ -192,6 +201,8 @@ class Atoms:
             return self.root(start)
         if name in ("sum", "prod"):
             return self.big_operator(name, start)
+        if name in BRACES:
+            return self.braced_note(BRACES[name])
         if name in ("infty", "infin", "inf"):
             return N.Special(start, t.end, "inf")
         if name in ACCENTS:

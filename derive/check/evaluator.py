@@ -5,8 +5,12 @@ candidate the search has chosen for each name); a function the document
 defines (``\sigma(z) = \frac{1}{1+e^{-z}}``) is applied by binding its
 parameters. Each kind of node has one method (the table ``RULES``); how a
 name finds its value is in ``derive.check.lookup``; the functions a formula
-calls by name (softmax, LN, ReLU ...) are in ``derive.check.functions``.
-Every failure is an ``EvalError`` with a reason.
+calls by name (softmax, LN, ReLU ...) are in ``derive.check.functions``;
+the norm ``‖x‖`` and ``diag`` are here. Every failure is an ``EvalError`` with a reason.
+
+A sum written without bounds (``\sum_j e^{z_j}``, ``\sum_i p_i \ln p_i``) runs over
+the entries of the vectors its index picks from: j = 1 .. n when every such
+vector has n entries (``sum_range``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from derive.check import nodes as N
+from derive.check.atoms import NORM
 from derive.check.functions import NamedFunctions
 from derive.check.lookup import NameLookup
 from derive.check.values import EXACT, EvalError, Face, Options, Unbound, Val, shape_text
@@ -152,10 +157,10 @@ class Evaluator(NamedFunctions, NameLookup):
         return self.face.scalar(base.entry(ix[0], ix[1]))
 
     def sum(self, node: N.Sum) -> Val:
-        if node.hi is None or not node.var:
+        if not node.var:
             raise EvalError("a sum without bounds")
         lo = self.integer(self.value_of(node.lo)) if node.lo is not None else 1
-        hi = self.integer(self.value_of(node.hi))
+        hi = self.integer(self.value_of(node.hi)) if node.hi is not None else self.sum_range(node, lo)
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvalError("a sum with too many terms")
         total = self.face.scalar(self.face.number(sp.Integer(0)))
@@ -167,7 +172,53 @@ class Evaluator(NamedFunctions, NameLookup):
                 self.scopes.pop()
         return total
 
+    def sum_range(self, node: N.Sum, lo: int) -> int:
+        r"""The last index of ``\sum_j body`` written without an upper bound: the
+        length n of the vectors the body indexes with j (``z_j``, ``z[j]``), which
+        must all agree; the sum then counts from 1 (or from its lower bound) to n."""
+        lengths, bases = set(), []
+        for n in N.walk(node.body):
+            if isinstance(n, N.Sym) and isinstance(n.sub, N.Sym) and n.sub.name == node.var:
+                base = n.base
+            elif isinstance(n, N.Index) and isinstance(n.base, N.Sym) and \
+                    any(isinstance(i, N.Sym) and i.name == node.var for i in n.indices):
+                base = n.base.name
+            else:
+                continue
+            value = self._vector(base)
+            bases.append(base)
+            if value is not None:
+                lengths.add(max(value.shape))
+        if not lengths and bases and self._free(bases[0]):
+            raise Unbound(bases[0])
+        if len(lengths) != 1 or lo != 1:
+            raise EvalError("a sum without bounds" if not lengths else
+                            "a sum without bounds over vectors of different lengths")
+        return lengths.pop()
+
     # -- functions
+    def norm(self, args: list[Val]) -> Val:
+        r"""\lVert x \rVert = \sqrt{\sum_{ij} x_{ij}^2} (Euclidean; Frobenius for a matrix)."""
+        if len(args) != 1:
+            raise EvalError("a norm of one value")
+        x = args[0]
+        squares = [x.entry(i, j) ** 2 for i in range(x.shape[0]) for j in range(x.shape[1])]
+        return self.face.scalar(self.face.function("sqrt", sum(squares[1:], squares[0])))
+
+    def diagonal(self, args: list[Val]) -> Val:
+        r"""\mathrm{diag}(v): the square matrix with v on its diagonal (v a vector,
+        or its entries given one by one: diag(a, b, c))."""
+        if len(args) == 1 and not args[0].scalar and 1 in args[0].shape:
+            v = args[0]
+            entries = [v.entry(k, 0) if v.shape[1] == 1 else v.entry(0, k) for k in range(max(v.shape))]
+        elif args and all(a.scalar for a in args):
+            entries = [a.entry(0, 0) for a in args]
+        else:
+            raise EvalError("diag of something other than a vector")
+        zero = self.face.number(sp.Integer(0))
+        n = len(entries)
+        return Val(self.face.matrix([[entries[i] if i == j else zero for j in range(n)] for i in range(n)]))
+
     def call(self, node: N.Call) -> Val:
         if node.name in SIGNS:
             raise EvalError(f"\\{node.name} stands for two values")
@@ -178,6 +229,10 @@ class Evaluator(NamedFunctions, NameLookup):
             except Unbound as exc:
                 if not self.builtin_known(node.name) or exc.name in _param_names(defined):
                     raise
+        if node.name == NORM:
+            return self.norm([self.value_of(a) for a in node.args])
+        if node.name == "diag":
+            return self.diagonal([self.value_of(a) for a in node.args])
         if self.builtin_known(node.name):
             return self.builtin(node.name, [self.value_of(a) for a in node.args])
         raise Unbound(N.key(node))

@@ -138,18 +138,23 @@ def deviation(grid: Grid, fast: Val) -> float:
 
 
 def allow(j: Judgement, grid: Grid, fast: Val, allowance) -> Judgement:
-    """Entries that are wrong only by what rounded inputs explain become 'rounded'."""
+    """Entries that are wrong only by what rounded inputs explain become 'rounded';
+    when others are wrong still, the explained ones are no longer listed as differing."""
     grid = fit(grid, fast.shape)
     if j.verdict != "wrong" or grid is None or j.reason:
         return j
-    for i, k, _, _ in j.wrong:
-        p = grid[i][k]
-        if infinite(p) or not math.isfinite(float(fast.entry(i, k))):
-            return j
-        unit = 10.0 ** (-p.decimals)
-        if abs(float(p.value) - float(fast.entry(i, k))) > 0.5 * unit + 1.05 * float(allowance[i][k]) + 1e-15:
-            return j
+    left = [w for w in j.wrong if not _explained(grid[w[0]][w[1]], fast.entry(w[0], w[1]), allowance[w[0]][w[1]])]
+    if left:
+        return Judgement("wrong", j.expected, left, j.reason) if len(left) < len(j.wrong) else j
     return Judgement("rounded", j.expected, [], "within the rounding of the values it is computed from")
+
+
+def _explained(p: Printed, x, allowance) -> bool:
+    """Is the printed number within half a unit plus the inputs' allowance of x?"""
+    if infinite(p) or not math.isfinite(float(x)):
+        return False
+    unit = 10.0 ** (-p.decimals)
+    return abs(float(p.value) - float(x)) <= 0.5 * unit + 1.05 * float(allowance) + 1e-15
 
 
 def judge(grid: Grid, exact: Val) -> Judgement:
@@ -204,18 +209,37 @@ def _compare(p: Printed, value) -> Comparison:
 
 
 def judge_both_printed(new: Grid, old: Grid) -> Judgement:
-    """A restatement: consistent when either printing rounds the other."""
+    """A restatement: consistent when either printing rounds the other. Whole
+    numbers printed without a point are exact (as ``allowance._half_units`` reads
+    them): ``(1, 2)`` is no rounding of ``(1.3, 2.1)``, nor the other way round; a
+    whole number among decimals is exact to their finest place. Only a lone
+    number restated (``x \\approx 3`` after ``x = 2.93``) may still round."""
     fitted = fit(new, (len(old), len(old[0])))
     if fitted is None:
         return Judgement("wrong", reason="printed with another shape than before")
+    old = exact_whole(old)
+    fitted = exact_whole(fitted) if len(fitted) * len(fitted[0]) > 1 else fitted
 
     def entry(i: int, j: int):
         p, q = fitted[i][j], old[i][j]
         c = _compare(p, q.value)
         if c.verdict == "wrong" and _compare(q, p.value).verdict != "wrong":
             c = Comparison("rounded", p, p.text, "0")
-        return _verdict(c), c.expected if c.verdict != "wrong" else q.text, (p.text, q.text)
+        shown = q.text if c.verdict == "wrong" else p.text if p.decimals == EXACT_DECIMALS else c.expected
+        return _verdict(c), shown, (p.text, q.text)
     return _worst_entry((len(old), len(old[0])), entry)
+
+
+EXACT_DECIMALS = 60          # a whole number read as exact: good to this many places
+
+
+def exact_whole(grid: Grid) -> Grid:
+    """The grid with each whole number printed without a point or exponent given
+    the finest decimals of the grid, or ``EXACT_DECIMALS`` when all are whole."""
+    finest = max(p.decimals for row in grid for p in row)
+    whole = lambda p: "." not in p.text and "e" not in p.text.lower() and not infinite(p)  # noqa: E731
+    places = finest if finest > 0 else EXACT_DECIMALS
+    return tuple(tuple(Printed(p.text, p.value, places) if whole(p) else p for p in row) for row in grid)
 
 
 def judge_equal(claim: Val, ref: Val, tolerance: sp.Rational) -> Judgement:

@@ -34,20 +34,40 @@ from derive.numbers import Printed
 
 
 def parse_statements(text: str) -> list[N.Chain | LatexError]:
-    """Every statement of a math span: one Chain each, or the LatexError it raised."""
+    """Every statement of a math span: one Chain each, or the LatexError it raised
+    (whose ``span`` is the offsets of its own statement: one unreadable line voids
+    only itself). The claims of notes (an underbrace whose note says ``approx v``) come first,
+    before the derivation they sit in."""
     try:
         tokens = tokenize(text)
     except LatexError as exc:
         return [exc]
     out: list[N.Chain | LatexError] = []
+    head = 0                   # where the derivation the next ``= ...`` line continues starts
     for segment in split_statements(tokens):
+        parser = Parser(segment)
         try:
-            out.append(Parser(segment).statement())
+            chain = parser.statement()
         except RecursionError:
-            out.append(LatexError("formula nested too deeply", segment[0].start))
+            chain = LatexError("formula nested too deeply", segment[0].start)
         except LatexError as exc:
-            out.append(exc)
+            chain = exc
+        if isinstance(chain, LatexError):
+            chain.span = (segment[0].start, segment[-1].end)
+            out.append(chain)
+            head = len(out)
+            continue
+        if not _continues(chain):
+            head = len(out)
+        out[head:head] = parser.asides     # a note's claim comes before its derivation
+        head += len(parser.asides)
+        out.append(chain)
     return out
+
+
+def _continues(chain: N.Chain) -> bool:
+    """A line starting with a relation (``&= ...``) continues the statement before it."""
+    return isinstance(chain.parts[0], N.Special) and chain.parts[0].what == "continuation"
 
 
 def parse(text: str) -> N.Node:
@@ -65,6 +85,11 @@ def parse(text: str) -> N.Node:
 
 class Parser(Scripts, Atoms, TokenCursor):
     """Recursive descent over one statement's tokens (atoms in ``derive.check.atoms``)."""
+
+    def __init__(self, tokens: list[Token]):
+        super().__init__(tokens)
+        self.asides: list[N.Chain] = []     # claims in notes (``\underbrace{X}_{\approx v}``)
+        self.open_bars = 0                  # norms being read (``‖x‖``)
 
     # -- statement
     def statement(self) -> N.Chain:
@@ -148,8 +173,8 @@ class Parser(Scripts, Atoms, TokenCursor):
     def starts_atom(self, t: Token) -> bool:
         if t.kind in ("NUM", "IDENT", "WORD", "STR", "BEGIN"):
             return True
-        if t.kind == "SYM":
-            return t.text in ("(", "[", "{", "\\{")
+        if t.kind == "SYM":    # a norm bar opens a norm unless one is open (then it closes it)
+            return t.text in ("(", "[", "{", "\\{") or (t.text == "‖" and not self.open_bars)
         if t.kind == "CMD":
             return not (t.text in PRODUCTS or t.text in RELATIONS or t.text in ARROWS
                         or t.text in ("div", "pm", "mp"))

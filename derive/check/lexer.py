@@ -4,6 +4,16 @@ The lexer never interprets anything: it cuts the text into tokens that keep
 their offsets. Markdown escaping is undone here, once: a run of two or more
 backslashes is one row break (``\\``, ``\\\``, ``\\\\``), and the raw text of
 ``\text{...}`` becomes a single WORD token.
+
+Digits grouped by thousands are one number (``THOUSANDS``): ``12{,}288`` and
+``12\,288`` (LaTeX's separators) anywhere, a bare ``12,288`` only where a list
+makes no sense. The groups must be exactly three digits after a first group of
+one to three that does not start with 0 (``0{,}125`` is a decimal comma, not
+grouping), and nothing may follow but a decimal part (``1,234,56`` is not a
+number). A bare comma groups only outside parentheses, brackets and the braces
+of a sub- or superscript: ``(1,288)``, ``[1,288]`` and ``A_{1,100}`` stay pairs.
+The norm bars ``\|``, ``\lVert``, ``\rVert``, ``\Vert`` and ``‖`` are the SYM
+``‖``; ``\lvert``, ``\rvert``, ``\vert`` are ``|``.
 """
 
 from __future__ import annotations
@@ -15,11 +25,13 @@ from derive.errors import DeriveError
 
 
 class LatexError(DeriveError):
-    """Text the LaTeX subset does not cover; ``offset`` points at the trouble."""
+    """Text the LaTeX subset does not cover; ``offset`` points at the trouble and
+    ``span`` (when known) is the (start, end) of the statement it voids."""
 
     def __init__(self, message: str, offset: int = 0):
         super().__init__(message)
         self.offset = offset
+        self.span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,13 +66,21 @@ UNICODE = {"×": r"\times", "·": r"\cdot", "−": "-", "≈": r"\approx", "≤"
            "≥": r"\geq", "σ": r"\sigma", "μ": r"\mu", "ε": r"\epsilon", "α": r"\alpha",
            "β": r"\beta", "γ": r"\gamma", "∑": r"\sum", "√": r"\sqrt", "∞": r"\infty"}
 MAX_TOKENS = 200_000
+# 12{,}288, 12\,288 or 12,288 (see the module docstring): the separator and the groups
+_TAIL = r"(?:\.\d+)?(?!\d|\{,\}\d|\\,\d|,\d)"
+THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:(?:\{,\}|\\,)\d{3})+" + _TAIL)
+BARE_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+" + _TAIL)
+BARS = {"lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|"}
+LIST_OPENERS = {"(", "[", "\\{"}
 
 
 def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``; a LatexError for what cannot be tokenized."""
     tokens: list[Token] = []
+    nest: list[str] = []            # open brackets: "list" (parentheses ...), "script", "group"
     i, n = 0, len(text)
     while i < n:
+        seen = len(tokens)
         if len(tokens) > MAX_TOKENS:
             raise LatexError("formula too long", i)
         ch = text[i]
@@ -69,8 +89,12 @@ def tokenize(text: str) -> list[Token]:
         elif ch == "\\":
             i = _backslash(text, i, tokens)
         elif ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
-            m = NUMBER.match(text, i)
-            tokens.append(Token("NUM", m.group(), i, m.end()))
+            m = _grouped(text, i, nest)
+            if m is not None:
+                tokens.append(Token("NUM", re.sub(r"\{,\}|\\,|,", "", m.group()), i, m.end()))
+            else:
+                m = NUMBER.match(text, i)
+                tokens.append(Token("NUM", m.group(), i, m.end()))
             i = m.end()
         elif ch.isascii() and ch.isalpha():
             m = IDENT.match(text, i)
@@ -94,7 +118,33 @@ def tokenize(text: str) -> list[Token]:
         else:
             tokens.append(Token("SYM", ch, i, i + 1))
             i += 1
+        for k in range(seen, len(tokens)):
+            _nesting(tokens, k, nest)
     return tokens
+
+
+def _grouped(text: str, i: int, nest: list[str]):
+    """A number grouped by thousands starting at ``i`` (a match), else None."""
+    if i > 0 and (text[i - 1].isdigit() or text[i - 1] == "."):
+        return None
+    m = THOUSANDS.match(text, i)
+    if m is None and not any(k in ("list", "script") for k in nest):
+        m = BARE_THOUSANDS.match(text, i)
+    return m
+
+
+def _nesting(tokens: list[Token], k: int, nest: list[str]) -> None:
+    """The brackets open after token ``k`` (for ``BARE_THOUSANDS``)."""
+    t = tokens[k]
+    if t.kind != "SYM":
+        return
+    if t.text in LIST_OPENERS:
+        nest.append("list")
+    elif t.text == "{":
+        before = tokens[k - 1] if k > 0 else None
+        nest.append("script" if before is not None and before.kind == "SYM" and before.text in "_^" else "group")
+    elif t.text in (")", "]", "}", "\\}") and nest:
+        nest.pop()
 
 
 def _retarget(tokens: list[Token], start: int, end: int) -> list[Token]:
@@ -137,8 +187,8 @@ def _command(text: str, i: int, name: str, end: int, tokens: list[Token]) -> int
                     "Biggr", "middle") and text[end:end + 1] == ".":
             return end + 1  # \left. is an invisible delimiter
         return end
-    if name in DELIMITERS:
-        tokens.append(Token("SYM", DELIMITERS[name], i, end))
+    if name in DELIMITERS or name in BARS:
+        tokens.append(Token("SYM", DELIMITERS.get(name) or BARS[name], i, end))
         return end
     tokens.append(Token("SEP" if name in SEPARATORS else "CMD", name, i, end))
     return end
@@ -161,7 +211,10 @@ def _escaped(text: str, i: int, tokens: list[Token]) -> int:
     if nxt in "{}":
         tokens.append(Token("SYM", "\\" + nxt, i, i + 2))
         return i + 2
-    if nxt in "|%$#&_":
+    if nxt == "|":
+        tokens.append(Token("SYM", "‖", i, i + 2))   # \| is the norm bar
+        return i + 2
+    if nxt in "%$#&_":
         tokens.append(Token("SYM", nxt, i, i + 2))
         return i + 2
     tokens.append(Token("SYM", "\\" + nxt, i, i + 2))

@@ -4,6 +4,11 @@ of the letters.
 
     x              the value the document gave x (or e, pi)
     p_2            entry 2 of the vector p, when p_2 itself has no value
+    p_0            the first entry of p, when p_0 has no value (a subscript 0
+                   can only count from 0: NumPy's p[0]); p_1 stays the first
+                   entry too, as the document's own p_0 is not known here
+    v_j            inside a sum over j, entry j of the vector v, else the name
+                   v_1, v_2, ... when v itself has no value (\sum_j a_j v_j)
     xW1, XW_Q      x times W1, X times W_Q (one cut of the letters before any subscript)
     W1             the value of W_1
     x^n            the power, when the name x^n has no value and it is a number
@@ -67,24 +72,29 @@ class NameLookup:
             raise Unbound(node.name)
         return value
 
+    def _vector(self, base: str) -> Val | None:
+        """The vector a name picks entries from (``p`` for ``p_2``; ``Z`` for ``z_2``)."""
+        value = self._local(base) or self.resolve(base) or self.resolve(base.upper()) or self.resolve(base.lower())
+        return value if value is not None and not value.scalar and 1 in value.shape else None
+
     def _indexed(self, node: N.Sym) -> Val | None:
         """``y_i`` inside a sum, or ``p_2`` when only the vector p has a value:
-        an entry of the vector (counting from 1)."""
+        an entry of the vector (counting from 1; ``p_0`` is the first entry)."""
         by_index = isinstance(node.sub, N.Sym) and self._local(node.sub.name) is not None
         if not (by_index or isinstance(node.sub, N.Num)):
             return None  # only a summation index or a number picks an entry; W_Q is a name
-        base = self._local(node.base) or self.resolve(node.base) \
-            or self.resolve(node.base.upper()) or self.resolve(node.base.lower())
-        if base is None or base.scalar or 1 not in base.shape:
-            return None
         try:
             k = self.integer(self.value_of(node.sub))
         except EvalError:
             return None
+        base = self._vector(node.base)
+        if base is None:
+            return self._direct(f"{node.base}_{k}") if by_index else None   # v_j: the name v_2
         flat = base.shape[1] if base.shape[0] == 1 else base.shape[0]
+        k = 1 if k == 0 and not by_index and isinstance(node.sub, N.Num) and node.sub.printed.text == "0" else k
         if not 1 <= k <= flat:
             if not by_index:
-                return None  # x_0 or x_9 of a 3-vector: a name of its own
+                return None  # x_9 of a 3-vector: a name of its own
             raise EvalError(f"index {k} outside {node.base} of length {flat}")
         return self.face.scalar(base.entry(0, k - 1) if base.shape[0] == 1 else base.entry(k - 1, 0))
 

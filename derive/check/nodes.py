@@ -45,10 +45,14 @@ def key(node: Node) -> str:
             return f"{_paren(b, (Add, Mul, Div, Neg, Pow))}^{_paren(e, (Add, Mul, Div, Neg, Pow))}"
         case Transpose(arg=a):
             return _paren(a, (Add, Mul, Div, Neg, Pow)) + "^T"
+        case Call(name="‖", args=(arg,)):
+            return f"‖{key(arg)}‖"
         case Call(name=name, args=args):
             return f"{name}(" + ",".join(key(a) for a in args) + ")"
         case Index(base=b, indices=ix):
             return key(b) + "[" + ",".join(key(i) for i in ix) + "]"
+        case Sum(var=v, lo=None, hi=None, body=body):
+            return f"sum_{v}({key(body)})"
         case Sum(var=v, lo=lo, hi=hi, body=body):
             bounds = f"_{v}={key(lo) if lo else ''}^{key(hi) if hi else ''}"
             return f"sum{bounds}({key(body)})"

@@ -105,12 +105,15 @@ class Checker(Claims, References, Bindings, Updates):
         return self.doc.line_of(self.span.start + offset)
 
     def unreadable(self, span: MathSpan, exc: LatexError) -> None:
-        if not re.search(r"\d", SCRIPT.sub("", span.text)):
+        """Only the statement that cannot be read (``exc.span``) is void; it is shown alone."""
+        lo, hi = exc.span or (0, len(span.text))
+        text = span.text[lo:hi]
+        if not re.search(r"\d", SCRIPT.sub("", text)):
             return  # no printed number in it: nothing is claimed
-        line = self.doc.line_of(span.start + exc.offset)
-        first = self.doc.line_of(span.start)
+        first = self.doc.line_of(span.start + lo)
+        line = self.doc.line_of(span.start + max(lo, hi - 1))
         self.add(Finding(first, max(line, first), "equation", None, "unverifiable",
-                         snippet(span.text), f"cannot read the formula: {exc}"))
+                         snippet(text), f"cannot read the formula: {exc}", section=self.doc.section(first)))
 
     # ---------------------------------------------------------------- chains
     def chain(self, chain: N.Chain, last: N.Chain | None) -> N.Chain | None:
@@ -129,7 +132,7 @@ class Checker(Claims, References, Bindings, Updates):
             return self.update_chain(parts, rels, done, label, whole)
         if rels[0] == "=" and done == 1 and label is not None:
             self.step_rule(label, parts[1])
-        if self.supposed and label is not None and done == 1:
+        if self.supposed and label is not None and N.names(label) and done == 1:
             self.supposition(label, parts, rels)
             return whole
         finding, formula = self.links(parts, rels, done, label)

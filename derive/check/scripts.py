@@ -8,6 +8,13 @@ r"""Superscripts and subscripts: powers, transposes and names.
     W^K = ..., W^{Q} = ...     a superscripted name being defined (its uses
                                ``X W^K`` are power nodes with the key W^K, which
                                evaluation resolves to the name's value)
+    \|x\|_2, \lVert x \rVert   the Euclidean norm (the call ``NORM``; ``_F``, the
+                               Frobenius norm, is the same sum of squares; other
+                               subscripts are not evaluated)
+    \underbrace{X}_{note}      X (``\overbrace{X}^{note}`` too); a note that states a
+                               value (``_{\approx 1.5812}``, ``^{= 1}``) is a claim
+                               about X of its own, kept in ``asides`` for the statement
+                               (see ``latex.parse_statements``); words are a comment
 
 A mixin of ``derive.check.latex.Parser``, over the same token cursor.
 """
@@ -15,8 +22,9 @@ A mixin of ``derive.check.latex.Parser``, over the same token cursor.
 from __future__ import annotations
 
 from derive.check import nodes as N
-from derive.check.atoms import TRANSPOSE
+from derive.check.atoms import NORM, TRANSPOSE
 from derive.check.lexer import LatexError, Token
+from derive.check.statements import RELATIONS, is_relation
 
 
 class Scripts:
@@ -42,6 +50,54 @@ class Scripts:
             exponent = self.script()
             base = N.Pow(start, self.last_end(), base, exponent)
         return base
+
+    def norm(self, bar: str, width: int) -> N.Node:
+        """``‖x‖`` (``\\lVert x \\rVert``, ``\\|x\\|``, ``||x||``), and ``‖x‖_2``, ``‖X‖_F``:
+        the square root of the sum of the squares of the entries."""
+        start = self.here()
+        self.pos += width
+        self.open_bars += 1
+        try:
+            inner = self.expr()
+        finally:
+            self.open_bars -= 1
+        for _ in range(width):
+            self.expect("SYM", bar)
+        if self.at("SYM", "_"):
+            which = self.peek(1)
+            braced = which is not None and which.text == "{"
+            which = self.peek(2) if braced else which
+            if which is None or which.text not in ("2", "F") or (braced and not self.at("SYM", "}", 3)):
+                raise self.fail("only the Euclidean norm is evaluated")
+            self.pos += 4 if braced else 2
+        return N.Call(start, self.last_end(), NORM, (inner,))
+
+    def braced_note(self, mark: str) -> N.Node:
+        r"""``\underbrace{X}_{note}``: X; a note ``= v`` or ``\approx v`` becomes the
+        aside ``X = v`` (the words of a note are dropped: ``_{\text{mean} \approx 1}``)."""
+        inner = self.script()
+        if not self.at("SYM", mark):
+            return inner
+        self.take()
+        first = self.pos
+        if self.at("SYM", "{"):
+            self._skip_group()
+            note = self.tokens[first + 1:self.pos - 1]
+        else:
+            note = [self.take()]
+        note = [t for t in note if t.kind != "WORD"]
+        if note and is_relation(note[0]) and len(note) > 1:
+            reader = type(self)(note[1:])
+            try:
+                value = reader.expr_list()
+            except LatexError:
+                return inner
+            if reader.peek() is not None:
+                return inner
+            if N.has_numbers(value) and not isinstance(value, N.Tuple):
+                self.asides.append(N.Chain(inner.start, note[-1].end, (inner, value),
+                                           (RELATIONS[note[0].text],)))
+        return inner
 
     def _paren_index(self) -> N.Node | None:
         """``^{(1)}``, ``^{(l)}``, ``^{(l+1)}``: a layer or step index, not an exponent."""

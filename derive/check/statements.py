@@ -3,6 +3,12 @@ r"""Cutting a math span into statements: ``a = 1, b = 2 \\ c = 3`` is three.
 Statements end at top-level row breaks, ``\quad``, ``;``, arrows and joining
 words (``\text{where}``), and at commas that start a new relation; aligned
 environments dissolve into their lines.
+
+Words beside a derivation are comments, never labels or definitions: a
+statement of upright text only (``\quad \text{(exponentiate)}``) is dropped when
+the span has other statements, and so is text in prose (with a space, a
+parenthesis, a colon: ``\text{ by (3)}``) that ends a statement right after a
+value. A ``&= ...`` line after a comment still continues the line before it.
 """
 
 from __future__ import annotations
@@ -46,8 +52,29 @@ def split_statements(tokens: list[Token]) -> list[list[Token]]:
         segments[-1].append(t)
     out = []
     for seg in segments:
-        out.extend(_split_commas(_trim(seg)))
-    return [s for s in out if s]
+        out.extend(_split_commas(_trim(_uncommented(seg))))
+    out = [s for s in out if s]
+    if any(not _words_only(s) for s in out):
+        out = [s for s in out if not _words_only(s)]
+    return out
+
+
+def _words_only(seg: list[Token]) -> bool:
+    return all(t.kind == "WORD" for t in seg)
+
+
+def _prose(t: Token) -> bool:
+    """Upright text that reads as a remark: words with spaces, parentheses, a colon."""
+    return t.kind == "WORD" and any(c in t.text for c in " ():;$")
+
+
+def _uncommented(seg: list[Token]) -> list[Token]:
+    """The statement without a trailing remark in words after a value
+    (``2.7183 + 1 \text{ (exponentiate)}``)."""
+    while len(seg) > 1 and _prose(seg[-1]) and (seg[-2].kind in ("NUM", "IDENT", "END") or
+                                              (seg[-2].kind == "SYM" and seg[-2].text in ")]}'")):
+        seg = seg[:-1]
+    return seg
 
 
 def _trim(seg: list[Token]) -> list[Token]:

@@ -94,6 +94,10 @@ class Face:
         row = self._as_row(b, a.shape[1]) if a.shape[0] > 1 else None
         if row is not None:
             return Val(self.add_rows(a.data, row))
+        if 1 in a.shape and a.shape == b.shape[::-1]:
+            # z - (p - y) with z computed as a column and p, y written as tuples:
+            # one vector written two ways, added entry by entry (shaped as the left)
+            return Val(a.data + self.transpose_data(b.data))
         raise EvalError(f"cannot add a {shape_text(a.shape)} and a {shape_text(b.shape)} matrix")
 
     def _as_row(self, b: Val, width: int):
