@@ -189,3 +189,15 @@ def test_every_finding_sits_under_its_own_heading():
     doc = "# Title\n\n## Part\n\n$$ x = \\{1, 2\\} $$\n"
     f, = check_text(doc, "doc.md").findings
     assert f.section == "Part"
+
+
+# H = (4, 0, 3, 4): mean 2.75, variance 2.6875; with eps = 1e-5, gamma = (1, 0.5, 2, 1) and
+# beta = (0, 0.1, -0.1, 0): (0.7624914, -0.7387406, 0.2049966, 0.7624914) (mpmath).
+@pytest.mark.parametrize("printed, verdict", [("0.7625 & -0.7387 & 0.2050 & 0.7625", "rounded"),
+                                              ("0.7625 & -0.7378 & 0.2050 & 0.7625", "wrong")])
+def test_layer_norm_with_the_documents_gamma_and_beta(printed, verdict):
+    doc = ("Let $H = \\begin{pmatrix} 4 & 0 & 3 & 4 \\end{pmatrix}$, $\\epsilon = 10^{-5}$,\n"
+           "$\\gamma = (1, 0.5, 2, 1)$ and $\\beta = (0, 0.1, -0.1, 0)$.\n\n"
+           "$$ \\mathrm{LayerNorm}(H) = \\gamma \\odot \\frac{H - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}} + \\beta \\approx "
+           f"\\begin{{pmatrix}} {printed} \\end{{pmatrix}} $$\n")
+    assert only(verdicts(doc), 4, "vector").verdict == verdict

@@ -47,7 +47,8 @@ class NamedFunctions:
         if name in MASK:
             return Val(face.causal_mask(x.data))
         if name in LAYER_NORM:
-            return Val(face.layer_norm(x.data, self.epsilon(), self.options.layer_norm))
+            normed = Val(face.layer_norm(x.data, self.epsilon(), self.options.layer_norm))
+            return self.affine(normed) if self.options.affine else normed
         if name in REDUCTIONS:
             return self.reduction(name, x)
         return self.elementwise(ELEMENTWISE[name], x)
@@ -104,6 +105,13 @@ class NamedFunctions:
         if name == "var":
             return self.face.scalar(var)
         return self.face.scalar(self.face.function("sqrt", var))
+
+    def affine(self, normed: Val) -> Val:
+        r"""\gamma \odot \hat{x} + \beta with the document's gamma and beta (a row each)."""
+        gamma, beta = (self._local(n) or self.resolve(n) for n in ("gamma", "beta"))
+        if gamma is None or beta is None:
+            raise EvalError("gamma and beta have no value")
+        return self.face.add(self.face.hadamard(gamma, normed), beta)
 
     def epsilon(self):
         """The document's epsilon, else the option's, else 10^-6."""

@@ -10,7 +10,7 @@ wrong.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
@@ -55,8 +55,9 @@ def option_variants(nodes: list[N.Node]) -> list[Options]:
     has_ln = any(isinstance(n, N.Call) and n.name in LAYER_NORM for node in nodes for n in N.walk(node))
     if not has_ln:
         return [Options()]
-    return [Options(), Options(eps=sp.Rational(1, 10**5)), Options(eps=sp.Rational(1, 10**12)),
-            Options(layer_norm="no_eps")]
+    plain = [Options(), Options(eps=sp.Rational(1, 10**5)), Options(eps=sp.Rational(1, 10**12)),
+             Options(layer_norm="no_eps")]
+    return plain + [replace(o, affine=True) for o in plain]   # with the document's gamma and beta
 
 
 def combinations(seen: dict[str, int]) -> list[dict[str, int]]:

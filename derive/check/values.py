@@ -54,6 +54,7 @@ class Options:
     softmax: str = "rows"            # rows | columns | masked
     log_base: int = 0                # 0: natural log; 10 or 2
     swap_trig: bool = False          # sin <-> cos
+    affine: bool = False             # layer norm scaled and shifted by the document's gamma and beta
 
 
 def shape_text(shape) -> str:
