@@ -106,7 +106,7 @@ class Env:
         return out[:MAX_CANDIDATES]
 
     def stale(self, b: Binding, line: int) -> bool:
-        """A value computed from names given other values since (``\sqrt{d_k} \approx
+        r"""A value computed from names given other values since (``\sqrt{d_k} \approx
         11.31`` after ``d_k = 16``; ``s_1`` after the vector s is given anew)."""
         for dep in b.depends:
             now = self.latest(dep, line)
