@@ -201,3 +201,35 @@ def test_layer_norm_with_the_documents_gamma_and_beta(printed, verdict):
            "$$ \\mathrm{LayerNorm}(H) = \\gamma \\odot \\frac{H - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}} + \\beta \\approx "
            f"\\begin{{pmatrix}} {printed} \\end{{pmatrix}} $$\n")
     assert only(verdicts(doc), 4, "vector").verdict == verdict
+
+
+# By hand: g = p - y = (0.3964, -0.5158, 0.1194), h = (1, -1)^T, g h^T = [[0.3964, -0.3964],
+# [-0.5158, 0.5158], [0.1194, -0.1194]]; W - 0.5 g h^T = [[0.3018, 0.3982], [0.3579, -0.6579],
+# [-0.3597, 0.6597]] for W = [[0.5, 0.2], [0.1, -0.4], [-0.3, 0.6]].
+GRADIENT = """\
+Take $g = (0.3964, -0.5158, 0.1194)$, $h = (1, -1)^\\top$ and
+$W = \\begin{{pmatrix}} 0.5 & 0.2 \\\\ 0.1 & -0.4 \\\\ -0.3 & 0.6 \\end{{pmatrix}}$.
+
+$$ \\frac{{\\partial L}}{{\\partial W}} = g\\, h^\\top = {gradient} $$
+
+With $\\eta = 0.5$, $W \\leftarrow W - \\eta\\, \\partial L / \\partial W$ gives
+
+$$ W' = {updated} $$
+"""
+RIGHT = "\\begin{pmatrix} 0.3964 & -0.3964 \\\\ -0.5158 & 0.5158 \\\\ 0.1194 & -0.1194 \\end{pmatrix}"
+TRANSPOSED = "\\begin{pmatrix} 0.3964 & -0.5158 & 0.1194 \\\\ -0.3964 & 0.5158 & -0.1194 \\end{pmatrix}"
+UPDATED = "\\begin{pmatrix} 0.3018 & 0.3982 \\\\ 0.3579 & -0.6579 \\\\ -0.3597 & 0.6597 \\end{pmatrix}"
+WRONG_SIGN = "\\begin{pmatrix} 0.6982 & 0.0018 \\\\ -0.1579 & -0.1421 \\\\ -0.2403 & 0.5403 \\end{pmatrix}"
+
+
+@pytest.mark.parametrize("gradient, updated, verdicts_", [
+    (RIGHT, UPDATED, ("ok", "ok")),
+    (TRANSPOSED, UPDATED, ("wrong", "ok")),          # the next step is judged from what it should be
+    (TRANSPOSED, WRONG_SIGN, ("wrong", "wrong")),
+])
+def test_an_outer_product_gradient_and_the_step_after_it(gradient, updated, verdicts_):
+    found = verdicts(GRADIENT.format(gradient=gradient, updated=updated))
+    grad, step = only(found, 4, "matrix"), only(found, 8, "matrix")
+    assert (grad.verdict, step.verdict) == verdicts_, (grad.message, step.message)
+    if grad.verdict == "wrong":
+        assert "transposed" in grad.diagnosis

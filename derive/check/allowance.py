@@ -99,6 +99,16 @@ def literal_allowance(link: Link, picks: dict, opt: Options, node: N.Node, base:
     return total if np.all(np.isfinite(total)) else None
 
 
+def printed_allowance(link: Link, picks: dict, opt: Options, used: dict[str, Binding], base: Val):
+    """What ``ref`` may be off by when a printed claim is judged against it: the
+    rounding of the printed values it uses, plus that of the numbers written in
+    it that are as long as roundings usually are (``2 \times 1.3416 - 0.1``)."""
+    margins = [input_allowance(link, picks, opt, used, base),
+               literal_allowance(link, picks, opt, link.ref, base, ROUNDED_DIGITS)]
+    margins = [m for m in margins if m is not None]
+    return sum(margins[1:], margins[0]) if margins else None
+
+
 def equation_allowance(link: Link, picks: dict, opt: Options, sides) -> np.ndarray | None:
     """The input allowance of both sides of ``ref = claim`` added up: each side
     given as (node, the values it used, its float value); the claim's written

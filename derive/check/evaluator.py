@@ -86,7 +86,13 @@ class Evaluator(NamedFunctions, NameLookup):
         """f_1 f_2 ... f_m, left to right (a matrix times a matrix is a matrix product)."""
         value = self.value_of(node.factors[0])
         for f in node.factors[1:]:
-            value = self.face.mul(value, self.value_of(f))
+            right = self.value_of(f)
+            if isinstance(f, N.Transpose) and value.shape[0] == right.shape[0] == 1 \
+                    and value.shape[1] != right.shape[1]:
+                # u v^T with v a column and u a row of another length: only the outer product fits
+                value = self.face.mul(self.face.transpose(value), right)
+            else:
+                value = self.face.mul(value, right)
         return value
 
     def entrywise(self, node: N.Hadamard) -> Val:

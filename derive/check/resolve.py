@@ -69,7 +69,11 @@ def evaluate(node: N.Node, env: Env, line: int, exact: bool, picks: dict[str, in
              later: frozenset = frozenset()) -> tuple[Val, Resolver]:
     """The value of ``node`` (exact or fast), and the resolver that says which values it took."""
     resolver = Resolver(env, line, exact, picks, exclude, later)
-    value = Evaluator(EXACT if exact else FAST, resolver, resolver.function, options).value_of(node)
+    try:
+        value = Evaluator(EXACT if exact else FAST, resolver, resolver.function, options).value_of(node)
+    except EvalError as exc:
+        exc.resolver = resolver          # which names had several values, for another try
+        raise
     return value, resolver
 
 

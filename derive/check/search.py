@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from derive.check import nodes as N
-from derive.check.allowance import NEAR, equation_allowance, input_allowance, tolerance
+from derive.check.allowance import NEAR, equation_allowance, printed_allowance, tolerance
 from derive.check.env import Binding, Env
 from derive.check.functions import LAYER_NORM
 from derive.check.judge import (Grid, Judgement, allow, allow_equal, deviation, fast_equal, grid_of, judge,
@@ -86,10 +86,16 @@ def check_link(ref: N.Node, claim: N.Node, env: Env, line: int,
     found = _first_fit(link, seen, options)
     if found is not None:
         return found
-    try:
-        return _judged(link, {}, options[0])
-    except EvalError as exc:
-        return Outcome(error=ref_error or str(exc))
+    first_error = None
+    for k, picks in enumerate(combinations(seen)):   # the latest values first; earlier ones when those do not fit
+        try:
+            outcome = _judged(link, picks, options[0])
+        except EvalError as exc:
+            first_error = first_error or str(exc)
+            continue
+        if k == 0 or all(b.line <= link.line for b in outcome.used.values()):
+            return outcome
+    return Outcome(error=ref_error or first_error or "")
 
 
 def _candidate_counts(link: Link, opt: Options) -> tuple[dict[str, int], str]:
@@ -102,7 +108,8 @@ def _candidate_counts(link: Link, opt: Options) -> tuple[dict[str, int], str]:
         seen = dict(probe.seen)
     except EvalError as exc:
         ref_error = str(exc)
-        seen = {}
+        # the latest values did not fit (a 2x3 where a 3x2 is needed): try the others
+        seen = dict(getattr(getattr(exc, "resolver", None), "seen", {}))
     if link.claim_grid is None:
         _, probe = link.evaluate(link.claim, False, {}, opt)
         seen.update(probe.seen)
@@ -150,7 +157,7 @@ def _could_be_printed(link: Link, picks: dict, opt: Options) -> bool:
     if screen(grid, ref_fast) or (ref_grid is not None and screen(ref_grid, _grid_val(grid))):
         return True
     if ref_grid is None and deviation(grid, ref_fast) < NEAR:
-        margin = input_allowance(link, picks, opt, r.used, ref_fast)
+        margin = printed_allowance(link, picks, opt, r.used, ref_fast)
         return margin is not None and screen(grid, ref_fast, margin)
     return False
 
@@ -194,7 +201,7 @@ def _judge_printed(link: Link, picks: dict, opt: Options, ref_val: Val, ref_grid
     j = judge(grid, ref_val)
     if j.verdict in ("wrong", "truncated") and not j.reason:
         fast, _ = link.evaluate(link.ref, False, picks, opt)
-        margin = input_allowance(link, picks, opt, used, fast) if deviation(grid, fast) < NEAR else None
+        margin = printed_allowance(link, picks, opt, used, fast) if deviation(grid, fast) < NEAR else None
         if margin is not None:
             j = _allowed(j, grid, fast, margin)
     return Outcome(j, ref_val, grid, used, options=opt)
