@@ -3,7 +3,8 @@
 import pytest
 
 from derive.check.codeblocks import literals, numpy_precision, printouts
-from derive.check.extract import CodeBlock, MathSpan, document, scan
+from derive.check.delimiters import MathSpan
+from derive.check.extract import CodeBlock, document, scan
 
 
 def _spans(text):

@@ -18,7 +18,7 @@ from derive.check import nodes as N
 from derive.check.env import Binding
 from derive.check.evaluator import Evaluator
 from derive.check.fastface import FAST
-from derive.check.judge import Grid, fit
+from derive.check.grids import Grid, fit
 from derive.check.resolve import Link, Resolver
 from derive.check.values import EvalError, Options, Val
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from derive.check import nodes as N
 from derive.check.env import Binding
 from derive.check.findings import Finding
-from derive.check.judge import grid_of
+from derive.check.grids import grid_of
 from derive.check.resolve import evaluate
 from derive.check.values import EvalError, Val, grid_value
 from derive.errors import DeriveError

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from derive.check import nodes as N
 from derive.check.findings import Finding, kind_of_grid, wrong_entries
-from derive.check.judge import grid_of, grid_text, rows_text
+from derive.check.grids import grid_of, grid_text, rows_text
 from derive.check.search import Outcome
 
 

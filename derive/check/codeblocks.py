@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from derive.check.extract import CodeBlock
-from derive.check.judge import numpy_precision
+from derive.check.grids import numpy_precision
 from derive.errors import DeriveError
 from derive.numbers import Printed, parse_decimal
 

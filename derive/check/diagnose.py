@@ -16,7 +16,8 @@ from derive.check import nodes as N
 from derive.check.env import Binding, Env, printed_binding, same_numbers
 from derive.check.fastface import to_fast
 from derive.check.findings import Finding
-from derive.check.judge import grid_of, judge
+from derive.check.grids import grid_of
+from derive.check.judge import judge
 from derive.check.search import attempt, check_link
 from derive.check.values import grid_value
 from derive.check.variants import RULES, Variant

@@ -2,9 +2,9 @@ r"""Markdown -> the places where a document prints numbers.
 
 A real CommonMark parser (markdown-it-py, with GFM tables) finds the
 structure: headings, fenced code, indented code, block quotes, HTML, tables.
-Math is then found in the source text itself, outside code, between
-``$$...$$``, ``$...$``, ``\[...\]`` and ``\(...\)`` (and in fenced ``math``
-blocks), keeping document offsets so that every claim knows its line. A
+Math is then found in the source text itself, outside code
+(``derive.check.delimiters``; also in fenced ``math`` blocks), keeping
+document offsets so that every claim knows its line. A
 table is one item: its cells keep their offsets and the math inside them
 (``derive.check.tables`` reads it).
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from derive.check.delimiters import MathSpan, Problem, math_spans
 from derive.errors import DeriveError
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -25,19 +26,11 @@ PYTHON = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
 OUTPUT = {"", "text", "output", "console", "plaintext", "txt", "none", "stdout", "out", "shell"}
 MAX_GAP_CHARS = 300           # prose allowed between code and its output ("Output:")
 INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-BLANK_LINE = re.compile(r"\n[ \t]*\n")
 BLOCKQUOTE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+", re.M)
 
 
 class InputError(DeriveError):
     """A file that cannot be checked: missing, unreadable, not text, too large."""
-
-
-@dataclass(frozen=True)
-class MathSpan:
-    start: int            # document offset of the first character of the content
-    text: str
-    display: bool
 
 
 @dataclass(frozen=True)
@@ -56,12 +49,6 @@ class CodeBlock:
     text: str
     start: int
     output: OutputBlock | None = None
-
-
-@dataclass(frozen=True)
-class Problem:
-    start: int
-    message: str
 
 
 @dataclass(frozen=True)
@@ -141,7 +128,7 @@ def scan(doc: Document) -> list[MathSpan | CodeBlock | Table | Problem]:
     prose = INLINE_CODE.sub(lambda m: " " * len(m.group()), prose)
     tables, prose = _tables(doc, tokens, prose, items)
     items.extend(tables)
-    items.extend(_math(prose))
+    items.extend(math_spans(prose))
     items.sort(key=lambda it: it.start)
     return items
 
@@ -248,73 +235,7 @@ def _cell(doc: Document, prose: str, content: str, line: int, at: int, items: li
     found = doc.text.find(content, at, end) if content else -1
     start = found if found >= 0 else at
     spans = []
-    for item in _math(prose[start:start + len(content)]):
+    for item in math_spans(prose[start:start + len(content)]):
         shifted = replace(item, start=item.start + start)
         (spans if isinstance(shifted, MathSpan) else items).append(shifted)
     return Cell(start, content, tuple(spans)), (start + len(content) if found >= 0 else at)
-
-
-def _math(prose: str) -> list[MathSpan | Problem]:
-    """Math delimiters in prose (code already blanked out)."""
-    out: list = []
-    i = 0
-    while i < len(prose):
-        item, i = _delimited(prose, i)
-        if item is not None:
-            out.append(item)
-    return out
-
-
-def _delimited(prose: str, i: int) -> tuple[MathSpan | Problem | None, int]:
-    """The math (or a problem) opening at ``i``, and where scanning goes on."""
-    if prose[i] == "\\" and i + 1 < len(prose):
-        return _escaped_math(prose, i)
-    if prose.startswith("$$", i):
-        end = _find(prose, "$$", i + 2)
-        if end < 0:
-            return Problem(i, "a $$ that is never closed"), i + 2
-        return MathSpan(i + 2, prose[i + 2:end], True), end + 2
-    if prose[i] == "$":
-        end = _inline_end(prose, i)
-        if end > 0:
-            return MathSpan(i + 1, prose[i + 1:end], False), end + 1
-    return None, i + 1
-
-
-def _escaped_math(prose: str, i: int) -> tuple[MathSpan | None, int]:
-    r"""``\[...\]`` (display) or ``\(...\)`` (inline) at ``i``; any other escape is skipped."""
-    opening = prose[i + 1]
-    if opening in "[(":
-        end = _find(prose, "\\]" if opening == "[" else "\\)", i + 2)
-        if end >= 0:
-            return MathSpan(i + 2, prose[i + 2:end], opening == "["), end + 2
-    return None, i + 2
-
-
-def _find(prose: str, close: str, start: int) -> int:
-    """The closing delimiter before the paragraph ends (a blank line), or -1."""
-    end = prose.find(close, start)
-    blank = BLANK_LINE.search(prose, start)
-    if end < 0 or (blank is not None and blank.start() < end):
-        return -1
-    return end
-
-
-def _inline_end(prose: str, i: int) -> int:
-    """The closing $ of an inline span opened at i (pandoc's rules), or -1."""
-    if i + 1 >= len(prose) or prose[i + 1].isspace() or prose[i + 1] == "$":
-        return -1
-    j = i + 1
-    while j < len(prose):
-        ch = prose[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "\n" and j + 1 < len(prose) and prose[j + 1:j + 2] == "\n":
-            return -1
-        if ch == "$":
-            if not prose[j - 1].isspace() and not (j + 1 < len(prose) and prose[j + 1].isdigit()):
-                return j
-            return -1
-        j += 1
-    return -1

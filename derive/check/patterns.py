@@ -19,8 +19,8 @@ import sympy as sp
 
 from derive.check import nodes as N
 from derive.check.evaluator import evaluate_exact
-from derive.check.extract import MathSpan
-from derive.check.judge import grid_of
+from derive.check.delimiters import MathSpan
+from derive.check.grids import grid_of
 from derive.check.latex import parse_statements
 from derive.check.resolve import evaluate
 from derive.check.search import check_link

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from derive.check import codeblocks, runner
 from derive.check.env import Binding, Env, printed_binding
-from derive.check.extract import (PYTHON, CodeBlock, Document, MathSpan, Problem, document,
-                                  read_document, scan)
+from derive.check.delimiters import MathSpan, Problem
+from derive.check.extract import PYTHON, CodeBlock, Document, document, read_document, scan
 from derive.check.findings import Finding, wrong_entries
-from derive.check.judge import grid_text, rows_text
+from derive.check.grids import grid_text, rows_text
 from derive.check.recompute import Checker, where
 from derive.check.tables import Table, check_table
 

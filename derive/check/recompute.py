@@ -23,9 +23,11 @@ from derive.check import nodes as N
 from derive.check.bindings import Bindings
 from derive.check.claims import Claims, snippet
 from derive.check.env import Env
-from derive.check.extract import Document, MathSpan
+from derive.check.delimiters import MathSpan
+from derive.check.extract import Document
 from derive.check.findings import Finding
-from derive.check.judge import grid_of, grid_text, judge, screen
+from derive.check.grids import grid_of, grid_text
+from derive.check.judge import judge, screen
 from derive.check.latex import LatexError, parse_statements
 from derive.check.references import References
 from derive.check.resolve import evaluate

@@ -14,7 +14,7 @@ from derive.check import nodes as N
 from derive.check.env import Binding, Env
 from derive.check.evaluator import Evaluator
 from derive.check.fastface import FAST
-from derive.check.judge import Grid
+from derive.check.grids import Grid
 from derive.check.values import EXACT, EvalError, Options, Val
 
 

@@ -19,7 +19,8 @@ from derive.check import nodes as N
 from derive.check.allowance import NEAR, equation_allowance, printed_allowance, tolerance
 from derive.check.env import Binding, Env
 from derive.check.functions import LAYER_NORM
-from derive.check.judge import (Grid, Judgement, allow, allow_equal, deviation, fast_equal, grid_of, judge,
+from derive.check.grids import Grid, grid_of
+from derive.check.judge import (Judgement, allow, allow_equal, deviation, fast_equal, judge,
                                 judge_both_printed, judge_equal, screen)
 from derive.check.resolve import Link, Resolver
 from derive.check.values import EvalError, Options, Val

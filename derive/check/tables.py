@@ -34,10 +34,11 @@ from dataclasses import dataclass
 
 from derive.check import nodes as N
 from derive.check.atoms import FUNCTIONS, GREEK
-from derive.check.extract import Cell, MathSpan, Table
+from derive.check.delimiters import MathSpan
+from derive.check.extract import Cell, Table
 from derive.check.findings import kind_of_grid
 from derive.check.functions import KNOWN
-from derive.check.judge import grid_of
+from derive.check.grids import grid_of
 from derive.check.latex import parse_statements
 from derive.check.patterns import expand, number, other_index, patterns_before, put
 from derive.check.recompute import EVALUATION_FAILURES, Checker

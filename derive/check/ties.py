@@ -16,7 +16,8 @@ import numpy as np
 import sympy as sp
 
 from derive.check.findings import Finding, wrong_entries
-from derive.check.judge import RANK, fit, rows_text
+from derive.check.grids import fit, rows_text
+from derive.check.judge import RANK
 from derive.derivation import Derivation, run
 from derive.errors import DeriveError
 from derive.numbers import compare
