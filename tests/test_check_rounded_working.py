@@ -233,3 +233,9 @@ def test_an_outer_product_gradient_and_the_step_after_it(gradient, updated, verd
     assert (grad.verdict, step.verdict) == verdicts_, (grad.message, step.message)
     if grad.verdict == "wrong":
         assert "transposed" in grad.diagnosis
+
+
+def test_a_supposition_may_name_several_values_at_once():
+    doc = ("The fit ends at $w = 2.0059$ and $b = 0.8894$.\n\n"
+           "At $w = b = 0$ every prediction is zero.\n")
+    assert all(f.verdict in ("ok", "rounded") for fs in verdicts(doc).values() for f in fs)

@@ -162,7 +162,7 @@ class Checker(Claims, References, Bindings, Updates):
         if grid is not None:
             finding = self.add(self.finding(parts[1], grid, "ok", f"supposes {N.pretty(label)} = {grid_text(grid)}",
                                             label=label, kind="definition"))
-        if len(parts) > 2:
+        if len(parts) > 2 and not all(isinstance(p, N.Sym) for p in parts[1:-1]):   # w = b = 0 names two
             finding = self.links(parts[1:], rels[1:], 1, None)[0] or finding
         if _gives_value(parts, rels, label, False):
             self.bind(parts, label, finding)
