@@ -189,3 +189,9 @@ def compare(printed: str | Printed, value: sp.Expr, env_at=None) -> Comparison:
         verdict = "wrong"
     difference = format_significant(claim.value - value, 3, env_at)
     return Comparison(verdict, claim, grid_text(rounded, claim.decimals), difference)
+
+
+def significant_digits(text: str) -> int:
+    """Significant digits of a decimal as written: ``0.4493`` -> 4, ``12.50`` -> 4, ``0.0002`` -> 1."""
+    digits = "".join(c for c in text.lower().split("e")[0] if c.isdigit()).lstrip("0")
+    return len(digits)

@@ -239,3 +239,32 @@ def test_a_supposition_may_name_several_values_at_once():
     doc = ("The fit ends at $w = 2.0059$ and $b = 0.8894$.\n\n"
            "At $w = b = 0$ every prediction is zero.\n")
     assert all(f.verdict in ("ok", "rounded") for fs in verdicts(doc).values() for f in fs)
+
+
+# softmax(1.5, 0.5, -1) = (0.6896721, 0.2537162, 0.0566117); 1/p_1 = 1.4499644, while
+# 1/0.6897 = 1.4499058 (mpmath): a rounded p_1 restated stays a rounding, so 1.4500 rounds it.
+def test_a_restated_rounded_value_stays_rounded():
+    doc = ("The softmax of $z = (1.5, 0.5, -1.0)$ is $p \\approx (0.6897, 0.2537, 0.0566)$.\n"
+           "The loss is $-\\ln p_1 \\approx 0.3715$ (the rounded $p_1 = 0.6897$ gives the same).\n"
+           "The perplexity is $1/p_1 \\approx 1.4500$.\n")
+    assert only(verdicts(doc), 3).verdict == "rounded"
+
+
+def test_an_inequality_gives_no_value():
+    doc = ("Logits $z = (1.5, 0.5, -1.0)$; a temperature $T > 1$ flattens them.\n\n"
+           "With $T = 2$ the scaled logits are $z/T = (0.75, 0.25, -0.5)$.\n")
+    assert only(verdicts(doc), 3, "vector").verdict == "ok"
+
+
+# sqrt(4.375) = 2.0916500..., so 2.0916 truncates it; 4.375 = 35/8 is exact, not a rounding.
+def test_an_exact_decimal_in_the_working_is_exact():
+    assert only(verdicts("$$ \\sqrt{4.375} \\approx 2.0916 $$\n"), 1).verdict == "truncated"
+
+
+# 0.02 / sqrt(0.0002 + 1e-5) = 1.380131..., 0.02 / sqrt(0.0002) = 1.414214... (mpmath): a value
+# nothing in the document computes, written 0.0002, is not taken as a rounding good to +-25 %.
+def test_a_short_given_value_is_exact():
+    doc = ("For $x' = (0.10, 0.12, 0.08, 0.10)$ with $\\mu' = 0.1$, $\\sigma'^2 = 0.0002$ and "
+           "$\\epsilon = 10^{-5}$:\n$\\hat{x}' = \\frac{x' - \\mu'}{\\sqrt{\\sigma'^2 + \\epsilon}} "
+           "\\approx (0.0000, 1.4132, -1.4132, 0.0000)$.\n")
+    assert only(verdicts(doc), 2, "vector").verdict == "wrong"

@@ -21,10 +21,10 @@ from derive.check.fastface import FAST
 from derive.check.grids import Grid, fit
 from derive.check.resolve import Link, Resolver
 from derive.check.values import EvalError, Options, Val
+from derive.numbers import significant_digits
 
 NEAR = 1000          # within this many last-place units, rounded inputs may explain a difference
 MAX_PERTURBED = 200  # entries perturbed to measure that
-ROUNDED_DIGITS = 4   # a number written with this many significant digits may be a rounding
 
 
 def tolerance(claim: N.Node, ref: N.Node) -> sp.Rational:
@@ -77,14 +77,23 @@ def _half_units(grid: Grid):
 
 
 def literal_allowance(link: Link, picks: dict, opt: Options, node: N.Node, base: Val,
-                      least_digits: int = 1) -> np.ndarray | None:
-    r"""How far ``node`` moves when each decimal number written in it (with at
-    least ``least_digits`` significant digits) moves by half a unit in its last
-    place, to first order: working written after ``\approx`` (``1.3499 + 1.6487``)
-    is made of roundings; elsewhere only numbers as long as roundings usually
-    are (``e^{1.7678}``, not ``0.1 + 0.2``)."""
-    numbers = [n for n in N.walk(node) if isinstance(n, N.Num) and n.printed.decimals > 0
-               and _significant(n.printed.text) >= least_digits]
+                      all_rounded: bool = False, long_rounded: bool = False) -> np.ndarray | None:
+    r"""How far ``node`` moves when each decimal number written in it that is a
+    rounding moves by half a unit in its last place, to first order. Working
+    written after ``\approx`` (``1.3499 + 1.6487``) is made of roundings
+    (``all_rounded``); elsewhere a number is one when the document printed it
+    before as a rounding with three or more significant digits
+    (``\hat{x}_4 \approx 1.3416`` ... ``2 \times 1.3416``; never ``0.1``),
+    never ``\sqrt{4.375} \approx 2.0916`` or ``0.1 + 0.2``. Between two written
+    computations (``long_rounded``: ``e^{s_1} = e^{1.7678}``) a number with four or
+    more significant digits is taken as a rounding too."""
+    printed = None if all_rounded else link.env.rounded_numbers(link.line)
+
+    def rounding(p) -> bool:
+        digits = significant_digits(p.text)
+        return all_rounded and digits >= 2 or long_rounded and digits >= 4 or \
+            digits >= 3 and printed is not None and (p.value, p.decimals) in printed
+    numbers = [n for n in N.walk(node) if isinstance(n, N.Num) and n.printed.decimals > 0 and rounding(n.printed)]
     if not numbers or len(numbers) > MAX_PERTURBED:
         return None
     base_data = np.asarray(base.data, dtype=float)
@@ -104,7 +113,7 @@ def printed_allowance(link: Link, picks: dict, opt: Options, used: dict[str, Bin
     rounding of the printed values it uses, plus that of the numbers written in
     it that are as long as roundings usually are (``2 \times 1.3416 - 0.1``)."""
     margins = [input_allowance(link, picks, opt, used, base),
-               literal_allowance(link, picks, opt, link.ref, base, ROUNDED_DIGITS)]
+               literal_allowance(link, picks, opt, link.ref, base)]
     margins = [m for m in margins if m is not None]
     return sum(margins[1:], margins[0]) if margins else None
 
@@ -116,7 +125,7 @@ def equation_allowance(link: Link, picks: dict, opt: Options, sides) -> np.ndarr
     margins = [input_allowance(link, picks, opt, used, base, node) for node, used, base in sides]
     for k, (node, _, base) in enumerate(sides):
         claim_after_approx = link.rounded_literals and k == len(sides) - 1
-        margins.append(literal_allowance(link, picks, opt, node, base, 1 if claim_after_approx else ROUNDED_DIGITS))
+        margins.append(literal_allowance(link, picks, opt, node, base, claim_after_approx, long_rounded=True))
     margins = [m for m in margins if m is not None]
     if not margins or len({m.shape for m in margins}) != 1:
         return None
@@ -133,9 +142,3 @@ def _value_with(link: Link, node: N.Node, picks: dict, opt: Options,
     except EvalError:
         return None
     return np.asarray(moved.data, dtype=float)
-
-
-def _significant(text: str) -> int:
-    """Significant digits of a decimal as written (``0.4493`` -> 4, ``12.50`` -> 4)."""
-    digits = "".join(c for c in text.lower().split("e")[0] if c.isdigit()).lstrip("0")
-    return len(digits)

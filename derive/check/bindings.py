@@ -17,7 +17,7 @@ from derive.check.grids import grid_of
 from derive.check.resolve import evaluate
 from derive.check.values import EvalError, Val, grid_value
 from derive.errors import DeriveError
-from derive.numbers import parse_decimal
+from derive.numbers import parse_decimal, significant_digits
 
 
 class Bindings:
@@ -38,8 +38,7 @@ class Bindings:
         if value is None:
             return
         names = [N.key(label)] + [p.name for p in parts[1:-1] if isinstance(p, N.Sym)]
-        rounded = grid is not None and (approx or finding is not None and (
-            finding.note == "redefinition" or finding.kind != "definition" and finding.verdict != "ok"))
+        rounded = grid is not None and (approx or finding is not None and known_to_last_digit(finding, grid))
         exact = exact_behind(finding, value) if grid is not None else None
         depends = dependencies(parts)
         for key in names:
@@ -71,7 +70,9 @@ class Bindings:
             return Binding(outcome.expected, line, "corrected", key, None, finding, self.span_id)
         if grid is None or (outcome.expected is not None and outcome.expected.shape != (len(grid), len(grid[0]))):
             return None
-        return Binding(grid_value(grid, False), line, "corrected", key, grid, finding, self.span_id, True)
+        value = grid_value(grid, False)
+        rounded = outcome.expected is None or value.data != outcome.expected.data   # printed exactly: exact
+        return Binding(value, line, "corrected", key, grid, finding, self.span_id, rounded)
 
     def final_value(self, parts: list[N.Node]):
         """The value a chain leaves its label with: its last printed value, else
@@ -87,6 +88,23 @@ class Bindings:
             except EvalError:
                 continue
         return None, None
+
+
+def known_to_last_digit(finding: Finding, grid) -> bool:
+    """Is a printed value only a rounding (known to its last digit)? A redefinition
+    is; a claim judged a rounding is, and so is one equal to values that were
+    themselves rounded; a value nothing computes is when it is written with
+    three or more significant digits (``0.6897``, not ``0.0002``)."""
+    if finding.note == "redefinition":
+        return True
+    if finding.kind == "definition":
+        return False
+    if finding.verdict == "unverifiable":
+        return max(significant_digits(p.text) for row in grid for p in row) >= 3
+    outcome = finding.context.get("outcome") if isinstance(finding.context, dict) else None
+    leaned = outcome is not None and any(b.rounded for b in outcome.used.values())
+    return finding.verdict != "ok" or leaned
+
 
 
 def exact_behind(finding: Finding | None, printed: Val) -> Val | None:

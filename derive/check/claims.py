@@ -71,6 +71,8 @@ class Claims:
         f = self.finding(part, grid_of(part), verdict, message, label=label, kind=kind)
         f.expected = rows_text(j.expected) if j.expected else None
         f.wrong_entries = wrong_entries(grid, j.wrong) if verdict == "wrong" and grid else []
+        if verdict in ("rounded", "truncated") and grid_of(part) is not None:
+            self.env.note_rounded(grid_of(part), f.line)
         f.context = {"ref": ref, "claim": part, "outcome": outcome, "expected": outcome.expected,
                      "line": f.line, "exclude": frozenset({N.key(label)}) if label is not None else frozenset()}
         if verdict == "wrong" and outcome.diagnosis:

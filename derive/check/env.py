@@ -60,6 +60,7 @@ class Env:
     values: dict[str, list[Binding]] = field(default_factory=dict)
     formulas: dict[str, list[tuple[N.Node, int]]] = field(default_factory=dict)
     functions: dict[str, list[tuple[tuple[str, ...], N.Node, int]]] = field(default_factory=dict)
+    roundings: list[tuple] = field(default_factory=list)     # (line, value, decimals) printed rounded
     updates: dict[str, list[Update]] = field(default_factory=dict)
 
     def bind(self, key: str, binding: Binding) -> None:
@@ -116,6 +117,16 @@ class Env:
             if then is None or not _same(now, then):
                 return True
         return False
+
+    def note_rounded(self, grid: Grid, line: int) -> None:
+        """Numbers a claim printed as a rounding (``-\\ln 0.5 \\approx 0.6931``)."""
+        self.roundings.extend((line, p.value, p.decimals) for row in grid for p in row)
+
+    def rounded_numbers(self, line: int) -> set[tuple]:
+        """(value, decimals) of every number printed as a rounding up to ``line``."""
+        bound = {(p.value, p.decimals) for bs in self.values.values() for b in bs
+                 if b.rounded and b.printed is not None and b.line <= line for row in b.printed for p in row}
+        return bound | {(v, d) for at, v, d in self.roundings if at <= line}
 
     def latest(self, key: str, line: int) -> Binding | None:
         before = [b for b in self.values.get(key, []) if b.line <= line]

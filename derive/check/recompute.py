@@ -290,8 +290,11 @@ def _continued(chain: N.Chain, last: N.Chain | None) -> tuple[list[N.Node], list
 
 
 def _gives_value(parts: list[N.Node], rels: list[str], label: N.Node | None, formula: bool) -> bool:
-    """A formula alone gives no value; nor does ``e \\approx 2.718`` (a constant approximated)."""
+    """A formula alone gives no value; nor does ``e \\approx 2.718`` (a constant approximated),
+    nor an inequality (``T > 1`` says nothing of what T is)."""
     if formula and all(grid_of(p) is None for p in parts[2:]):
+        return False
+    if any(r not in ("=", "approx") for r in rels):
         return False
     return not (rels[-1] == "approx" and label is not None and N.key(label) in CONSTANTS)
 

@@ -11,9 +11,13 @@ A mixin of ``derive.check.recompute.Checker``: it reads ``self.env`` and
 
 from __future__ import annotations
 
+import numpy as np
+
 from derive.check import nodes as N
 from derive.check.findings import Finding, kind_of_grid
+from derive.check.resolve import evaluate
 from derive.check.search import Outcome, check_link
+from derive.check.values import EvalError
 from derive.check.variants import normalisation_variants
 
 ARGUMENT_CANDIDATES = 12   # matrices tried for an argument the document never names
@@ -152,12 +156,22 @@ class References:
         if direct.judgement is None or (direct.verdict == "wrong") == (nearest.verdict == "wrong") or \
                 any(b.rounded or b.origin == "default" for b in direct.used.values()):
             return None
-        if check_link(label, working, self.env, line).verdict == "wrong":
+        if not self._close(label, working, line):
             return None  # the working computes something else (a gamma and beta derive's label lacks)
         if direct.verdict == "wrong":
             what = f"{', '.join(rounded)} as printed (rounded)" if rounded else "rounded numbers"
             direct.diagnosis = f"the working uses {what}; {N.pretty(label)} itself gives other digits"
         return direct
+
+    def _close(self, a: N.Node, b: N.Node, line: int) -> bool:
+        """Do two formulas agree to rounding level (0.1 %), in floats?"""
+        try:
+            x, _ = evaluate(a, self.env, line, False, {})
+            y, _ = evaluate(b, self.env, line, False, {})
+        except EvalError:
+            return False
+        x, y = np.asarray(x.data, dtype=float), np.asarray(y.data, dtype=float)
+        return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-3, atol=1e-9))
 
     def _nearest_part(self, parts: list[N.Node], k: int, label):
         """The judged outcome of part k against the nearest earlier part (not the
