@@ -268,3 +268,13 @@ def test_a_short_given_value_is_exact():
            "$\\epsilon = 10^{-5}$:\n$\\hat{x}' = \\frac{x' - \\mu'}{\\sqrt{\\sigma'^2 + \\epsilon}} "
            "\\approx (0.0000, 1.4132, -1.4132, 0.0000)$.\n")
     assert only(verdicts(doc), 2, "vector").verdict == "wrong"
+
+
+# softmax(0, 1.2533, -1.4245, 1.4245, 0.9342): p_4 counted from 0 is 0.22240...; -ln 0.2224 = 1.50328
+# and -ln 0.3632 = 1.01278 (mpmath): a document that writes p_0 counts from 0.
+@pytest.mark.parametrize("index_note, verdict", [(", indexed from $p_0$ to $p_4$", "rounded"), ("", "wrong")])
+def test_a_document_that_writes_p_0_counts_from_zero(index_note, verdict):
+    doc = ("The logits $z = (0, 1.2533, -1.4245, 1.4245, 0.9342)$ give\n"
+           f"$p \\approx (0.0874, 0.3060, 0.0210, 0.3632, 0.2224)${index_note}.\n"
+           "The loss on the last token is $-\\ln p_4 \\approx 1.5033$.\n")
+    assert only(verdicts(doc), 3).verdict == verdict

@@ -61,6 +61,7 @@ class Env:
     formulas: dict[str, list[tuple[N.Node, int]]] = field(default_factory=dict)
     functions: dict[str, list[tuple[tuple[str, ...], N.Node, int]]] = field(default_factory=dict)
     roundings: list[tuple] = field(default_factory=list)     # (line, value, decimals) printed rounded
+    zero_based: set[str] = field(default_factory=set)        # vectors whose entries start at v_0
     updates: dict[str, list[Update]] = field(default_factory=dict)
 
     def bind(self, key: str, binding: Binding) -> None:

@@ -79,7 +79,8 @@ class NameLookup:
 
     def _indexed(self, node: N.Sym) -> Val | None:
         """``y_i`` inside a sum, or ``p_2`` when only the vector p has a value:
-        an entry of the vector (counting from 1; ``p_0`` is the first entry)."""
+        an entry of the vector, counting from 1, or from 0 when the document
+        writes ``p_0`` anywhere (``p_0`` alone is the first entry either way)."""
         by_index = isinstance(node.sub, N.Sym) and self._local(node.sub.name) is not None
         if not (by_index or isinstance(node.sub, N.Num)):
             return None  # only a summation index or a number picks an entry; W_Q is a name
@@ -91,7 +92,10 @@ class NameLookup:
         if base is None:
             return self._direct(f"{node.base}_{k}") if by_index else None   # v_j: the name v_2
         flat = base.shape[1] if base.shape[0] == 1 else base.shape[0]
-        k = 1 if k == 0 and not by_index and isinstance(node.sub, N.Num) and node.sub.printed.text == "0" else k
+        numbered = not by_index and isinstance(node.sub, N.Num)
+        if numbered and node.base in getattr(getattr(self.resolve, "env", None), "zero_based", ()):
+            k += 1     # the document counts this vector's entries from p_0
+        k = 1 if k == 0 and numbered and node.sub.printed.text == "0" else k
         if not 1 <= k <= flat:
             if not by_index:
                 return None  # x_9 of a 3-vector: a name of its own

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from derive.check import codeblocks, runner
@@ -15,6 +16,9 @@ from derive.check.findings import Finding, wrong_entries
 from derive.check.grids import grid_text, rows_text
 from derive.check.recompute import Checker, where
 from derive.check.tables import Table, check_table
+
+
+ZERO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:0|\{0\})(?![\d.])")
 
 
 @dataclass
@@ -37,7 +41,7 @@ def check_text(text: str, path: str = "<text>", run_code: bool = False, specs=No
 def check_document(doc: Document, run_code: bool = False, timeout: float = runner.TIMEOUT,
                    specs=None) -> Report:
     items = scan(doc)
-    env = Env()
+    env = Env(zero_based=zero_based(items))
     code_values(items, env, run_code, timeout)
     checker = Checker(doc, env)
     for item in items:
@@ -58,6 +62,12 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
         f.section = f.section or doc.section(f.line)   # every finding under its own heading
     findings.sort(key=lambda f: (f.line, f.end_line))
     return Report(doc.path, findings)
+
+
+def zero_based(items: list) -> set[str]:
+    """Vectors the document indexes from 0: ``p_0`` (or ``p_{0}``) written in its math."""
+    return {m.group(1) for item in items if isinstance(item, MathSpan)
+            for m in ZERO_INDEX.finditer(item.text)}
 
 
 def check_item(doc: Document, item, items: list, checker: Checker, run_code: bool, timeout: float) -> None:
