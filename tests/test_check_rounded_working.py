@@ -278,3 +278,12 @@ def test_a_document_that_writes_p_0_counts_from_zero(index_note, verdict):
            f"$p \\approx (0.0874, 0.3060, 0.0210, 0.3632, 0.2224)${index_note}.\n"
            "The loss on the last token is $-\\ln p_4 \\approx 1.5033$.\n")
     assert only(verdicts(doc), 3).verdict == verdict
+
+
+# softmax(1.5, 0.5, -1): entropy -sum p ln p = 0.766784544 nats; with log10 it would be 0.333010296
+# (mpmath). p is given only by its formula; the unit after the number is a remark.
+@pytest.mark.parametrize("printed, verdict", [("0.7668", "rounded"), ("0.3330", "wrong")])
+def test_a_name_given_only_by_its_formula_and_a_unit_after_the_number(printed, verdict):
+    doc = ("For the logits $z = (1.5, 0.5, -1.0)$ the prediction is $p = \\mathrm{softmax}(z)$.\n\n"
+           f"$$ H(p) = -\\sum_i p_i \\ln p_i \\approx {printed} \\text{{ nats}}. $$\n")
+    assert only(verdicts(doc), 3, "scalar").verdict == verdict

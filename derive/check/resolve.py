@@ -45,10 +45,11 @@ class Resolver:
         return b.value if self.exact else b.fast()
 
     def _recomputed(self, key: str) -> Val | None:
-        """A name whose every value is stale (its inputs were given anew) is
-        computed again from its latest formula, over the current values."""
+        """A name with no value of its own (``p = \\mathrm{softmax}(z)`` gave only a
+        formula), or whose every value is stale (its inputs were given anew), is
+        computed from its latest formula over the current values."""
         formulas = [f for f, at in self.env.formulas.get(key, []) if at <= self.line]
-        if not formulas or not self.env.values.get(key) or key in self.recomputing:
+        if not formulas or key in self.recomputing:
             return None
         self.recomputing.add(key)
         try:

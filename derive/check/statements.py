@@ -70,9 +70,11 @@ def _prose(t: Token) -> bool:
 
 def _uncommented(seg: list[Token]) -> list[Token]:
     """The statement without a trailing remark in words after a value
-    (``2.7183 + 1 \text{ (exponentiate)}``)."""
-    while len(seg) > 1 and _prose(seg[-1]) and (seg[-2].kind in ("NUM", "IDENT", "END") or
-                                              (seg[-2].kind == "SYM" and seg[-2].text in ")]}'")):
+    (``2.7183 + 1 \text{ (exponentiate)}``) or a unit after a number (``0.333 \text{ nats}``)."""
+    seg = _trim(seg)
+    while len(seg) > 1 and (_prose(seg[-1]) and (seg[-2].kind in ("NUM", "IDENT", "END") or
+                                                 (seg[-2].kind == "SYM" and seg[-2].text in ")]}'"))
+                            or seg[-1].kind == "WORD" and seg[-2].kind == "NUM"):   # 0.3330 \text{nats}
         seg = seg[:-1]
     return seg
 
