@@ -287,3 +287,13 @@ def test_a_name_given_only_by_its_formula_and_a_unit_after_the_number(printed, v
     doc = ("For the logits $z = (1.5, 0.5, -1.0)$ the prediction is $p = \\mathrm{softmax}(z)$.\n\n"
            f"$$ H(p) = -\\sum_i p_i \\ln p_i \\approx {printed} \\text{{ nats}}. $$\n")
     assert only(verdicts(doc), 3, "scalar").verdict == verdict
+
+
+# diag(p) - p p^T for p = (0.6897, 0.2537, 0.0566), by hand/mpmath: [[0.214014, -0.174977, -0.039037],
+# [-0.174977, 0.189336, -0.014359], [-0.039037, -0.014359, 0.053396]].
+@pytest.mark.parametrize("corner, verdict", [("-0.0390", "rounded"), ("0.0390", "wrong")])
+def test_the_softmax_jacobian_with_p_written_as_a_tuple(corner, verdict):
+    doc = ("With $p \\approx (0.6897, 0.2537, 0.0566)$ the Jacobian is $J = \\mathrm{diag}(p) - p p^\\top$:\n\n"
+           f"$$ J \\approx \\begin{{bmatrix}} 0.2140 & -0.1750 & {corner} \\\\ -0.1750 & 0.1893 & -0.0144 \\\\ "
+           "-0.0390 & -0.0144 & 0.0534 \\end{bmatrix} $$\n")
+    assert only(verdicts(doc), 3, "matrix").verdict == verdict

@@ -79,8 +79,21 @@ class Evaluator(NamedFunctions, NameLookup):
         total = self.value_of(node.terms[0])
         total = total if node.signs[0] > 0 else self.face.neg(total)
         for t, s in zip(node.terms[1:], node.signs[1:]):
-            total = self.face.add(total, self.value_of(t), s)
+            term = self.value_of(t)
+            if term.shape == (1, 1) and total.shape[0] == total.shape[1] > 1:
+                term = self._as_outer(t, term, total.shape[0])
+            total = self.face.add(total, term, s)
         return total
+
+    def _as_outer(self, node: N.Node, value: Val, n: int) -> Val:
+        r"""``\mathrm{diag}(p) - p p^T`` with p written as a tuple (a row): added to an
+        n x n matrix, ``p p^T`` is the outer product of columns, not a number."""
+        if not (isinstance(node, N.Mul) and len(node.factors) == 2 and isinstance(node.factors[1], N.Transpose)):
+            return value
+        u, v = self.value_of(node.factors[0]), self.value_of(node.factors[1].arg)
+        if u.shape == v.shape == (1, n):
+            return self.face.mul(self.face.transpose(u), v)
+        return value
 
     def product(self, node: N.Mul) -> Val:
         """f_1 f_2 ... f_m, left to right (a matrix times a matrix is a matrix product)."""
