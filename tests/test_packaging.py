@@ -26,3 +26,14 @@ def test_templates_package_maps_to_the_top_level_folder():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert config["tool"]["setuptools"]["package-dir"]["derive.templates"] == "templates"
     assert "derive.templates" in config["tool"]["setuptools"]["packages"]
+
+
+def test_every_module_compiles_without_warnings():
+    """An invalid escape in a docstring (``"\\sqrt"``) warns at import; it must be a raw string."""
+    import warnings
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "derive"
+    for path in sorted(root.rglob("*.py")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
