@@ -297,3 +297,12 @@ def test_the_softmax_jacobian_with_p_written_as_a_tuple(corner, verdict):
            f"$$ J \\approx \\begin{{bmatrix}} 0.2140 & -0.1750 & {corner} \\\\ -0.1750 & 0.1893 & -0.0144 \\\\ "
            "-0.0390 & -0.0144 & 0.0534 \\end{bmatrix} $$\n")
     assert only(verdicts(doc), 3, "matrix").verdict == verdict
+
+
+# 0.1 * (-21.9649) / sqrt(484.4298) = -0.0997962 and 0.1 * (-9.6842) / sqrt(94.1771) = -0.0997909
+# (mpmath): an Adam step divides two vectors entry by entry.
+@pytest.mark.parametrize("printed, verdict", [("(-0.0998, -0.0998)", "rounded"), ("(-0.0998, -0.0989)", "wrong")])
+def test_a_vector_divided_by_a_vector_entry_by_entry(printed, verdict):
+    doc = ("Take $\\alpha = 0.1$, $\\hat{m}_2 = (-21.9649, -9.6842)$ and $\\hat{v}_2 = (484.4298, 94.1771)$.\n"
+           f"The step is $\\alpha \\hat{{m}}_2 / \\sqrt{{\\hat{{v}}_2}} \\approx {printed}$.\n")
+    assert only(verdicts(doc), 2, "vector").verdict == verdict

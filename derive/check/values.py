@@ -164,6 +164,11 @@ class Face:
 
     def div(self, a: Val, b: Val) -> Val:
         if not b.scalar:
+            if a.shape == b.shape and 1 in b.shape:
+                # m / \sqrt{v} of two vectors (an Adam step): entry by entry
+                if any(self.is_zero(b.entry(i, j)) for i in range(b.shape[0]) for j in range(b.shape[1])):
+                    raise EvalError("division by zero")
+                return self.hadamard(a, Val(self.map(b.data, lambda x: 1 / x)))
             raise EvalError("division by a matrix")
         if self.is_zero(b.entry(0, 0)):
             raise EvalError("division by zero")
