@@ -306,3 +306,21 @@ def test_a_vector_divided_by_a_vector_entry_by_entry(printed, verdict):
     doc = ("Take $\\alpha = 0.1$, $\\hat{m}_2 = (-21.9649, -9.6842)$ and $\\hat{v}_2 = (484.4298, 94.1771)$.\n"
            f"The step is $\\alpha \\hat{{m}}_2 / \\sqrt{{\\hat{{v}}_2}} \\approx {printed}$.\n")
     assert only(verdicts(doc), 2, "vector").verdict == verdict
+
+
+# x = (2, -1, 0.5, 3.5): RMS = sqrt(17.5/4) = 2.09165...; y = gamma (.) x / RMS: with gamma = (1, .5, 2, 1)
+# (0.95618, -0.23905, 0.47809, 1.67332), with gamma = (1, 1, 1, 1) (0.95618, -0.47809, 0.23905, 1.67332).
+@pytest.mark.parametrize("after, verdict", [("(0.9562, -0.4781, 0.2390, 1.6733)", "rounded"),
+                                            ("(0.9562, -0.2390, 0.4781, 1.6733)", "wrong")])
+def test_a_value_changed_on_purpose_makes_the_old_one_out_of_date(after, verdict):
+    doc = ("Take $x = (2.0, -1.0, 0.5, 3.5)$ and $\\gamma = (1.0, 0.5, 2.0, 1.0)$. Then\n"
+           "$\\mathrm{RMS}(x) = \\sqrt{\\frac{1}{4}\\sum_i x_i^2} \\approx 2.0917$ and\n"
+           "$y = \\gamma \\odot x / \\mathrm{RMS}(x) \\approx (0.9562, -0.2390, 0.4781, 1.6733)$.\n\n"
+           "Now switch the scale off, $\\gamma = (1, 1, 1, 1)$:\n"
+           f"$y = \\gamma \\odot x / \\mathrm{{RMS}}(x) \\approx {after}$.\n")
+    found = verdicts(doc)
+    assert only(found, 5, "definition").verdict == "ok"
+    y = only(found, 6, "vector")
+    assert y.verdict == verdict
+    if verdict == "wrong":
+        assert "gamma of line 1" in y.diagnosis

@@ -10,6 +10,7 @@ from derive.check import nodes as N
 from derive.check.findings import Finding, kind_of_grid, wrong_entries
 from derive.check.grids import grid_of, grid_text, rows_text
 from derive.check.search import Outcome
+from derive.check.sentences import announces_change
 
 
 class Claims:
@@ -31,12 +32,19 @@ class Claims:
     def redefinition(self, label, part, grid, outcome: Outcome) -> Finding:
         """Other values for a name given before: a finding, and an error once the
         document is seen computing with the old values (``evidence``)."""
-        before = self.env.latest(N.key(label), self.line(part.start))
-        where = f"line {before.line}" if before else "further down"
-        f = self.finding(part, grid, "ok", f"redefines {N.pretty(label)} (given other values on {where})",
+        line = self.line(part.start)
+        before = self.env.latest(N.key(label), line)
+        where = f"on line {before.line}" if before else "further down"
+        f = self.finding(part, grid, "ok", f"redefines {N.pretty(label)} (given other values {where})",
                          label=label, kind="definition")
-        f.note = "redefinition"
         f.context = {"redefines": before}
+        if self.span is not None and announces_change(self.doc.text, self.span.start):
+            # said to change: from here on the old values are out of date, and a line
+            # that still computes with them is the slip
+            f.message = f"gives {N.pretty(label)} new values (other values {where})"
+            self.env.supersede(N.key(label), line)
+        else:
+            f.note = "redefinition"
         return self.add(f)
 
     def malformed(self, part: N.Node) -> bool:

@@ -52,7 +52,8 @@ def diagnose(f: Finding, env: Env) -> str | None:
             return rounded_inputs(f, env, ctx)
         if _reproduces(variant, claim, env, ctx):
             return variant.sentence + how
-    return scale_factor(f, outcome) or entry_slips(f) or rounded_inputs(f, env, ctx) or copy_of_other(f, env, ctx)
+    return (outdated_value(f, env, ctx) or scale_factor(f, outcome) or entry_slips(f)
+            or rounded_inputs(f, env, ctx) or copy_of_other(f, env, ctx))
 
 
 def _variants(ref: N.Node, env: Env, ctx: dict) -> Iterator[tuple[Variant, str]]:
@@ -86,6 +87,31 @@ def _reproduces(variant: Variant, claim: N.Node, env: Env, ctx: dict) -> bool:
     outcome = attempt(variant.ref, claim, env, ctx["line"], ctx["outcome"].picks, variant.options,
                       ctx.get("exclude", frozenset()))
     return outcome is not None and outcome.reproduces
+
+
+def outdated_value(f: Finding, env: Env, ctx: dict) -> str | None:
+    """The claim was computed with a value the document had changed on purpose before it."""
+    for key, lines in sorted(env.superseded.items()):
+        changed = [at for at in lines if at <= f.line]
+        if not changed or key not in ctx["used"]:
+            continue
+        for old in [b for b in env.values.get(key, []) if b.line < changed[-1]][::-1]:
+            outcome = check_link(ctx["ref"], ctx["claim"], _PinnedEnv(env, key, old), ctx["line"],
+                                 options=[ctx["outcome"].options], exclude=ctx.get("exclude", frozenset()))
+            if outcome.reproduces:
+                return f"it still uses {key} of line {old.line}, which line {changed[-1]} changed"
+    return None
+
+
+class _PinnedEnv(Env):
+    """An environment in which one name has one given value."""
+
+    def __init__(self, env: Env, key: str, binding: Binding):
+        super().__init__(env.values, env.formulas, env.functions)
+        self.key, self.binding = key, binding
+
+    def candidates(self, key: str, line: int, later: bool = False) -> list[Binding]:
+        return [self.binding] if key == self.key else super().candidates(key, line, later)
 
 
 def copy_of_other(f: Finding, env: Env, ctx: dict) -> str | None:

@@ -62,6 +62,7 @@ class Env:
     functions: dict[str, list[tuple[tuple[str, ...], N.Node, int]]] = field(default_factory=dict)
     roundings: list[tuple] = field(default_factory=list)     # (line, value, decimals) printed rounded
     zero_based: set[str] = field(default_factory=set)        # vectors whose entries start at v_0
+    superseded: dict[str, list[int]] = field(default_factory=dict)   # name -> lines it was changed on purpose
     updates: dict[str, list[Update]] = field(default_factory=dict)
 
     def bind(self, key: str, binding: Binding) -> None:
@@ -93,7 +94,7 @@ class Env:
         found = self.values.get(key)
         if not found:
             return self._dimension(key, line) if key in DIMENSIONS else []
-        found = [b for b in found if not self.stale(b, line)]
+        found = [b for b in found if not self.stale(b, line) and not self.outdated(key, b, line)]
         before = [b for b in found if b.line <= line]
         if not before and not later:
             return self._dimension(key, line) if key in DIMENSIONS else []
@@ -118,6 +119,13 @@ class Env:
             if then is None or not _same(now, then):
                 return True
         return False
+
+    def supersede(self, key: str, line: int) -> None:
+        """``key`` was given new values on purpose at ``line``: older ones are out of date after it."""
+        self.superseded.setdefault(key, []).append(line)
+
+    def outdated(self, key: str, b: Binding, line: int) -> bool:
+        return any(b.line < at <= line for at in self.superseded.get(key, ()))
 
     def note_rounded(self, grid: Grid, line: int) -> None:
         """Numbers a claim printed as a rounding (``-\\ln 0.5 \\approx 0.6931``)."""

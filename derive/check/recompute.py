@@ -32,6 +32,7 @@ from derive.check.latex import LatexError, parse_statements
 from derive.check.references import References
 from derive.check.resolve import evaluate
 from derive.check.search import check_link
+from derive.check.sentences import supposes
 from derive.check.updates import Updates
 from derive.check.values import EvalError
 from derive.errors import DeriveError
@@ -47,8 +48,6 @@ INTERNAL_ERRORS = (TypeError, LookupError, AttributeError, NameError, AssertionE
 
 # e and pi keep their exact values: "e \approx 2.71828" approximates, it does not rebind.
 CONSTANTS = {"e", "pi"}
-WOULD = {"would", "could", "might", "hypothetically", "imagine", "instead"}
-SUPPOSING = {"at", "if", "when", "whenever", "suppose", "supposing", "assume", "assuming", "say", "were"}
 
 
 class Checker(Claims, References, Bindings, Updates):
@@ -257,18 +256,6 @@ class Checker(Claims, References, Bindings, Updates):
             if screen(grid, b.fast()) and judge(grid, b.value).verdict != "wrong":
                 return key, b
         return None
-
-
-def supposes(text: str, offset: int) -> bool:
-    """Inline math right after a word that opens a supposition (``at``, ``if``,
-    ``when``, ``suppose``, ``assuming``, ``say``, ``were``), or in a sentence
-    that speaks of what would be (``we would have $z = ...$``)."""
-    before = text[max(0, offset - 200):offset].rstrip("$\\(").rstrip()
-    sentence = re.split(r"[.!?:]\s|\n\s*\n", before)[-1]
-    words = re.findall(r"[A-Za-z]+", sentence)
-    if words and before.endswith(words[-1]) and words[-1].lower() in SUPPOSING:
-        return True
-    return any(w.lower() in WOULD for w in words)
 
 
 def where(exc: BaseException) -> str:
