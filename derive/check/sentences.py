@@ -26,12 +26,12 @@ def supposes(text: str, offset: int) -> bool:
 def announces_change(text: str, offset: int) -> bool:
     """Math in a sentence that says a value changes (``Now switch the scale off,
     $\\gamma = (1, 1, 1, 1)$``): a new value on purpose, not a slip."""
-    return any(w.lower() in CHANGING for w in sentence_before(text, offset)[1])
+    return any(w.lower() in CHANGING for w in sentence_before(text, offset, colon=False)[1])
 
 
-def sentence_before(text: str, offset: int) -> tuple[str, list[str]]:
+def sentence_before(text: str, offset: int, colon: bool = True) -> tuple[str, list[str]]:
     """The text just before ``offset`` and the words of its sentence (up to a
-    sentence end, a colon or a blank line)."""
+    sentence end, a blank line and, with ``colon``, a colon)."""
     before = text[max(0, offset - 200):offset].rstrip("$\\(").rstrip()
-    sentence = re.split(r"[.!?:]\s|\n\s*\n", before)[-1]
+    sentence = re.split(r"[.!?:]\s|\n\s*\n" if colon else r"[.!?]\s|\n\s*\n", before)[-1]
     return before, re.findall(r"[A-Za-z]+", sentence)

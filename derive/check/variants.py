@@ -97,7 +97,8 @@ def other_operand(ref: N.Node, ctx: dict) -> Iterator[Variant]:
             continue
         for key, _ in env.same_shape(value.value.shape, ctx["line"], {N.key(node)})[:OTHER_OPERANDS]:
             other = N.Sym(node.start, node.end, key, key)
-            yield Variant(f"{key} is used in place of {N.pretty(node)}", N.substitute(ref, node, other))
+            what = f"the output printed on line {key[7:]}" if key.startswith("output@") else key
+            yield Variant(f"{what} is used in place of {N.pretty(node)}", N.substitute(ref, node, other))
 
 
 def dropped_term(ref: N.Node, ctx: dict) -> Iterator[Variant]:
