@@ -324,3 +324,9 @@ def test_a_value_changed_on_purpose_makes_the_old_one_out_of_date(after, verdict
     assert y.verdict == verdict
     if verdict == "wrong":
         assert "gamma of line 1" in y.diagnosis
+
+
+# softmax(1, 0) = (e/(e + 1), 1/(e + 1)) = (0.7310586, 0.2689414) (mpmath).
+@pytest.mark.parametrize("printed, verdict", [("(0.7311, 0.2689)", "rounded"), ("(0.7311, 0.2698)", "wrong")])
+def test_softmax_of_a_list_of_numbers(printed, verdict):
+    assert only(verdicts(f"$\\mathrm{{softmax}}(1, 0) \\approx {printed}$\n"), 1).verdict == verdict

@@ -39,6 +39,8 @@ class NamedFunctions:
             return self.concat(args)
         if name in EXTREMA:
             return self.extremum(name, args)
+        if name in SOFTMAX and len(args) > 1 and all(a.scalar for a in args):
+            args = [face.stack([args])]        # softmax(8, 0): the softmax of the vector (8, 0)
         if len(args) != 1:
             raise EvalError(f"{name} takes one argument")
         x = args[0]
