@@ -330,3 +330,11 @@ def test_a_value_changed_on_purpose_makes_the_old_one_out_of_date(after, verdict
 @pytest.mark.parametrize("printed, verdict", [("(0.7311, 0.2689)", "rounded"), ("(0.7311, 0.2698)", "wrong")])
 def test_softmax_of_a_list_of_numbers(printed, verdict):
     assert only(verdicts(f"$\\mathrm{{softmax}}(1, 0) \\approx {printed}$\n"), 1).verdict == verdict
+
+
+def test_epsilon_outside_the_root_is_named():
+    # 0.02 / (sqrt(0.0002) + 1e-5) = 1.4132142 while 0.02 / sqrt(0.0002 + 1e-5) = 1.3801311 (mpmath)
+    doc = ("For $x = (0.10, 0.12, 0.08, 0.10)$ with $\\mu = 0.1$, $s = 0.0002$ and $\\epsilon = 10^{-5}$:\n"
+           "$\\hat{x} = \\frac{x - \\mu}{\\sqrt{s + \\epsilon}} \\approx (0.0000, 1.4132, -1.4132, 0.0000)$.\n")
+    f = only(verdicts(doc), 2, "vector")
+    assert f.verdict == "wrong" and "epsilon is added outside the square root" in f.diagnosis

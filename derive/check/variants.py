@@ -74,6 +74,19 @@ def dropped_scale(ref: N.Node, ctx: dict) -> Iterator[Variant]:
                           N.substitute(ref, node, N.Div(node.start, node.end, node.num, squared)))
 
 
+def term_outside_root(ref: N.Node, ctx: dict) -> Iterator[Variant]:
+    r"""\sqrt{a + \epsilon} computed as \sqrt{a} + \epsilon: a term added outside the root."""
+    for node in N.walk(ref):
+        if isinstance(node, N.Call) and node.name == "sqrt" and len(node.args) == 1 \
+                and isinstance(node.args[0], N.Add) and len(node.args[0].terms) > 1:
+            inner = node.args[0]
+            for k, term in enumerate(inner.terms):
+                rest = N.Call(node.start, node.end, "sqrt", (_without_term(inner, k),))
+                moved = N.Add(node.start, node.end, (rest, term), (1, inner.signs[k]))
+                yield Variant(f"{N.pretty(term)} is added outside the square root instead of under it",
+                              N.substitute(ref, node, moved))
+
+
 def transposed_operand(ref: N.Node, ctx: dict) -> Iterator[Variant]:
     """A named matrix used as A^T instead of A."""
     for node in _operands(ref, ctx):
@@ -143,6 +156,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("formula variant", softmax_variants),
     ("formula variant", log_and_trig_variants),
     ("scale factor", dropped_scale),
+    ("term outside the root", term_outside_root),
     ("transposed operand", transposed_operand),
     ("transposed result", transposed_result),
     ("dropped or extra term", dropped_term),
