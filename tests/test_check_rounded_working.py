@@ -338,3 +338,17 @@ def test_epsilon_outside_the_root_is_named():
            "$\\hat{x} = \\frac{x - \\mu}{\\sqrt{s + \\epsilon}} \\approx (0.0000, 1.4132, -1.4132, 0.0000)$.\n")
     f = only(verdicts(doc), 2, "vector")
     assert f.verdict == "wrong" and "epsilon is added outside the square root" in f.diagnosis
+
+
+# softmax(1.5, 0.5, -1) = (0.68967, 0.25372, 0.05661); softmax(2, 0.5, -1) = (0.78559, 0.17529, 0.03911)
+# (mpmath); y = (1, 0, 0).
+@pytest.mark.parametrize("gradient, verdict", [("(-0.2144, 0.1753, 0.0391)", "ok"),   # exact from printed p
+                                               ("(-0.3103, 0.2537, 0.0566)", "wrong")])
+def test_values_that_follow_from_a_change_change_too(gradient, verdict):
+    doc = ("With $z = (1.5, 0.5, -1.0)$ we get $p \\approx (0.6897, 0.2537, 0.0566)$ and $y = (1, 0, 0)$.\n\n"
+           "Suppose a step raises the first logit, so that now $z = (2.0, 0.5, -1.0)$. Then\n"
+           "$p \\approx (0.7856, 0.1753, 0.0391)$, and the new gradient is\n"
+           f"$p - y \\approx {gradient}$.\n")
+    found = verdicts(doc)
+    assert only(found, 4, "definition").verdict == "ok"
+    assert only(found, 5, "vector").verdict == verdict

@@ -38,7 +38,8 @@ class Claims:
         f = self.finding(part, grid, "ok", f"redefines {N.pretty(label)} (given other values {where})",
                          label=label, kind="definition")
         f.context = {"redefines": before}
-        if self.span is not None and announces_change(self.doc.text, self.span.start):
+        if self.span is not None and (announces_change(self.doc.text, self.span.start)
+                                      or self._after_change(line)):
             # said to change: from here on the old values are out of date, and a line
             # that still computes with them is the slip
             f.message = f"gives {N.pretty(label)} new values (other values {where})"
@@ -46,6 +47,13 @@ class Claims:
         else:
             f.note = "redefinition"
         return self.add(f)
+
+    def _after_change(self, line: int) -> bool:
+        """A value changed on purpose earlier in the same paragraph: what follows
+        from it (``now z = ...``, then ``p \\approx ...``) changes on purpose too."""
+        start = max(self.doc.text.rfind("\n\n", 0, self.span.start), 0)
+        first = self.doc.line_of(start)
+        return any(first <= at <= line for ats in self.env.superseded.values() for at in ats)
 
     def malformed(self, part: N.Node) -> bool:
         """A ragged matrix or a non-number entry: an unverifiable finding, with the reason."""
