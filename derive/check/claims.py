@@ -7,6 +7,7 @@ A mixin of ``derive.check.recompute.Checker``; it reads ``self.env``,
 from __future__ import annotations
 
 from derive.check import nodes as N
+from derive.check.delimiters import BLANK_LINE
 from derive.check.findings import Finding, kind_of_grid, wrong_entries
 from derive.check.grids import grid_of, grid_text, rows_text
 from derive.check.search import Outcome
@@ -51,8 +52,8 @@ class Claims:
     def _after_change(self, line: int) -> bool:
         """A value changed on purpose earlier in the same paragraph: what follows
         from it (``now z = ...``, then ``p \\approx ...``) changes on purpose too."""
-        start = max(self.doc.text.rfind("\n\n", 0, self.span.start), 0)
-        first = self.doc.line_of(start)
+        blanks = [m.end() for m in BLANK_LINE.finditer(self.doc.text, 0, self.span.start)]
+        first = self.doc.line_of(blanks[-1] if blanks else 0)
         return any(first <= at <= line for ats in self.env.superseded.values() for at in ats)
 
     def malformed(self, part: N.Node) -> bool:

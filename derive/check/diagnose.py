@@ -11,6 +11,7 @@ of another value of the document.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields
 
 from derive.check import nodes as N
 from derive.check.env import Binding, Env, printed_binding, same_numbers
@@ -96,7 +97,7 @@ def outdated_value(f: Finding, env: Env, ctx: dict) -> str | None:
         if not changed or key not in ctx["used"]:
             continue
         for old in [b for b in env.values.get(key, []) if b.line < changed[-1]][::-1]:
-            outcome = check_link(ctx["ref"], ctx["claim"], _PinnedEnv(env, key, old), ctx["line"],
+            outcome = check_link(ctx["ref"], ctx["claim"], _PinnedEnv(env, {key: old}), ctx["line"],
                                  options=[ctx["outcome"].options], exclude=ctx.get("exclude", frozenset()))
             if outcome.reproduces:
                 return f"it still uses {key} of line {old.line}, which line {changed[-1]} changed"
@@ -104,14 +105,15 @@ def outdated_value(f: Finding, env: Env, ctx: dict) -> str | None:
 
 
 class _PinnedEnv(Env):
-    """An environment in which one name has one given value."""
+    """The document's environment with some names pinned to one given value each
+    (a value the document replaced, or the inputs rounded); all else as it is."""
 
-    def __init__(self, env: Env, key: str, binding: Binding):
-        super().__init__(env.values, env.formulas, env.functions)
-        self.key, self.binding = key, binding
+    def __init__(self, env: Env, pins: dict[str, Binding | None]):
+        super().__init__(**{f.name: getattr(env, f.name) for f in fields(env)})
+        self.pins = {k: b for k, b in pins.items() if b is not None}
 
     def candidates(self, key: str, line: int, later: bool = False) -> list[Binding]:
-        return [self.binding] if key == self.key else super().candidates(key, line, later)
+        return [self.pins[key]] if key in self.pins else super().candidates(key, line, later)
 
 
 def copy_of_other(f: Finding, env: Env, ctx: dict) -> str | None:
@@ -198,25 +200,12 @@ def rounded_inputs(f: Finding, env: Env, ctx: dict) -> str | None:
     if not used or f.grid is None:
         return None
     for decimals in ROUNDED_INPUT_DECIMALS:
-        trial = _RoundedEnv(env, used, decimals)
+        trial = _PinnedEnv(env, {k: _round_binding(b, decimals) for k, b in used.items()})
         outcome = check_link(ctx["ref"], ctx["claim"], trial, ctx["line"], options=[ctx["outcome"].options],
                              exclude=ctx.get("exclude", frozenset()))
         if outcome.reproduces:
             return f"the inputs were rounded to {decimals} decimals before use"
     return None
-
-
-class _RoundedEnv(Env):
-    """An environment whose given values are first rounded to some decimals."""
-
-    def __init__(self, env: Env, used: dict[str, Binding], decimals: int):
-        super().__init__(env.values, env.formulas, env.functions)
-        self.rounded = {k: _round_binding(b, decimals) for k, b in used.items()}
-
-    def candidates(self, key: str, line: int, later: bool = False) -> list[Binding]:
-        if key in self.rounded and self.rounded[key] is not None:
-            return [self.rounded[key]]
-        return super().candidates(key, line, later)
 
 
 def _round_binding(b: Binding, decimals: int) -> Binding | None:
