@@ -3,8 +3,8 @@
 A formula's names may have several values in a document. The search tries
 them (latest first, at most ``MAX_COMBINATIONS`` combinations) in the fast
 face; a combination that could reproduce the claim is then judged exactly.
-When none does, the claim is judged against the preferred combination and is
-wrong.
+When none does, the claim is judged against the preferred combination (or,
+when that does not evaluate, the first earlier one that does) and is wrong.
 """
 
 from __future__ import annotations
