@@ -1,0 +1,198 @@
+"""Mutation benchmark of ``derive check``: plant one wrong digit, see whether it is caught.
+
+    python bench/mutation.py DOC [DOC ...] [--run-code] [--jobs N] [--limit K] [--json]
+    python bench/mutation.py --fixtures          # the documents in tests/fixtures/check
+
+For every result the checker judges correct (``ok``, ``rounded`` or
+``truncated``; not a definition), one printed number of it (chosen with a
+fixed seed) has its last digit moved by 5 (``0.7071`` -> ``0.7076``, ``3`` ->
+``8``), and the mutated document is checked again. The planted error is
+*caught* when a claim covering its line is now ``wrong``; any other claim that
+turns ``wrong`` is a *new false alarm*. One mutation per run, so each figure
+is about one wrong digit in an otherwise unchanged document.
+
+Without ``--run-code`` the results printed in output blocks of code are not
+judged (nothing runs), so they are not planted either: the two figures the
+README quotes are "with --run-code" and "without, outside code outputs".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from derive.check.pipeline import check_text  # noqa: E402
+
+WHITEPAPER = ROOT.parent / "shared" / "whitepaper" / "the-math-behind-gpt.md"
+FIXTURES = ROOT / "tests" / "fixtures" / "check"
+CORRECT = ("ok", "rounded", "truncated")
+SEED = 20261205
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|(?<![\w.])\.\d+")
+
+
+@dataclass(frozen=True)
+class Site:
+    """One planted digit: where, what it was, what it became."""
+
+    line: int
+    end_line: int
+    start: int          # document offset of the changed digit
+    before: str
+    after: str
+    claim: str          # the claim it belongs to, for the report
+
+
+def results(findings) -> list:
+    """Claims judged correct that print numbers (a definition gives a value; it claims none)."""
+    return [f for f in findings if f.verdict in CORRECT and f.kind != "definition"
+            and getattr(f, "grid", None) is not None]
+
+
+def number_spans(text: str, line_starts: list[int], first: int, last: int) -> list[tuple[int, int, str]]:
+    """(start, end, text) of every number written on lines first..last (1-based)."""
+    lo = line_starts[first - 1]
+    hi = line_starts[last] if last < len(line_starts) else len(text)
+    return [(m.start(), m.end(), m.group()) for m in NUMBER.finditer(text, lo, hi)]
+
+
+def site_of(f, text: str, line_starts: list[int], rng: random.Random) -> Site | None:
+    """The place of one printed entry of ``f`` in the text (an entry chosen by ``rng``)."""
+    entries = [p for row in f.grid for p in row]
+    k = rng.randrange(len(entries))
+    wanted = entries[k].text.lstrip("+-")
+    # a printed result ends its statement: count the entries printed alike from the end
+    later = [e.text.lstrip("+-") for e in entries[k + 1:]].count(wanted)
+    hits = [s for s in number_spans(text, line_starts, f.line, f.end_line) if s[2] == wanted]
+    if len(hits) <= later:
+        return None
+    start, end, number = hits[-1 - later]
+    digit = _last_digit(number)
+    if digit is None:
+        return None
+    at = start + digit
+    new = str((int(text[at]) + 5) % 10)
+    line = _line_of(line_starts, at)
+    return Site(line, line, at, number, number[:digit] + new + number[digit + 1:],
+                f"{f.label or f.kind} (line {f.line})")
+
+
+def _last_digit(number: str) -> int | None:
+    """The offset of the last digit of the mantissa (``1.5e-03`` -> the 5)."""
+    mantissa = re.split(r"[eE]", number)[0]
+    for k in range(len(mantissa) - 1, -1, -1):
+        if mantissa[k].isdigit():
+            return k
+    return None
+
+
+def _line_of(line_starts: list[int], offset: int) -> int:
+    import bisect
+    return bisect.bisect_right(line_starts, offset)
+
+
+def plant(text: str, site: Site) -> str:
+    return text[:site.start] + site.after[_last_digit(site.before)] + text[site.start + 1:]
+
+
+def wrong_keys(findings) -> set[tuple]:
+    return {(f.line, f.end_line, f.kind, f.label) for f in findings if f.verdict == "wrong"}
+
+
+# One worker process per core; each keeps what it needs in these globals (fork).
+_STATE: dict = {}
+
+
+def _trial(site: Site) -> dict:
+    text, path, run_code, before = _STATE["text"], _STATE["path"], _STATE["run_code"], _STATE["before"]
+    findings = check_text(plant(text, site), path, run_code=run_code).findings
+    at = [f for f in findings if f.line <= site.line <= f.end_line and f.verdict == "wrong"]
+    others = [f for f in findings if f.verdict == "wrong" and not (f.line <= site.line <= f.end_line)
+              and (f.line, f.end_line, f.kind, f.label) not in before]
+    return {"line": site.line, "claim": site.claim, "before": site.before, "after": site.after,
+            "caught": bool(at), "false_alarms": [f"{f.line}: {f.label or f.kind}" for f in others]}
+
+
+def mutate_document(path: Path, run_code: bool, jobs: int, limit: int | None) -> dict:
+    text = path.read_text(encoding="utf-8")
+    t0 = time.perf_counter()
+    base = check_text(text, str(path), run_code=run_code).findings
+    one_check = time.perf_counter() - t0
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    rng = random.Random(SEED)
+    sites, skipped = [], 0
+    for f in results(base):
+        site = site_of(f, text, line_starts, rng)
+        if site is None:
+            skipped += 1
+        else:
+            sites.append(site)
+    sites = sites[:limit] if limit else sites
+    _STATE.update(text=text, path=str(path), run_code=run_code, before=wrong_keys(base))
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            trials = pool.map(_trial, sites, chunksize=1)
+    else:
+        trials = [_trial(s) for s in sites]
+    caught = sum(t["caught"] for t in trials)
+    alarms = sum(len(t["false_alarms"]) for t in trials)
+    return {"document": str(path), "run_code": run_code, "claims": len(base),
+            "results_judged_correct": len(results(base)), "planted": len(trials), "unplaced": skipped,
+            "caught": caught, "rate": round(caught / len(trials), 4) if trials else None,
+            "new_false_alarms": alarms, "seconds_per_check": round(one_check, 2),
+            "missed": [t for t in trials if not t["caught"]],
+            "alarms": [t for t in trials if t["false_alarms"]]}
+
+
+def _table(rows: list[dict]) -> str:
+    out = ["| document | --run-code | planted | caught | rate | new false alarms |",
+           "|---|---|---|---|---|---|"]
+    for r in rows:
+        rate = f"{100 * r['rate']:.1f}%" if r["rate"] is not None else "-"
+        out.append(f"| {Path(r['document']).name} | {'yes' if r['run_code'] else 'no'} | {r['planted']} | "
+                   f"{r['caught']} | {rate} | {r['new_false_alarms']} |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("documents", nargs="*", type=Path, help="Markdown documents (default: the whitepaper)")
+    ap.add_argument("--fixtures", action="store_true", help="the documents in tests/fixtures/check")
+    ap.add_argument("--run-code", action="store_true", help="check with --run-code")
+    ap.add_argument("--jobs", type=int, default=multiprocessing.cpu_count(), help="worker processes")
+    ap.add_argument("--limit", type=int, help="plant at most this many errors per document")
+    ap.add_argument("--json", action="store_true", help="one JSON object, missed sites included")
+    ap.add_argument("--verbose", action="store_true", help="list every missed site and false alarm")
+    args = ap.parse_args(argv)
+    docs = list(args.documents)
+    if args.fixtures:
+        docs += sorted(FIXTURES.glob("*.md"))
+    if not docs:
+        docs = [WHITEPAPER]
+    rows = [mutate_document(p, args.run_code, args.jobs, args.limit) for p in docs]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(_table(rows))
+    if args.verbose:
+        for r in rows:
+            for t in r["missed"]:
+                print(f"missed  {Path(r['document']).name}:{t['line']}: {t['before']} -> {t['after']} in {t['claim']}")
+            for t in r["alarms"]:
+                print(f"alarm   {Path(r['document']).name}:{t['line']}: {t['before']} -> {t['after']} "
+                      f"made wrong: {', '.join(t['false_alarms'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
