@@ -6,7 +6,7 @@ import json
 import pytest
 
 from derive.check.command import check_command
-from derive.check.extract import InputError
+from derive.check.read.markdown import InputError
 from derive.check.pipeline import check_file, check_text
 
 
@@ -93,7 +93,7 @@ def test_other_files_still_report_when_one_fails(tmp_path, capsys):
 def test_a_bug_of_derive_on_one_item_is_reported_and_the_rest_still_checked(monkeypatch):
     """Any exception while reading one math span becomes one 'internal-error'
     finding; the span after it is still judged (2 + 2 = 5 by hand is wrong)."""
-    from derive.check import recompute
+    from derive.check.judge import recompute
 
     real = recompute.parse_statements
 

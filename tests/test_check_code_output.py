@@ -13,9 +13,9 @@ import sys
 
 import pytest
 
-from derive.check.codeblocks import printouts
+from derive.check.read.outputs import printouts
 from derive.check.pipeline import check_text
-from derive.check.runner import pair
+from derive.check.run import pair
 
 
 def _doc(code: str, output: str) -> str:

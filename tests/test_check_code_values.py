@@ -9,7 +9,7 @@ import textwrap
 import pytest
 import sympy as sp
 
-from derive.check import codevars
+from derive.check.bind import codevars
 from derive.check.pipeline import check_text
 
 CODE = """\

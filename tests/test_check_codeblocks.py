@@ -4,7 +4,7 @@ with the document's output block, number by number."""
 import pytest
 
 from derive.check.pipeline import check_text
-from derive.check.runner import run_python
+from derive.check.run import run_python
 
 CODE = "```python\nimport math\nprint('pi:', round(math.pi, {digits}))\nprint([0.5, 0.25])\n```\n\nOutput:\n\n```\n{output}\n```\n"
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from derive.check.codeblocks import literals, numpy_precision, printouts
-from derive.check.delimiters import MathSpan
-from derive.check.extract import CodeBlock, document, scan
+from derive.check.read.outputs import literals, numpy_precision, printouts
+from derive.check.read.delimiters import MathSpan
+from derive.check.read.markdown import CodeBlock, document, scan
 
 
 def _spans(text):

@@ -3,9 +3,9 @@
 import pytest
 import sympy as sp
 
-from derive.check import nodes as N
-from derive.check.evaluator import evaluate_exact
-from derive.check.latex import LatexError, parse, parse_statements
+from derive.check.read import nodes as N
+from derive.check.evaluate.evaluator import evaluate_exact
+from derive.check.read.latex import LatexError, parse, parse_statements
 
 
 @pytest.mark.parametrize("latex, key", [

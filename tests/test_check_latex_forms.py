@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pytest
 
-from derive.check import nodes as N
-from derive.check import recompute
-from derive.check.latex import parse, parse_statements
+from derive.check.read import nodes as N
+from derive.check.judge import recompute
+from derive.check.read.latex import parse, parse_statements
 from derive.check.pipeline import check_file, check_text
 
 

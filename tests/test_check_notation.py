@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pytest
 
-from derive.check import nodes as N
-from derive.check.latex import parse, parse_statements
+from derive.check.read import nodes as N
+from derive.check.read.latex import parse, parse_statements
 from derive.check.pipeline import check_text
 
 

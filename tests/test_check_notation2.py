@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import pytest
 
-from derive.check import nodes as N
-from derive.check.judge import judge_both_printed
-from derive.check.latex import parse, parse_statements
-from derive.check.lexer import tokenize
+from derive.check.read import nodes as N
+from derive.check.judge.compare import judge_both_printed
+from derive.check.read.latex import parse, parse_statements
+from derive.check.read.lexer import tokenize
 from derive.check.pipeline import check_text
 from derive.numbers import parse_decimal
 

@@ -5,8 +5,8 @@ derive, and is written in the comment beside the test: e.g. sigma(2) =
 1/(1 + exp(-2)) = 0.880797077978, which rounds to 0.8808 at 4 decimals.
 """
 
-from derive.check.delimiters import MathSpan
-from derive.check.extract import Table, document, scan
+from derive.check.read.delimiters import MathSpan
+from derive.check.read.markdown import Table, document, scan
 from derive.check.pipeline import check_text
 
 

@@ -64,5 +64,5 @@ def test_no_tie_when_the_numbers_differ(spec):
 
 
 def test_shipped_examples_load():
-    from derive.check.ties import shipped_specs
+    from derive.check.diagnose.ties import shipped_specs
     assert any(s.name == "encoder" for s in shipped_specs())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from derive.check.extract import InputError
+from derive.check.read.markdown import InputError
 from derive.check.pipeline import Report, check_file
 from derive.check.report import FORMATS, render
 from derive.errors import UsageError

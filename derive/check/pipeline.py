@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from derive.check import codeblocks, runner
-from derive.check.env import Binding, Env, printed_binding
-from derive.check.delimiters import MathSpan, Problem
-from derive.check.extract import PYTHON, CodeBlock, Document, document, read_document, scan
+from derive.check import run as runner
+from derive.check.read import outputs as codeblocks
+from derive.check.bind.env import Binding, Env, printed_binding
+from derive.check.read.delimiters import MathSpan, Problem
+from derive.check.read.markdown import PYTHON, CodeBlock, Document, document, read_document, scan
 from derive.check.findings import Finding, wrong_entries
-from derive.check.grids import grid_text, rows_text
-from derive.check.recompute import Checker, where
-from derive.check.tables import Table, check_table
+from derive.check.read.grids import grid_text, rows_text
+from derive.check.judge.recompute import Checker, where
+from derive.check.judge.tables import Table, check_table
 
 
 ZERO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:0|\{0\})(?![\d.])")
@@ -54,9 +55,9 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
                                     "not a fault of the document", section=doc.section(line)))
             f.note = "internal-error"
     findings = checker.findings
-    from derive.check.ties import tie_to_specs
+    from derive.check.diagnose.ties import tie_to_specs
     tie_to_specs(findings, specs)
-    from derive.check.diagnose import diagnose_all
+    from derive.check.diagnose.causes import diagnose_all
     diagnose_all(findings, env)
     for f in findings:
         f.section = f.section or doc.section(f.line)   # every finding under its own heading

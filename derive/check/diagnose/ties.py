@@ -1,0 +1,197 @@
+r"""Tie printed results to the steps of the worked examples derive ships.
+
+A claim whose numbers are a step's ``printed`` values (same shape, same
+numbers) *is* that step. Its chained verdict compares it with the step run
+from first principles (``run(spec)``); when nothing in the document let us
+judge it locally, the step run on the document's own printed values
+(``run(spec, "as_printed")``) gives the local verdict.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+
+import numpy as np
+import sympy as sp
+
+from derive.check.findings import Finding, wrong_entries
+from derive.check.read.grids import fit, rows_text
+from derive.check.judge.compare import RANK
+from derive.derivation import Derivation, run
+from derive.errors import DeriveError
+from derive.numbers import compare
+from derive.spec import Spec, load_spec
+
+
+_LOADED: dict[tuple[str, float], Spec | None] = {}
+
+
+def shipped_specs() -> list[Spec]:
+    """Every worked example in derive/examples (a broken one is skipped); each
+    file is read once per modification time."""
+    specs = []
+    folder = resources.files("derive.examples")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            path = str(entry)
+            stamp = (path, os.path.getmtime(path))
+            if stamp not in _LOADED:
+                try:
+                    _LOADED[stamp] = load_spec(path)
+                except DeriveError:
+                    _LOADED[stamp] = None
+            if _LOADED[stamp] is not None:
+                specs.append(_LOADED[stamp])
+    return specs
+
+
+def _key(rows) -> tuple:
+    return (len(rows), len(rows[0]), tuple(p.value for row in rows for p in row))
+
+
+class Ties:
+    """The steps of the specs, indexed by their printed numbers; runs made once."""
+
+    def __init__(self, specs: list[Spec]):
+        self.index: dict[tuple, list] = {}
+        for spec in specs:
+            for step in spec.steps:
+                if step.printed:
+                    self.index.setdefault(_key(step.printed), []).append((spec, step))
+        self.runs: dict[tuple[str, str], Derivation] = {}
+
+    def derivation(self, spec: Spec, mode: str) -> Derivation:
+        if (spec.path, mode) not in self.runs:
+            self.runs[(spec.path, mode)] = run(spec, mode)
+        return self.runs[(spec.path, mode)]
+
+    def step_for(self, f: Finding):
+        found = self.index.get(_key(f.grid)) if f.grid is not None else None
+        if not found:
+            return None
+        for spec, step in found:  # prefer the step named like the claim
+            if f.label and f.label.replace(" ", "") in (step.name, step.label.replace(" ", "")):
+                return spec, step
+        return found[0]
+
+
+def tie_to_specs(findings: list[Finding], specs: list[Spec] | None = None) -> None:
+    ties = Ties(shipped_specs() if specs is None else specs)
+    if not ties.index:
+        return
+    for f in findings:
+        tied = ties.step_for(f)
+        if tied is None:
+            continue
+        spec, step = tied
+        try:
+            chained = judge_step(f.grid, ties.derivation(spec, "chained"), step.name)
+        except Exception:  # noqa: BLE001 - a spec that cannot run gives no chained verdict
+            continue
+        f.chained_verdict = chained[0]
+        f.context = f.context if isinstance(f.context, dict) else {}
+        f.context.update(spec=spec.name, step=step.name, chained_expected=chained[1])
+        if f.verdict == "unverifiable" and f.kind != "code-output":
+            local(f, ties, spec, step.name)
+        if "wrong" in (f.verdict, f.chained_verdict) and f.diagnosis is None:
+            f.diagnosis = variant_reproducing(f.grid, ties, spec, step.name)
+        if f.chained_verdict == "wrong" and f.verdict != "wrong" and f.diagnosis is None:
+            f.diagnosis = upstream(ties, spec, step.name)
+
+
+def judge_step(grid, d: Derivation, name: str) -> tuple[str, str, list]:
+    """The printed grid against a step of a derivation: verdict, expected text, wrong entries."""
+    s = d.step(name)
+    grid = fit(grid, s.shape)
+    verdict, expected, wrong = "ok", [], []
+    for i, row in enumerate(grid):
+        expected.append([])
+        for j, p in enumerate(row):
+            value = d.value(name, i, j)
+            if value in (sp.S.Infinity, sp.S.NegativeInfinity):
+                expected[-1].append(str(value))
+                continue
+            c = compare(p, value, env_at=d.env_at)
+            v = "ok" if c.verdict == "exact" else c.verdict
+            expected[-1].append(c.expected)
+            if v == "wrong":
+                wrong.append((i, j, p.text, c.expected))
+            verdict = v if RANK[v] > RANK[verdict] else verdict
+    return verdict, rows_text(expected), wrong
+
+
+def variant_reproducing(grid, ties: Ties, spec: Spec, name: str) -> str | None:
+    """A variant step of the spec (``variant_of = name``) that gives the printed numbers."""
+    d = ties.derivation(spec, "chained")
+    for step in spec.steps:
+        if step.variant_of != name:
+            continue
+        try:
+            verdict = judge_step(grid, d, step.name)[0]
+        except DeriveError:
+            continue
+        if verdict != "wrong":
+            return f"the printed values are what the variant {step.name!r} computes: {step.title}"
+    return None
+
+
+def local(f: Finding, ties: Ties, spec: Spec, name: str) -> None:
+    """No local check was possible: use the step run on the document's printed values."""
+    try:
+        verdict, expected, wrong = judge_step(f.grid, ties.derivation(spec, "as_printed"), name)
+    except DeriveError:
+        return
+    f.verdict, f.expected = verdict, expected
+    f.wrong_entries = wrong_entries(f.grid, wrong) if verdict == "wrong" else []
+    f.message = (f"step {name!r} of the worked example {spec.name!r}, computed from the document's own "
+                 f"printed values: " + ("agrees" if verdict != "wrong" else f"{len(wrong)} entries differ"))
+
+
+def upstream(ties: Ties, spec: Spec, name: str) -> str:
+    """Where a chained difference comes from: the first step that is already off."""
+    d = ties.derivation(spec, "chained")
+    for step in spec.steps:
+        if step.printed is not None:
+            try:
+                verdict = judge_step(step.printed, d, step.name)[0]
+            except DeriveError:
+                verdict = "ok"
+            if verdict == "wrong":
+                if step.name == name:
+                    return stage_variant(spec, step) or f"differs from the standard formula of step {name!r}"
+                return (f"follows from the document's earlier values; from first principles it differs "
+                        f"because step {step.name!r} ({step.title}) is already off")
+        if step.name == name:
+            break
+    return f"differs from first principles (step {name!r})"
+
+
+def stage_variant(spec: Spec, step) -> str | None:
+    """Known variants of a stage that reproduce the printed numbers (positional encoding)."""
+    if step.stage != "positional_encoding":
+        return None
+    n, d = int(step.params["n"]), int(step.params["d"])
+    printed = np.array([[float(p.value) for p in row] for row in step.printed])
+    decimals = np.array([[p.decimals for p in row] for row in step.printed])
+    for sentence, angle_power in PE_VARIANTS:
+        values = _pe(n, d, angle_power)
+        if np.all(np.abs(values - printed) <= 10.0 ** (-decimals.astype(float)) * 0.5 + 1e-12):
+            return sentence
+    return None
+
+
+def _pe(n: int, d: int, power) -> np.ndarray:
+    out = np.zeros((n, d))
+    for pos in range(n):
+        for j in range(d):
+            angle = pos / 10000.0 ** power(j, d)
+            out[pos, j] = np.sin(angle) if j % 2 == 0 else np.cos(angle)
+    return out
+
+
+PE_VARIANTS = (
+    ("the exponent uses the column index j, 10000^{2j/d}, where the formula has 10000^{2i/d} "
+     "for the pair (2i, 2i+1)", lambda j, d: 2 * j / d),
+    ("the exponent is i/d instead of 2i/d", lambda j, d: (j // 2) / d),
+)

@@ -1,0 +1,126 @@
+"""The fast face: float64 NumPy values, used only to screen candidates.
+
+A screen that passes is always confirmed in the exact face before a verdict.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from derive.check.evaluate.values import MAX_ENTRIES, EvalError, Face, Val
+
+
+class FastFace(Face):
+    """Float64 NumPy values, for screening only."""
+
+    exact = False
+
+    def matrix(self, rows):
+        if sum(len(r) for r in rows) > MAX_ENTRIES:
+            raise EvalError("matrix too large")
+        return np.array(rows, dtype=float)
+
+    def number(self, value):
+        if not value.is_Rational:       # a printed -\infty (a mask written out)
+            return float(value)
+        return float(value.p) / float(value.q) if abs(value.q) < 10 ** 300 else float(sp.N(value))
+
+    def map(self, data, fn):
+        with np.errstate(all="ignore"):
+            return np.vectorize(fn, otypes=[float])(data)
+
+    def map2(self, data, s, fn):
+        with np.errstate(all="ignore"):
+            return fn(data, s)
+
+    def add_rows(self, data, row):
+        return data + row
+
+    def matmul(self, a, b):
+        with np.errstate(all="ignore"):
+            return a @ b
+
+    def transpose_data(self, data):
+        return data.T.copy()
+
+    def is_zero(self, x) -> bool:
+        return x == 0
+
+    def pow(self, x, e):
+        with np.errstate(all="ignore"):
+            try:
+                return float(np.power(float(x), float(e)))
+            except (OverflowError, ValueError):
+                return float("nan")
+
+    def constant(self, name: str):
+        return {"e": np.e, "pi": np.pi}[name]
+
+    def function(self, name: str, x):
+        with np.errstate(all="ignore"):
+            return float(FAST_FUNCTIONS[name](x))
+
+    def softmax(self, data, how: str):
+        z = data.T if how == "columns" else data.copy()
+        if how == "masked":
+            z = np.where(np.tri(*z.shape, dtype=bool), z, -np.inf)
+        with np.errstate(all="ignore"):
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            out = e / e.sum(axis=1, keepdims=True)
+        return out.T.copy() if how == "columns" else out
+
+    def layer_norm(self, data, eps, how: str):
+        eps = 0.0 if how == "no_eps" else float(eps)
+        ddof = 1 if how == "sample" else 0
+        if data.shape[1] <= ddof:
+            raise EvalError("a sample variance of one value")
+        mu = data.mean(axis=1, keepdims=True)
+        var = data.var(axis=1, keepdims=True, ddof=ddof)
+        with np.errstate(all="ignore"):
+            if how == "std_eps":
+                return (data - mu) / (np.sqrt(var) + eps)
+            return (data - mu) / np.sqrt(var + eps)
+
+    def relu(self, data):
+        return np.maximum(0.0, data)
+
+    def causal_mask(self, data):
+        return np.where(np.tri(*data.shape, dtype=bool), data, -np.inf)
+
+    def maximum(self, x, y):
+        return max(x, y)
+
+    def hstack(self, blocks):
+        return np.hstack(blocks)
+
+
+FAST_FUNCTIONS = {
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
+    "log10": np.log10, "log2": np.log2, "sqrt": np.sqrt, "tanh": np.tanh, "abs": np.abs,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "relu": lambda x: max(0.0, x),
+}
+
+
+FAST = FastFace()
+
+
+def to_fast(v: Val) -> Val:
+    """The float face of an exact value (through Arb balls for transcendental entries)."""
+    from derive.evaluate import ball
+
+    rows, cols = v.shape
+    out = np.empty((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            x = v.entry(i, j)
+            if x.is_Rational:
+                out[i, j] = FAST.number(x)
+            elif x is sp.S.NegativeInfinity or x is sp.S.Infinity:
+                out[i, j] = float(x)
+            else:
+                try:
+                    out[i, j] = float(ball(x).mid())
+                except (TypeError, KeyError, ValueError):
+                    out[i, j] = float("nan")
+    return Val(out, v.scalar)

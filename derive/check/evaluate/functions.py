@@ -1,0 +1,125 @@
+r"""The functions a formula may call by name: softmax, LN, ReLU, max, mean ...
+
+The table of names is data; each family is computed by one method of
+``NamedFunctions``, a mixin of ``derive.check.evaluate.evaluator.Evaluator`` that reads
+its ``face`` and ``options`` and looks names up with ``_local`` / ``resolve``
+(the document's epsilon).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.check.evaluate.values import EvalError, Val
+
+ELEMENTWISE = {"sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "ln": "log",
+               "log": "log", "log10": "log10", "log_10": "log10", "log2": "log2", "log_2": "log2",
+               "sqrt": "sqrt", "tanh": "tanh", "abs": "abs", "sigma": "sigmoid",
+               "sigmoid": "sigmoid", "ReLU": "relu", "relu": "relu"}
+SOFTMAX = {"softmax", "Softmax"}
+LAYER_NORM = {"LN", "LayerNorm", "layernorm", "Norm", "LayerNormalization"}
+CONCAT = {"Concat", "concat"}
+MASK = {"mask", "Mask", "causal", "CausalMask", "masked"}
+EXTREMA = {"max", "min"}
+REDUCTIONS = {"sum", "mean", "var", "std"}
+KNOWN = set(ELEMENTWISE) | SOFTMAX | LAYER_NORM | CONCAT | MASK | EXTREMA | REDUCTIONS
+EPSILON_NAMES = ("epsilon", "varepsilon", "eps")
+
+
+class NamedFunctions:
+    """The built-in functions, in the evaluator's face and formula variant."""
+
+    @staticmethod
+    def builtin_known(name: str) -> bool:
+        return name in KNOWN
+
+    def builtin(self, name: str, args: list[Val]) -> Val:
+        face = self.face
+        if name in CONCAT:
+            return self.concat(args)
+        if name in EXTREMA:
+            return self.extremum(name, args)
+        if name in SOFTMAX and len(args) > 1 and all(a.scalar for a in args):
+            args = [face.stack([args])]        # softmax(8, 0): the softmax of the vector (8, 0)
+        if len(args) != 1:
+            raise EvalError(f"{name} takes one argument")
+        x = args[0]
+        if name in SOFTMAX:
+            return Val(face.softmax(x.data, self.options.softmax))
+        if name in MASK:
+            return Val(face.causal_mask(x.data))
+        if name in LAYER_NORM:
+            normed = Val(face.layer_norm(x.data, self.epsilon(), self.options.layer_norm))
+            return self.affine(normed) if self.options.affine else normed
+        if name in REDUCTIONS:
+            return self.reduction(name, x)
+        return self.elementwise(ELEMENTWISE[name], x)
+
+    def concat(self, blocks: list[Val]) -> Val:
+        r"""``Concat(head_1, ..., head_h)``: the blocks side by side, [A \; B]."""
+        if len({a.shape[0] for a in blocks}) != 1:
+            raise EvalError("blocks to concatenate have different numbers of rows")
+        return Val(self.face.hstack([a.data for a in blocks]))
+
+    def elementwise(self, fn: str, x: Val) -> Val:
+        """``fn`` entry by entry, in the variant asked for (log base, sin/cos swapped)."""
+        if fn == "log" and self.options.log_base:
+            fn = f"log{self.options.log_base}"
+        if self.options.swap_trig and fn in ("sin", "cos"):
+            fn = "cos" if fn == "sin" else "sin"
+        if fn == "relu" and not x.scalar:
+            return Val(self.face.relu(x.data))
+        return Val(self.face.map(x.data, lambda v: self.face.function(fn, v)), x.scalar)
+
+    def extremum(self, name: str, args: list[Val]) -> Val:
+        r"""``\max(a, b)`` / ``\min(a, b)``; ``\max(0, Z)`` is ReLU, ``\max(c, Z)`` is entrywise."""
+        if len(args) != 2:
+            raise EvalError(f"\\{name} of {len(args)} values")
+        a, b = args
+        if name == "max" and a.scalar and not b.scalar and self.face.is_zero(a.entry(0, 0)):
+            return Val(self.face.relu(b.data))  # max(0, z): ReLU element-wise
+        pick = self.face.maximum if name == "max" else self._minimum
+        if a.scalar != b.scalar:                  # max(c, Z): element-wise against a number
+            s, m = (a, b) if a.scalar else (b, a)
+            c = s.entry(0, 0)
+            return Val(self.face.map(m.data, lambda v: pick(v, c)))
+        if not (a.scalar and b.scalar):
+            raise EvalError(f"\\{name} of two matrices")
+        return self.face.scalar(pick(a.entry(0, 0), b.entry(0, 0)))
+
+    def _minimum(self, x, y):
+        r"""\min(x, y) = -\max(-x, -y)."""
+        return -self.face.maximum(-x, -y)
+
+    def reduction(self, name: str, x: Val) -> Val:
+        r"""Over all entries: \sum x, \mu = \frac{1}{N}\sum x,
+        \sigma^2 = \frac{1}{N}\sum (x - \mu)^2, \sigma = \sqrt{\sigma^2}."""
+        entries = [x.entry(i, j) for i in range(x.shape[0]) for j in range(x.shape[1])]
+        total = entries[0]
+        for e in entries[1:]:
+            total = total + e
+        mean = total / len(entries)
+        if name == "sum":
+            return self.face.scalar(total)
+        if name == "mean":
+            return self.face.scalar(mean)
+        var = sum(((e - mean) ** 2 for e in entries[1:]), (entries[0] - mean) ** 2) / len(entries)
+        if name == "var":
+            return self.face.scalar(var)
+        return self.face.scalar(self.face.function("sqrt", var))
+
+    def affine(self, normed: Val) -> Val:
+        r"""\gamma \odot \hat{x} + \beta with the document's gamma and beta (a row each)."""
+        gamma, beta = (self._local(n) or self.resolve(n) for n in ("gamma", "beta"))
+        if gamma is None or beta is None:
+            raise EvalError("gamma and beta have no value")
+        return self.face.add(self.face.hadamard(gamma, normed), beta)
+
+    def epsilon(self):
+        """The document's epsilon, else the option's, else 10^-6."""
+        for name in EPSILON_NAMES:
+            v = self._local(name) or self.resolve(name)
+            if v is not None and v.scalar:
+                return v.entry(0, 0)
+        eps = self.options.eps if self.options.eps is not None else sp.Rational(1, 10**6)
+        return eps if self.face.exact else float(eps)

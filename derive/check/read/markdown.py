@@ -1,0 +1,241 @@
+r"""Markdown -> the places where a document prints numbers.
+
+A real CommonMark parser (markdown-it-py, with GFM tables) finds the
+structure: headings, fenced code, indented code, block quotes, HTML, tables.
+Math is then found in the source text itself, outside code
+(``derive.check.read.delimiters``; also in fenced ``math`` blocks), keeping
+document offsets so that every claim knows its line. A
+table is one item: its cells keep their offsets and the math inside them
+(``derive.check.judge.tables`` reads it).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from derive.check.read.delimiters import MathSpan, Problem, math_spans
+from derive.errors import DeriveError
+
+MAX_BYTES = 4 * 1024 * 1024
+PYTHON = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
+OUTPUT = {"", "text", "output", "console", "plaintext", "txt", "none", "stdout", "out", "shell"}
+MAX_GAP_CHARS = 300           # prose allowed between code and its output ("Output:")
+INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+BLOCKQUOTE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+", re.M)
+
+
+class InputError(DeriveError):
+    """A file that cannot be checked: missing, unreadable, not text, too large."""
+
+
+@dataclass(frozen=True)
+class OutputBlock:
+    line: int             # line of the first content line
+    end_line: int
+    text: str
+    start: int            # document offset of the content
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    line: int
+    end_line: int
+    lang: str
+    text: str
+    start: int
+    output: OutputBlock | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int                        # document offset of the cell's (trimmed) text
+    text: str
+    spans: tuple[MathSpan, ...] = ()  # the math inside the cell
+
+
+@dataclass(frozen=True)
+class Table:
+    start: int                                     # document offset of the header row
+    line: int                                      # line of the header row
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]  # (line, cells) of each body row
+
+
+@dataclass
+class Document:
+    path: str
+    text: str
+    line_starts: list[int] = field(default_factory=list)
+    headings: list[tuple[int, int, str]] = field(default_factory=list)   # line, level, title
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, max(0, offset))
+
+    def section(self, line: int) -> str:
+        title = ""
+        for hline, _, htitle in self.headings:
+            if hline > line:
+                break
+            title = htitle
+        return title
+
+
+def read_document(path: str | Path) -> Document:
+    """The text of a Markdown file, or an InputError saying why not."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: too large to check ({size / 2**20:.1f} MB; the limit is "
+                             f"{MAX_BYTES // 2**20} MB)")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise InputError(f"{path}: a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    return document(text, str(path))
+
+
+def document(text: str, path: str = "<text>") -> Document:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return Document(path, text, starts)
+
+
+def scan(doc: Document) -> list[MathSpan | CodeBlock | Table | Problem]:
+    """Math spans, code blocks (with their outputs), tables and problems, in document order."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(doc.text)
+    masked = list(doc.text)
+    items: list = []
+    _headings(doc, tokens)
+    blocks = _code_blocks(doc, tokens, masked)
+    items.extend(blocks)
+    _mask_quotes_and_html(doc, tokens, masked)
+    prose = "".join(masked)
+    prose = INLINE_CODE.sub(lambda m: " " * len(m.group()), prose)
+    tables, prose = _tables(doc, tokens, prose, items)
+    items.extend(tables)
+    items.extend(math_spans(prose))
+    items.sort(key=lambda it: it.start)
+    return items
+
+
+def _headings(doc: Document, tokens) -> None:
+    for k, t in enumerate(tokens):
+        if t.type == "heading_open" and t.map:
+            title = tokens[k + 1].content.strip() if k + 1 < len(tokens) else ""
+            doc.headings.append((t.map[0] + 1, int(t.tag[1:]), title))
+
+
+def _blank(doc: Document, masked: list[str], first_line: int, end_line: int) -> None:
+    """Replace lines [first_line, end_line) (0-based) by spaces, keeping newlines."""
+    lo = doc.line_starts[first_line] if first_line < len(doc.line_starts) else len(doc.text)
+    hi = doc.line_starts[end_line] if end_line < len(doc.line_starts) else len(doc.text)
+    for i in range(lo, hi):
+        if masked[i] != "\n":
+            masked[i] = " "
+
+
+def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
+    """Fenced and indented code (blanked out of the prose), fenced ``math`` as
+    math, and an output block joined to the Python block shortly before it."""
+    out, pending, gap = [], None, 0
+    for t in tokens:
+        if t.type in ("fence", "code_block") and t.map:
+            _blank(doc, masked, t.map[0], t.map[1])
+            block = _block(doc, t)
+            if isinstance(block, MathSpan):
+                out.append(block)
+                pending = None
+            elif pending is not None and _is_output(block, gap):
+                out[pending] = replace(out[pending], output=OutputBlock(block.line, block.end_line, block.text,
+                                                                        block.start))
+                pending = None
+            else:
+                out.append(block)
+                pending, gap = (len(out) - 1, 0) if block.lang in PYTHON else (None, 0)
+        elif t.type == "heading_open":
+            pending = None
+        elif t.type == "inline":
+            gap += len(t.content)
+    return out
+
+
+def _block(doc: Document, t) -> MathSpan | CodeBlock:
+    """A fenced or indented block's content: a fenced ``math`` block is math, any other code."""
+    lang = (t.info or "").strip().split(" ")[0].lower() if t.type == "fence" else ""
+    first = t.map[0] + (2 if t.type == "fence" else 1)      # first content line (1-based)
+    start = doc.line_starts[min(first - 1, len(doc.line_starts) - 1)]
+    if lang == "math":
+        return MathSpan(start, t.content, True)
+    return CodeBlock(first, t.map[1], lang, t.content, start)
+
+
+def _is_output(block: CodeBlock, gap: int) -> bool:
+    """A plain block within ``MAX_GAP_CHARS`` of prose after Python code, not itself code."""
+    return block.lang in OUTPUT and gap <= MAX_GAP_CHARS and not _looks_like_code(block.text)
+
+
+def _looks_like_code(text: str) -> bool:
+    return bool(re.search(r"^\s*(import |from \w+ import |def |class |print\()", text, re.M))
+
+
+def _mask_quotes_and_html(doc: Document, tokens, masked: list[str]) -> None:
+    for t in tokens:
+        if t.type == "html_block" and t.map:
+            _blank(doc, masked, t.map[0], t.map[1])
+        if t.type == "blockquote_open" and t.map:
+            lo = doc.line_starts[t.map[0]]
+            hi = doc.line_starts[t.map[1]] if t.map[1] < len(doc.line_starts) else len(doc.text)
+            for m in BLOCKQUOTE.finditer(doc.text, lo, hi):
+                for i in range(m.start(), m.end()):
+                    if masked[i] != "\n":
+                        masked[i] = " "
+
+
+def _tables(doc: Document, tokens, prose: str, items: list) -> tuple[list[Table], str]:
+    """Every table, and the prose with the tables blanked out (their math is in
+    their cells); a problem inside a cell goes to ``items``."""
+    tables, masked, rows, at = [], list(prose), [], 0
+    for k, t in enumerate(tokens):
+        if t.type == "table_open" and t.map:
+            rows = []
+            _blank(doc, masked, t.map[0], t.map[1])
+        elif t.type == "tr_open" and t.map:
+            rows.append((t.map[0] + 1, []))
+            at = doc.line_starts[t.map[0]]
+        elif t.type == "inline" and rows and tokens[k - 1].type in ("th_open", "td_open"):
+            cell, at = _cell(doc, prose, t.content, rows[-1][0], at, items)
+            rows[-1][1].append(cell)
+        elif t.type == "table_close" and rows:
+            (line, header), body = rows[0], rows[1:]
+            tables.append(Table(doc.line_starts[line - 1], line, tuple(header),
+                                tuple((n, tuple(cells)) for n, cells in body)))
+            rows = []
+    return tables, "".join(masked)
+
+
+def _cell(doc: Document, prose: str, content: str, line: int, at: int, items: list) -> tuple[Cell, int]:
+    """A cell's text found on its row's line from ``at`` on, with its math; and
+    where the next cell is looked for."""
+    end = doc.line_starts[line] - 1 if line < len(doc.line_starts) else len(doc.text)
+    found = doc.text.find(content, at, end) if content else -1
+    start = found if found >= 0 else at
+    spans = []
+    for item in math_spans(prose[start:start + len(content)]):
+        shifted = replace(item, start=item.start + start)
+        (spans if isinstance(shifted, MathSpan) else items).append(shifted)
+    return Cell(start, content, tuple(spans)), (start + len(content) if found >= 0 else at)

@@ -1,0 +1,212 @@
+"""``--run-code``: run a Python block in its own process and compare its output.
+
+Each block runs in a fresh temporary folder, in a separate Python process,
+with a time limit, no standard input, a non-interactive plotting backend and
+a small environment. Its standard output is cut into printed items exactly as
+the document's output block is (``codeblocks.printouts``) and the two
+sequences are paired in order:
+
+* an item pairs with the next item the code prints when both have the same
+  label and the same shape;
+* the code's items may be skipped (a log shown in part) only just before a
+  labelled item, whose label says where the block resumes, or after an
+  elision mark (``...``, ``...SNIP...``): unlabelled, the last part of the
+  block ("head ... tail") is paired with the end of the output, a middle part
+  with the first items that print the same numbers; without a label or a
+  mark an item must be the very next one, so bare scalars are never paired
+  out of order;
+* the first item that cannot be paired ends the pairing: the rest of the
+  block is one finding that says what the block shows and what the code
+  prints there, instead of pairing the wrong numbers.
+
+Each paired number is judged against the code's number at the decimals the
+document printed (``derive.numbers.compare``): exact, rounded (also Python's
+``0.30000000000000004`` printed as ``0.3``), truncated or wrong. When the code
+prints fewer decimals than the document, the document's number is accepted
+as rounded if the code's number is its rounding. ``nan`` and ``inf`` must be
+printed as such.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+
+from derive.check.bind import codevars
+from derive.check.read.outputs import Printout, describe, entries, printouts
+from derive.check.judge.compare import RANK, Judgement
+from derive.errors import DeriveError
+from derive.numbers import Printed, compare
+
+TIMEOUT = 30.0
+CELL_MARK = "--- derive: the block starts here ---"
+MISSING = re.compile(r"No module named '([^']+)'")
+
+
+@dataclass(frozen=True)
+class Run:
+    stdout: str
+    problem: str = ""           # why the output cannot be compared (timeout, missing module, error)
+    values: dict = field(default_factory=dict)   # name -> Val the code left (``codevars``)
+
+
+@functools.lru_cache(maxsize=128)
+def run_python(code: str, timeout: float = TIMEOUT) -> Run:
+    """Run ``code`` with the current interpreter in a temporary folder (once per
+    text: the values it leaves and what it prints come from the same run)."""
+    with tempfile.TemporaryDirectory(prefix="derive-check-") as folder:
+        path = os.path.join(folder, "block.py")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(code + codevars.FOOTER)
+        done = _run(path, folder, timeout)
+        if isinstance(done, Run):
+            return done
+        values = os.path.join(folder, codevars.VALUES_FILE)
+        left = codevars.read_values(open(values, encoding="utf-8").read()) if os.path.exists(values) else {}
+    return _finished(done, left)
+
+
+def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT) -> Run:
+    """A block as the document's reader would run it: alone, or, when it uses a
+    name an earlier block made (``NameError``: cells of a notebook), after all
+    the Python blocks before it, with only its own output kept."""
+    run = run_python(code, timeout)
+    if "NameError" not in run.problem or not earlier:
+        return run
+    whole = run_python("\n".join(earlier) + f"\nprint({CELL_MARK!r})\n" + code, timeout)
+    if whole.problem or CELL_MARK not in whole.stdout:
+        return run
+    return Run(whole.stdout.split(CELL_MARK + "\n", 1)[-1], values=whole.values)
+
+
+def _run(path: str, folder: str, timeout: float):
+    """The finished process, or a Run that says why there is none."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": folder, "MPLBACKEND": "Agg",
+           "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"}
+    try:
+        return subprocess.run([sys.executable, path], cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return Run("", f"did not finish within {timeout:g} s")
+    except OSError as exc:
+        return Run("", f"could not be run ({exc})")
+
+
+def _finished(done, values: dict) -> Run:
+    if done.returncode != 0:
+        missing = MISSING.search(done.stderr)
+        if missing:
+            return Run(done.stdout, f"needs the module {missing.group(1)!r}, which is not installed")
+        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
+        return Run(done.stdout, f"fails: {last[:200]}")
+    return Run(done.stdout, values=values)
+
+
+@dataclass
+class Pairing:
+    """Which item the code prints stands for each item of the output block."""
+
+    pairs: list[tuple[int, int]]        # (index in the block, index in the run)
+    stop: int | None = None             # the first item of the block that has no partner
+    reason: str = ""                    # why it has none
+    unshown: int = 0                    # items the code prints after the last paired one
+
+
+def pair(document: list[Printout], actual: list[Printout]) -> Pairing:
+    """Pair the block's items with the run's, in order (rules in the module docstring)."""
+    pairs, k = [], 0
+    for i, p in enumerate(document):
+        if p.gap:
+            j = _resume(document, actual, i, k)
+        else:
+            j = k if k < len(actual) and _same(p, actual[k]) else None
+            if j is None and p.label:
+                j = next((j for j in range(k, len(actual)) if _same(p, actual[j])), None)
+        if j is None:
+            return Pairing(pairs, i, _why_unpaired(document, actual, i, k))
+        pairs.append((i, j))
+        k = j + 1
+    return Pairing(pairs, unshown=len(actual) - k)
+
+
+def _resume(document: list[Printout], actual: list[Printout], i: int, k: int) -> int | None:
+    """Where the block resumes after an elision mark: at the next item with its
+    label; unlabelled, the last part of a block ("head ... tail") ends where the
+    output ends, else at the first item that prints the same numbers."""
+    p = document[i]
+    candidates = [j for j in range(k, len(actual)) if _same(p, actual[j])]
+    if not candidates or p.label:
+        return candidates[0] if candidates else None
+    tail = len(document) - i
+    end = len(actual) - tail
+    if not any(q.gap for q in document[i + 1:]) and end in candidates \
+            and all(_same(document[i + t], actual[end + t]) for t in range(tail)):
+        return end
+    return next((j for j in candidates if judge_item(p, actual[j]).verdict != "wrong"), candidates[0])
+
+
+def _same(p: Printout, a: Printout) -> bool:
+    return _norm(p.label) == _norm(a.label) and [len(r) for r in p.cells] == [len(r) for r in a.cells]
+
+
+def _norm(label: str) -> str:
+    return " ".join(label.split()).lower()
+
+
+def _why_unpaired(document: list[Printout], actual: list[Printout], i: int, k: int) -> str:
+    counts = f"the block shows {_items(len(document))}, the code prints {_items(len(actual))}"
+    if k >= len(actual):
+        return f"the code prints nothing more here; {counts}"
+    return f"the block shows {describe(document[i])} here, the code prints {describe(actual[k])}; {counts}"
+
+
+def _items(n: int) -> str:
+    return f"{n} printed item" + ("" if n == 1 else "s")
+
+
+def judge_item(p: Printout, a: Printout) -> Judgement:
+    """Each number of the block's item against the code's, at the block's decimals."""
+    mine, theirs = entries(p), entries(a)
+    verdict, expected, wrong = "ok", [], []
+    for i, (row, real_row) in enumerate(zip(mine, theirs)):
+        expected.append([])
+        for j, (d, r) in enumerate(zip(row, real_row)):
+            v, text = _judge_entry(d, r)
+            expected[-1].append(text)
+            if v == "wrong":
+                wrong.append((i, j, _text(d), _text(r)))
+            verdict = v if RANK[v] > RANK[verdict] else verdict
+    return Judgement(verdict, expected, wrong)
+
+
+def _judge_entry(d: Printed | str, r: Printed | str) -> tuple[str, str]:
+    """(verdict, the code's number at the block's decimals) for one entry."""
+    if isinstance(d, str) or isinstance(r, str):
+        return ("ok" if d == r else "wrong"), _text(r)
+    try:
+        c = compare(d, r.value)
+    except (DeriveError, TypeError, ValueError, ZeroDivisionError):
+        return "wrong", r.text
+    if c.verdict == "wrong" and r.decimals < d.decimals:
+        try:                       # the code prints fewer digits: is its number a rounding of ours?
+            if compare(r, d.value).verdict != "wrong":
+                return "rounded", r.text
+        except (DeriveError, TypeError, ValueError, ZeroDivisionError):
+            pass
+    verdict = "ok" if c.verdict == "exact" else c.verdict
+    return verdict, c.expected if verdict != "wrong" else r.text
+
+
+def _text(e: Printed | str) -> str:
+    return e if isinstance(e, str) else e.text
+
+
+def compare_run(expected_text: str, run: Run) -> tuple[list[Printout], list[Printout], Pairing]:
+    """The block's items, the run's items, and how they pair."""
+    document, actual = printouts(expected_text), printouts(run.stdout)
+    return document, actual, pair(document, actual)
