@@ -37,7 +37,6 @@ WHITEPAPER = ROOT.parent / "shared" / "whitepaper" / "the-math-behind-gpt.md"
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
 CORRECT = ("ok", "rounded", "truncated")
 SEED = 20261205
-NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|(?<![\w.])\.\d+")
 
 
 @dataclass(frozen=True)
@@ -52,38 +51,24 @@ class Site:
     claim: str          # the claim it belongs to, for the report
 
 
-def results(findings) -> list:
-    """Claims judged correct that print numbers (a definition gives a value; it claims none)."""
-    return [f for f in findings if f.verdict in CORRECT and f.kind != "definition"
-            and getattr(f, "grid", None) is not None]
+def results(claims) -> list:
+    """Claims judged correct that print numbers (a value given claims nothing)."""
+    return [c for c in claims if c.verdict in CORRECT and c.kind != "definition" and c.grid is not None]
 
 
-def number_spans(text: str, line_starts: list[int], first: int, last: int) -> list[tuple[int, int, str]]:
-    """(start, end, text) of every number written on lines first..last (1-based)."""
-    lo = line_starts[first - 1]
-    hi = line_starts[last] if last < len(line_starts) else len(text)
-    return [(m.start(), m.end(), m.group()) for m in NUMBER.finditer(text, lo, hi)]
-
-
-def site_of(f, text: str, line_starts: list[int], rng: random.Random) -> Site | None:
-    """The place of one printed entry of ``f`` in the text (an entry chosen by ``rng``)."""
-    entries = [p for row in f.grid for p in row]
-    k = rng.randrange(len(entries))
-    wanted = entries[k].text.lstrip("+-")
-    # a printed result ends its statement: count the entries printed alike from the end
-    later = [e.text.lstrip("+-") for e in entries[k + 1:]].count(wanted)
-    hits = [s for s in number_spans(text, line_starts, f.line, f.end_line) if s[2] == wanted]
-    if len(hits) <= later:
+def site_of(c, text: str, line_starts: list[int], rng: random.Random) -> Site | None:
+    """One printed number of claim ``c`` (chosen by ``rng``), at the offsets the claim records."""
+    if not c.spans:
         return None
-    start, end, number = hits[-1 - later]
+    start, end = c.spans[rng.randrange(len(c.spans))]
+    number = text[start:end]
     digit = _last_digit(number)
     if digit is None:
         return None
     at = start + digit
-    new = str((int(text[at]) + 5) % 10)
     line = _line_of(line_starts, at)
-    return Site(line, line, at, number, number[:digit] + new + number[digit + 1:],
-                f"{f.label or f.kind} (line {f.line})")
+    after = number[:digit] + str((int(number[digit]) + 5) % 10) + number[digit + 1:]
+    return Site(line, line, at, number, after, f"{c.label or c.kind} (line {c.line})")
 
 
 def _last_digit(number: str) -> int | None:

@@ -1,4 +1,4 @@
-"""The one family of errors derive raises on purpose.
+"""The one family of errors derive raises on purpose, and how a bug of derive is named.
 
 The CLI maps every ``DeriveError`` to a one-line message and an exit code in
 one place (``derive.cli``); anything else is a bug and keeps its traceback.
@@ -31,3 +31,15 @@ class SpecError(DeriveError):
 class UndecidableError(DeriveError):
     """A decision on an exact value (a sign, a rounding) that could not be made
     with certainty at the highest working precision we allow."""
+
+
+def bug(exc: BaseException) -> str:
+    """How a bug of derive met while checking a document is reported, in one line:
+    ``not checked: derive failed on it (AttributeError at judge.py:75: ...)``."""
+    import traceback
+    from pathlib import Path
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return (f"not checked: derive failed on it ({type(exc).__name__}{at}: {str(exc)[:80]}), "
+            "a bug of derive, not a fault of the document")

@@ -105,7 +105,7 @@ def format_decimal(value: sp.Expr, decimals: int, mode: str = "round", env_at=No
 def magnitude(value: sp.Expr, env_at=None) -> int | None:
     """floor(log10 |value|), or None for an exact zero (certain up to a
     one-off at exact powers of ten, which ``format_significant`` absorbs)."""
-    if value.is_zero:
+    if value.is_Rational and value == 0:     # never SymPy's is_zero: it evaluates deep trees
         return None
 
     def check(lo: Fraction, hi: Fraction) -> int | None:

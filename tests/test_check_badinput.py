@@ -93,15 +93,15 @@ def test_other_files_still_report_when_one_fails(tmp_path, capsys):
 def test_a_bug_of_derive_on_one_item_is_reported_and_the_rest_still_checked(monkeypatch):
     """Any exception while reading one math span becomes one 'internal-error'
     finding; the span after it is still judged (2 + 2 = 5 by hand is wrong)."""
-    from derive.check.judge import recompute
+    from derive.check.read import derivations
 
-    real = recompute.parse_statements
+    real = derivations.parse_statements
 
     def flaky(text):
         if "7" in text:
             raise AttributeError("simulated bug")
         return real(text)
-    monkeypatch.setattr(recompute, "parse_statements", flaky)
+    monkeypatch.setattr(derivations, "parse_statements", flaky)
     report = check_text("$$ x = 7 $$\n\n$$ 2 + 2 = 5 $$\n", "doc.md")
     first, second = sorted(report.findings, key=lambda f: f.line)
     assert first.note == "internal-error" and "simulated bug" in first.message

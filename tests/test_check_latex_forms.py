@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from derive.check.read import nodes as N
-from derive.check.judge import recompute
+from derive.check.bind import chains
 from derive.check.read.latex import parse, parse_statements
 from derive.check.pipeline import check_file, check_text
 
@@ -72,7 +72,7 @@ def test_wrapped_matrix_reads_like_a_pmatrix(tmp_path, open_, close):
     found = _by_line(text, tmp_path)
     _no_internal_text(found)
     d = _one(found, 3)
-    assert (d.kind, d.verdict, d.label) == ("definition", "ok", "E")
+    assert (d.kind, d.verdict, d.label) == ("definition", "given", "E")
     assert d.message == "defines E (2x2)"
     w = _one(found, 5)
     assert (w.kind, w.verdict) == ("matrix", "wrong")
@@ -122,16 +122,17 @@ def test_mask_with_minus_infinity_is_judged(masks):
     f = _one(masks, 5)
     assert (f.label, f.verdict) == ("M_1", "rounded")        # 0.7071 rounds 1/sqrt(2); -inf exact
     assert f.printed == "[[0.7071, -inf], [0, 0.7071]]"
-    assert f.expected == "[[0.7071, -inf], [0, 0.7071]]"
+    # the 0 among 0.7071 is printed at the grid's precision, so it is 0.0000
+    assert f.expected == "[[0.7071, -inf], [0.0000, 0.7071]]"
     assert _one(masks, 7).verdict == "ok"                     # every entry exact
 
 
 def test_a_definition_with_minus_infinity_binds_the_name(masks):
     f = _one(masks, 9)                                       # softmax(M_2) uses the printed M_2
     assert f.verdict == "rounded" and "softmax(M_2)" in f.message
-    assert f.expected == "[[1, 0], [0.2689, 0.7311]]"
+    assert f.expected == "[[1.0000, 0.0000], [0.2689, 0.7311]]"    # the grid is printed at 4 decimals
     d = _one(masks, 17)
-    assert (d.kind, d.verdict, d.message) == ("definition", "ok", "defines S (2x2)")
+    assert (d.kind, d.verdict, d.message) == ("definition", "given", "defines S (2x2)")
     assert _one(masks, 19).verdict == "ok"                   # softmax(0, -oo) = (1, 0) exactly
     assert _one(masks, 21).verdict == "ok"                   # the literal inside softmax
     assert _one(masks, 23).message == "defines z (1x2)"
@@ -157,7 +158,7 @@ def test_plus_infinity_entry_is_plus_infinity(masks):
 
 def test_a_bare_mask_is_matched_to_an_earlier_value(masks):
     f = _one(masks, 27)
-    assert f.verdict == "ok" and f.message.startswith("equals S")
+    assert f.verdict == "ok" and f.message.startswith("agrees with S (line 17)")
 
 
 def test_unprinted_equations_with_minus_infinity():
@@ -256,7 +257,7 @@ def test_superscripted_name_inside_a_function_body():
                           r"W_1^{K} = 2, \quad y = 3 W_1^K = 6"))
     assert _one(found, 7).verdict == "ok"
     assert _one(found, 9).verdict == "wrong"          # (1 + 1, 1) = (2, 1)
-    assert {f.label: f.verdict for f in found[11]} == {"W_1^K": "ok", "y": "ok"}
+    assert {f.label: f.verdict for f in found[11]} == {"W_1^K": "given", "y": "ok"}
 
 
 # ----------------------------------------------------------------- 4. whole numbers are exact inputs
@@ -282,14 +283,14 @@ def test_whole_number_definition_is_an_exact_input(tmp_path):
 # ----------------------------------------------------------------- internal errors
 
 def test_internal_error_is_reported_as_such_and_the_check_goes_on(monkeypatch):
-    real = recompute.Checker.links
+    real = chains.StatementBinder.links
 
-    def links(self, parts, rels, done, label):
+    def links(self, done, label, *args, **kwargs):
         if label is not None and N.key(label) == "B":
             raise AttributeError("'Thing' object has no attribute 'x'")
-        return real(self, parts, rels, done, label)
+        return real(self, done, label, *args, **kwargs)
 
-    monkeypatch.setattr(recompute.Checker, "links", links)
+    monkeypatch.setattr(chains.StatementBinder, "links", links)
     found = _by_line(_doc("A = 2", "B = A + 1 = 3", "C = A + 2 = 4", "D = A + 3 = 6"))
     f = _one(found, 5)
     assert f.verdict == "unverifiable" and f.note == "internal-error"

@@ -285,7 +285,7 @@ def test_a_step_index_rule_and_repeated_steps():
     assert _one(found, 13).verdict == "ok" and _one(found, 13).message == "agrees with theta"
     assert _one(found, 15).verdict == "ok"
     f = _one(found, 17)
-    assert f.verdict == "wrong" and f.expected == "[1.43, -0.8]"     # 1.425 at two decimals
+    assert f.verdict == "wrong" and f.expected == "[1.43, -0.80]"    # 1.425, -0.8 at two decimals
 
 
 def test_a_name_given_before_the_rule_is_not_its_next_value():
@@ -295,8 +295,10 @@ def test_a_name_given_before_the_rule_is_not_its_next_value():
                           r"W^{(1)} = (7, 7)",                                        # 7
                           r"W_{\text{new}} = (0, 1)",                                 # 9  (1 - 1, 2 - 1)
                           r"W_{\text{new}} = (0, 2)"))                                # 11 wrong
+    # given anew without a word and used by nothing after it, (7, 7) is a claim
+    # about W^(1) and contradicts its value of line 3 (issue 10)
     f = _one(found, 7)
-    assert f.kind == "definition" and f.message.startswith("redefines W^(1)")
+    assert f.kind == "vector" and f.verdict == "wrong" and f.expected == "[5, 5]"
     assert _one(found, 9).verdict == "ok"
     assert _one(found, 11).verdict == "wrong"
 

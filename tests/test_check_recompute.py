@@ -21,7 +21,7 @@ def findings():
 
 
 @pytest.mark.parametrize("line, kind, verdict, diagnosis", [
-    (5, "definition", "ok", None),
+    (5, "definition", "given", None),
     (17, "matrix", "wrong", None),              # A + B with one wrong entry
     (19, "matrix", "ok", None),
     (21, "matrix", "wrong", "B is transposed"),
@@ -34,9 +34,10 @@ def findings():
     (37, "matrix", "wrong", "causal mask"),
     (39, "matrix", "wrong", "standard deviation"),
     (41, "scalar", "ok", None),
-    (47, "definition", "wrong", "keeps using W of line 45"),
+    (47, "vector", "wrong", "keeps using W of line 45"),
     (49, "vector", "ok", None),
-    (53, "definition", "ok", None),             # a redefinition nothing contradicts
+    (53, "vector", "wrong", None),              # V given anew without a word, used by nothing: it
+                                                # contradicts V of line 51 (issue 10)
     (57, "matrix", "unverifiable", None),
     (59, "matrix", "unverifiable", None),
     (61, "vector", "unverifiable", None),
@@ -71,8 +72,8 @@ def test_truncation_is_named_and_the_rounding_given():
 
 
 def test_rule_messages_and_redefinition_note(findings):
-    assert "line 49 still computes" in findings[(47, "definition")].message
-    assert findings[(53, "definition")].note == "redefinition"
+    assert "line 49 still computes" in findings[(47, "vector")].message
+    assert findings[(53, "vector")].expected == "[1, 1]"
     assert "ragged" in findings[(57, "matrix")].message
     assert "NaN" in findings[(59, "matrix")].message
 

@@ -11,7 +11,7 @@ from derive.errors import UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 DOC = "# Sums\n\n$$ a = 1 + 1 = 2 $$\n\n## Wrong\n\n$$ b = 2 + 2 = 5 $$\n"
-FINDING_KEYS = {"line", "end_line", "kind", "label", "verdict", "chained_verdict", "printed",
+FINDING_KEYS = {"line", "end_line", "kind", "label", "verdict", "basis", "chained_verdict", "printed",
                 "expected", "wrong_entries", "message", "diagnosis"}
 
 
@@ -26,13 +26,14 @@ def test_json_has_exactly_the_shape_of_the_issue(doc, capsys):
     assert check_command([doc], fmt="json") == 1
     data = json.loads(capsys.readouterr().out)
     assert data["document"] == doc
-    assert set(data["summary"]) == {"claims", "ok", "rounded", "truncated", "wrong", "unverifiable"}
+    assert set(data["summary"]) == {"claims", "ok", "rounded", "truncated", "wrong", "unverifiable", "given"}
     assert data["summary"]["claims"] == len(data["findings"]) == 2
     for f in data["findings"]:
         assert FINDING_KEYS <= set(f)
         assert f["kind"] in ("matrix", "vector", "scalar", "equation", "code-output", "definition")
-        assert f["verdict"] in ("ok", "rounded", "truncated", "wrong", "unverifiable")
-    wrong = data["findings"][1]
+        assert f["verdict"] in ("ok", "rounded", "truncated", "wrong", "unverifiable", "given")
+    ok, wrong = data["findings"]
+    assert ok["basis"] == "exact" and wrong["basis"] is None      # 1 + 1 is exactly 2
     assert (wrong["line"], wrong["end_line"], wrong["label"], wrong["printed"], wrong["expected"]) == \
         (7, 7, "b", "5", "4")
     assert wrong["wrong_entries"] == [{"row": 1, "col": 1, "printed": "5", "expected": "4"}]

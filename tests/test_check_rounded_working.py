@@ -76,7 +76,9 @@ def test_rounded_working_does_not_excuse_a_wrong_last_digit():
     f = [f for f in verdicts(LAYER_NORM % "1.3588")[3] if f.kind == "vector"][0]
     assert f.verdict == "wrong"
     assert f.wrong_entries and f.wrong_entries[0]["expected"] == "1.3587"
-    assert "rounded" in (f.diagnosis or "")
+    # neither LN(h) (1.35873) nor the working with s = 2.9439 (1.35874) gives 1.3588:
+    # no rounding explains it, and none is named as its cause
+    assert "rounded" not in (f.diagnosis or "")
 
 
 # z = 0.5 * 2 - 0.2 = 0.8; sigma(0.8) = 0.689974481128; sigma(0.8) - 1 = -0.310025518872.
@@ -238,7 +240,7 @@ def test_an_outer_product_gradient_and_the_step_after_it(gradient, updated, verd
 def test_a_supposition_may_name_several_values_at_once():
     doc = ("The fit ends at $w = 2.0059$ and $b = 0.8894$.\n\n"
            "At $w = b = 0$ every prediction is zero.\n")
-    assert all(f.verdict in ("ok", "rounded") for fs in verdicts(doc).values() for f in fs)
+    assert all(f.verdict in ("given", "ok", "rounded") for fs in verdicts(doc).values() for f in fs)
 
 
 # softmax(1.5, 0.5, -1) = (0.6896721, 0.2537162, 0.0566117); 1/p_1 = 1.4499644, while
@@ -319,7 +321,7 @@ def test_a_value_changed_on_purpose_makes_the_old_one_out_of_date(after, verdict
            "Now switch the scale off, $\\gamma = (1, 1, 1, 1)$:\n"
            f"$y = \\gamma \\odot x / \\mathrm{{RMS}}(x) \\approx {after}$.\n")
     found = verdicts(doc)
-    assert only(found, 5, "definition").verdict == "ok"
+    assert only(found, 5, "definition").verdict == "given"
     y = only(found, 6, "vector")
     assert y.verdict == verdict
     if verdict == "wrong":
@@ -350,5 +352,5 @@ def test_values_that_follow_from_a_change_change_too(gradient, verdict):
            "$p \\approx (0.7856, 0.1753, 0.0391)$, and the new gradient is\n"
            f"$p - y \\approx {gradient}$.\n")
     found = verdicts(doc)
-    assert only(found, 4, "definition").verdict == "ok"
+    assert only(found, 4, "definition").verdict == "given"
     assert only(found, 5, "vector").verdict == verdict

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from derive.check.findings import Finding, summary
+from derive.check.claim import Claim as Finding, summary
 from derive.check.pipeline import Report
 
 FORMATS = ("text", "markdown", "json", "github")

@@ -39,11 +39,12 @@ from dataclasses import dataclass, field
 
 from derive.check.bind import codevars
 from derive.check.read.outputs import Printout, describe, entries, printouts
-from derive.check.judge.compare import RANK, Judgement
+from derive.check.claim import RANK, Verdict
+from derive.check.policy import POLICY
 from derive.errors import DeriveError
 from derive.numbers import Printed, compare
 
-TIMEOUT = 30.0
+TIMEOUT = POLICY.run_seconds
 CELL_MARK = "--- derive: the block starts here ---"
 MISSING = re.compile(r"No module named '([^']+)'")
 
@@ -105,6 +106,15 @@ def _finished(done, values: dict) -> Run:
         last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
         return Run(done.stdout, f"fails: {last[:200]}")
     return Run(done.stdout, values=values)
+
+
+@dataclass(frozen=True)
+class ItemJudgement:
+    """An output item against what the code prints: the worst entry's verdict."""
+
+    verdict: Verdict
+    expected: list[list[str]]
+    wrong: list[tuple[int, int, str, str]]
 
 
 @dataclass
@@ -169,19 +179,20 @@ def _items(n: int) -> str:
     return f"{n} printed item" + ("" if n == 1 else "s")
 
 
-def judge_item(p: Printout, a: Printout) -> Judgement:
+def judge_item(p: Printout, a: Printout) -> ItemJudgement:
     """Each number of the block's item against the code's, at the block's decimals."""
     mine, theirs = entries(p), entries(a)
-    verdict, expected, wrong = "ok", [], []
+    verdict, expected, wrong = Verdict.OK, [], []
     for i, (row, real_row) in enumerate(zip(mine, theirs)):
         expected.append([])
         for j, (d, r) in enumerate(zip(row, real_row)):
             v, text = _judge_entry(d, r)
+            v = Verdict(v)
             expected[-1].append(text)
-            if v == "wrong":
+            if v == Verdict.WRONG:
                 wrong.append((i, j, _text(d), _text(r)))
             verdict = v if RANK[v] > RANK[verdict] else verdict
-    return Judgement(verdict, expected, wrong)
+    return ItemJudgement(verdict, expected, wrong)
 
 
 def _judge_entry(d: Printed | str, r: Printed | str) -> tuple[str, str]:

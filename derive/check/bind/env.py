@@ -1,10 +1,17 @@
-"""What the document has said so far: values of names, formulas, functions.
+"""What a document says its names are: every value it gives, with where and how.
 
-A name can be given several values over a document (a restatement, a new
-example, a mistake). Every value is kept with its line; a formula is judged
-against the value the author most likely used: the latest one before the
-claim first, then the older ones, then later ones (code further down that the
-text points to).
+The bind pass (``derive.check.bind.walk``) fills an ``Env`` once, in document
+order; the judge pass only reads it. Each value is a ``Binding`` placed at a
+document offset (``at``): a claim sees the bindings placed before it. A
+binding is one node of a DAG: its formula (the working that computed it) is
+evaluated over the bindings before the formula's own place, once, on demand
+(``derive.check.bind.resolve``), so a chain of n definitions costs O(n).
+
+A name may be given several values (a restatement, a new example, a mistake);
+all are kept with their places. ``candidates`` lists the values a claim may
+have used, latest first, without the ones that are out of date: values said
+to be replaced (``supersede``) and values computed from names given anew since
+(``stale``: ``\\sqrt{d_k} \\approx 11.31`` after ``d_k = 16``).
 """
 
 from __future__ import annotations
@@ -13,180 +20,196 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.check.read import nodes as N
-from derive.check.evaluate.fastface import to_fast
 from derive.check.evaluate.values import EXACT, Val, grid_value
-from derive.numbers import Printed
-
-MAX_CANDIDATES = 5
-DIMENSIONS = {"d_k", "d_v", "d_q", "d_model", "d", "d_{k}", "d_head", "n", "d_ff"}
-
-Grid = tuple[tuple[Printed, ...], ...]
+from derive.check.policy import POLICY
+from derive.check.read import nodes as N
+from derive.check.read.grids import Grid, same_numbers
 
 
 @dataclass(eq=False)
 class Binding:
-    """One value a document gave a name, where, and how it was given."""
+    """One value the document gave a name.
 
-    value: Val                  # exact face
+    ``printed`` are the numbers it printed (None when only a formula gave it);
+    ``formula`` computes it from earlier bindings (looked up at ``formula_at``),
+    else the first of ``workings`` that evaluates (``= P - y = 0.1 - 1 = -0.9``);
+    ``value`` is a value given outright (what code left in a name, a guess).
+    ``rounding``: the printed numbers may be roundings of the true value, so
+    the enclosure hypothesis widens them by half a unit."""
+
+    name: str
+    at: int
     line: int
-    origin: str                 # literal | derived | code | run | output | corrected | default
-    label: str
+    origin: str                      # given | derived | code | run | output | supposed | default
     printed: Grid | None = None
-    finding: object = None      # the finding of the claim that made it
-    span: int = -1              # which math span gave it (a derivation spans one block)
-    rounded: bool = False       # printed results are known only to their last digit
-    depends: frozenset = frozenset()   # names the value was computed from
-    _fast: Val | None = field(default=None, repr=False)
+    formula: N.Node | None = None
+    formula_at: int = -1
+    workings: tuple = ()
+    composite: bool = False              # given for an expression (``X + PE``), not a name
+    scalar: bool = False
+    rounding: bool = False
+    value: Val | None = None
+    depends: frozenset = frozenset()     # names the value was computed from
+    span_at: int = -1                    # the math span that gave it (a derivation spans one)
+    memo: dict = field(default_factory=dict, repr=False)
 
-    def fast(self) -> Val:
-        if self._fast is None:
-            self._fast = to_fast(self.value)
-        return self._fast
+    def printed_value(self) -> Val | None:
+        if self.printed is None:
+            return None
+        if "printed" not in self.memo:
+            self.memo["printed"] = grid_value(self.printed, self.scalar)
+        return self.memo["printed"]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Its shape, as far as known without evaluating (a formula's once it was evaluated)."""
+        if self.value is not None:
+            return self.value.shape
+        if self.printed is not None:
+            return self.printed_value().shape
+        exact = self.memo.get("exact")
+        return exact.shape if exact is not None else (0, 0)
 
 
 @dataclass(eq=False)
 class Update:
-    """``W \\leftarrow rhs`` given on ``line``: the next value of W is rhs, computed
-    from the values before it; spent once W is given a value again."""
+    """``W \\leftarrow rhs`` at ``at``: the next value of W is rhs, computed from the
+    values before it; spent once W is given a value again."""
 
     rhs: N.Node
+    at: int
     line: int
-    spent: bool = False
 
 
 @dataclass
 class Env:
     values: dict[str, list[Binding]] = field(default_factory=dict)
-    formulas: dict[str, list[tuple[N.Node, int]]] = field(default_factory=dict)
+    formulas: dict[str, list[tuple[N.Node, int, int]]] = field(default_factory=dict)        # node, at, line
     functions: dict[str, list[tuple[tuple[str, ...], N.Node, int]]] = field(default_factory=dict)
-    roundings: list[tuple] = field(default_factory=list)     # (line, value, decimals) printed rounded
-    zero_based: set[str] = field(default_factory=set)        # vectors whose entries start at v_0
-    superseded: dict[str, list[int]] = field(default_factory=dict)   # name -> lines it was changed on purpose
     updates: dict[str, list[Update]] = field(default_factory=dict)
+    superseded: dict[str, list[int]] = field(default_factory=dict)     # name -> where it was changed on purpose
+    roundings: list[tuple[int, object, int]] = field(default_factory=list)   # (at, value, decimals)
+    zero_based: set[str] = field(default_factory=set)                  # vectors counted from v_0
+    patterns: list = field(default_factory=list)                       # functions defined on patterns (PE_{(pos,2i)})
 
-    def bind(self, key: str, binding: Binding) -> None:
-        self.values.setdefault(key, []).append(binding)
-        for u in self.updates.get(key, ()):
-            if binding.line >= u.line:
-                u.spent = True
+    # ---------------------------------------------------------------- writing (the bind pass)
+    def bind(self, b: Binding) -> Binding:
+        self.values.setdefault(b.name, []).append(b)
+        return b
 
-    def update(self, key: str, rhs: N.Node, line: int) -> None:
-        self.updates.setdefault(key, []).append(Update(rhs, line))
-
-    def pending_update(self, key: str, line: int) -> Update | None:
-        """The latest update rule of ``key`` before ``line`` that no value has followed yet."""
-        live = [u for u in self.updates.get(key, ()) if u.line <= line and not u.spent]
-        return live[-1] if live else None
-
-    def formula(self, key: str, node: N.Node, line: int) -> None:
+    def formula(self, key: str, node: N.Node, at: int, line: int) -> None:
         known = self.formulas.setdefault(key, [])
-        if all(N.key(f) != N.key(node) for f, _ in known):
-            known.append((node, line))
+        if all(N.key(f) != N.key(node) for f, _, _ in known):
+            known.append((node, at, line))
 
-    def define(self, name: str, params: tuple[str, ...], body: N.Node, line: int) -> None:
-        self.functions.setdefault(name, []).append((params, body, line))
+    def define(self, name: str, params: tuple[str, ...], body: N.Node, at: int) -> None:
+        self.functions.setdefault(name, []).append((params, body, at))
 
-    def candidates(self, key: str, line: int, later: bool = False) -> list[Binding]:
-        """Values of ``key``: latest before ``line`` first, then older, then later
-        ones (code further down); a name first given after ``line`` has no value
-        there unless ``later`` (a restatement may be checked against it)."""
+    def update(self, key: str, rhs: N.Node, at: int, line: int) -> None:
+        self.updates.setdefault(key, []).append(Update(rhs, at, line))
+
+    def supersede(self, key: str, at: int) -> None:
+        """``key`` was given new values on purpose at ``at``: older ones are out of date after it."""
+        self.superseded.setdefault(key, []).append(at)
+
+    def note_rounded(self, grid: Grid, at: int) -> None:
+        """Numbers printed as results: written again in working, they are roundings."""
+        self.roundings.extend((at, p.value, p.decimals) for row in grid for p in row)
+
+    # ---------------------------------------------------------------- reading (the judge pass)
+    def candidates(self, key: str, at: int, later: bool = False) -> list[Binding]:
+        """Values of ``key`` a claim at ``at`` may have used: latest first, then
+        older ones, then values the code gives further down (a document that shows
+        results first and its code in an appendix): printed by it (``output``), or
+        written in it (``code``) for a name the text gave before too; with
+        ``later``, any value the code gives further down."""
         found = self.values.get(key)
         if not found:
-            return self._dimension(key, line) if key in DIMENSIONS else []
-        found = [b for b in found if not self.stale(b, line) and not self.outdated(key, b, line)]
-        before = [b for b in found if b.line <= line]
+            return self.dimension(key, at) if key in POLICY.dimension_names else []
+        found = [b for b in found if not self.stale(b, at) and not self.outdated(key, b, at)]
+        before = [b for b in found if b.at <= at]
         if not before and not later:
-            return self._dimension(key, line) if key in DIMENSIONS else []
-        # A name first given further down counts only as printed by code output;
-        # what code computes when run (``run``) counts only after the code.
-        after = [b for b in found if b.line > line and b.origin != "run" and (before or b.origin == "output")]
-        ordered = sorted(before, key=lambda b: -b.line) + sorted(after, key=lambda b: b.line)
+            return self.dimension(key, at) if key in POLICY.dimension_names else []
+        after = [b for b in found if b.at > at and (b.origin == "output" or b.origin == "code" and (before or later))]
+        ordered = before[::-1] + after
         out: list[Binding] = []
         for b in ordered:
-            if not any(_same(b, o) for o in out):
+            if not any(same_value(b, o) for o in out):
                 out.append(b)
-        return out[:MAX_CANDIDATES]
+        return out[:POLICY.max_candidates]
 
-    def stale(self, b: Binding, line: int) -> bool:
-        r"""A value computed from names given other values since (``\sqrt{d_k} \approx
-        11.31`` after ``d_k = 16``; ``s_1`` after the vector s is given anew)."""
+    def latest(self, key: str, at: int) -> Binding | None:
+        before = [b for b in self.values.get(key, []) if b.at <= at]
+        return before[-1] if before else None
+
+    def previous(self, b: Binding) -> Binding | None:
+        """The value of b's name just before b."""
+        before = [o for o in self.values.get(b.name, []) if o.at < b.at]
+        return before[-1] if before else None
+
+    def stale(self, b: Binding, at: int) -> bool:
+        """A value computed from names given other values since."""
         for dep in b.depends:
-            now = self.latest(dep, line)
-            if now is None or now.line <= b.line:
+            now = self.latest(dep, at)
+            if now is None or now.at <= b.at:
                 continue
-            then = self.latest(dep, b.line)
-            if then is None or not _same(now, then):
+            then = self.latest(dep, b.at)
+            if then is None or not same_value(now, then):
                 return True
         return False
 
-    def supersede(self, key: str, line: int) -> None:
-        """``key`` was given new values on purpose at ``line``: older ones are out of date after it."""
-        self.superseded.setdefault(key, []).append(line)
+    def outdated(self, key: str, b: Binding, at: int) -> bool:
+        return any(b.at < changed <= at for changed in self.superseded.get(key, ()))
 
-    def outdated(self, key: str, b: Binding, line: int) -> bool:
-        return any(b.line < at <= line for at in self.superseded.get(key, ()))
+    def rounded_numbers(self, at: int) -> set[tuple]:
+        """(value, decimals) of every number printed as a rounding before ``at``
+        (memoised: the judge pass reads a finished environment)."""
+        memo = self.__dict__.setdefault("_rounded", {})
+        if at not in memo:
+            bound = {(p.value, p.decimals) for bs in self.values.values() for b in bs
+                     if b.rounding and b.printed is not None and b.at <= at for row in b.printed for p in row}
+            memo[at] = bound | {(v, d) for where, v, d in self.roundings if where <= at}
+        return memo[at]
 
-    def note_rounded(self, grid: Grid, line: int) -> None:
-        """Numbers a claim printed as a rounding (``-\\ln 0.5 \\approx 0.6931``)."""
-        self.roundings.extend((line, p.value, p.decimals) for row in grid for p in row)
-
-    def rounded_numbers(self, line: int) -> set[tuple]:
-        """(value, decimals) of every number printed as a rounding up to ``line``."""
-        bound = {(p.value, p.decimals) for bs in self.values.values() for b in bs
-                 if b.rounded and b.printed is not None and b.line <= line for row in b.printed for p in row}
-        return bound | {(v, d) for at, v, d in self.roundings if at <= line}
-
-    def latest(self, key: str, line: int) -> Binding | None:
-        before = [b for b in self.values.get(key, []) if b.line <= line]
-        return before[-1] if before else None
-
-    def function(self, name: str, line: int):
+    def function(self, name: str, at: int):
         defs = self.functions.get(name)
         if not defs:
             return None
-        before = [d for d in defs if d[2] <= line]
+        before = [d for d in defs if d[2] <= at]
         params, body, _ = (before or defs)[-1]
         return params, body
 
-    def _dimension(self, key: str, line: int) -> list[Binding]:
-        """An unbound d_k: try the widths of the latest matrices the document gave."""
+    def pending_update(self, key: str, at: int) -> Update | None:
+        """The latest update rule of ``key`` before ``at`` that no value of it has followed."""
+        given = [b.at for b in self.values.get(key, ()) if b.at <= at]
+        live = [u for u in self.updates.get(key, ()) if u.at <= at and not any(u.at <= g for g in given)]
+        return live[-1] if live else None
+
+    def dimension(self, key: str, at: int) -> list[Binding]:
+        """An unbound d_k: guesses from the widths of the latest matrices (they may confirm, never convict)."""
         sizes: list[int] = []
-        recent = sorted((b for bs in self.values.values() for b in bs if b.line <= line and not b.value.scalar),
-                        key=lambda b: -b.line)
+        recent = sorted((b for bs in self.values.values() for b in bs if b.at <= at and not b.scalar
+                         and b.shape != (0, 0)), key=lambda b: -b.at)
         for b in recent:
-            for s in (b.value.shape[1], b.value.shape[0]):
+            for s in (b.shape[1], b.shape[0]):
                 if s > 1 and s not in sizes:
                     sizes.append(s)
             if len(sizes) >= 3:
                 break
-        return [Binding(EXACT.scalar(sp.Integer(s)), 0, "default", key) for s in sizes[:3]]
+        return [Binding(key, 0, 0, "default", scalar=True, value=EXACT.scalar(sp.Integer(s))) for s in sizes[:3]]
 
-    def same_shape(self, shape, line: int, exclude: set[str] = frozenset()) -> list[tuple[str, Binding]]:
-        """Every value of the given shape, most recent first (for diagnosis)."""
-        out = []
-        for key, bindings in self.values.items():
-            if key in exclude:
-                continue
-            for b in bindings:
-                if tuple(b.value.shape) == tuple(shape) and not b.value.scalar:
-                    out.append((key, b))
-        out.sort(key=lambda kb: (abs(kb[1].line - line), kb[0]))
+    def same_shape(self, shape, at: int, exclude=frozenset()) -> list[tuple[str, Binding]]:
+        """Every value of the given shape, nearest to ``at`` first (for diagnosis)."""
+        out = [(key, b) for key, bs in self.values.items() if key not in exclude for b in bs
+               if tuple(b.shape) == tuple(shape) and not b.scalar]
+        out.sort(key=lambda kb: (abs(kb[1].at - at), kb[0]))
         return out
 
 
-def printed_binding(grid: Grid, line: int, origin: str, label: str, scalar: bool = False) -> Binding:
-    """A value the document printed: the exact value of its numbers, the numbers kept."""
-    return Binding(grid_value(grid, scalar), line, origin, label, grid)
-
-
-def same_numbers(a: Grid, b: Grid) -> bool:
-    """The same printed values, entry by entry (however they are written: 0.50 = 0.5)."""
-    return [[p.value for p in r] for r in a] == [[p.value for p in r] for r in b]
-
-
-def _same(a: Binding, b: Binding) -> bool:
+def same_value(a: Binding, b: Binding) -> bool:
     """Two bindings with the same printed numbers (a restatement) count once."""
     if a.printed is not None and b.printed is not None:
         return same_numbers(a.printed, b.printed)
-    return a.value.data == b.value.data if a.value.shape == b.value.shape else False
+    if a.value is not None and b.value is not None and a.value.shape == b.value.shape:
+        return a.value.data == b.value.data
+    return a is b

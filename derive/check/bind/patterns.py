@@ -13,18 +13,14 @@ matching body (``expand``), which the checker then evaluates as any formula.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sympy as sp
 
-from derive.check.read import nodes as N
-from derive.check.evaluate.evaluator import evaluate_exact
-from derive.check.read.delimiters import MathSpan
-from derive.check.read.grids import grid_of
-from derive.check.read.latex import parse_statements
 from derive.check.bind.resolve import evaluate
-from derive.check.judge.search import check_link
+from derive.check.evaluate.evaluator import evaluate_exact
 from derive.check.evaluate.values import EXACT, EvalError
+from derive.check.read import nodes as N
+from derive.check.read.grids import grid_of
 from derive.numbers import parse_decimal
 
 MAX_INDEX = 64          # a pattern's unknown (the i of 2i+1) is whole and at most this
@@ -35,33 +31,28 @@ class Pattern:
     name: str
     params: tuple[N.Node, ...]
     body: N.Node
+    at: int
 
 
-def patterns_before(items: list, before: int) -> dict[str, list[Pattern]]:
-    """``F_{(pos,2i)} = ...`` and ``F(pos, 2i+1) = ...`` given before an offset, by name."""
+def pattern_of(label: N.Node, body: N.Node, at: int) -> Pattern | None:
+    """``F_{(pos,2i)} = body`` or ``F(pos, 2i+1) = body``: a definition on patterns."""
+    if isinstance(label, N.Sym) and isinstance(label.sub, N.Tuple):
+        name, params = label.base, label.sub.items
+    elif isinstance(label, N.Call) and not all(isinstance(a, N.Sym) for a in label.args):
+        name, params = label.name, label.args
+    else:
+        return None   # f(x) = ... is an ordinary function of the document
+    if grid_of(body) is None and N.names(body) and all(len(N.names(p)) == 1 for p in params):
+        return Pattern(name, tuple(params), body, at)
+    return None
+
+
+def patterns_before(env, at: int) -> dict[str, list[Pattern]]:
+    """The pattern definitions given before ``at``, by name."""
     out: dict[str, list[Pattern]] = {}
-    for start, pattern in _all_patterns(tuple(it for it in items if isinstance(it, MathSpan))):
-        if start < before:
-            out.setdefault(pattern.name, []).append(pattern)
-    return out
-
-
-@lru_cache(maxsize=4)
-def _all_patterns(spans: tuple[MathSpan, ...]) -> list[tuple[int, Pattern]]:
-    out = []
-    for span in spans:
-        for st in parse_statements(span.text):
-            if not isinstance(st, N.Chain) or len(st.parts) < 2 or st.rels[0] != "=":
-                continue
-            label, body = st.parts[0], st.parts[1]
-            if isinstance(label, N.Sym) and isinstance(label.sub, N.Tuple):
-                name, params = label.base, label.sub.items
-            elif isinstance(label, N.Call) and not all(isinstance(a, N.Sym) for a in label.args):
-                name, params = label.name, label.args
-            else:
-                continue   # f(x) = ... is the checker's own definition of a function
-            if grid_of(body) is None and N.names(body) and all(len(N.names(p)) == 1 for p in params):
-                out.append((span.start, Pattern(name, tuple(params), body)))
+    for p in env.patterns:
+        if p.at < at:
+            out.setdefault(p.name, []).append(p)
     return out
 
 
@@ -83,13 +74,14 @@ def number(k: int) -> N.Num:
     return N.Num(0, 0, parse_decimal(str(k)))
 
 
-def expand(label: N.Node, env, line: int, patterns: dict[str, list[Pattern]]):
+def expand(label: N.Node, env, at: int):
     """The label with every call of a pattern function replaced by the matching
     body, and (pattern, unknown, value) when the label itself is such a call."""
+    patterns = patterns_before(env, at)
     ref, solved = label, None
     for n in list(N.walk(label)):
-        if isinstance(n, N.Call) and n.name in patterns and env.function(n.name, line) is None:
-            applied = _apply(n, patterns[n.name], env, line)
+        if isinstance(n, N.Call) and n.name in patterns and env.function(n.name, at) is None:
+            applied = apply_pattern(n, patterns[n.name], env, at)
             if applied is None:
                 raise EvalError(f"no definition of {n.name} fits {N.pretty(n)}")
             ref = N.substitute(ref, n, applied[0])
@@ -97,7 +89,7 @@ def expand(label: N.Node, env, line: int, patterns: dict[str, list[Pattern]]):
     return ref, solved
 
 
-def _apply(call: N.Call, patterns: list[Pattern], env, line: int, other: int | None = None):
+def apply_pattern(call: N.Call, patterns: list[Pattern], env, at: int, other: int | None = None):
     """The body of the latest definition whose parameters match the arguments,
     with (pattern, unknown, value); ``other`` gives the unknown another value."""
     for pat in reversed(patterns):
@@ -108,7 +100,7 @@ def _apply(call: N.Call, patterns: list[Pattern], env, line: int, other: int | N
             if isinstance(p, N.Sym):
                 bound[p.name] = a
                 continue
-            found = _solve(p, _value(a, env, line))
+            found = _solve(p, _value(a, env, at))
             if found is None:
                 break
             solved = (pat, *found)
@@ -118,10 +110,10 @@ def _apply(call: N.Call, patterns: list[Pattern], env, line: int, other: int | N
     return None
 
 
-def _value(node: N.Node, env, line: int):
+def _value(node: N.Node, env, at: int):
     """The exact rational value of an argument, else None."""
     try:
-        value, _ = evaluate(node, env, line, True, {})
+        value, _ = evaluate(node, env, at)
     except EvalError:
         return None
     x = value.entry(0, 0) if value.scalar else None
@@ -141,13 +133,3 @@ def _solve(pattern: N.Node, v) -> tuple[str, int] | None:
         return None
     k = (v - f0) / (f1 - f0)
     return (u, int(k)) if k.is_Integer and 0 <= k <= MAX_INDEX else None
-
-
-def other_index(label: N.Call, part: N.Node, env, line: int, patterns, solved) -> str | None:
-    """A wrong value that is the function at another whole value of the unknown."""
-    _, u, k = solved
-    for other in range(0, min(MAX_INDEX, 2 * k + 8)):
-        applied = _apply(label, patterns[label.name], env, line, other) if other != k else None
-        if applied is not None and check_link(applied[0], part, env, line).reproduces:
-            return f"it is {N.pretty(label)} computed with {u} = {other}; the definition gives {u} = {k}"
-    return None

@@ -1,30 +1,46 @@
-"""Evaluating a formula over the values a document gave its names.
+r"""The value of a formula over the bindings a document gave its names, under a hypothesis.
 
-A name may have several values (``derive.check.bind.env``); a ``Resolver`` looks
-each name up, taking the candidate a search picked for it (``picks``), and
-notes how many candidates each name had (``seen``) and which it took
-(``used``). A ``Link`` is one ``ref = claim`` to judge at one line.
+Three hypotheses say which value of a binding a formula takes (the judge
+tries them in this order, ``derive.check.judge.hypotheses``):
+
+    exact      its exact value: its formula evaluated over the exact values of
+               the bindings before it (a DAG walk, memoised per binding), or the
+               numbers printed for it when nothing computes it
+    printed    the numbers printed for it, taken as exact (what a reader
+               working by hand from the page gets)
+    enclosure  a ball of half a unit around each printed number that may be a
+               rounding (the ball face only): every value the author may have had
+
+and three faces how it is computed: exact (SymPy), fast (floats, to screen
+candidates) and ball (Arb). A ``Resolver`` looks each name up, taking the
+candidate a search picked for it (``picks``), and notes how many candidates
+each name had (``seen``) and which it took (``used``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sympy as sp
+from flint import ctx
 
-from derive.check.read import nodes as N
 from derive.check.bind.env import Binding, Env
+from derive.check.evaluate.arbface import ARB, rational, widened
 from derive.check.evaluate.evaluator import Evaluator
-from derive.check.evaluate.fastface import FAST
-from derive.check.read.grids import Grid
-from derive.check.evaluate.values import EXACT, EvalError, Options, Val
+from derive.check.evaluate.fastface import FAST, to_fast
+from derive.check.evaluate.values import EXACT, EvalError, Face, Options, Val
+from derive.evaluate import ball as exact_ball
+
+HYPOTHESES = ("exact", "printed", "enclosure")
 
 
 class Resolver:
-    """Looks names up in the environment, taking the candidate the search picked."""
+    """Looks names up in the environment at one place, under one hypothesis and face."""
 
-    def __init__(self, env: Env, line: int, exact: bool, picks: dict[str, int],
-                 exclude: frozenset = frozenset(), later: frozenset = frozenset()):
-        self.env, self.line, self.exact, self.picks, self.exclude = env, line, exact, picks, exclude
-        self.later = later
+    def __init__(self, env: Env, at: int, face: Face = EXACT, hypothesis: str = "exact",
+                 picks: dict[str, int] | None = None, exclude: frozenset = frozenset(),
+                 later: frozenset = frozenset()):
+        self.env, self.at, self.face, self.hypothesis = env, at, face, hypothesis
+        self.picks = picks or {}
+        self.exclude, self.later = exclude, later
         self.override: dict[str, Val] = {}
         self.seen: dict[str, int] = {}
         self.used: dict[str, Binding] = {}
@@ -36,24 +52,28 @@ class Resolver:
         if key in self.override:
             self.seen.setdefault(key, 1)
             return self.override[key]
-        cands = self.env.candidates(key, self.line, key in self.later)
+        cands = self.env.candidates(key, self.at, key in self.later)
         if not cands:
             return self._recomputed(key)
-        self.seen[key] = len(cands)
-        b = cands[min(self.picks.get(key, 0), len(cands) - 1)]
+        # an expression printed before (X + PE) may also be computed from its parts anew
+        self.seen[key] = len(cands) + (1 if cands[0].composite else 0)
+        pick = self.picks.get(key, 0)
+        if pick == len(cands):
+            return None
+        b = cands[min(pick, len(cands) - 1)]
         self.used[key] = b
-        return b.value if self.exact else b.fast()
+        return value_of(b, self.env, self.hypothesis, self.face)
 
     def _recomputed(self, key: str) -> Val | None:
         """A name with no value of its own (``p = \\mathrm{softmax}(z)`` gave only a
         formula), or whose every value is stale (its inputs were given anew), is
         computed from its latest formula over the current values."""
-        formulas = [f for f, at in self.env.formulas.get(key, []) if at <= self.line]
+        formulas = [f for f, at, _ in self.env.formulas.get(key, []) if at <= self.at]
         if not formulas or key in self.recomputing:
             return None
         self.recomputing.add(key)
         try:
-            value = Evaluator(EXACT if self.exact else FAST, self, self.function, Options()).value_of(formulas[-1])
+            value = Evaluator(self.face, self, self.function, Options()).value_of(formulas[-1])
         except EvalError:
             return None
         finally:
@@ -62,35 +82,98 @@ class Resolver:
         return value
 
     def function(self, name: str):
-        return self.env.function(name, self.line)
+        return self.env.function(name, self.at)
 
 
-def evaluate(node: N.Node, env: Env, line: int, exact: bool, picks: dict[str, int],
-             options: Options = Options(), exclude: frozenset = frozenset(),
-             later: frozenset = frozenset()) -> tuple[Val, Resolver]:
-    """The value of ``node`` (exact or fast), and the resolver that says which values it took."""
-    resolver = Resolver(env, line, exact, picks, exclude, later)
+def evaluate(node, env: Env, at: int, face: Face = EXACT, hypothesis: str = "exact",
+             picks: dict | None = None, options: Options = Options(), exclude: frozenset = frozenset(),
+             later: frozenset = frozenset(), widen: dict | None = None) -> tuple[Val, Resolver]:
+    """The value of ``node`` and the resolver that says which values it took.
+    ``widen`` (id of a number node -> half a unit) makes written numbers balls."""
+    resolver = Resolver(env, at, face, hypothesis, picks, exclude, later)
     try:
-        value = Evaluator(EXACT if exact else FAST, resolver, resolver.function, options).value_of(node)
+        value = Evaluator(face, resolver, resolver.function, options, widen).value_of(node)
     except EvalError as exc:
         exc.resolver = resolver          # which names had several values, for another try
         raise
     return value, resolver
 
 
-@dataclass(frozen=True, eq=False)
-class Link:
-    """One link ``ref = claim`` to judge: where it stands, which names are hidden
-    (``exclude``) and which may take values given further down (``later``)."""
+# ---------------------------------------------------------------- one binding's value
 
-    ref: N.Node
-    claim: N.Node
-    claim_grid: Grid | None          # the claim's printed numbers, when it is printed
-    env: Env
-    line: int
-    exclude: frozenset = frozenset()
-    later: frozenset = frozenset()
-    rounded_literals: bool = False   # the claim is working written after \approx
+def value_of(b: Binding, env: Env, hypothesis: str, face: Face) -> Val:
+    """A binding's value under a hypothesis, in a face (memoised in the binding)."""
+    if face is EXACT:
+        return printed_or_exact(b, env) if hypothesis != "exact" else exact_value(b, env)
+    if face is FAST:
+        key = ("fast", hypothesis == "exact")
+        if key not in b.memo:
+            exact = exact_value(b, env) if hypothesis == "exact" else printed_or_exact(b, env)
+            b.memo[key] = to_fast(exact)
+        return b.memo[key]
+    return _balls(b, env, hypothesis)
 
-    def evaluate(self, node: N.Node, exact: bool, picks: dict, opt: Options) -> tuple[Val, Resolver]:
-        return evaluate(node, self.env, self.line, exact, picks, opt, self.exclude, self.later)
+
+def exact_value(b: Binding, env: Env) -> Val:
+    """The binding's formula over the exact values before it; else what was given."""
+    if "exact" in b.memo:
+        if b.memo["exact"] is None:            # a formula that reaches itself
+            raise EvalError(f"{b.name} is computed from itself")
+        return b.memo["exact"]
+    b.memo["exact"] = None
+    value = None
+    if b.value is not None:
+        value = b.value
+    elif b.formula is not None:
+        value = _formula_value(b, env)
+    if value is None:
+        value = b.printed_value()
+    if value is None:
+        raise EvalError(f"{b.name} has no value")
+    b.memo["exact"] = value
+    return value
+
+
+def _formula_value(b: Binding, env: Env) -> Val | None:
+    """The value of the first of its formula and workings that evaluates (the true
+    value even when the document printed it in another shape, transposed say:
+    the steps after it are judged from it)."""
+    for formula in (b.formula, *b.workings):
+        try:
+            value, _ = evaluate(formula, env, b.formula_at)
+        except (EvalError, ArithmeticError, ValueError, RecursionError):
+            continue
+        return Val(value.data, b.scalar) if value.shape == (1, 1) and b.printed is not None else value
+    return None
+
+
+def printed_or_exact(b: Binding, env: Env) -> Val:
+    """The numbers printed for it, else its exact value."""
+    printed = b.printed_value()
+    return printed if printed is not None else exact_value(b, env)
+
+
+def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
+    """Balls: half a unit around printed numbers that may be roundings (enclosure),
+    else tight balls around the exact (or printed) value."""
+    key = ("ball", hypothesis, ctx.prec)
+    if key in b.memo:
+        return b.memo[key]
+    if hypothesis == "enclosure" and b.printed is not None and b.rounding:
+        rows = [[widened(p.value, half_unit(p)) for p in row] for row in b.printed]
+        value = Val(ARB.matrix(rows), b.scalar and len(rows) == 1 and len(rows[0]) == 1)
+    else:
+        exact = exact_value(b, env) if hypothesis == "exact" else printed_or_exact(b, env)
+        value = Val(ARB.matrix([[_ball(exact.entry(i, j)) for j in range(exact.shape[1])]
+                                for i in range(exact.shape[0])]), exact.scalar)
+    b.memo[key] = value
+    return value
+
+
+def _ball(x):
+    return rational(x) if x.is_Rational or x in (sp.S.Infinity, sp.S.NegativeInfinity) else exact_ball(x)
+
+
+def half_unit(p) -> sp.Rational:
+    """Half a unit in the last printed place of a printed number."""
+    return sp.Rational(1, 2 * 10**p.decimals) if p.decimals < 300 else sp.Integer(0)

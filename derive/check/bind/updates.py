@@ -11,61 +11,42 @@ against the rule evaluated with the values before it:
     W^{(1)}, W_{t+1}, W^{(t+1)}     names of the next W (unless they already had
                                     a value before the rule: then they are other things)
     W = \begin{pmatrix} ... \end{pmatrix}    W itself given again after the rule
-
-A mixin of ``derive.check.judge.recompute.Checker``: it reads ``self.env`` and
-``self.line`` and records through ``derive.check.judge.claims.Claims``.
 """
 
 from __future__ import annotations
 
+from derive.check.bind.env import Env
 from derive.check.read import nodes as N
-from derive.check.findings import Finding
-from derive.check.judge.search import check_link
 
 # The names of the next value of X (as ``N.key`` spells them).
 SUCCESSORS = ("{}'", "{}_new", "{}^new", "{}_updated", "{}^updated", "{}_next", "{}^next",
               "{}^(1)", "{}_{{t+1}}", "{}^(t+1)", "{}_{{k+1}}", "{}^(k+1)")
 
 
-class Updates:
-    """Recording update rules and judging the next value against them."""
+def update_rule(env: Env, label: N.Node, rhs: N.Node, at: int, line: int) -> None:
+    """``label \\leftarrow rhs``: remember the rule for the label and its next-value names."""
+    key = N.key(label)
+    env.update(key, rhs, at, line)
+    for name in (s.format(key) for s in SUCCESSORS):
+        if not any(b.at <= at for b in env.values.get(name, ())):
+            env.formula(name, rhs, at, line)
 
-    def update_rule(self, label: N.Node, rhs: N.Node) -> None:
-        """``label \\leftarrow rhs``: remember the rule for the label and its next-value names."""
-        line = self.line(label.start)
-        key = N.key(label)
-        self.env.update(key, rhs, line)
-        for name in (s.format(key) for s in SUCCESSORS):
-            if not any(b.line <= line for b in self.env.values.get(name, ())):
-                self.env.formula(name, rhs, line)
 
-    def step_rule(self, label: N.Node, rhs: N.Node) -> bool:
-        """``W_{t+1} = W_t - \\eta g_t``: the rule W <- W - eta g (every X_t read as the
-        current X); True when ``label`` is such a step."""
-        step = _step(label)
-        if step is None:
-            return False
-        base, var = step
-        current = [n for n in N.walk(rhs) if isinstance(n, N.Sym) and _at_step(n, var) is not None]
-        if not any(_at_step(n, var) == base for n in current):
-            return False
-        for n in current:
-            rhs = N.substitute(rhs, n, N.Sym(n.start, n.end, _at_step(n, var), _at_step(n, var)))
-        self.update_rule(N.Sym(label.start, label.end, base, base), rhs)
-        self.env.formula(N.key(label), rhs, self.line(label.start))
-        return True
-
-    def update_claim(self, label: N.Node, part: N.Node) -> Finding | None:
-        """A value printed for a name after its update rule (and before any other
-        value of it): judged against the rule, with the values before the update."""
-        line = self.line(part.start)
-        rule = self.env.pending_update(N.key(label), line)
-        if rule is None:
-            return None
-        outcome = check_link(rule.rhs, part, self.env, line)
-        if outcome.judgement is None:
-            return None
-        return self.record(part, label, rule.rhs, outcome)
+def step_rule(env: Env, label: N.Node, rhs: N.Node, at: int, line: int) -> bool:
+    """``W_{t+1} = W_t - \\eta g_t``: the rule W <- W - eta g (every X_t read as the
+    current X); True when ``label`` is such a step."""
+    step = _step(label)
+    if step is None:
+        return False
+    base, var = step
+    current = [n for n in N.walk(rhs) if isinstance(n, N.Sym) and _at_step(n, var) is not None]
+    if not any(_at_step(n, var) == base for n in current):
+        return False
+    for n in current:
+        rhs = N.substitute(rhs, n, N.Sym(n.start, n.end, _at_step(n, var), _at_step(n, var)))
+    update_rule(env, N.Sym(label.start, label.end, base, base), rhs, at, line)
+    env.formula(N.key(label), rhs, at, line)
+    return True
 
 
 def _step(label: N.Node) -> tuple[str, str] | None:

@@ -3,9 +3,9 @@ r"""Why is a printed value wrong? Try plausible alternatives; name the one that 
 The alternatives are the catalogue of ``derive.check.diagnose.variants``, tried on the
 formula a claim was judged against and on that formula with a named operand
 expanded one step up. A variant that reproduces every printed number (rounded
-or truncated) is the diagnosis. When none does, three checks on the values
-themselves follow: a common scale factor, inputs rounded before use, a copy
-of another value of the document.
+or truncated) is the diagnosis. When none does, checks on the values
+themselves follow: a value the document had replaced, a common scale factor,
+slips of the pen, inputs rounded before use, a copy of another value.
 """
 
 from __future__ import annotations
@@ -13,68 +13,52 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import fields
 
-from derive.check.read import nodes as N
-from derive.check.bind.env import Binding, Env, printed_binding, same_numbers
+from derive.check.bind.env import Binding, Env
+from derive.check.bind.patterns import MAX_INDEX, apply_pattern, patterns_before
+from derive.check.claim import Claim
+from derive.check.diagnose.variants import RULES, Variant
 from derive.check.evaluate.fastface import to_fast
-from derive.check.findings import Finding
-from derive.check.read.grids import grid_of
+from derive.check.evaluate.values import grid_value
 from derive.check.judge.compare import judge
 from derive.check.judge.search import attempt, check_link
-from derive.check.evaluate.values import grid_value
-from derive.check.diagnose.variants import RULES, Variant
+from derive.check.policy import POLICY
+from derive.check.read import nodes as N
+from derive.check.read.grids import grid_of, same_numbers
 from derive.numbers import format_decimal, parse_decimal
 
-MAX_VARIANTS = 80
-MAX_EXPANSIONS = 3
-ROUNDED_INPUT_DECIMALS = (4, 3, 2, 1)
-# A common factor c of every entry, with how the diagnosis writes it.
-SCALE_FACTORS = (("2", 2), ("1/2", 0.5), ("-1", -1), ("10", 10), ("1/10", 0.1), ("sqrt(2)", 2**0.5),
-                 ("1/sqrt(2)", 2**-0.5), ("4", 4), ("1/4", 0.25), ("8", 8), ("1/8", 0.125),
-                 ("sqrt(3)", 3**0.5), ("1/sqrt(3)", 3**-0.5))
 
-
-def diagnose_all(findings: list[Finding], env: Env) -> None:
-    """A diagnosis for every wrong finding that has none yet."""
-    for f in findings:
-        if f.verdict == "wrong" and f.diagnosis is None and isinstance(f.context, dict) and "ref" in f.context:
-            try:
-                f.diagnosis = diagnose(f, env)
-            except Exception:  # noqa: BLE001 - a diagnosis is a best effort; the verdict stands
-                f.diagnosis = None
-
-
-def diagnose(f: Finding, env: Env) -> str | None:
+def diagnose(c: Claim, env: Env) -> str | None:
     """The first variant that reproduces the claim, else what the values themselves show."""
-    ctx = dict(f.context)
+    ctx = dict(c.context)
     ref, claim, outcome = ctx["ref"], ctx["claim"], ctx["outcome"]
     ctx.update(env=env, used=outcome.used)
     for tried, (variant, how) in enumerate(_variants(ref, env, ctx), start=1):
-        if tried > MAX_VARIANTS:
-            return rounded_inputs(f, env, ctx)
+        if tried > POLICY.max_variants:
+            return rounded_inputs(c, env, ctx)
         if _reproduces(variant, claim, env, ctx):
             return variant.sentence + how
-    return (outdated_value(f, env, ctx) or scale_factor(f, outcome) or entry_slips(f)
-            or rounded_inputs(f, env, ctx) or copy_of_other(f, env, ctx))
+    return (outdated_value(c, env, ctx) or scale_factor(c, outcome) or entry_slips(c)
+            or rounded_inputs(c, env, ctx) or copy_of_other(c, env, ctx))
 
 
 def _variants(ref: N.Node, env: Env, ctx: dict) -> Iterator[tuple[Variant, str]]:
     """Every rule's variants of the formula, then of its expansions (with where the change sits)."""
-    for tree, how in [(ref, "")] + expansions(ref, env, ctx["line"]):
+    for tree, how in [(ref, "")] + expansions(ref, env, ctx["at"]):
         for _, rule in RULES:
             for variant in rule(tree, ctx):
                 yield variant, how
 
 
-def expansions(ref: N.Node, env: Env, line: int) -> list[tuple[N.Node, str]]:
+def expansions(ref: N.Node, env: Env, at: int) -> list[tuple[N.Node, str]]:
     """The formula with a named operand replaced by that operand's own formula
     (``softmax(S)`` -> ``softmax(Q K^T / sqrt(d_k))``): a mistake may sit one step up."""
     out = []
     for node in N.walk(ref):
         if isinstance(node, N.Sym) and env.formulas.get(node.name):
-            before = [f for f, at in env.formulas[node.name] if at <= line]
+            before = [f for f, where, _ in env.formulas[node.name] if where <= at]
             if before:
                 out.append((N.substitute(ref, node, before[-1]), f" (in {node.name} = {N.pretty(before[-1])})"))
-    return out[:MAX_EXPANSIONS]
+    return out[:POLICY.max_expansions]
 
 
 def _reproduces(variant: Variant, claim: N.Node, env: Env, ctx: dict) -> bool:
@@ -85,26 +69,28 @@ def _reproduces(variant: Variant, claim: N.Node, env: Env, ctx: dict) -> bool:
         # the formula collapsed to a written number (1/sqrt(2) without its
         # division is 1): that number is exact, not a printing of the claim
         return judge(printed, grid_value(literal, False)).verdict != "wrong"
-    outcome = attempt(variant.ref, claim, env, ctx["line"], ctx["outcome"].picks, variant.options,
+    outcome = attempt(variant.ref, claim, env, ctx["at"], ctx["outcome"].picks, variant.options,
                       ctx.get("exclude", frozenset()))
     return outcome is not None and outcome.reproduces
 
 
-def outdated_value(f: Finding, env: Env, ctx: dict) -> str | None:
+def outdated_value(c: Claim, env: Env, ctx: dict) -> str | None:
     """The claim was computed with a value the document had changed on purpose before it."""
-    for key, lines in sorted(env.superseded.items()):
-        changed = [at for at in lines if at <= f.line]
+    for key, ats in sorted(env.superseded.items()):
+        changed = [at for at in ats if at <= ctx["at"]]
         if not changed or key not in ctx["used"]:
             continue
-        for old in [b for b in env.values.get(key, []) if b.line < changed[-1]][::-1]:
-            outcome = check_link(ctx["ref"], ctx["claim"], _PinnedEnv(env, {key: old}), ctx["line"],
-                                 options=[ctx["outcome"].options], exclude=ctx.get("exclude", frozenset()))
+        for old in [b for b in env.values.get(key, []) if b.at < changed[-1]][::-1]:
+            outcome = check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, {key: old}), ctx["at"],
+                                 options=[ctx["outcome"].options], exclude=ctx.get("exclude", frozenset()),
+                                 settle=False, excuse_units=POLICY.enclosure_max_units)
             if outcome.reproduces:
-                return f"it still uses {key} of line {old.line}, which line {changed[-1]} changed"
+                line = next(b.line for b in env.values[key] if b.at >= changed[-1])
+                return f"it still uses {key} of line {old.line}, which line {line} changed"
     return None
 
 
-class _PinnedEnv(Env):
+class PinnedEnv(Env):
     """The document's environment with some names pinned to one given value each
     (a value the document replaced, or the inputs rounded); all else as it is."""
 
@@ -112,28 +98,27 @@ class _PinnedEnv(Env):
         super().__init__(**{f.name: getattr(env, f.name) for f in fields(env)})
         self.pins = {k: b for k, b in pins.items() if b is not None}
 
-    def candidates(self, key: str, line: int, later: bool = False) -> list[Binding]:
-        return [self.pins[key]] if key in self.pins else super().candidates(key, line, later)
+    def candidates(self, key: str, at: int, later: bool = False) -> list[Binding]:
+        return [self.pins[key]] if key in self.pins else super().candidates(key, at, later)
 
 
-def copy_of_other(f: Finding, env: Env, ctx: dict) -> str | None:
+def copy_of_other(c: Claim, env: Env, ctx: dict) -> str | None:
     """The printed numbers are exactly another value of the document."""
-    grid = f.grid
+    grid = c.grid
     if grid is None or len(grid) * len(grid[0]) < 2:
         return None
-    used = set(ctx["used"])
-    for key, b in env.same_shape((len(grid), len(grid[0])), f.line, used):
-        if b.printed is None or b.line >= f.line or key == f.label:
+    for key, b in env.same_shape((len(grid), len(grid[0])), ctx["at"], set(ctx["used"])):
+        if b.printed is None or b.at >= ctx["at"] or key == c.label:
             continue
         if same_numbers(b.printed, grid):
             return f"the values are those of {key} (line {b.line}), copied"
     return None
 
 
-def entry_slips(f: Finding) -> str | None:
+def entry_slips(c: Claim) -> str | None:
     """Every wrong entry is the true one with its sign flipped, or with two
     neighbouring digits swapped (0.7017 for 0.7071): a slip of the pen."""
-    wrong = f.wrong_entries
+    wrong = c.wrong_entries
     if not wrong:
         return None
     where = ", ".join(f"({e['row']}, {e['col']})" for e in wrong[:3]) + (", ..." if len(wrong) > 3 else "")
@@ -148,7 +133,7 @@ def entry_slips(f: Finding) -> str | None:
 def _sign_flipped(printed: str, expected: str) -> bool:
     p, e = printed.strip(), expected.strip()
     return p.lstrip("+-") == e.lstrip("+-") and p.startswith("-") != e.startswith("-") \
-        and any(c in "123456789" for c in p)
+        and any(ch in "123456789" for ch in p)
 
 
 def _digits_swapped(printed: str, expected: str) -> bool:
@@ -160,17 +145,17 @@ def _digits_swapped(printed: str, expected: str) -> bool:
         printed[diff[1]].isdigit() and printed[diff[0]] == expected[diff[1]] and printed[diff[1]] == expected[diff[0]]
 
 
-def scale_factor(f: Finding, outcome) -> str | None:
-    """Every printed number is the true one times the same factor c (from ``SCALE_FACTORS``)."""
-    grid, expected = f.grid, outcome.expected
+def scale_factor(c: Claim, outcome) -> str | None:
+    """Every printed number is the true one times the same factor (``POLICY.scale_factors``)."""
+    grid, expected = c.grid, outcome.expected
     if grid is None or expected is None or expected.shape != (len(grid), len(grid[0])):
         return None
     ratios = _ratios(grid, expected)
     if ratios is None or len(ratios) != 1:
         return None
     r = ratios.pop()
-    for name, c in SCALE_FACTORS:
-        if abs(r - c) <= 0.002 * abs(c):
+    for name, factor in POLICY.scale_factors:
+        if abs(r - factor) <= 0.002 * abs(factor):
             return f"every value is the true one times {name} (a scale factor)"
     return None
 
@@ -194,25 +179,40 @@ def _ratios(grid, expected) -> set[float] | None:
     return ratios
 
 
-def rounded_inputs(f: Finding, env: Env, ctx: dict) -> str | None:
+def rounded_inputs(c: Claim, env: Env, ctx: dict) -> str | None:
     """The formula reproduces the claim when its inputs are first rounded."""
     used = {k: b for k, b in ctx["used"].items() if b.origin != "default"}
-    if not used or f.grid is None:
+    if not used or c.grid is None:
         return None
-    for decimals in ROUNDED_INPUT_DECIMALS:
-        trial = _PinnedEnv(env, {k: _round_binding(b, decimals) for k, b in used.items()})
-        outcome = check_link(ctx["ref"], ctx["claim"], trial, ctx["line"], options=[ctx["outcome"].options],
-                             exclude=ctx.get("exclude", frozenset()))
+    for decimals in POLICY.rounded_input_decimals:
+        trial = PinnedEnv(env, {k: _round_binding(b, env, decimals) for k, b in used.items()})
+        outcome = check_link(ctx["ref"], ctx["claim"], trial, ctx["at"], options=[ctx["outcome"].options],
+                             exclude=ctx.get("exclude", frozenset()), settle=False,
+                             excuse_units=POLICY.enclosure_max_units)
         if outcome.reproduces:
             return f"the inputs were rounded to {decimals} decimals before use"
     return None
 
 
-def _round_binding(b: Binding, decimals: int) -> Binding | None:
+def _round_binding(b: Binding, env: Env, decimals: int) -> Binding | None:
     """The binding with every entry rounded to ``decimals`` (kept as printed numbers)."""
+    from derive.check.bind.resolve import exact_value
     try:
-        grid = tuple(tuple(parse_decimal(format_decimal(b.value.entry(i, j), decimals))
-                           for j in range(b.value.shape[1])) for i in range(b.value.shape[0]))
+        value = exact_value(b, env)
+        grid = tuple(tuple(parse_decimal(format_decimal(value.entry(i, j), decimals))
+                           for j in range(value.shape[1])) for i in range(value.shape[0]))
     except Exception:  # noqa: BLE001 - a value that cannot be rounded gives no variant
         return None
-    return printed_binding(grid, b.line, b.origin, b.label, b.value.scalar)
+    return Binding(b.name, b.at, b.line, b.origin, printed=grid, scalar=value.scalar)
+
+
+def other_index(c: Claim, env: Env) -> str | None:
+    """A table cell that is the pattern function at another whole value of its unknown."""
+    label, part, at = c.context["draft"].label, c.context["claim"], c.context["at"]
+    _, u, k = c.context["pattern"]
+    patterns = patterns_before(env, at)
+    for other in range(0, min(MAX_INDEX, 2 * k + 8)):
+        applied = apply_pattern(label, patterns[label.name], env, at, other) if other != k else None
+        if applied is not None and check_link(applied[0], part, env, at, settle=False).reproduces:
+            return f"it is {N.pretty(label)} computed with {u} = {other}; the definition gives {u} = {k}"
+    return None

@@ -19,9 +19,9 @@ from derive.check.read import nodes as N
 from derive.check.bind.env import Env
 from derive.check.evaluate.functions import LAYER_NORM, MASK, SOFTMAX
 from derive.check.evaluate.values import Options
+from derive.check.policy import POLICY
 from derive.numbers import format_decimal, parse_decimal
 
-OTHER_OPERANDS = 8     # values of the same shape tried in place of an operand
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def other_operand(ref: N.Node, ctx: dict) -> Iterator[Variant]:
         value = ctx["used"].get(N.key(node))
         if value is None:
             continue
-        for key, _ in env.same_shape(value.value.shape, ctx["line"], {N.key(node)})[:OTHER_OPERANDS]:
+        for key, _ in env.same_shape(value.shape, ctx["at"], {N.key(node)})[:POLICY.other_operands]:
             other = N.Sym(node.start, node.end, key, key)
             what = f"the output printed on line {key[7:]}" if key.startswith("output@") else key
             yield Variant(f"{what} is used in place of {N.pretty(node)}", N.substitute(ref, node, other))
@@ -181,7 +181,7 @@ def _operands(ref: N.Node, ctx: dict) -> list[N.Node]:
     """Named matrices of a formula (operands a mistake could swap or transpose)."""
     out = []
     for n in N.walk(ref):
-        if isinstance(n, N.Sym) and n.name in ctx["used"] and not ctx["used"][n.name].value.scalar:
+        if isinstance(n, N.Sym) and n.name in ctx["used"] and not ctx["used"][n.name].scalar:
             if all(N.key(o) != N.key(n) for o in out):
                 out.append(n)
     return out

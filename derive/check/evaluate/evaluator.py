@@ -37,11 +37,12 @@ class Evaluator(NamedFunctions, NameLookup):
 
     def __init__(self, face: Face, resolve: Callable[[str], Val | None],
                  functions: Callable[[str], tuple | None] = lambda name: None,
-                 options: Options = Options()):
+                 options: Options = Options(), widen: dict | None = None):
         self.face = face
         self.resolve = resolve
         self.functions = functions
         self.options = options
+        self.widen = widen or {}        # id of a written number -> half a unit it may be off by
         self.scopes: list[dict[str, Val]] = []
         self.depth = 0
 
@@ -66,6 +67,10 @@ class Evaluator(NamedFunctions, NameLookup):
 
     # -- arithmetic
     def number(self, node: N.Num) -> Val:
+        """A written number; one that is a rounding is widened by half a unit (ball face)."""
+        half = self.widen.get(id(node))
+        if half is not None:
+            return self.face.scalar(self.face.rounding(node.printed.value, half))
         return self.face.scalar(self.face.number(node.printed.value))
 
     def matrix(self, node: N.Mat) -> Val:
@@ -154,14 +159,10 @@ class Evaluator(NamedFunctions, NameLookup):
     def integer(self, v: Val) -> int:
         if not v.scalar:
             raise EvalError("an index must be a number")
-        x = v.entry(0, 0)
-        if self.face.exact:
-            if not (x.is_Integer):
-                raise EvalError("an index must be a whole number")
-            return int(x)
-        if not np.isfinite(float(x)) or float(x) != int(float(x)):
+        k = self.face.whole(v.entry(0, 0))
+        if k is None:
             raise EvalError("an index must be a whole number")
-        return int(float(x))
+        return k
 
     # -- structure
     def index(self, node: N.Index) -> Val:
@@ -221,7 +222,7 @@ class Evaluator(NamedFunctions, NameLookup):
         if len(args) != 1:
             raise EvalError("a norm of one value")
         x = args[0]
-        squares = [x.entry(i, j) ** 2 for i in range(x.shape[0]) for j in range(x.shape[1])]
+        squares = [self.face.square(x.entry(i, j)) for i in range(x.shape[0]) for j in range(x.shape[1])]
         return self.face.scalar(self.face.function("sqrt", sum(squares[1:], squares[0])))
 
     def diagonal(self, args: list[Val]) -> Val:

@@ -47,6 +47,10 @@ class FastFace(Face):
     def is_zero(self, x) -> bool:
         return x == 0
 
+    def whole(self, x) -> int | None:
+        x = float(x)
+        return int(x) if np.isfinite(x) and x == int(x) else None
+
     def pow(self, x, e):
         with np.errstate(all="ignore"):
             try:

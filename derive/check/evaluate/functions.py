@@ -103,7 +103,7 @@ class NamedFunctions:
             return self.face.scalar(total)
         if name == "mean":
             return self.face.scalar(mean)
-        var = sum(((e - mean) ** 2 for e in entries[1:]), (entries[0] - mean) ** 2) / len(entries)
+        var = sum((self.face.square(e - mean) for e in entries[1:]), self.face.square(entries[0] - mean)) / len(entries)
         if name == "var":
             return self.face.scalar(var)
         return self.face.scalar(self.face.function("sqrt", var))
@@ -122,4 +122,4 @@ class NamedFunctions:
             if v is not None and v.scalar:
                 return v.entry(0, 0)
         eps = self.options.eps if self.options.eps is not None else sp.Rational(1, 10**6)
-        return eps if self.face.exact else float(eps)
+        return self.face.number(eps)

@@ -62,9 +62,16 @@ def shape_text(shape) -> str:
 
 
 class Face:
-    """The operations both faces share; subclasses fill in the arithmetic."""
+    """The operations every face shares; subclasses fill in the arithmetic."""
 
     exact = True
+
+    def square(self, x):
+        return x * x
+
+    def rounding(self, value, half):
+        """A number known only to +-half: its written value, except in the ball face."""
+        return self.number(value)
 
     def scalar(self, x) -> Val:
         return Val(self.matrix([[x]]), True)
@@ -220,6 +227,9 @@ class ExactFace(Face):
 
     def is_zero(self, x) -> bool:
         return x == 0
+
+    def whole(self, x) -> int | None:
+        return int(x) if x.is_Integer else None
 
     def pow(self, x, e):
         if e.is_number and e.is_real is not False and abs(sp.Float(e, 15)) > MAX_EXPONENT:

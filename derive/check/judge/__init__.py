@@ -1,0 +1,58 @@
+"""The judge pass: every draft -> a claim record with its verdict and the basis of it.
+
+    values and working   ``claims.judge_value`` (hypotheses: ``search``, ``hypotheses``)
+    table cells          ``tables.judge_cells``
+    output blocks        ``outputs.judge_outputs`` (by running the code, ``--run-code``)
+    worked examples      ``examples.tie``: the chained verdict, from first principles
+
+The environment is finished before this pass starts and nothing here changes
+it: each draft is judged on its own. A bug of derive on one draft becomes one
+unverifiable claim that says so (note ``internal-error``); the rest is judged.
+"""
+
+from __future__ import annotations
+
+from derive.check.bind.drafts import Draft
+from derive.check.bind.walk import Bound
+from derive.check.claim import Claim, Verdict
+from derive.check.judge.claims import claim, judge_value
+from derive.check.judge.examples import Ties, tie
+from derive.check.judge.outputs import judge_outputs
+from derive.check.judge.tables import judge_cells
+from derive.check.read import CodeBlock, Reading
+from derive.errors import bug
+
+
+def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
+          specs=None) -> tuple[list[Claim], Ties | None]:
+    """Every claim of the document, judged (and the worked examples it was tied to)."""
+    doc = reading.doc
+    blocks = [item for item in reading.items if isinstance(item, CodeBlock)]
+    claims: list[Claim] = []
+    for d in bound.drafts:
+        if d.what == "cell":
+            continue
+        try:
+            claims.extend(_judged(d, bound, blocks, run_code, timeout, doc.section))
+        except Exception as exc:  # noqa: BLE001 - derive's own bug on one claim: say so, judge the rest
+            claims.append(internal_error(d, exc, doc.section(d.line)))
+    cells = [d for d in bound.drafts if d.what == "cell"]
+    try:
+        claims.extend(judge_cells(cells, bound.env, doc.section))
+    except Exception as exc:  # noqa: BLE001
+        claims.extend(internal_error(d, exc, doc.section(d.line)) for d in cells[:1])
+    return tie(claims, specs)
+
+
+def _judged(d: Draft, bound: Bound, blocks, run_code: bool, timeout: float, section) -> list[Claim]:
+    if d.what == "output":
+        return judge_outputs(d, blocks, run_code, timeout, section)
+    if d.what == "unverifiable":
+        note = "internal-error" if d.extra == "internal-error" else None
+        return [claim(d, section(d.line), Verdict.UNVERIFIABLE, d.message, note=note)]
+    found = judge_value(d, bound.env, section(d.line))
+    return [found] if found is not None else []
+
+
+def internal_error(d: Draft, exc: BaseException, section: str) -> Claim:
+    return claim(d, section, Verdict.UNVERIFIABLE, bug(exc), note="internal-error")

@@ -1,172 +1,177 @@
-"""Turning judged links into findings: messages, wrong entries, redefinitions.
+"""Drafts of values and working -> claim records: the verdict, its basis, and why.
 
-A mixin of ``derive.check.judge.recompute.Checker``; it reads ``self.env``,
-``self.doc``, ``self.span`` and appends to ``self.findings``.
+    claim     judged against its label (``references.label_claim``) or, inside a
+              derivation, against its first member or the working before it
+    bare      the result of a displayed formula just before it, else a printing of
+              a value the document gave, else unverifiable
+    update    the next value of a name, against its update rule
+    supposed  a value supposed in prose: given, claims nothing
+
+A verdict is lowered, never raised, by what derive had to guess or what the
+prose says: a value derive guessed (an unbound ``d_k``) may confirm a claim,
+and convicts only entries of a result whose other entries it reproduces; a
+claim the prose only supposes ("if $x^2 = 5$") is at worst unverifiable.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from derive.check.bind.drafts import Draft
+from derive.check.bind.env import Env
+from derive.check.claim import Basis, Claim, Used, Verdict, kind_of_grid, wrong_entries
+from derive.check.judge import references as R
+from derive.check.judge.search import Outcome, check_link
 from derive.check.read import nodes as N
-from derive.check.read.delimiters import BLANK_LINE
-from derive.check.findings import Finding, kind_of_grid, wrong_entries
-from derive.check.read.grids import grid_of, grid_text, rows_text
-from derive.check.judge.search import Outcome
-from derive.check.read.prose import announces_change
+from derive.check.read.grids import grid_of, grid_spans, grid_text, rows_text
 
 
-class Claims:
-    """Building findings; every finding of a document goes through ``add``."""
-
-    def unjudged(self, label: N.Node, part: N.Node, grid, outcome: Outcome | None) -> Finding | None:
-        if grid is None:
-            return None
-        reason = outcome.error if outcome else ""
-        if isinstance(label, N.Sym) and (not reason or _unbound_self(reason, label)):
-            rows, cols = len(grid), len(grid[0])
-            shape = "" if rows == cols == 1 else f" ({rows}x{cols})"
-            return self.add(self.finding(part, grid, "ok", f"defines {N.pretty(label)}{shape}",
-                                         label=label, kind="definition"))
-        why = f" ({reason})" if reason else ""
-        return self.add(self.finding(part, grid, "unverifiable",
-                                     f"nothing in the document computes {N.pretty(label)}{why}", label=label))
-
-    def redefinition(self, label, part, grid, outcome: Outcome) -> Finding:
-        """Other values for a name given before: a finding, and an error once the
-        document is seen computing with the old values (``evidence``)."""
-        line = self.line(part.start)
-        before = self.env.latest(N.key(label), line)
-        where = f"on line {before.line}" if before else "further down"
-        f = self.finding(part, grid, "ok", f"redefines {N.pretty(label)} (given other values {where})",
-                         label=label, kind="definition")
-        f.context = {"redefines": before}
-        if self.span is not None and (announces_change(self.doc.text, self.span.start)
-                                      or self._after_change(line)):
-            # said to change: from here on the old values are out of date, and a line
-            # that still computes with them is the slip
-            f.message = f"gives {N.pretty(label)} new values (other values {where})"
-            self.env.supersede(N.key(label), line)
-        else:
-            f.note = "redefinition"
-        return self.add(f)
-
-    def _after_change(self, line: int) -> bool:
-        """A value changed on purpose earlier in the same paragraph: what follows
-        from it (``now z = ...``, then ``p \\approx ...``) changes on purpose too."""
-        blanks = [m.end() for m in BLANK_LINE.finditer(self.doc.text, 0, self.span.start)]
-        first = self.doc.line_of(blanks[-1] if blanks else 0)
-        return any(first <= at <= line for ats in self.env.superseded.values() for at in ats)
-
-    def malformed(self, part: N.Node) -> bool:
-        """A ragged matrix or a non-number entry: an unverifiable finding, with the reason."""
-        if not isinstance(part, N.Mat):
-            return False
-        widths = sorted({len(r) for r in part.rows})
-        special = [c.what for row in part.rows for c in row if isinstance(c, N.Special) and c.what != "..."]
-        if len(widths) > 1:
-            reason = f"a ragged matrix: its rows have {' and '.join(map(str, widths))} entries"
-        elif special:
-            reason = f"an entry is not a finite number ({special[0]})"
-        else:
-            return False
-        self.add(Finding(self.line(part.start), self.line(max(part.start, part.end - 1)), "matrix", None,
-                         "unverifiable", snippet(self.span.text[part.start:part.end]), reason,
-                         section=self.doc.section(self.line(part.start))))
-        return True
-
-    def record(self, part: N.Node, label, ref: N.Node, outcome: Outcome) -> Finding:
-        j = outcome.judgement
-        grid = outcome.printed if outcome.printed is not None else grid_of(part)
-        kind = kind_of_grid(grid) if grid_of(part) is not None else "equation"
-        verdict = j.verdict
-        guessed = sorted(k for k, b in outcome.used.items() if b.origin == "default")
-        if verdict == "wrong" and guessed:
-            # a value derive had to guess may confirm a claim, never convict it
-            return self.add(self.finding(part, grid_of(part), "unverifiable",
-                                         f"{', '.join(guessed)} is not given before this line",
-                                         label=label, kind=kind))
-        message = _message(verdict, ref, j, self._choices(outcome, self.line(part.start)))
-        f = self.finding(part, grid_of(part), verdict, message, label=label, kind=kind)
-        f.expected = rows_text(j.expected) if j.expected else None
-        f.wrong_entries = wrong_entries(grid, j.wrong) if verdict == "wrong" and grid else []
-        if verdict in ("rounded", "truncated") and grid_of(part) is not None:
-            self.env.note_rounded(grid_of(part), f.line)
-        f.context = {"ref": ref, "claim": part, "outcome": outcome, "expected": outcome.expected,
-                     "line": f.line, "exclude": frozenset({N.key(label)}) if label is not None else frozenset()}
-        if verdict == "wrong" and outcome.diagnosis:
-            f.diagnosis = outcome.diagnosis
-        self.evidence(outcome, f.line, N.key(ref))
-        return self.add(f)
-
-    def _choices(self, outcome: Outcome, line: int) -> str:
-        """Which values the check took, when not the latest ones before the claim."""
-        notes = []
-        for key, b in sorted(outcome.used.items()):
-            latest = self.env.latest(key, line)
-            if b.origin == "default":
-                notes.append(f"{key} = {b.value.entry(0, 0)}")
-            elif b.origin == "corrected" and b.line != line:
-                notes.append(f"{key} as it should read on line {b.line}")
-            elif b is not latest and b.line != line and (latest is None or b.line != latest.line):
-                notes.append(f"{key} as on line {b.line}")
-        if outcome.options.eps is not None:
-            notes.append(f"epsilon = {outcome.options.eps}")
-        if outcome.options.layer_norm == "no_eps":
-            notes.append("no epsilon")
-        return ", ".join(notes)
-
-    def evidence(self, outcome: Outcome, line: int, ref_key: str) -> None:
-        """A claim computed with a value a later redefinition replaced: the
-        redefinition contradicts the document's own computation (a restatement
-        of the name itself is no computation)."""
-        if outcome.verdict == "wrong":
-            return
-        for key, b in outcome.used.items():
-            if key == ref_key:
-                continue
-            latest = self.env.latest(key, line)
-            if latest is None or latest is b or b.line >= latest.line:
-                continue
-            f = latest.finding
-            if isinstance(f, Finding) and f.note == "redefinition" and f.verdict != "wrong":
-                f.verdict = "wrong"
-                f.message = (f"redefines {key} with other values than on line {b.line}, but line {line} "
-                             f"still computes with the values of line {b.line}")
-                f.diagnosis = f"a value changed by mistake: the document keeps using {key} of line {b.line}"
-
-    def finding(self, part: N.Node, grid, verdict: str, message: str, label=None, kind=None) -> Finding:
-        line = self.line(part.start)
-        end = self.line(max(part.start, part.end - 1))
-        printed = grid_text(grid) if grid is not None else snippet(self.span.text[part.start:part.end])
-        kind = kind or (kind_of_grid(grid) if grid is not None else "equation")
-        return Finding(line, end, kind, N.pretty(label) if label is not None else None, verdict, printed,
-                       message, section=self.doc.section(line), grid=grid)
-
-    def add(self, f: Finding) -> Finding:
-        self.findings.append(f)
-        return f
+def judge_value(d: Draft, env: Env, section: str) -> Claim:
+    """One draft of a value (claim, bare, update, supposed) as a claim record."""
+    if d.what == "supposed":
+        return given(d, section, f"supposes {N.pretty(d.label)} = {grid_text(grid_of(d.part))}", note="supposed")
+    if d.what == "update":
+        outcome = check_link(d.extra.rhs, d.part, env, d.at)
+        return record(d, env, d.extra.rhs, outcome, section) if outcome.judgement is not None \
+            else unjudged(d, outcome.error, section)
+    if d.what == "bare":
+        return bare(d, env, section)
+    if d.k == 1 and d.label is not None:
+        outcome, ref = R.label_claim(d, env)
+        if outcome is not None and outcome.judgement is not None:
+            return record(d, env, ref, outcome, section)
+        return unjudged(d, outcome.error if outcome else "", section)
+    outcome, ref, error = R.link_claim(d, env)
+    if outcome is not None:
+        return record(d, env, ref, outcome, section)
+    if grid_of(d.part) is None:
+        return None
+    if d.label is None:
+        return claim(d, section, Verdict.UNVERIFIABLE, f"cannot evaluate what it equals: {error}")
+    outcome, ref = R.label_claim(d, env)
+    found = record(d, env, ref, outcome, section) if outcome is not None and outcome.judgement is not None \
+        else unjudged(d, outcome.error if outcome else "", section)
+    if found is not None and error and found.verdict in (Verdict.UNVERIFIABLE, Verdict.GIVEN):
+        return claim(d, section, Verdict.UNVERIFIABLE, f"cannot evaluate what it equals: {error}")
+    return found
 
 
+def bare(d: Draft, env: Env, section: str) -> Claim:
+    """A value standing alone."""
+    if d.pending is not None:
+        outcome = check_link(d.pending, d.part, env, d.at)
+        if outcome.judgement is not None:
+            return record(d, env, d.pending, outcome, section)
+    known = R.known_value(d, env)
+    if known is not None:
+        key, b, j, hypothesis = known
+        outcome = Outcome(j, None, grid_of(d.part), {key: b}, hypothesis=hypothesis)
+        return record(d, env, N.Sym(0, 0, key, key), outcome, section, f"{key} (line {b.line})")
+    return claim(d, section, Verdict.UNVERIFIABLE, "stands alone: nothing in the document derives it")
 
-def snippet(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+def record(d: Draft, env: Env, ref: N.Node, outcome: Outcome, section: str, what: str | None = None) -> Claim:
+    """A judged claim: verdict, basis, expected value, the values it was computed with."""
+    j = outcome.judgement
+    grid = grid_of(d.part)
+    verdict = j.verdict
+    guessed = sorted(k for k, b in outcome.used.items() if b.origin == "default")
+    if verdict == Verdict.WRONG and guessed and not 2 * j.fits > j.total > 1:
+        # a guess confirmed by most entries of a result may convict the others; else it convicts nothing
+        return claim(d, section, Verdict.UNVERIFIABLE, f"{', '.join(guessed)} is not given before this line")
+    if verdict == Verdict.WRONG and d.supposed:
+        return claim(d, section, Verdict.UNVERIFIABLE, f"{_against(ref, what)} gives other values, but the "
+                     "prose only supposes it", note="supposed")
+    message = _message(verdict, _against(ref, what), j, _choices(outcome, env, d))
+    context = {"draft": d, "ref": ref, "claim": d.part, "outcome": outcome, "expected": outcome.expected,
+               "at": d.at, "exclude": frozenset({N.key(d.label)}) if d.label is not None else frozenset()}
+    return Claim(d.line, d.end_line, kind_of_grid(grid) if grid is not None else "equation",
+                 N.pretty(d.label) if d.label is not None else None, verdict,
+                 grid_text(grid) if grid is not None else snippet(d.text), message,
+                 relation=d.relation, basis=outcome.basis if verdict != Verdict.WRONG else None,
+                 expected=rows_text(j.expected) if j.expected else None,
+                 wrong_entries=wrong_entries(j.wrong) if verdict == Verdict.WRONG and grid is not None else (),
+                 diagnosis=outcome.diagnosis if verdict == Verdict.WRONG else None, section=section,
+                 against=_against(ref, what), used=_used(outcome), spans=_spans(d), grid=grid, context=context)
 
 
-def _message(verdict: str, ref: N.Node, j, choices: str) -> str:
-    what = "the formulas written beside it" if isinstance(ref, N.Mat) else N.pretty(ref)
-    what = what if len(what) <= 70 else what[:67] + "..."
+def unjudged(d: Draft, reason: str, section: str) -> Claim:
+    """Nothing computes the label: a value given (a definition), or unverifiable."""
+    grid = grid_of(d.part)
+    if isinstance(d.label, N.Sym) and grid is not None and (not reason or reason.startswith(f"{N.key(d.label)} has no value")):
+        rows, cols = len(grid), len(grid[0])
+        shape = "" if rows == cols == 1 else f" ({rows}x{cols})"
+        return given(d, section, f"defines {N.pretty(d.label)}{shape}")
+    why = f" ({reason})" if reason else ""
+    if grid is None:
+        return None
+    return claim(d, section, Verdict.UNVERIFIABLE, f"nothing in the document computes {N.pretty(d.label)}{why}")
+
+
+def given(d: Draft, section: str, message: str, note: str | None = None) -> Claim:
+    return replace(claim(d, section, Verdict.GIVEN, message, note=note), kind="definition")
+
+
+def claim(d: Draft, section: str, verdict: Verdict, message: str, note: str | None = None) -> Claim:
+    """A record without a judgement (unverifiable, given)."""
+    grid = grid_of(d.part) if d.part is not None else None
+    kind = kind_of_grid(grid) if grid is not None else (d.extra if d.extra in ("matrix",) else "equation")
+    return Claim(d.line, d.end_line, kind, N.pretty(d.label) if d.label is not None else None, verdict,
+                 grid_text(grid) if grid is not None else snippet(d.text), message, relation=d.relation,
+                 section=section, note=note, spans=_spans(d), grid=grid, context={"draft": d})
+
+
+def _against(ref: N.Node, what: str | None) -> str:
+    if what is not None:
+        return what
+    text = "the formulas written beside it" if isinstance(ref, N.Mat) else N.pretty(ref)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _message(verdict: Verdict, what: str, j, choices: str) -> str:
     extra = f" (with {choices})" if choices else ""
-    if verdict == "wrong":
+    if verdict == Verdict.WRONG:
         if j.reason:
             return f"does not fit {what}: {j.reason}"
         total = sum(len(r) for r in j.expected) if j.expected else 0
         if total > 1:
             return f"{len(j.wrong)} of {total} entries differ from {what}{extra}"
         return f"differs from {what} = {j.expected[0][0] if j.expected else '?'}{extra}"
-    how = {"ok": "agrees with", "rounded": "is a rounding of", "truncated": "is a truncation of"}[verdict]
-    why = f", {j.reason}" if j.reason else ""   # e.g. within the rounding of the values it is computed from
-    return f"{how} {what}{extra}{why}"
+    how = {Verdict.OK: "agrees with", Verdict.ROUNDED: "is a rounding of", Verdict.TRUNCATED: "is a truncation of"}
+    return f"{how[verdict]} {what}{extra}"
 
 
-def _unbound_self(reason: str, label: N.Node) -> bool:
-    return reason.startswith(f"{N.key(label)} has no value")
+def _choices(outcome: Outcome, env: Env, d: Draft) -> str:
+    """Which values the check took, when not the latest ones before the claim; how it judged."""
+    notes = []
+    for key, b in sorted(outcome.used.items()):
+        latest = env.latest(key, d.at)
+        if b.origin == "default":
+            notes.append(f"{key} = {b.value.entry(0, 0)}")
+        elif b is not latest and b.line != d.line and (latest is None or b.line != latest.line):
+            notes.append(f"{key} as on line {b.line}")
+    if outcome.options.eps is not None:
+        notes.append(f"epsilon = {outcome.options.eps}")
+    if outcome.options.layer_norm == "no_eps":
+        notes.append("no epsilon")
+    if outcome.basis == Basis.PRINTED and any(b.printed is not None and b.formula is not None
+                                              for b in outcome.used.values()):
+        notes.append("the values as printed")
+    if outcome.basis == Basis.ENCLOSURE:
+        notes.append("the rounding of the values it is computed from")
+    return ", ".join(notes)
+
+
+def _used(outcome: Outcome) -> tuple[Used, ...]:
+    return tuple(Used(k, b.line, b.origin) for k, b in sorted(outcome.used.items()))
+
+
+def _spans(d: Draft) -> tuple[tuple[int, int], ...]:
+    if d.part is None or grid_of(d.part) is None:
+        return ()
+    return tuple((d.origin + a, d.origin + b) for a, b in grid_spans(d.part))
+
+
+def snippet(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

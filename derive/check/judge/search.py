@@ -1,10 +1,23 @@
-"""Judge one link ``ref = claim`` over the values the document gave its names.
+"""Judge one link ``ref = claim``: which values, which formula variant, which hypothesis.
 
-A formula's names may have several values in a document. The search tries
-them (latest first, at most ``MAX_COMBINATIONS`` combinations) in the fast
-face; a combination that could reproduce the claim is then judged exactly.
-When none does, the claim is judged against the preferred combination (or,
-when that does not evaluate, the first earlier one that does) and is wrong.
+A formula's names may have several values in a document (``Env.candidates``),
+and a layer norm several conventions (``option_variants``). The rule, for the
+whole printed result at once:
+
+1. the first choice (latest values first, the standard formula first) under
+   which the *exact* or the *printed* hypothesis explains every entry wins;
+2. else the preferred choice (latest values, standard formula) is judged under
+   whichever of the two explains more entries; when that is most of them, the
+   entries it does not explain are wrong, save those a narrow enclosure of the
+   same inputs explains (at most ``POLICY.enclosure_excuse_units`` last-place
+   units wide: the author's inputs had digits the page does not show; a digit
+   moved by more than that is never excused);
+3. only when neither explains most entries may the *enclosure* hypothesis
+   (every value the inputs' rounding allows) explain them all.
+
+So a matrix printed to 8 decimals from inputs printed to 4 is held to its 8
+decimals when the printed inputs reproduce it, and a single wrong entry is
+never excused by the rounding that excuses none of the others.
 """
 
 from __future__ import annotations
@@ -12,242 +25,205 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-import sympy as sp
-
-from derive.check.read import nodes as N
-from derive.check.judge.allowance import NEAR, equation_allowance, printed_allowance, tolerance
 from derive.check.bind.env import Binding, Env
+from derive.check.claim import Basis, Verdict
+from derive.check.evaluate.fastface import FAST
 from derive.check.evaluate.functions import LAYER_NORM
-from derive.check.read.grids import Grid, grid_of
-from derive.check.judge.compare import (Judgement, allow, allow_equal, deviation, fast_equal, judge,
-                                judge_both_printed, judge_equal, screen)
-from derive.check.bind.resolve import Link, Resolver
 from derive.check.evaluate.values import EvalError, Options, Val
+from derive.check.judge.compare import Judgement, excuse, near_entries
+from derive.check.judge.hypotheses import Link, Trial, enclosure, near, screened, trial
+from derive.check.policy import POLICY
+from derive.check.read import nodes as N
+from derive.check.read.grids import Grid, grid_of
+from derive.numbers import parse_decimal
 
-MAX_COMBINATIONS = 256
+BASIS = {"exact": Basis.EXACT, "printed": Basis.PRINTED, "enclosure": Basis.ENCLOSURE}
+FAILURES = (EvalError, ArithmeticError, ValueError, RecursionError)
 
 
 @dataclass
 class Outcome:
-    """The verdict on one link, with the values and choices behind it."""
+    """The verdict on one link, with the values, variant and hypothesis behind it."""
 
     judgement: Judgement | None = None
-    expected: Val | None = None          # exact value of the side that was not printed
+    expected: Val | None = None          # the exact value of the side that was not printed
     printed: Grid | None = None          # the printed side
     used: dict[str, Binding] = field(default_factory=dict)
     error: str = ""
     options: Options = Options()
-    diagnosis: str | None = None        # set when a variant of the formula explains the claim
-    picks: dict = field(default_factory=dict)   # which candidate each name took
+    diagnosis: str | None = None         # set when a variant of the formula explains the claim
+    picks: dict = field(default_factory=dict)
+    hypothesis: str = "exact"
 
     @property
-    def verdict(self) -> str:
-        return self.judgement.verdict if self.judgement else "unverifiable"
+    def verdict(self) -> Verdict:
+        return self.judgement.verdict if self.judgement else Verdict.UNVERIFIABLE
 
     @property
     def reproduces(self) -> bool:
         """Judged and not wrong: the printed numbers are this value (exact, rounded or truncated)."""
-        return self.judgement is not None and self.verdict != "wrong"
+        return self.judgement is not None and self.verdict != Verdict.WRONG
+
+    @property
+    def basis(self) -> Basis | None:
+        return BASIS[self.hypothesis] if self.reproduces else None
 
 
 def option_variants(nodes: list[N.Node]) -> list[Options]:
-    """Epsilons to try when a layer norm appears and the document names none."""
+    """The conventions tried when a layer norm appears and the document names no epsilon."""
     has_ln = any(isinstance(n, N.Call) and n.name in LAYER_NORM for node in nodes for n in N.walk(node))
     if not has_ln:
         return [Options()]
-    plain = [Options(), Options(eps=sp.Rational(1, 10**5)), Options(eps=sp.Rational(1, 10**12)),
-             Options(layer_norm="no_eps")]
+    plain = [Options()] + [Options(eps=parse_decimal(e).value) for e in POLICY.epsilons] + \
+        [Options(layer_norm="no_eps")]
     return plain + [replace(o, affine=True) for o in plain]   # with the document's gamma and beta
 
 
 def combinations(seen: dict[str, int]) -> list[dict[str, int]]:
     """Choices of candidates, fewest departures from the latest values first."""
     keys = sorted(k for k, n in seen.items() if n > 1)
-    ranges = [range(seen[k]) for k in keys]
-    combos = [dict(zip(keys, c)) for c in itertools.product(*ranges)] if keys else [{}]
+    combos = [dict(zip(keys, c)) for c in itertools.product(*[range(seen[k]) for k in keys])] if keys else [{}]
     combos.sort(key=lambda c: (sum(1 for v in c.values() if v), sum(c.values())))
-    return combos[:MAX_COMBINATIONS]
+    return combos[:POLICY.max_combinations]
 
 
-def check_link(ref: N.Node, claim: N.Node, env: Env, line: int,
-               options: list[Options] | None = None, exclude: frozenset = frozenset(),
-               later: frozenset = frozenset(), rounded_literals: bool = False) -> Outcome:
+def check_link(ref: N.Node, claim: N.Node, env: Env, at: int, options: list[Options] | None = None,
+               exclude: frozenset = frozenset(), later: frozenset = frozenset(), approx: bool = False,
+               settle: bool = True, excuse_units: int = POLICY.enclosure_excuse_units) -> Outcome:
     """Is ``claim`` the value of ``ref`` (or is ``ref``'s printed value ``claim``'s)?
 
     ``exclude`` hides names (a label's own values, when its formula is wanted);
     ``later`` lets names take values given further down (a restatement);
-    ``rounded_literals``: the numbers written in ``claim`` are roundings."""
+    ``approx``: the claim is working written after ``\\approx``; without
+    ``settle`` only a choice that explains every entry is judged (a search
+    among candidates asks no more); ``excuse_units``: how narrow an enclosure
+    must be to excuse an entry (a diagnosis trying variants may allow the
+    widest an enclosure may be to vouch for anything)."""
     options = options or option_variants([ref, claim])
-    link = Link(ref, claim, grid_of(claim), env, line, exclude, later, rounded_literals)
+    link = Link(ref, claim, grid_of(claim), env, at, exclude, later, approx, excuse_units)
     try:
         seen, ref_error = _candidate_counts(link, options[0])
-    except EvalError as exc:
+    except FAILURES as exc:
         return Outcome(error=str(exc))
-    found = _first_fit(link, seen, options)
+    combos = combinations(seen)
+    found = _first_fit(link, combos, options)
     if found is not None:
-        return found
-    first_error = None
-    for k, picks in enumerate(combinations(seen)):   # the latest values first; earlier ones when those do not fit
-        try:
-            outcome = _judged(link, picks, options[0])
-        except EvalError as exc:
-            first_error = first_error or str(exc)
-            continue
-        if k == 0 or all(b.line <= link.line for b in outcome.used.values()):
-            return outcome
-    return Outcome(error=ref_error or first_error or "")
+        return _outcome(link, found)
+    if not settle:
+        return Outcome(error=ref_error or "no choice of values reproduces it")
+    preferred, error = _preferred(link, combos, options[0])
+    if preferred is None:
+        return Outcome(error=ref_error or error)
+    if preferred.majority:
+        preferred = _excused(link, preferred)
+    if not preferred.majority:
+        first = None
+        for picks in combos:
+            for opt in options:
+                t = _enclosure(link, picks, opt)
+                if t is not None and t.fits_all:
+                    return _outcome(link, t)
+                first = first or t
+        if first is not None and first.judgement.fits > preferred.judgement.fits:
+            return _outcome(link, first)        # it explains more entries: the others are wrong
+    return _outcome(link, preferred)
+
+
+def attempt(ref: N.Node, claim: N.Node, env: Env, at: int, picks: dict, options: Options,
+            exclude: frozenset = frozenset()) -> Outcome | None:
+    """One choice only: the outcome when the exact or printed hypothesis explains
+    every entry, else None (a diagnosis trying a variant of the formula: entries
+    within any enclosure narrow enough to vouch for digits count as explained)."""
+    link = Link(ref, claim, grid_of(claim), env, at, exclude, excuse_units=POLICY.enclosure_max_units)
+    found = _first_fit(link, [picks], [options])
+    return _outcome(link, found) if found is not None else None
 
 
 def _candidate_counts(link: Link, opt: Options) -> tuple[dict[str, int], str]:
     """How many values each name of the link can take (a fast probe), and why
-    ``ref`` does not evaluate if it does not; an EvalError when an unprinted
-    claim does not evaluate."""
+    ``ref`` does not evaluate if it does not; raises when an unprinted claim does not."""
     ref_error = ""
     try:
-        _, probe = link.evaluate(link.ref, False, {}, opt)
+        _, probe = link.evaluate(link.ref, FAST, "exact", {}, opt)
         seen = dict(probe.seen)
-    except EvalError as exc:
+    except FAILURES as exc:
         ref_error = str(exc)
-        # the latest values did not fit (a 2x3 where a 3x2 is needed): try the others
         seen = dict(getattr(getattr(exc, "resolver", None), "seen", {}))
     if link.claim_grid is None:
-        _, probe = link.evaluate(link.claim, False, {}, opt)
+        _, probe = link.evaluate(link.claim, FAST, "exact", {}, opt)
         seen.update(probe.seen)
     return seen, ref_error
 
 
-def _first_fit(link: Link, seen: dict[str, int], options: list[Options]) -> Outcome | None:
-    """The first combination (and option) judged ok, else the first judged a
-    rounding or truncation, else None."""
-    best = None
-    for picks in combinations(seen):
+def _first_fit(link: Link, combos: list[dict], options: list[Options]) -> Trial | None:
+    """The first choice explained entirely by the exact hypothesis, else by the
+    printed one (entries a narrow enclosure explains count as explained)."""
+    for picks in combos:
         for opt in options:
-            outcome = _attempt(link, picks, opt)
-            if outcome is None or outcome.verdict == "wrong":
-                continue
-            if outcome.verdict == "ok":
-                return outcome
-            best = best or outcome
-    return best
+            for hypothesis in ("exact", "printed"):
+                t = _attempt(link, picks, opt, hypothesis)
+                t = _excused(link, t) if t is not None and t.majority and not t.fits_all else t
+                if t is not None and t.fits_all:
+                    return t
+    return None
 
 
-def attempt(ref: N.Node, claim: N.Node, env: Env, line: int, picks: dict, options: Options,
-            exclude: frozenset = frozenset()) -> Outcome | None:
-    """One combination only: the judged outcome if it could match, else None."""
-    return _attempt(Link(ref, claim, grid_of(claim), env, line, exclude), picks, options)
-
-
-def _attempt(link: Link, picks: dict, opt: Options) -> Outcome | None:
-    """Screen one combination in floats; judge it exactly when it could match."""
+def _excused(link: Link, t: Trial) -> Trial:
+    """The trial with the entries it misses, but a narrow enclosure of the same
+    inputs explains, counted as rounded (then its basis is the enclosure)."""
     try:
-        could = _could_be_printed if link.claim_grid is not None else _could_equal
-        if not could(link, picks, opt):
+        narrow = enclosure(link, t.picks, t.options, t.value, link.excuse_units)
+    except FAILURES:
+        return t
+    j = excuse(t.judgement, narrow.judgement)
+    if j is t.judgement:
+        return t
+    return Trial("enclosure", j, t.value, t.used, t.picks, t.options)
+
+
+def _attempt(link: Link, picks: dict, opt: Options, hypothesis: str) -> Trial | None:
+    try:
+        if not screened(link, picks, opt, hypothesis):
             return None
-        return _judged(link, picks, opt)
-    except EvalError:
+        return trial(link, picks, opt, hypothesis)
+    except FAILURES:
         return None
 
 
-def _could_be_printed(link: Link, picks: dict, opt: Options) -> bool:
-    """Could the printed claim be ``ref``'s value rounded (or ``ref``'s printing
-    the claim's)? Close misses are given the rounding of ``ref``'s inputs."""
-    grid = link.claim_grid
-    ref_fast, r = link.evaluate(link.ref, False, picks, opt)
-    ref_grid = _direct_grid(link.ref, r)
-    if screen(grid, ref_fast) or (ref_grid is not None and screen(ref_grid, _grid_val(grid))):
-        return True
-    if ref_grid is None and deviation(grid, ref_fast) < NEAR:
-        margin = printed_allowance(link, picks, opt, r.used, ref_fast)
-        return margin is not None and screen(grid, ref_fast, margin)
-    return False
+def _preferred(link: Link, combos: list[dict], opt: Options) -> tuple[Trial | None, str]:
+    """The latest values that evaluate, under the hypothesis that explains more
+    entries; other values (earlier ones, or the code's further down) only when
+    they explain most entries, and more of them (counted in floats); judged exactly."""
+    error, best = "", None
+    total = len(link.claim_grid) * len(link.claim_grid[0]) if link.claim_grid is not None else 1
+    for k, picks in enumerate(combos):
+        for hypothesis in ("exact", "printed"):
+            try:
+                fast, r = link.evaluate(link.ref, FAST, hypothesis, picks, opt)
+            except FAILURES as exc:
+                error = error or str(exc)
+                continue
+            count = near_entries(link.claim_grid, fast) if link.claim_grid is not None else 0
+            if best is None or count > best[0] and (2 * count > total or best[3] == k):
+                best = (count, picks, hypothesis, k)
+    if best is None:
+        return None, error
+    try:
+        return trial(link, best[1], opt, best[2]), error
+    except FAILURES as exc:
+        return None, error or str(exc)
 
 
-def _could_equal(link: Link, picks: dict, opt: Options) -> bool:
-    """Could two written computations be equal, within the ``tolerance`` of their
-    numbers? Close misses are given the rounding of ``ref``'s inputs."""
-    ref_fast, r = link.evaluate(link.ref, False, picks, opt)
-    ref_grid = _direct_grid(link.ref, r)
-    claim_fast, c = link.evaluate(link.claim, False, picks, opt)
-    tol = float(tolerance(link.claim, link.ref))
-    if ref_grid is not None:
-        return screen(ref_grid, claim_fast)
-    if fast_equal(claim_fast, ref_fast, tol):
-        return True
-    if fast_equal(claim_fast, ref_fast, tol + NEAR * 1e-12 + 1e-3):
-        margin = equation_allowance(link, picks, opt, [(link.ref, r.used, ref_fast),
-                                                       (link.claim, c.used, claim_fast)])
-        return margin is not None and fast_equal(claim_fast, ref_fast, tol, margin)
-    return False
+def _enclosure(link: Link, picks: dict, opt: Options) -> Trial | None:
+    try:
+        if not near(link, picks, opt):
+            return None
+        exact = trial(link, picks, opt, "exact").value
+        return enclosure(link, picks, opt, exact)
+    except FAILURES:
+        return None
 
 
-def _judged(link: Link, picks: dict, opt: Options) -> Outcome:
-    """The exact judgement of one combination (the choices kept for diagnosis)."""
-    ref_val, r = link.evaluate(link.ref, True, picks, opt)
-    ref_grid = _direct_grid(link.ref, r)
-    if link.claim_grid is not None:
-        outcome = _judge_printed(link, picks, opt, ref_val, ref_grid, dict(r.used))
-    else:
-        outcome = _judge_equation(link, picks, opt, ref_val, ref_grid, r.used)
-    outcome.picks = dict(picks)
-    return outcome
-
-
-def _judge_printed(link: Link, picks: dict, opt: Options, ref_val: Val, ref_grid, used) -> Outcome:
-    """Printed numbers against ``ref``'s exact value (or its printing); wrong
-    entries that the rounding of ``ref``'s inputs explains are 'rounded'."""
-    grid = link.claim_grid
-    if ref_grid is not None:
-        return Outcome(judge_both_printed(grid, ref_grid), ref_val, grid, used, options=opt)
-    j = judge(grid, ref_val)
-    if j.verdict in ("wrong", "truncated") and not j.reason:
-        fast, _ = link.evaluate(link.ref, False, picks, opt)
-        margin = printed_allowance(link, picks, opt, used, fast) if deviation(grid, fast) < NEAR else None
-        if margin is not None:
-            j = _allowed(j, grid, fast, margin)
-    return Outcome(j, ref_val, grid, used, options=opt)
-
-
-def _allowed(j: Judgement, grid: Grid, fast: Val, margin) -> Judgement:
-    """A wrong or truncated printing that the rounding of ``ref``'s inputs
-    explains is a rounding: a value computed from rounded inputs is itself
-    known only to that margin, so a truncation of it cannot be told apart."""
-    if j.verdict == "wrong":
-        return allow(j, grid, fast, margin)
-    every = [(i, k, "", "") for i in range(fast.shape[0]) for k in range(fast.shape[1])]
-    widened = allow(Judgement("wrong", j.expected, every), grid, fast, margin)
-    return widened if widened.verdict == "rounded" else j
-
-
-def _judge_equation(link: Link, picks: dict, opt: Options, ref_val: Val, ref_grid, ref_used) -> Outcome:
-    """Two written computations, equal within the ``tolerance`` of their numbers
-    (and the rounding of ``ref``'s inputs)."""
-    claim_val, c = link.evaluate(link.claim, True, picks, opt)
-    used = dict(ref_used)
-    used.update(c.used)
-    if ref_grid is not None:
-        return Outcome(judge(ref_grid, claim_val), claim_val, ref_grid, used, options=opt)
-    tol = tolerance(link.claim, link.ref)
-    j = judge_equal(claim_val, ref_val, tol)
-    if j.verdict == "wrong" and not j.reason:
-        ref_fast, _ = link.evaluate(link.ref, False, picks, opt)
-        claim_fast, _ = link.evaluate(link.claim, False, picks, opt)
-        margin = equation_allowance(link, picks, opt, [(link.ref, ref_used, ref_fast),
-                                                       (link.claim, c.used, claim_fast)])
-        if margin is not None:
-            j = allow_equal(j, claim_fast, ref_fast, float(tol), margin)
-    return Outcome(j, ref_val, None, used, options=opt)
-
-
-def _direct_grid(ref: N.Node, resolver: Resolver) -> Grid | None:
-    """The printed numbers of ``ref`` when it is itself a printed value or a bound name."""
-    grid = grid_of(ref)
-    if grid is not None:
-        return grid
-    b = resolver.used.get(N.key(ref))
-    return b.printed if b is not None else None
-
-
-def _grid_val(grid: Grid) -> Val:
-    """Printed numbers as a float value (to screen one printing against another)."""
-    return Val(np.array([[float(p.value) for p in row] for row in grid]))
+def _outcome(link: Link, t: Trial) -> Outcome:
+    return Outcome(t.judgement, t.value, link.claim_grid, t.used, options=t.options, picks=t.picks,
+                   hypothesis=t.hypothesis)

@@ -1,293 +1,61 @@
-r"""Markdown tables: header cells are formulas, and each row gives them arguments.
+"""Table cells, judged as the same label printed in math would be (at the row's line).
 
-    | $z$ | $\sigma(z)$ |     a column under a bare name, holding numbers, binds
-    |-----|-------------|     that name for the row; a column under a formula of
-    | 2   | 0.8808      |     those names (and of names the document gave) is a
-                              claim, judged as ``\sigma(2) \approx 0.8808`` is
-
-    | $pos$ | dim 0 | dim 1 | columns numbered under one word, rows keyed by the
-    | 1     | 0.8415| 0.5403| other parameters of the one function the document
-                              defines on them (``PE_{(pos,2i)} = ...``): PE(pos, k)
-
-    | quantity    | value  |  two columns, formulas in the first: each row
-    | $\sigma(2)$ | 0.8808 |  says ``label = value``
-
-A row's values are put into the formula (as exact inputs), never bound in the
-document's environment, so nothing leaks past the table; names the document
-gave keep their values. Each claim goes through the checker's own
-``label_claim`` / ``record`` with the row's line, so a cell is judged exactly
-like a printed number in math (``12,288`` in a cell is one number). Numbered
-columns starting at 1 may count from 1: the reading with fewer wrong cells is
-taken. A word
-header, a cell that is not a number and a table without formulas give no
-finding; a formula column that names no column of the row cannot say which
-value each row means (unverifiable); math in a cell the table does not read
-is checked as any other math. Plain header text is read by the same LaTeX
-parser (its lexer maps σ, √, ·, −, × to LaTeX) and counts as a formula only
-when every word in it is a name the document or derive knows.
+The bind pass drafted each claim cell (``derive.check.bind.tables``); a table
+whose numbered columns may count from 0 or from 1 was drafted both ways, and
+the reading with fewer wrong cells is kept. A table gives no name a value: a
+cell nothing computes is unverifiable, never a definition.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import replace
 
+from derive.check.bind.drafts import Draft
+from derive.check.bind.env import Env
+from derive.check.bind.patterns import expand
+from derive.check.claim import Claim, Verdict, kind_of_grid
+from derive.check.judge.claims import claim, record, unjudged
+from derive.check.judge.references import label_claim
+from derive.check.judge.search import FAILURES, check_link
 from derive.check.read import nodes as N
-from derive.check.read.atoms import FUNCTIONS, GREEK
-from derive.check.read.delimiters import MathSpan
-from derive.check.read.markdown import Cell, Table
-from derive.check.findings import kind_of_grid
-from derive.check.evaluate.functions import KNOWN
 from derive.check.read.grids import grid_of
-from derive.check.read.latex import parse_statements
-from derive.check.bind.patterns import expand, number, other_index, patterns_before, put
-from derive.check.judge.recompute import EVALUATION_FAILURES, Checker
-from derive.check.judge.search import check_link
-from derive.check.evaluate.values import EvalError
-
-NUMBERED = re.compile(r"([A-Za-z]+)\s*_?\s*(\d+)")     # "dim 0", "key 1", "col_3"
-THOUSANDS = re.compile(r"[-−]?\d{1,3}(,\d{3})+(\.\d+)?")
-FAILURES = (*EVALUATION_FAILURES, EvalError, RecursionError)
 
 
-@dataclass
-class Column:
-    kind: str                   # bind | claim | numbered | ignored
-    node: N.Node | None = None
-    index: int | None = None    # of a numbered column
+def judge_cells(drafts: list[Draft], env: Env, section) -> list[Claim]:
+    """Every cell claim, each table read the way that leaves fewer cells wrong."""
+    tables: dict[int, dict[str, list[Draft]]] = {}
+    for d in drafts:
+        tables.setdefault(d.extra.table, {}).setdefault(d.extra.reading, []).append(d)
+    out = []
+    for readings in tables.values():
+        judged = {reading: [judge_cell(d, env, section(d.line)) for d in cells] for reading, cells in readings.items()}
+        wrong = {reading: sum(c.verdict == Verdict.WRONG for c in claims) for reading, claims in judged.items()}
+        out.extend(judged[min(judged, key=lambda r: (wrong[r], r != "as-is"))])
+    return out
 
 
-def check_table(table: Table, checker: Checker, items: list) -> None:
-    """Judge every claim a table makes; its other math is checked as math."""
-    patterns = patterns_before(items, table.start)
-    heads = [_formula(c) for c in table.header]
-    values = [[_literal(c) for c in cells] for _, cells in table.rows]
-    cols = _columns(table, heads, values, checker.env, table.line, patterns)
-    claims = _best_claims(table, cols, values, checker, patterns)
-    read = {id(c) for c, col in zip(table.header, cols) if col.kind != "ignored"} if claims else set()
-    claims = claims or _transposed(table, values, checker.env, patterns)
-    for span in (s for c in table.header if id(c) not in read for s in c.spans):
-        checker.math(span)
-    for _, cells in table.rows:
-        for cell in cells:
-            if id(cell) not in claims:
-                for span in cell.spans:
-                    checker.math(span)
-            elif claims[id(cell)] is not None:
-                _judge(checker, *claims[id(cell)], patterns)
-
-
-def _judge(checker: Checker, label: N.Node, part: N.Node, span: MathSpan, why: str, patterns) -> None:
-    """One cell, judged as the same label printed in math would be (the line is the row's)."""
-    checker.span = span
-    grid, env, line = grid_of(part), checker.env, checker.line(part.start)
-    if why:     # never judged: said why, or why the formula has no value
+def judge_cell(d: Draft, env: Env, section: str) -> Claim:
+    """One cell: its column's formula with the row's values put in."""
+    if d.extra.why:
         try:
-            error = check_link(expand(label, env, line, patterns)[0], part, env, line).error
+            error = check_link(expand(d.label, env, d.at)[0], d.part, env, d.at).error
         except FAILURES as exc:
             error = str(exc)
-        checker.add(checker.finding(part, grid, "unverifiable", f"nothing in the document computes "
-                                    f"{N.pretty(label)} ({error})" if error else why, label))
-        return
+        message = f"nothing in the document computes {N.pretty(d.label)} ({error})" if error else d.extra.why
+        return claim(d, section, Verdict.UNVERIFIABLE, message)
     try:
-        ref, solved = expand(label, env, line, patterns)
-        if ref is label:
-            f = checker.label_claim(label, part, grid)
+        ref, solved = expand(d.label, env, d.at)
+        if ref is d.label:
+            outcome, ref = label_claim(d, env)
         else:
-            outcome = check_link(ref, part, env, line)
-            f = checker.record(part, label, ref, outcome) if outcome.judgement is not None \
-                else checker.unjudged(label, part, grid, outcome)
-            if f.verdict == "wrong" and solved is not None:
-                f.diagnosis = other_index(label, part, env, line, patterns, solved)
+            outcome = check_link(ref, d.part, env, d.at)
+        found = record(d, env, ref, outcome, section) if outcome is not None and outcome.judgement is not None \
+            else unjudged(d, outcome.error if outcome else "", section)
+        if found.verdict == Verdict.WRONG and solved is not None:
+            found = replace(found, context={**found.context, "pattern": solved})
     except FAILURES as exc:
-        reason = str(exc) if isinstance(exc, EvalError) else f"{type(exc).__name__}: {str(exc)[:80]}"
-        f = checker.add(checker.finding(part, grid, "unverifiable",
-                                        f"derive could not evaluate it ({reason})", label))
-    if f.kind == "definition":      # a table gives no name a new value
-        f.verdict, f.kind, f.note = "unverifiable", kind_of_grid(grid), None
-        f.message = f"nothing in the document computes {N.pretty(label)}"
-
-
-# ------------------------------------------------------------------ reading cells
-
-def _formula(cell: Cell) -> tuple[N.Node | None, bool]:
-    """A header's formula (the math in it, else its text), and whether it was math."""
-    text, math = _text(cell)
-    node = _single(text) if text is not None else None
-    if isinstance(node, N.Sym) and isinstance(node.sub, N.Tuple):     # PE_{(pos, 0)} is PE(pos, 0)
-        node = N.Call(node.start, node.end, node.base, node.sub.items)
-    return node, math
-
-
-def _literal(cell: Cell) -> tuple[N.Node, MathSpan] | None:
-    """A cell that is a printed number (or a list of them), with the span it is read from."""
-    text, math = _text(cell)
-    if text is None or not text.strip() or (math and cell.text.strip().strip("$").strip() != text.strip()):
-        return None
-    span = cell.spans[0] if math else MathSpan(cell.start, _thousands(cell.text), False)
-    node = _single(span.text)
-    return (node, span) if node is not None and grid_of(node) is not None else None
-
-
-def _thousands(text: str) -> str:
-    """``12,288`` in a table is twelve thousand, not the pair (12, 288)."""
-    return text.replace(",", "") if THOUSANDS.fullmatch(text.strip()) else text
-
-
-def _text(cell: Cell) -> tuple[str | None, bool]:
-    """The math of a cell with one span (``logits $z$`` names z), else its text."""
-    if len(cell.spans) == 1:
-        return cell.spans[0].text, True
-    return (None, False) if cell.spans else (cell.text, False)
-
-
-def _single(text: str) -> N.Node | None:
-    """One expression, no relation (a header saying ``f(x) = ...`` is math, not a label)."""
-    parsed = parse_statements(text)
-    if len(parsed) != 1 or not isinstance(parsed[0], N.Chain) or len(parsed[0].parts) != 1:
-        return None
-    return parsed[0].parts[0]
-
-
-# ------------------------------------------------------------------ what each column is
-
-def _columns(table: Table, heads, values, env, line: int, patterns) -> list[Column]:
-    """bind: a bare name over numbers; claim: a formula over numbers; numbered: ``dim 3``."""
-    cols = []
-    for k, (node, math) in enumerate(heads):
-        filled = [row[k] for row, (_, cells) in zip(values, table.rows)
-                  if k < len(cells) and cells[k].text.strip()]
-        numeric = bool(filled) and all(filled)
-        m = NUMBERED.fullmatch(table.header[k].text.strip()) if not table.header[k].spans else None
-        if m and numeric:
-            cols.append(Column("numbered", N.Sym(0, 0, m.group(1), m.group(1)), int(m.group(2))))
-        elif isinstance(node, N.Sym):
-            cols.append(Column("bind" if numeric else "ignored", node))
-        elif node is not None and any(filled):
-            cols.append(Column("claim", node))
-        else:
-            cols.append(Column("ignored"))
-    names = {c.node.name for c in cols if c.kind == "bind"}
-    for col, (node, math) in zip(cols, heads):
-        if col.kind == "bind" and isinstance(node.sub, N.Sym) and node.sub.name in names - {node.name}:
-            col.kind = "claim"      # p_i beside a column i: entry i of p
-        elif col.kind == "claim" and not (math or _words_known(node, names, env, patterns)):
-            col.kind = "ignored"
-    _numbered(cols, env, line, patterns)
-    return cols
-
-
-def _words_known(node: N.Node, names: set[str], env, patterns) -> bool:
-    """Plain text is a formula when every word in it is a name the document or derive knows."""
-    for n in N.walk(node):
-        if isinstance(n, N.Sym) and n.sub is None and len(n.name) > 1 and n.name not in GREEK \
-                and n.name not in names and n.name not in env.values and n.name not in env.formulas:
-            return False
-        if isinstance(n, N.Call) and not (n.name in FUNCTIONS or n.name in KNOWN or n.name in GREEK
-                                          or n.name in env.functions or n.name in patterns):
-            return False
-    return True
-
-
-def _numbered(cols: list[Column], env, line: int, patterns) -> None:
-    """Numbered columns are F(row names, k) for the one function the document
-    defined whose other parameters are the table's bound names; else ignored."""
-    numbered = [c for c in cols if c.kind == "numbered"]
-    names = [c.node.name for c in cols if c.kind == "bind"]
-    defs = {name: [p.params for p in pats] for name, pats in patterns.items()}
-    for name, plain in env.functions.items():
-        defs.setdefault(name, []).extend(tuple(N.Sym(0, 0, p, p) for p in params)
-                                         for params, _, at in plain if at <= line)
-    fits = {name: fit for name, params in defs.items()
-            for fit in [next((p for p in params if _free_slot(p, names) is not None), None)] if fit}
-    words = {c.node.name for c in numbered}
-    for col in numbered:
-        if len(fits) != 1 or len(words) != 1:
-            col.kind = "ignored"
-            continue
-        (name, params), = fits.items()
-        args = tuple(N.Sym(0, 0, p.name, p.name) if isinstance(p, N.Sym) and p.name in names
-                     else number(col.index) for p in params)
-        col.kind, col.node = "claim", N.Call(0, 0, name, args)
-
-
-def _free_slot(params, names: list[str]) -> int | None:
-    """The one parameter no bound name fills, when every bound name fills one."""
-    syms = [p.name for p in params if isinstance(p, N.Sym)]
-    free = [k for k, p in enumerate(params) if not (isinstance(p, N.Sym) and p.name in names)]
-    return free[0] if len(free) == 1 and names and set(names) <= set(syms) else None
-
-
-# ------------------------------------------------------------------ claims of the rows
-
-def _row_claims(table: Table, cols: list[Column], values) -> dict[int, tuple]:
-    """cell id -> (label, printed node, span, why unverifiable): each claim column
-    with the row's values put in for its names."""
-    out = {}
-    names = {c.node.name for c in cols if c.kind == "bind"}
-    for (_, cells), row in zip(table.rows, values):
-        bound = {col.node.name: row[k][0] for k, col in enumerate(cols)
-                 if col.kind == "bind" and k < len(row) and row[k] is not None}
-        for k, col in enumerate(cols):
-            wanted = names & _mentions(col.node) if col.kind == "claim" else set()
-            if col.kind != "claim" or k >= len(row) or row[k] is None or not wanted <= set(bound):
-                continue    # a blank argument: the cell is not judged against a value from elsewhere
-            why = "" if wanted or len(table.rows) == 1 else \
-                f"{N.pretty(col.node)} names no column of the table: which value each row means is not said"
-            out[id(cells[k])] = (put(col.node, bound), *row[k], why)
-    return out
-
-
-def _best_claims(table: Table, cols: list[Column], values, checker: Checker, patterns) -> dict:
-    """The claims of the rows; columns numbered from 1 may count from 1 (``dim 1``
-    the first dimension): the count under which fewer cells are wrong."""
-    claims = _row_claims(table, cols, values)
-    numbered = [c for c in cols if c.kind == "claim" and c.index is not None]
-    if not numbered or min(c.index for c in numbered) == 0:
-        return claims
-    shifted = [Column(c.kind, N.Call(0, 0, c.node.name, tuple(number(c.index - 1) if isinstance(a, N.Num) else a
-                                                              for a in c.node.args)), c.index - 1)
-               if any(c is n for n in numbered) else c for c in cols]
-    from_one = _row_claims(table, shifted, values)
-    return from_one if _wrong(from_one, checker, patterns) < _wrong(claims, checker, patterns) else claims
-
-
-def _wrong(claims: dict, checker: Checker, patterns) -> int:
-    """How many of the claims are wrong (a dry run: no finding is made)."""
-    count = 0
-    for label, part, span, _ in claims.values():
-        line = checker.doc.line_of(span.start)
-        try:
-            ref, _ = expand(label, checker.env, line, patterns)
-            count += check_link(ref, part, checker.env, line).verdict == "wrong"
-        except FAILURES:
-            continue
-    return count
-
-
-def _transposed(table: Table, values, env, patterns) -> dict[int, tuple | None]:
-    """``| $\\sigma(2)$ | 0.8808 |``: two columns, each row a formula and its value
-    (the formula's cell maps to None: read, nothing claimed in it)."""
-    if len(table.header) != 2 or not isinstance(_formula(table.header[1])[0], (N.Sym, type(None))):
-        return {}
-    out: dict[int, tuple | None] = {}
-    for (_, cells), row in zip(table.rows, values):
-        if len(cells) < 2 or row[0] is not None or row[1] is None:
-            continue
-        node, math = _formula(cells[0])
-        if node is None or (isinstance(node, N.Sym) and not env.formulas.get(node.name)) \
-                or not (math or _words_known(node, set(), env, patterns)):
-            continue
-        out[id(cells[0])], out[id(cells[1])] = None, (node, *row[1], "")
-    return out
-
-
-def _mentions(node: N.Node) -> set[str]:
-    """Every name in a formula, subscripts of names included (the i of ``p_i``)."""
-    found = set()
-    for n in N.walk(node):
-        if isinstance(n, N.Sym):
-            found.add(n.name)
-            if isinstance(n.sub, N.Sym):
-                found.add(n.sub.name)
+        return claim(d, section, Verdict.UNVERIFIABLE, f"derive could not evaluate it ({str(exc)[:80]})")
+    if found.kind == "definition":      # a table gives no name a new value
+        return replace(found, verdict=Verdict.UNVERIFIABLE, kind=kind_of_grid(grid_of(d.part)), note=None,
+                       message=f"nothing in the document computes {N.pretty(d.label)}")
     return found

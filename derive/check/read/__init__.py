@@ -1,0 +1,55 @@
+"""The read pass: a document -> positioned items, in the order a reader meets them.
+
+    Statement    one statement of math, joined to its derivation (``derivations``)
+    Unreadable   math outside the subset derive reads that prints a number
+    Table        a Markdown table; the math of its cells is read too (``cells``)
+    CodeBlock    fenced code, with the output block printed after it
+    Problem      a delimiter never closed
+
+Nothing here evaluates anything: reading is structure only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from derive.check.read.delimiters import MathSpan
+from derive.check.read.derivations import Reader, Statement, Unreadable
+from derive.check.read.markdown import CodeBlock, Document, Problem, Table, scan
+from derive.check.read.prose import prose_only
+
+ZERO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:0|\{0\})(?![\d.])")
+
+
+@dataclass
+class Reading:
+    doc: Document
+    items: list = field(default_factory=list)
+    cells: dict[int, list] = field(default_factory=dict)     # id of a cell's span -> its statements
+    zero_based: set[str] = field(default_factory=set)         # vectors the document indexes from 0
+
+
+def read(doc: Document) -> Reading:
+    """Every item of the document, in order."""
+    items = scan(doc)
+    spans = [i for i in items if isinstance(i, MathSpan)] + \
+        [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
+         for s in c.spans]
+    reader = Reader(doc.text, prose_only(doc.text, spans))
+    out = Reading(doc)
+    for item in items:
+        if isinstance(item, MathSpan):
+            out.items.extend(reader.statements(item))
+            out.zero_based |= {m.group(1) for m in ZERO_INDEX.finditer(item.text)}
+        elif isinstance(item, Table):
+            for cell in (c for c in item.header + tuple(c for _, cells in item.rows for c in cells)):
+                for span in cell.spans:
+                    out.cells[id(span)] = reader.statements(span)
+            out.items.append(item)
+        else:
+            out.items.append(item)
+    return out
+
+
+__all__ = ["read", "Reading", "Statement", "Unreadable", "Table", "CodeBlock", "Problem", "Document"]

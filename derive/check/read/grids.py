@@ -1,6 +1,11 @@
 """The numbers a document printed, as a grid: read from a parsed node, shown as text,
-and fitted to a value's shape. A NumPy printout (``0.``, ``0.25``) carries the
-array's precision in every entry, since NumPy drops trailing zeros.
+and fitted to a value's shape.
+
+One printed matrix or vector is one result printed at one precision: an entry
+with fewer decimals than the finest one dropped its trailing zeros (``0.8``
+beside ``0.5415`` is 0.8000), and so did a whole number (the ``0`` of
+``0.7071 & 0``), as NumPy does (``0.`` beside ``0.25``). Entries in scientific
+notation show their own digits and keep them.
 """
 
 from __future__ import annotations
@@ -17,29 +22,47 @@ def grid_of(node: N.Node) -> Grid | None:
         if not node.rows or any(not N.is_literal(c) for row in node.rows for c in row) \
                 or len({len(r) for r in node.rows}) != 1:
             return None
-        grid = tuple(tuple(_printed(c) for c in row) for row in node.rows)
-        return numpy_precision(grid) if _numpy_style(grid) else grid
+        return finest_precision(tuple(tuple(_printed(c) for c in row) for row in node.rows))
     if isinstance(node, N.Tuple):
-        return (tuple(_printed(i) for i in node.items),) if N.is_literal(node) else None
+        return finest_precision((tuple(_printed(i) for i in node.items),)) if N.is_literal(node) else None
     if N.is_literal(node):
         return ((_printed(node),),)
     return None
 
 
-def _numpy_style(grid: Grid) -> bool:
-    """A matrix pasted from a NumPy printout: some entry ends in a bare point (``0.``)."""
-    return any(p.text.endswith(".") for row in grid for p in row)
+def grid_spans(node: N.Node) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each printed number of a literal node, row by row (offsets in its math)."""
+    cells = [c for row in node.rows for c in row] if isinstance(node, N.Mat) else \
+        list(node.items) if isinstance(node, N.Tuple) else [node]
+    out = []
+    for c in cells:
+        num = c.arg if isinstance(c, N.Neg) else c
+        out.append((num.start, num.end))
+    return tuple(out)
 
 
-def numpy_precision(grid: Grid) -> Grid:
-    """Every entry at the array's decimals (NumPy prints 0.5 for 0.50 beside 0.25).
-
-    In scientific notation every entry already shows the array's digits, so
-    such a grid is left as printed."""
-    if not grid or not grid[0] or any("e" in p.text.lower() for row in grid for p in row):
+def finest_precision(grid: Grid) -> Grid:
+    """Every entry written without an exponent at the finest decimals of the grid."""
+    if not grid or not grid[0]:
         return grid
-    decimals = max(p.decimals for row in grid for p in row)
-    return tuple(tuple(Printed(p.text, p.value, decimals) for p in row) for row in grid)
+    positional = [p for row in grid for p in row if not _scientific(p)]
+    decimals = max((p.decimals for p in positional), default=0)
+    if decimals == 0:
+        return grid
+    return tuple(tuple(p if _scientific(p) or p.decimals == decimals else Printed(p.text, p.value, decimals)
+                       for p in row) for row in grid)
+
+
+numpy_precision = finest_precision     # NumPy prints 0.5 for 0.50 beside 0.25: the same rule
+
+
+def _scientific(p: Printed) -> bool:
+    return "e" in p.text.lower() or p.decimals >= 300 or not p.value.is_finite
+
+
+def same_numbers(a: Grid, b: Grid) -> bool:
+    """The same printed values, entry by entry (however they are written: 0.50 = 0.5)."""
+    return [[p.value for p in r] for r in a] == [[p.value for p in r] for r in b]
 
 
 def _printed(node: N.Node) -> Printed:

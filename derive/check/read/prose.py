@@ -1,37 +1,62 @@
 """What the prose around a formula says about it: a supposition (``at $z = 0$``,
 ``we would have ...``) or a value changed on purpose (``now switch ... $\\gamma = ...$``).
-Only the words of the sentence before the math are read.
+Only the words of the sentence before the math are read; the word lists are
+``POLICY.supposing_words``, ``would_words`` and ``changing_words``.
+
+Prose never makes a number right: a supposed value is a value given, not a
+claim, and a claim in a supposing sentence can at most become unverifiable.
 """
 
 from __future__ import annotations
 
 import re
 
-CHANGING = {"now", "new", "instead", "switch", "change", "changes", "changed", "replace", "becomes",
-            "another", "next", "update", "updated"}
-WOULD = {"would", "could", "might", "hypothetically", "imagine", "instead"}
-SUPPOSING = {"at", "if", "when", "whenever", "suppose", "supposing", "assume", "assuming", "say", "were"}
+from derive.check.policy import POLICY
+from derive.check.read.delimiters import BLANK_LINE
 
 
 def supposes(text: str, offset: int) -> bool:
-    """Inline math right after a word that opens a supposition (``at``, ``if``,
-    ``when``, ``suppose``, ``assuming``, ``say``, ``were``), or in a sentence
-    that speaks of what would be (``we would have $z = ...$``)."""
+    """Inline math within ``POLICY.supposing_reach`` words of a word that opens a
+    supposition (``at $z = 0$``, ``for the input $x = ...$``, ``if``, ``when``,
+    ``suppose``, ``assuming``, ``say``, ``were``), or in a sentence that speaks of
+    what would be (``we would have $z = ...$``)."""
     before, words = sentence_before(text, offset)
-    if words and before.endswith(words[-1]) and words[-1].lower() in SUPPOSING:
+    near = words[-POLICY.supposing_reach:] if words and before.endswith(words[-1]) else []
+    if any(w.lower() in POLICY.supposing_words for w in near):
         return True
-    return any(w.lower() in WOULD for w in words)
+    return any(w.lower() in POLICY.would_words for w in words)
 
 
 def announces_change(text: str, offset: int) -> bool:
     """Math in a sentence that says a value changes (``Now switch the scale off,
-    $\\gamma = (1, 1, 1, 1)$``): a new value on purpose, not a slip."""
-    return any(w.lower() in CHANGING for w in sentence_before(text, offset, colon=False)[1])
+    $\\gamma = (1, 1, 1, 1)$``)."""
+    return any(w.lower() in POLICY.changing_words for w in sentence_before(text, offset, colon=False)[1])
+
+
+DELIMITERS = re.compile(r"\$|\\[()\[\]]")
+
+
+def prose_only(text: str, spans) -> str:
+    """The text with the math of ``spans`` (and every math delimiter) blanked:
+    the letters of a formula are no words of the prose around it."""
+    chars = list(text)
+    for span in spans:
+        for i in range(span.start, min(len(chars), span.start + len(span.text))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return DELIMITERS.sub(lambda m: " " * len(m.group()), "".join(chars))
 
 
 def sentence_before(text: str, offset: int, colon: bool = True) -> tuple[str, list[str]]:
-    """The text just before ``offset`` and the words of its sentence (up to a
-    sentence end, a blank line and, with ``colon``, a colon)."""
-    before = text[max(0, offset - 200):offset].rstrip("$\\(").rstrip()
+    """The prose just before ``offset`` and the words of its sentence (up to a
+    sentence end, a blank line and, with ``colon``, a colon). ``text`` is the
+    document with its math blanked (``prose_only``)."""
+    before = text[max(0, offset - 300):offset]
     sentence = re.split(r"[.!?:]\s|\n\s*\n" if colon else r"[.!?]\s|\n\s*\n", before)[-1]
-    return before, re.findall(r"[A-Za-z]+", sentence)
+    return before.rstrip(), re.findall(r"[A-Za-z]+", sentence)
+
+
+def paragraph_start(text: str, offset: int) -> int:
+    """Where the paragraph holding ``offset`` starts (after the last blank line)."""
+    blanks = [m.end() for m in BLANK_LINE.finditer(text, 0, offset)]
+    return blanks[-1] if blanks else 0

@@ -1,10 +1,13 @@
 r"""Tie printed results to the steps of the worked examples derive ships.
 
 A claim whose numbers are a step's ``printed`` values (same shape, same
-numbers) *is* that step. Its chained verdict compares it with the step run
+numbers; or most of them, when the result has ``POLICY.known_min_entries``
+entries or more: one printed differently is then judged) *is* that step. Its chained verdict compares it with the step run
 from first principles (``run(spec)``); when nothing in the document let us
 judge it locally, the step run on the document's own printed values
-(``run(spec, "as_printed")``) gives the local verdict.
+(``run(spec, "as_printed")``) gives the local verdict (basis ``worked-example``).
+The diagnosis pass asks the same index which variant step, or which earlier
+step, explains a difference (``variant_reproducing``, ``upstream``).
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from importlib import resources
 import numpy as np
 import sympy as sp
 
-from derive.check.findings import Finding, wrong_entries
+from dataclasses import replace
+
+from derive.check.claim import RANK, Basis, Claim, Verdict, wrong_entries
+from derive.check.policy import POLICY
 from derive.check.read.grids import fit, rows_text
-from derive.check.judge.compare import RANK
 from derive.derivation import Derivation, run
 from derive.errors import DeriveError
 from derive.numbers import compare
@@ -55,10 +60,12 @@ class Ties:
 
     def __init__(self, specs: list[Spec]):
         self.index: dict[tuple, list] = {}
+        self.shapes: dict[tuple, list] = {}
         for spec in specs:
             for step in spec.steps:
                 if step.printed:
                     self.index.setdefault(_key(step.printed), []).append((spec, step))
+                    self.shapes.setdefault(_key(step.printed)[:2], []).append((spec, step))
         self.runs: dict[tuple[str, str], Derivation] = {}
 
     def derivation(self, spec: Spec, mode: str) -> Derivation:
@@ -66,45 +73,61 @@ class Ties:
             self.runs[(spec.path, mode)] = run(spec, mode)
         return self.runs[(spec.path, mode)]
 
-    def step_for(self, f: Finding):
-        found = self.index.get(_key(f.grid)) if f.grid is not None else None
+    def step_for(self, c: Claim):
+        if c.grid is None:
+            return None
+        found = self.index.get(_key(c.grid)) or self._most(c.grid)
         if not found:
             return None
         for spec, step in found:  # prefer the step named like the claim
-            if f.label and f.label.replace(" ", "") in (step.name, step.label.replace(" ", "")):
+            if c.label and c.label.replace(" ", "") in (step.name, step.label.replace(" ", "")):
                 return spec, step
         return found[0]
 
+    def _most(self, grid) -> list:
+        """Steps of the same shape whose printed numbers equal most of the grid's."""
+        key = _key(grid)
+        if key[0] * key[1] < POLICY.known_min_entries:
+            return []
+        scored = []
+        for spec, step in self.shapes.get(key[:2], []):
+            same = sum(a == b for a, b in zip(key[2], _key(step.printed)[2]))
+            if 2 * same > len(key[2]):
+                scored.append((-same, spec, step))
+        scored.sort(key=lambda s: s[0])
+        return [(spec, step) for _, spec, step in scored]
 
-def tie_to_specs(findings: list[Finding], specs: list[Spec] | None = None) -> None:
+
+def tie(claims: list[Claim], specs: list[Spec] | None = None) -> tuple[list[Claim], Ties | None]:
+    """Claims with their chained verdicts (and local ones where nothing else judged them)."""
     ties = Ties(shipped_specs() if specs is None else specs)
     if not ties.index:
-        return
-    for f in findings:
-        tied = ties.step_for(f)
-        if tied is None:
-            continue
-        spec, step = tied
-        try:
-            chained = judge_step(f.grid, ties.derivation(spec, "chained"), step.name)
-        except Exception:  # noqa: BLE001 - a spec that cannot run gives no chained verdict
-            continue
-        f.chained_verdict = chained[0]
-        f.context = f.context if isinstance(f.context, dict) else {}
-        f.context.update(spec=spec.name, step=step.name, chained_expected=chained[1])
-        if f.verdict == "unverifiable" and f.kind != "code-output":
-            local(f, ties, spec, step.name)
-        if "wrong" in (f.verdict, f.chained_verdict) and f.diagnosis is None:
-            f.diagnosis = variant_reproducing(f.grid, ties, spec, step.name)
-        if f.chained_verdict == "wrong" and f.verdict != "wrong" and f.diagnosis is None:
-            f.diagnosis = upstream(ties, spec, step.name)
+        return claims, None
+    return [_tied(c, ties) for c in claims], ties
+
+
+def _tied(c: Claim, ties: Ties) -> Claim:
+    found = ties.step_for(c)
+    if found is None:
+        return c
+    spec, step = found
+    try:
+        chained = judge_step(c.grid, ties.derivation(spec, "chained"), step.name)
+    except Exception:  # noqa: BLE001 - a spec that cannot run gives no chained verdict
+        return c
+    context = {**(c.context if isinstance(c.context, dict) else {}), "spec": spec, "step": step.name,
+               "chained_expected": chained[1]}
+    c = replace(c, chained_verdict=Verdict(chained[0]), context=context)
+    if c.verdict == Verdict.UNVERIFIABLE and c.kind != "code-output":
+        c = local(c, ties, spec, step.name)
+    return c
 
 
 def judge_step(grid, d: Derivation, name: str) -> tuple[str, str, list]:
     """The printed grid against a step of a derivation: verdict, expected text, wrong entries."""
     s = d.step(name)
     grid = fit(grid, s.shape)
-    verdict, expected, wrong = "ok", [], []
+    verdict, expected, wrong = Verdict.OK, [], []
     for i, row in enumerate(grid):
         expected.append([])
         for j, p in enumerate(row):
@@ -113,7 +136,7 @@ def judge_step(grid, d: Derivation, name: str) -> tuple[str, str, list]:
                 expected[-1].append(str(value))
                 continue
             c = compare(p, value, env_at=d.env_at)
-            v = "ok" if c.verdict == "exact" else c.verdict
+            v = Verdict.OK if c.verdict == "exact" else Verdict(c.verdict)
             expected[-1].append(c.expected)
             if v == "wrong":
                 wrong.append((i, j, p.text, c.expected))
@@ -136,16 +159,17 @@ def variant_reproducing(grid, ties: Ties, spec: Spec, name: str) -> str | None:
     return None
 
 
-def local(f: Finding, ties: Ties, spec: Spec, name: str) -> None:
+def local(c: Claim, ties: Ties, spec: Spec, name: str) -> Claim:
     """No local check was possible: use the step run on the document's printed values."""
     try:
-        verdict, expected, wrong = judge_step(f.grid, ties.derivation(spec, "as_printed"), name)
+        verdict, expected, wrong = judge_step(c.grid, ties.derivation(spec, "as_printed"), name)
     except DeriveError:
-        return
-    f.verdict, f.expected = verdict, expected
-    f.wrong_entries = wrong_entries(f.grid, wrong) if verdict == "wrong" else []
-    f.message = (f"step {name!r} of the worked example {spec.name!r}, computed from the document's own "
-                 f"printed values: " + ("agrees" if verdict != "wrong" else f"{len(wrong)} entries differ"))
+        return c
+    message = (f"step {name!r} of the worked example {spec.name!r}, computed from the document's own "
+               f"printed values: " + ("agrees" if verdict != Verdict.WRONG else f"{len(wrong)} entries differ"))
+    return replace(c, verdict=verdict, expected=expected, message=message,
+                   basis=Basis.EXAMPLE if verdict != Verdict.WRONG else None,
+                   wrong_entries=wrong_entries(wrong) if verdict == Verdict.WRONG else ())
 
 
 def upstream(ties: Ties, spec: Spec, name: str) -> str:

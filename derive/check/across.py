@@ -1,0 +1,106 @@
+"""The last pass: verdicts that only the claims after a claim can settle.
+
+A name printed again with other values than it had *restates* it: that claim
+was judged against the old value (``derive.check.bind.chains``), and the new
+value was kept beside the old one, on trial. The claims after it decide:
+
+    a later claim computes with the new value (and not with the old one)
+        -> a change of value on purpose: the restatement is a value given
+           (note ``redefinition``)
+    a later claim still computes with the old value
+        -> a value changed by mistake: the restatement stays wrong, and says so
+    the document's code further down (before the text gives the name again)
+    gives the name another value
+        -> it stays wrong: neither the old value nor the code's bears it out
+    nothing after it uses either
+        -> it stays wrong: it contradicts the value the name had, unless a
+           heading stands between the two (a new section, maybe a new example)
+           or the new value has another shape (another thing, the same name):
+           then it is a value given
+
+When the prose says the value changes (``now``, ``new``, ``instead`` ...,
+``POLICY.changing_words``) it is a value given on purpose whatever follows, and
+the old value is out of date after it: a later claim still using it is the slip.
+Either way a value given is never "ok": it claims nothing.
+
+This pass reads the claim records and returns new ones; it never edits a record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from derive.check.bind.env import Binding, Env
+from derive.check.claim import Claim, Verdict
+from derive.check.diagnose.causes import PinnedEnv
+from derive.check.judge.search import check_link
+from derive.check.read import nodes as N
+
+
+def across(claims: list[Claim], env: Env) -> list[Claim]:
+    out = []
+    for c in claims:
+        if c.verdict == Verdict.WRONG and _restates(c):
+            c = _settled(c, c.context["draft"], claims, env)
+        out.append(c)
+    return out
+
+
+def _restates(c: Claim) -> bool:
+    """A claim judged against its label's own earlier value (not its formula, nor
+    a value its code gives further down)."""
+    ctx = c.context if isinstance(c.context, dict) else {}
+    draft, ref = ctx.get("draft"), ctx.get("ref")
+    if draft is None or draft.restated is None or ref is None or N.key(ref) != N.key(draft.label):
+        return False
+    used = ctx["outcome"].used.get(N.key(draft.label))
+    return used is None or used.at < draft.at
+
+
+def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
+    """A restatement that disagrees with the old value, settled by the claims after it."""
+    new = draft.restated
+    old = env.previous(new)
+    where = f"line {old.line}" if old is not None else "further down"
+    given = dict(verdict=Verdict.GIVEN, kind="definition", basis=None, wrong_entries=[], diagnosis=None)
+    if draft.announced:
+        return replace(c, **given, note="changed", message=f"gives {new.name} new values (other values on {where})")
+    later = [d for d in claims if d.line > c.line and d.verdict not in (Verdict.WRONG, Verdict.UNVERIFIABLE)
+             and isinstance(d.context, dict) and "outcome" in d.context]
+    for d in later:
+        if any(b is new for b in d.context["outcome"].used.values()) and not _also_with(d, new.name, old, env):
+            return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
+                                                                     f"on {where}); line {d.line} computes with them")
+    if old is not None:
+        for d in later:
+            if any(b is old for b in d.context["outcome"].used.values()):
+                return replace(c, message=f"redefines {new.name} with other values than on {where}, but line "
+                                          f"{d.line} still computes with the values of {where}",
+                               diagnosis=f"a value changed by mistake: the document keeps using {new.name} "
+                                         f"of line {old.line}")
+    code = _code_after(new, env)
+    if code:
+        return replace(c, note="code", message=c.message + f"; the code on line {code[0].line} gives "
+                                                          f"{new.name} other values too")
+    if draft.apart or c.context["outcome"].judgement.reason:     # a new section, or another shape
+        return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
+                                                                 f"on {where}, in another section or shape)")
+    return c
+
+
+def _code_after(new: Binding, env: Env) -> list[Binding]:
+    """Values the code gives the name after ``new`` and before the text gives it again."""
+    later = [b for b in env.values.get(new.name, ()) if b.at > new.at]
+    text = [b.at for b in later if b.origin not in ("code", "output", "run")]
+    return [b for b in later if b.origin in ("code", "output") and b.at < min(text, default=b.at + 1)]
+
+
+def _also_with(d: Claim, name: str, old: Binding | None, env: Env) -> bool:
+    """Does claim d hold with the name's old value too (so it says nothing of the new one)?"""
+    if old is None:
+        return False
+    ctx = d.context
+    outcome = ctx["outcome"]
+    again = check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, {name: old}), ctx["at"],
+                       options=[outcome.options], exclude=ctx.get("exclude", frozenset()), settle=False)
+    return again.reproduces

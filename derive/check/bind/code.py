@@ -1,0 +1,47 @@
+"""The values a document's code gives names, as bindings.
+
+    W_Q = np.array([[1, 0], ...])     a literal in the code (read with ``ast``, never run):
+                                      the exact numbers the code uses, from the block on
+    print(Q)  ->  Q: [[1.5 ...]]      an item of an output block, under its label and
+                                      as ``output@LINE``: printed, so known to its last digit
+    --run-code                        what the code's top-level names hold once it ran
+                                      (``derive.check.run``), from the end of the block on
+
+Values printed by code may be used before the text reaches the code (a
+document that shows results first and the code in an appendix); see
+``Env.candidates``.
+"""
+
+from __future__ import annotations
+
+from derive.check import run as runner
+from derive.check.bind.env import Binding
+from derive.check.read.markdown import PYTHON, CodeBlock
+from derive.check.read.outputs import label_key, literals, printouts
+
+
+def bind_code(walk, run_code: bool, timeout: float) -> None:
+    doc, env = walk.doc, walk.env
+    blocks = [item for item in walk.reading.items if isinstance(item, CodeBlock)]
+    for block in blocks:
+        if block.lang in PYTHON:
+            for lit in literals(block):
+                at = doc.line_starts[lit.line - 1]
+                env.bind(Binding(lit.name, at, lit.line, "code", printed=lit.grid, scalar=lit.scalar))
+            if run_code:
+                end = doc.line_starts[min(block.end_line, len(doc.line_starts)) - 1]
+                left = runner.run_block(block.text, earlier_code(blocks, block), timeout).values
+                for name, value in sorted(left.items()):
+                    env.bind(Binding(name, end, block.end_line, "run", value=value, scalar=value.scalar))
+        if block.output is not None:
+            for p in printouts(block.output.text):
+                if p.grid is None:
+                    continue
+                line = block.output.line + p.line
+                for key in filter(None, (label_key(p.label), f"output@{line}")):
+                    env.bind(Binding(key, doc.line_starts[line - 1], line, "output", printed=p.grid, rounding=True))
+
+
+def earlier_code(blocks: list[CodeBlock], block: CodeBlock) -> tuple[str, ...]:
+    """The Python blocks before ``block``, in order (a notebook's earlier cells)."""
+    return tuple(b.text for b in blocks if b.lang in PYTHON and b.line < block.line)

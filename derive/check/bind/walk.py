@@ -1,0 +1,96 @@
+"""The bind pass: the items a document was read into -> its names' values and its drafts.
+
+    code        literal arrays and numbers the code gives names, the values its
+                names hold once it has run (``--run-code``), the items its output
+                blocks print (``derive.check.bind.code``)
+    statements  formulas, values and claims (``derive.check.bind.chains``)
+    tables      a claim per cell under a formula header (``derive.check.bind.tables``)
+
+Nothing is judged here; values are computed only where the reading of a
+statement depends on it (is ``f(x) = ...`` a function of the document or a
+claim about a function derive knows?).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from derive.check.bind.chains import EVALUATION_FAILURES, StatementBinder
+from derive.check.bind.code import bind_code
+from derive.check.bind.drafts import Draft
+from derive.check.bind.env import Env
+from derive.check.bind.tables import bind_table
+from derive.check.read import CodeBlock, Problem, Reading, Statement, Table, Unreadable
+from derive.check.read.delimiters import MathSpan
+from derive.check.read.nodes import Node
+from derive.check.run import TIMEOUT
+from derive.errors import bug
+
+
+@dataclass
+class Bound:
+    env: Env
+    drafts: list[Draft] = field(default_factory=list)
+
+
+@dataclass
+class Walk:
+    """The state of the pass: the environment, the drafts so far, a formula waiting for its value."""
+
+    reading: Reading
+    env: Env
+    drafts: list[Draft] = field(default_factory=list)
+    pending: tuple[Node, int] | None = None
+
+    @property
+    def doc(self):
+        return self.reading.doc
+
+    def statement(self, st: Statement) -> None:
+        try:
+            StatementBinder(self, st).run()
+        except RecursionError:
+            self.failed(st, "the formula is nested too deeply")
+        except EVALUATION_FAILURES as exc:
+            self.failed(st, f"derive could not evaluate it ({type(exc).__name__}: {str(exc)[:80]})")
+        except Exception as exc:  # noqa: BLE001 - derive's own bug on one statement: say so, bind the rest
+            self.unreadable(st.start, st.end, st.span.text[st.start - st.span.start:st.end - st.span.start],
+                            bug(exc), internal=True)
+
+    def math(self, span: MathSpan) -> None:
+        """The statements of a span met inside another item (a table cell)."""
+        for st in self.reading.cells.get(id(span), ()):
+            self.item(st)
+
+    def item(self, item) -> None:
+        if isinstance(item, Statement):
+            self.statement(item)
+        elif isinstance(item, Unreadable):
+            self.unreadable(item.start, item.end, item.text, item.message if item.internal
+                            else f"cannot read the formula: {item.message}", item.internal)
+        elif isinstance(item, Table):
+            bind_table(self, item)
+        elif isinstance(item, CodeBlock) and item.output is not None:
+            line = item.output.line
+            self.drafts.append(Draft("output", item.output.start, line, item.output.end_line, extra=item))
+        elif isinstance(item, Problem):
+            self.unreadable(item.start, item.start, "$$", f"cannot read the math: {item.message}")
+
+    def failed(self, st: Statement, reason: str) -> None:
+        from derive.check.read import nodes as N
+        if any(N.has_numbers(p) for p in st.parts):
+            self.unreadable(st.start, st.end, st.span.text[st.start - st.span.start:st.end - st.span.start], reason)
+
+    def unreadable(self, start: int, end: int, text: str, message: str, internal: bool = False) -> None:
+        doc = self.doc
+        self.drafts.append(Draft("unverifiable", start, doc.line_of(start), doc.line_of(max(start, end)),
+                                 text=text, message=message, extra="internal-error" if internal else None))
+
+
+def bind(reading: Reading, run_code: bool = False, timeout: float = TIMEOUT) -> Bound:
+    """Every value the document gives a name, and every claim it makes, in order."""
+    walk = Walk(reading, Env(zero_based=set(reading.zero_based)))
+    bind_code(walk, run_code, timeout)
+    for item in reading.items:
+        walk.item(item)
+    return Bound(walk.env, walk.drafts)

@@ -1,0 +1,124 @@
+"""Every tolerance, guess, word list and budget of ``derive check``, in one place.
+
+A rule that can change a verdict reads its numbers and words from ``POLICY``
+and from nowhere else; the README's policy table lists each entry with the
+reason below (a test keeps the two in step). Change a value here and the
+mutation benchmark (``bench/mutation.py``) says what it costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+def _rule(value, why: str):
+    """A policy entry: its value and the one line that justifies it."""
+    if isinstance(value, (set, list, dict)):
+        return field(default_factory=lambda: type(value)(value), metadata={"why": why})
+    return field(default=value, metadata={"why": why})
+
+
+@dataclass(frozen=True)
+class Policy:
+    # ---------------------------------------------------------------- numbers as written
+    exact_given_digits: int = _rule(
+        2, "a value given with at most this many significant digits (0.1, 0.0002) is exact, not a rounding")
+    rounding_given_digits: int = _rule(
+        3, "a value nothing computes, given with at least this many significant digits, may be a rounding")
+    rounding_working_digits: int = _rule(
+        4, "a number written between two computations (e^{1.7678}) with this many digits may be a rounding")
+    rounding_after_approx_digits: int = _rule(
+        2, "a number written after \\approx with this many digits is a rounding")
+    exact_decimals: int = _rule(
+        60, "a whole-number grid printed without a point is exact: judged to this many decimals")
+
+    # ---------------------------------------------------------------- hypotheses
+    enclosure_max_units: int = _rule(
+        10, "an enclosure wider than this many units in the printed last place cannot vouch for the digits")
+    enclosure_excuse_units: int = _rule(
+        2, "an entry the chosen hypothesis misses is still rounded when an enclosure this narrow holds it")
+    equation_max_relative: float = _rule(
+        0.01, "two written computations agree within their numbers' rounding only if that is under 1% of them")
+    screen_units: int = _rule(
+        1000, "a candidate further than this many last-place units from the printed value is not judged")
+    max_combinations: int = _rule(
+        256, "choices of earlier values tried for the names of one formula")
+    max_candidates: int = _rule(
+        5, "values of one name tried, latest first (a name reused in a document)")
+
+    # ---------------------------------------------------------------- guesses
+    epsilons: tuple = _rule(
+        ("1e-5", "1e-12"), "epsilons of a layer norm tried when the document names none (1e-6 is the default)")
+    dimension_names: frozenset = _rule(
+        frozenset({"d_k", "d_v", "d_q", "d_model", "d", "d_{k}", "d_head", "n", "d_ff"}),
+        "names guessed from the widths of recent matrices when the document never gives them")
+    argument_candidates: int = _rule(
+        12, "matrices tried for the argument of LN(x_i) when x_i is never given")
+    constants: frozenset = _rule(
+        frozenset({"e", "pi"}), "names that keep their exact value: e \\approx 2.718 approximates, never rebinds")
+
+    # ---------------------------------------------------------------- prose
+    supposing_words: frozenset = _rule(
+        frozenset({"at", "if", "when", "whenever", "for", "suppose", "supposing", "assume", "assuming", "say",
+                   "were"}),
+        "inline math soon after these words supposes a value (a case): it claims nothing about the name")
+    supposing_reach: int = _rule(
+        3, "how many words before inline math a supposing word may stand (for the input $x = ...$)")
+    would_words: frozenset = _rule(
+        frozenset({"would", "could", "might", "hypothetically", "imagine"}),
+        "math in a sentence with these words supposes a value")
+    changing_words: frozenset = _rule(
+        frozenset({"now", "new", "instead", "switch", "change", "changes", "changed", "replace", "becomes",
+                   "another", "next", "update", "updated"}),
+        "a new value in a sentence with these words is announced: it may replace the old one")
+
+    # ---------------------------------------------------------------- reading
+    pending_lines: int = _rule(
+        8, "a displayed formula alone waits this many lines for the value printed under it")
+    known_values: int = _rule(
+        60, "earlier values compared with a matrix printed without a name")
+    known_min_entries: int = _rule(
+        4, "a value printed without a name is matched to an earlier one only with this many entries")
+    output_gap_chars: int = _rule(
+        300, "prose allowed between a code block and the output block that belongs to it")
+
+    # ---------------------------------------------------------------- diagnosis
+    max_variants: int = _rule(80, "variants of a formula tried to explain one wrong claim")
+    max_expansions: int = _rule(3, "named operands expanded one step up to look for the mistake there")
+    other_operands: int = _rule(8, "values of the same shape tried in place of an operand")
+    rounded_input_decimals: tuple = _rule(
+        (4, 3, 2, 1), "decimals the inputs may have been rounded to before use")
+    scale_factors: tuple = _rule(
+        (("2", 2), ("1/2", 0.5), ("-1", -1), ("10", 10), ("1/10", 0.1), ("sqrt(2)", 2**0.5),
+         ("1/sqrt(2)", 2**-0.5), ("4", 4), ("1/4", 0.25), ("8", 8), ("1/8", 0.125),
+         ("sqrt(3)", 3**0.5), ("1/sqrt(3)", 3**-0.5)),
+        "common factors a whole result may be off by (a missing or extra scale)")
+
+    # ---------------------------------------------------------------- budgets
+    max_bytes: int = _rule(4 * 1024 * 1024, "the largest document read")
+    max_entries: int = _rule(10_000, "the largest matrix evaluated")
+    max_exponent: int = _rule(1000, "the largest exponent evaluated (10^{10^{10}} is refused)")
+    max_sum_terms: int = _rule(1000, "the most terms a written sum may have")
+    max_depth: int = _rule(200, "the deepest nesting evaluated")
+    run_seconds: float = _rule(30.0, "time limit of one code block under --run-code")
+
+    def why(self, name: str) -> str:
+        return next(f.metadata["why"] for f in fields(self) if f.name == name)
+
+
+POLICY = Policy()
+
+
+def table() -> list[tuple[str, str, str]]:
+    """(name, value, why) of every entry, in order (the README's table)."""
+    return [(f.name, _shown(getattr(POLICY, f.name)), f.metadata["why"]) for f in fields(Policy)]
+
+
+def _shown(value) -> str:
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value))
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return ", ".join(name for name, _ in value)
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
