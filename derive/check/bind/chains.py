@@ -73,7 +73,7 @@ class StatementBinder:
             pattern = pattern_of(label, parts[1], self.at(label))
             if pattern is not None:
                 self.env.patterns.append(pattern)
-        if self.st.supposed and done == 1 and label is not None and self.named(label):
+        if done == 1 and label is not None and (self.st.supposed and self.named(label) or self.index(label)):
             self.supposition(label)
             return
         formula = done == 1 and label is not None and rels[0] in JUDGED and self.definition(label, parts[1])
@@ -143,6 +143,12 @@ class StatementBinder:
             return True
         except EVALUATION_FAILURES:
             return False
+
+    def index(self, label: N.Node) -> bool:
+        """An index of a function the document defines on patterns (the ``i`` and
+        ``pos`` of ``PE_{(pos,2i)}``): it takes values case by case, each a supposition."""
+        return isinstance(label, N.Sym) and any(label.name in N.names(p) for pat in self.env.patterns
+                                                 if pat.at < self.st.start for p in pat.params)
 
     def named(self, label: N.Node) -> bool:
         r"""Is the label a name (``z``, or ``\sigma^2`` when sigma has no value of its

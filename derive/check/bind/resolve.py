@@ -126,12 +126,22 @@ def exact_value(b: Binding, env: Env) -> Val:
         value = b.value
     elif b.formula is not None:
         value = _formula_value(b, env)
+    b.memo["computed"] = value is not None and b.value is None
     if value is None:
         value = b.printed_value()
     if value is None:
         raise EvalError(f"{b.name} has no value")
     b.memo["exact"] = value
     return value
+
+
+def computed(b: Binding, env: Env) -> bool:
+    """Does a formula of the document compute the binding (rather than its printing alone)?"""
+    try:
+        exact_value(b, env)
+    except EvalError:
+        return False
+    return b.memo.get("computed", False)
 
 
 def _formula_value(b: Binding, env: Env) -> Val | None:

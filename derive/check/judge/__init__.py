@@ -41,7 +41,7 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
         claims.extend(judge_cells(cells, bound.env, doc.section))
     except Exception as exc:  # noqa: BLE001
         claims.extend(internal_error(d, exc, doc.section(d.line)) for d in cells[:1])
-    return tie(claims, specs)
+    return tie(claims, bound.env, specs)
 
 
 def _judged(d: Draft, bound: Bound, blocks, run_code: bool, timeout: float, section) -> list[Claim]:

@@ -21,7 +21,9 @@ import sympy as sp
 from dataclasses import replace
 
 from derive.check.claim import RANK, Basis, Claim, Verdict, wrong_entries
+from derive.check.bind.resolve import computed
 from derive.check.policy import POLICY
+from derive.check.read import nodes as N
 from derive.check.read.grids import fit, rows_text
 from derive.derivation import Derivation, run
 from derive.errors import DeriveError
@@ -98,15 +100,16 @@ class Ties:
         return [(spec, step) for _, spec, step in scored]
 
 
-def tie(claims: list[Claim], specs: list[Spec] | None = None) -> tuple[list[Claim], Ties | None]:
-    """Claims with their chained verdicts (and local ones where nothing else judged them)."""
+def tie(claims: list[Claim], env, specs: list[Spec] | None = None) -> tuple[list[Claim], Ties | None]:
+    """Claims with their chained verdicts (and local ones where nothing else judged
+    them, or where they were compared only with an earlier copy of themselves)."""
     ties = Ties(shipped_specs() if specs is None else specs)
     if not ties.index:
         return claims, None
-    return [_tied(c, ties) for c in claims], ties
+    return [_tied(c, ties, env) for c in claims], ties
 
 
-def _tied(c: Claim, ties: Ties) -> Claim:
+def _tied(c: Claim, ties: Ties, env) -> Claim:
     found = ties.step_for(c)
     if found is None:
         return c
@@ -118,9 +121,21 @@ def _tied(c: Claim, ties: Ties) -> Claim:
     context = {**(c.context if isinstance(c.context, dict) else {}), "spec": spec, "step": step.name,
                "chained_expected": chained[1]}
     c = replace(c, chained_verdict=Verdict(chained[0]), context=context)
-    if c.verdict == Verdict.UNVERIFIABLE and c.kind != "code-output":
+    if c.verdict == Verdict.UNVERIFIABLE and c.kind != "code-output" or _copy_only(c, env):
         c = local(c, ties, spec, step.name)
     return c
+
+
+def _copy_only(c: Claim, env) -> bool:
+    """A wrong claim that was compared only with an earlier printing of the same
+    label, which nothing computes: a worked example's computation outranks that copy."""
+    ctx = c.context if isinstance(c.context, dict) else {}
+    draft, ref, outcome = ctx.get("draft"), ctx.get("ref"), ctx.get("outcome")
+    if c.verdict != Verdict.WRONG or draft is None or draft.label is None or ref is None or outcome is None:
+        return False
+    b = outcome.used.get(N.key(draft.label))
+    return N.key(ref) == N.key(draft.label) and b is not None and b.printed is not None \
+        and not computed(b, env)
 
 
 def judge_step(grid, d: Derivation, name: str) -> tuple[str, str, list]:
@@ -167,6 +182,8 @@ def local(c: Claim, ties: Ties, spec: Spec, name: str) -> Claim:
         return c
     message = (f"step {name!r} of the worked example {spec.name!r}, computed from the document's own "
                f"printed values: " + ("agrees" if verdict != Verdict.WRONG else f"{len(wrong)} entries differ"))
+    if c.verdict == Verdict.WRONG and verdict != Verdict.WRONG:
+        message += f" ({c.message}: that earlier printing is the one off)"
     return replace(c, verdict=verdict, expected=expected, message=message,
                    basis=Basis.EXAMPLE if verdict != Verdict.WRONG else None,
                    wrong_entries=wrong_entries(wrong) if verdict == Verdict.WRONG else ())

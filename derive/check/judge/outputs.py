@@ -16,7 +16,7 @@ from derive.check.claim import Basis, Claim, Verdict, wrong_entries
 from derive.check.read import CodeBlock
 from derive.check.read.grids import grid_text, rows_text
 from derive.check.read.markdown import PYTHON
-from derive.check.read.outputs import describe, printouts
+from derive.check.read.outputs import NUMBER, describe, printouts
 
 NOT_FROM_THIS_CODE = "the output block does not come from this code as written"
 
@@ -50,7 +50,17 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
 
 def _item(block: CodeBlock, p, line: int, verdict: Verdict, message: str, section, **kw) -> Claim:
     return Claim(line, block.output.line + p.end_line, "code-output", p.label or None, verdict, _shown(p), message,
-                 section=section(line), grid=p.grid, **kw)
+                 section=section(line), grid=p.grid, spans=_spans(block, p), **kw)
+
+
+def _spans(block: CodeBlock, p) -> tuple[tuple[int, int], ...]:
+    """Document offsets of the item's numbers: the last ones on its lines (a label may hold digits)."""
+    count = sum(len(row) for row in p.cells)
+    lines = block.output.text.split("\n")
+    start = block.output.start + sum(len(x) + 1 for x in lines[:p.line])
+    text = "\n".join(lines[p.line:p.end_line + 1])
+    found = [(start + m.start(), start + m.end()) for m in NUMBER.finditer(text)]
+    return tuple(found[-count:]) if count and len(found) >= count else ()
 
 
 def _judged(block: CodeBlock, p, line: int, real, section) -> Claim:
