@@ -67,3 +67,17 @@ def test_no_tie_when_the_numbers_differ(spec):
 def test_shipped_examples_load():
     from derive.check.judge.examples import shipped_specs
     assert any(s.name == "encoder" for s in shipped_specs())
+
+
+def test_a_result_tied_by_most_of_its_numbers_is_judged_there(spec, printed):
+    """Printed alone, Z is judged by the worked example run on its printed inputs;
+    with one entry changed it is still that step (the others agree) and wrong there."""
+    _, Z = printed
+    f4 = lambda v: f"{v:.4f}"                    # noqa: E731
+    (z,) = check_text(f"$$ {_latex(Z, f4)} $$\n", specs=[spec]).findings
+    assert (z.verdict, z.basis) == ("rounded", "worked-example")
+    changed = Z.copy()
+    changed[0, 1] += 0.0005
+    (z,) = check_text(f"$$ {_latex(changed, f4)} $$\n", specs=[spec]).findings
+    assert z.verdict == "wrong"
+    assert z.wrong_entries == [{"row": 1, "col": 2, "printed": f4(changed[0, 1]), "expected": f4(Z[0, 1])}]

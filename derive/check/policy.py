@@ -21,14 +21,16 @@ def _rule(value, why: str):
 @dataclass(frozen=True)
 class Policy:
     # ---------------------------------------------------------------- numbers as written
-    exact_given_digits: int = _rule(
-        2, "a value given with at most this many significant digits (0.1, 0.0002) is exact, not a rounding")
     rounding_given_digits: int = _rule(
-        3, "a value nothing computes, given with at least this many significant digits, may be a rounding")
+        3, "a value nothing computes, given with this many significant digits or more, may be a rounding "
+           "(0.1 and 0.0002 are exact)")
     rounding_working_digits: int = _rule(
         4, "a number written between two computations (e^{1.7678}) with this many digits may be a rounding")
     rounding_after_approx_digits: int = _rule(
         2, "a number written after \\approx with this many digits is a rounding")
+    complete_digits: int = _rule(
+        4, "an entry of a matrix with this many significant digits keeps its decimals; a shorter one has the "
+           "matrix's finest (0.8 beside 0.5415 is 0.8000)")
     exact_decimals: int = _rule(
         60, "a whole-number grid printed without a point is exact: judged to this many decimals")
 
@@ -95,11 +97,14 @@ class Policy:
         "common factors a whole result may be off by (a missing or extra scale)")
 
     # ---------------------------------------------------------------- budgets
-    max_bytes: int = _rule(4 * 1024 * 1024, "the largest document read")
-    max_entries: int = _rule(10_000, "the largest matrix evaluated")
+    max_bytes: int = _rule(4 * 1024 * 1024, "the largest document derive reads, in bytes")
+    max_entries: int = _rule(10_000, "the most entries of a matrix derive evaluates")
     max_exponent: int = _rule(1000, "the largest exponent evaluated (10^{10^{10}} is refused)")
     max_sum_terms: int = _rule(1000, "the most terms a written sum may have")
-    max_depth: int = _rule(200, "the deepest nesting evaluated")
+    max_depth: int = _rule(200, "the deepest nesting of a formula derive evaluates")
+    max_parse_depth: int = _rule(60, "the deepest nesting of a formula read")
+    max_tokens: int = _rule(200_000, "the most tokens one math span may have")
+    pattern_max_index: int = _rule(64, "the largest whole value of a pattern's unknown (the i of PE_{(pos,2i)})")
     run_seconds: float = _rule(30.0, "time limit of one code block under --run-code")
 
     def why(self, name: str) -> str:

@@ -22,8 +22,9 @@ from derive.check.evaluate.values import EXACT, EvalError
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of
 from derive.numbers import parse_decimal
+from derive.check.policy import POLICY
 
-MAX_INDEX = 64          # a pattern's unknown (the i of 2i+1) is whole and at most this
+MAX_INDEX = POLICY.pattern_max_index     # a pattern's unknown (the i of 2i+1) is whole and at most this
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,10 @@ from derive.check.read.atoms import NORM
 from derive.check.evaluate.functions import NamedFunctions
 from derive.check.evaluate.lookup import NameLookup
 from derive.check.evaluate.values import EXACT, EvalError, Face, Options, Unbound, Val, shape_text
+from derive.check.policy import POLICY
 
-MAX_SUM_TERMS = 1000
-MAX_EVAL_DEPTH = 200
+MAX_SUM_TERMS = POLICY.max_sum_terms
+MAX_EVAL_DEPTH = POLICY.max_depth
 COMPOSITE = (N.Add, N.Mul, N.Div, N.Pow, N.Call, N.Index, N.Transpose, N.Neg, N.Hadamard, N.Kron)
 SIGNS = {"pm", "mp"}
 

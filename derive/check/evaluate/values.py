@@ -15,9 +15,10 @@ from typing import Any
 import sympy as sp
 
 from derive.stages import activation, attention, feedforward, norm
+from derive.check.policy import POLICY
 
-MAX_EXPONENT = 1000      # 10^{10^{10}} is refused, not computed
-MAX_ENTRIES = 10_000
+MAX_EXPONENT = POLICY.max_exponent      # 10^{10^{10}} is refused, not computed
+MAX_ENTRIES = POLICY.max_entries
 
 
 class EvalError(Exception):

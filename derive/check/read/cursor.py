@@ -9,8 +9,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from derive.check.read.lexer import LatexError, Token
+from derive.check.policy import POLICY
 
-MAX_DEPTH = 60
+MAX_DEPTH = POLICY.max_parse_depth
 
 
 class TokenCursor:

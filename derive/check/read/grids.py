@@ -1,17 +1,19 @@
 """The numbers a document printed, as a grid: read from a parsed node, shown as text,
 and fitted to a value's shape.
 
-One printed matrix or vector is one result printed at one precision: an entry
-with fewer decimals than the finest one dropped its trailing zeros (``0.8``
-beside ``0.5415`` is 0.8000), and so did a whole number (the ``0`` of
-``0.7071 & 0``), as NumPy does (``0.`` beside ``0.25``). Entries in scientific
-notation show their own digits and keep them.
+One printed matrix or vector is one result printed at one precision: a short
+entry dropped its trailing zeros (``0.8`` beside ``0.5415`` is 0.8000), and so
+did a whole number (the ``0`` of ``0.7071 & 0``), as NumPy does (``0.`` beside
+``0.25``). An entry written with ``POLICY.complete_digits`` significant digits
+or more shows the digits its author meant (``0.8415`` beside ``0.99995`` is
+0.8415), and so does one in scientific notation.
 """
 
 from __future__ import annotations
 
 from derive.check.read import nodes as N
-from derive.numbers import Printed
+from derive.check.policy import POLICY
+from derive.numbers import Printed, significant_digits
 
 Grid = tuple[tuple[Printed, ...], ...]
 
@@ -41,19 +43,23 @@ def grid_spans(node: N.Node) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def finest_precision(grid: Grid) -> Grid:
-    """Every entry written without an exponent at the finest decimals of the grid."""
+def finest_precision(grid: Grid, complete: int = POLICY.complete_digits) -> Grid:
+    """Every entry written without an exponent and with fewer than ``complete``
+    significant digits at the finest decimals of the grid."""
     if not grid or not grid[0]:
         return grid
     positional = [p for row in grid for p in row if not _scientific(p)]
     decimals = max((p.decimals for p in positional), default=0)
     if decimals == 0:
         return grid
-    return tuple(tuple(p if _scientific(p) or p.decimals == decimals else Printed(p.text, p.value, decimals)
-                       for p in row) for row in grid)
+    keep = lambda p: _scientific(p) or p.decimals == decimals or significant_digits(p.text) >= complete  # noqa: E731
+    return tuple(tuple(p if keep(p) else Printed(p.text, p.value, decimals) for p in row) for row in grid)
 
 
-numpy_precision = finest_precision     # NumPy prints 0.5 for 0.50 beside 0.25: the same rule
+def numpy_precision(grid: Grid) -> Grid:
+    """A NumPy printout: every entry at the array's decimals (NumPy prints 0.5
+    for 0.50 beside 0.25, and 1.3415 for 1.34150 beside 1.60005)."""
+    return finest_precision(grid, complete=10**6)
 
 
 def _scientific(p: Printed) -> bool:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from derive.errors import DeriveError
+from derive.check.policy import POLICY
 
 
 class LatexError(DeriveError):
@@ -65,7 +66,7 @@ SPACING = set(",;:!> ")
 UNICODE = {"×": r"\times", "·": r"\cdot", "−": "-", "≈": r"\approx", "≤": r"\leq",
            "≥": r"\geq", "σ": r"\sigma", "μ": r"\mu", "ε": r"\epsilon", "α": r"\alpha",
            "β": r"\beta", "γ": r"\gamma", "∑": r"\sum", "√": r"\sqrt", "∞": r"\infty"}
-MAX_TOKENS = 200_000
+MAX_TOKENS = POLICY.max_tokens
 # 12{,}288, 12\,288 or 12,288 (see the module docstring): the separator and the groups
 _TAIL = r"(?:\.\d+)?(?!\d|\{,\}\d|\\,\d|,\d)"
 THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:(?:\{,\}|\\,)\d{3})+" + _TAIL)

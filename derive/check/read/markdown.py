@@ -20,11 +20,12 @@ from markdown_it import MarkdownIt
 
 from derive.check.read.delimiters import MathSpan, Problem, math_spans
 from derive.errors import DeriveError
+from derive.check.policy import POLICY
 
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = POLICY.max_bytes
 PYTHON = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
 OUTPUT = {"", "text", "output", "console", "plaintext", "txt", "none", "stdout", "out", "shell"}
-MAX_GAP_CHARS = 300           # prose allowed between code and its output ("Output:")
+MAX_GAP_CHARS = POLICY.output_gap_chars     # prose allowed between code and its output ("Output:")
 INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 BLOCKQUOTE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+", re.M)
 

@@ -32,6 +32,7 @@ from derive.check.read.markdown import CodeBlock
 from derive.check.read.grids import numpy_precision
 from derive.errors import DeriveError
 from derive.numbers import Printed, parse_decimal
+from derive.check.policy import POLICY
 
 ARRAY_CALLS = {"array", "asarray", "tensor", "matrix", "Tensor", "constant"}
 _NUM = r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w])[-+]?(?:nan|inf)(?![\w])"
@@ -44,7 +45,7 @@ WRAPPED_SCALAR = re.compile(r"\b(?:np|numpy|torch)\.[a-z]+\d*\(\s*([^()]*?)\s*\)
 KWARGS = re.compile(r"\s*,\s*[A-Za-z_]\w*\s*=")
 KWARGS_TAIL = re.compile(r",\s*[A-Za-z_]\w*\s*=.*", re.S)
 GAP = re.compile(r"[#\s\[\](){}<>]*(?:\.{3,}|\u2026)[^\d]*")
-MAX_ARRAY_ENTRIES = 10_000
+MAX_ARRAY_ENTRIES = POLICY.max_entries
 
 Grid = tuple[tuple[Printed, ...], ...]
 
