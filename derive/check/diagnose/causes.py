@@ -1,6 +1,6 @@
 r"""Why is a printed value wrong? Try plausible alternatives; name the one that fits.
 
-The alternatives are the catalogue of ``derive.check.diagnose.variants``, tried on the
+The alternatives are the catalogue of ``derive.check.variants``, tried on the
 formula a claim was judged against and on that formula with a named operand
 expanded one step up. A variant that reproduces every printed number (rounded
 or truncated) is the diagnosis. When none does, checks on the values
@@ -16,7 +16,7 @@ from dataclasses import fields
 from derive.check.bind.env import Binding, Env
 from derive.check.bind.patterns import MAX_INDEX, apply_pattern, patterns_before
 from derive.check.claim import Claim
-from derive.check.diagnose.variants import RULES, Variant
+from derive.check.variants import RULES, Variant
 from derive.check.evaluate.fastface import to_fast
 from derive.check.evaluate.values import grid_value
 from derive.check.judge.compare import judge

@@ -20,7 +20,7 @@ from dataclasses import replace
 from derive.check.bind.drafts import Draft
 from derive.check.bind.env import Env
 from derive.check.claim import Basis, Claim, Used, Verdict, kind_of_grid, wrong_entries
-from derive.check.judge import references as R
+import derive.check.judge.references as R
 from derive.check.judge.search import Outcome, check_link
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of, grid_spans, grid_text, rows_text

@@ -17,7 +17,7 @@ from derive.check.bind.drafts import Draft
 from derive.check.bind.env import Env
 from derive.check.bind.resolve import evaluate, exact_value
 from derive.check.claim import Verdict
-from derive.check.diagnose.variants import normalisation_variants
+from derive.check.variants import normalisation_variants
 from derive.check.evaluate.fastface import FAST
 from derive.check.judge.compare import judge, judge_both_printed
 from derive.check.judge.search import FAILURES, Outcome, check_link
