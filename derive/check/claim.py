@@ -50,7 +50,6 @@ class Basis(StrEnum):
 CORRECT = (Verdict.OK, Verdict.ROUNDED, Verdict.TRUNCATED)
 # How bad a verdict is, when one result has several entries: the worst one counts.
 RANK = {Verdict.OK: 0, Verdict.ROUNDED: 1, Verdict.TRUNCATED: 2, Verdict.WRONG: 3}
-KINDS = ("matrix", "vector", "scalar", "equation", "code-output", "definition")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,3 @@ class Draft:
     pending: N.Node | None = None            # a displayed formula this bare value may be the result of
     message: str = ""
     extra: object = None                     # a table's or an output block's own payload
-
-    def offset(self, node: N.Node) -> int:
-        return self.origin + node.start

@@ -91,6 +91,7 @@ class Env:
     roundings: list[tuple[int, object, int]] = field(default_factory=list)   # (at, value, decimals)
     zero_based: set[str] = field(default_factory=set)                  # vectors counted from v_0
     patterns: list = field(default_factory=list)                       # functions defined on patterns (PE_{(pos,2i)})
+    memo: dict = field(default_factory=dict, repr=False)               # what the judge pass reads again and again
 
     # ---------------------------------------------------------------- writing (the bind pass)
     def bind(self, b: Binding) -> Binding:
@@ -164,7 +165,7 @@ class Env:
     def rounded_numbers(self, at: int) -> set[tuple]:
         """(value, decimals) of every number printed as a rounding before ``at``
         (memoised: the judge pass reads a finished environment)."""
-        memo = self.__dict__.setdefault("_rounded", {})
+        memo = self.memo.setdefault("rounded", {})
         if at not in memo:
             bound = {(p.value, p.decimals) for bs in self.values.values() for b in bs
                      if b.rounding and b.printed is not None and b.at <= at for row in b.printed for p in row}

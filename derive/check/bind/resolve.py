@@ -29,9 +29,6 @@ from derive.check.evaluate.fastface import FAST, to_fast
 from derive.check.evaluate.values import EXACT, EvalError, Face, Options, Val
 from derive.evaluate import ball as exact_ball
 
-HYPOTHESES = ("exact", "printed", "enclosure")
-
-
 class Resolver:
     """Looks names up in the environment at one place, under one hypothesis and face."""
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import sympy as sp
 
 from derive.check.read import nodes as N

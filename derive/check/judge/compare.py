@@ -14,11 +14,9 @@ vouches for nothing.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import numpy as np
 import sympy as sp
 from flint import arb, ctx, fmpq
 
@@ -182,59 +180,6 @@ def _equal(a, b) -> tuple[Verdict, str]:
     except (Undecided, TypeError, KeyError, ValueError, ZeroDivisionError):
         return Verdict.WRONG, text
     return (Verdict.OK if max(abs(lo), abs(hi)) < Fraction(1, 10**60) else Verdict.WRONG), text
-
-
-# ---------------------------------------------------------------- screening (floats)
-
-def screen(grid: Grid, fast: Val, units: float = 1.0001) -> bool:
-    """Could the printed numbers be this (float) value, within ``units`` last-place units?
-    A printed infinity is only ever that infinity."""
-    return deviation(grid, fast) <= units
-
-
-def deviation(grid: Grid, fast: Val) -> float:
-    """The largest distance between printed numbers and a value, in last-place units."""
-    gaps = _gaps(grid, fast)
-    return max(gaps, default=0.0) if gaps is not None else math.inf
-
-
-def near_entries(grid: Grid, fast: Val, units: float = 1.0001) -> int:
-    """How many printed numbers are within ``units`` last-place units of a (float) value."""
-    gaps = _gaps(grid, fast)
-    return sum(g <= units for g in gaps) if gaps is not None else 0
-
-
-def _gaps(grid: Grid, fast: Val) -> list[float] | None:
-    """Each entry's distance from the value, in its last-place units (None: another shape)."""
-    grid = fit(grid, fast.shape)
-    if grid is None:
-        return None
-    out = []
-    for i, row in enumerate(grid):
-        for j, p in enumerate(row):
-            x = float(fast.entry(i, j))
-            if infinite(p) or not math.isfinite(x):
-                out.append(0.0 if infinite(p) and x == float(p.value) else math.inf)
-                continue
-            unit = 10.0 ** (-p.decimals) if p.decimals < 300 else 0.0
-            gap = abs(float(p.value) - x) - 1e-12 * abs(x) - 1e-300
-            out.append(gap / unit if unit else (0.0 if gap <= 0 else math.inf))
-    return out
-
-
-def fast_equal(a: Val, b: Val, relative: float = 1e-9) -> bool:
-    """Screening two unprinted values: equal to float precision (a matrix and its transpose as a vector too)."""
-    if a.shape != b.shape and not (1 in a.shape and a.shape[::-1] == b.shape):
-        return False
-    x = np.asarray(a.data, dtype=float).reshape(-1)
-    y = np.asarray(b.data, dtype=float).reshape(-1)
-    if not np.array_equal(np.isfinite(x), np.isfinite(y)) or np.any(np.isnan(x) | np.isnan(y)):
-        return False
-    finite = np.isfinite(y)
-    if np.any(x[~finite] != y[~finite]):
-        return False
-    x, y = x[finite], y[finite]
-    return bool(np.all(np.abs(x - y) <= relative * np.abs(y) + 1e-12))
 
 
 # ---------------------------------------------------------------- helpers

@@ -23,8 +23,8 @@ from derive.check.claim import Verdict
 from derive.check.evaluate.arbface import ARB
 from derive.check.evaluate.fastface import FAST
 from derive.check.evaluate.values import EXACT, EvalError, Options, Val
-from derive.check.judge.compare import (Judgement, deviation, equal_balls, fast_equal, judge, judge_balls,
-                                        judge_both_printed, judge_equal, screen)
+from derive.check.judge.compare import Judgement, equal_balls, judge, judge_balls, judge_both_printed, judge_equal
+from derive.check.judge.screen import deviation, fast_equal, screen
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import Grid, grid_of
@@ -105,11 +105,6 @@ def trial(link: Link, picks: dict, opt: Options, hypothesis: str) -> Trial:
     used.update(c.used)
     j = judge(direct, claim_val) if direct is not None else judge_equal(claim_val, ref_val)
     return Trial(hypothesis, j, ref_val, used, dict(picks), opt)
-
-
-def differs_when_printed(used: dict[str, Binding]) -> bool:
-    """Is there a value whose printed numbers may differ from its exact value?"""
-    return any(b.printed is not None and (b.formula is not None or b.value is not None) for b in used.values())
 
 
 def direct_grid(ref: N.Node, resolver) -> Grid | None:

@@ -30,8 +30,9 @@ from derive.check.claim import Basis, Verdict
 from derive.check.evaluate.fastface import FAST
 from derive.check.evaluate.functions import LAYER_NORM
 from derive.check.evaluate.values import EvalError, Options, Val
-from derive.check.judge.compare import Judgement, excuse, near_entries
+from derive.check.judge.compare import Judgement, excuse
 from derive.check.judge.hypotheses import Link, Trial, enclosure, near, screened, trial
+from derive.check.judge.screen import near_entries
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import Grid, grid_of
