@@ -71,3 +71,15 @@ def test_math_in_the_sentence_before_is_no_prose():
     # the word "new" inside the earlier formula W_{new} announces nothing
     doc = "$$ W_{\\text{new}} = (1, 2) $$\n\n$$ W_{\\text{new}} = (1, 3) $$\n"
     assert at(doc, 3).verdict == "wrong"
+
+
+def test_a_supposition_does_not_excuse_arithmetic_without_names():
+    # sqrt(4) = 2 whatever d_k is supposed to be
+    found = check_text("If $d_k = 4$, the scale is $\\sqrt{4} = 7$.\n").findings
+    assert [c.verdict for c in found if c.label == "sqrt(4)"] == ["wrong"]
+
+
+def test_an_expression_without_names_is_never_given_anew():
+    # e^{-5} = 0.006737947 (mpmath): printed again under another heading it is still judged
+    doc = "# One\n\n$$ e^{-5} \\approx 0.0067 $$\n\n# Two\n\n$$ e^{-5} \\approx 0.0062 $$\n"
+    assert at(doc, 7).verdict == "wrong"

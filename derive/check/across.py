@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from derive.check.bind.env import Binding, Env
+from derive.check.bind.resolve import sources
 from derive.check.claim import Claim, Verdict
 from derive.check.diagnose.causes import PinnedEnv
 from derive.check.judge.search import check_link
@@ -54,7 +55,7 @@ def _restates(c: Claim) -> bool:
     if draft is None or draft.restated is None or ref is None or N.key(ref) != N.key(draft.label):
         return False
     used = ctx["outcome"].used.get(N.key(draft.label))
-    return used is None or used.at < draft.at
+    return used is not None and used.at < draft.at
 
 
 def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
@@ -68,12 +69,12 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
     later = [d for d in claims if d.line > c.line and d.verdict not in (Verdict.WRONG, Verdict.UNVERIFIABLE)
              and isinstance(d.context, dict) and "outcome" in d.context]
     for d in later:
-        if any(b is new for b in d.context["outcome"].used.values()) and not _also_with(d, new.name, old, env):
+        if _uses(d, new, env) and not _also_with(d, new.name, old, env):
             return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
                                                                      f"on {where}); line {d.line} computes with them")
     if old is not None:
         for d in later:
-            if any(b is old for b in d.context["outcome"].used.values()):
+            if _uses(d, old, env):
                 return replace(c, message=f"redefines {new.name} with other values than on {where}, but line "
                                           f"{d.line} still computes with the values of {where}",
                                diagnosis=f"a value changed by mistake: the document keeps using {new.name} "
@@ -86,6 +87,11 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
         return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
                                                                  f"on {where}, in another section or shape)")
     return c
+
+
+def _uses(d: Claim, b: Binding, env: Env) -> bool:
+    """Did claim d compute with binding b (directly, or through the formulas of what it used)?"""
+    return any(u is b for u in sources(d.context["outcome"].used.values(), env))
 
 
 def _code_after(new: Binding, env: Env) -> list[Binding]:

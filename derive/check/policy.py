@@ -74,6 +74,13 @@ class Policy:
                    "another", "next", "update", "updated"}),
         "a new value in a sentence with these words is announced: it may replace the old one")
 
+    plain_units: frozenset = _rule(
+        frozenset({"nats", "nat", "bits", "bit"}),
+        "units that label a value without changing it; after any other unit (days, GB) a value far from the "
+        "one computed is unverifiable: derive does not convert units")
+    unit_ratio: float = _rule(
+        5.0, "a value printed with a unit is far from the one computed (a conversion, maybe) beyond this ratio")
+
     # ---------------------------------------------------------------- reading
     pending_lines: int = _rule(
         8, "a displayed formula alone waits this many lines for the value printed under it")
@@ -106,6 +113,11 @@ class Policy:
     max_tokens: int = _rule(200_000, "the most tokens one math span may have")
     pattern_max_index: int = _rule(64, "the largest whole value of a pattern's unknown (the i of PE_{(pos,2i)})")
     run_seconds: float = _rule(30.0, "time limit of one code block under --run-code")
+    float_noise_digits: int = _rule(
+        15, "a code output printed with this many significant digits is a float's full print")
+    float_noise_ulps: int = _rule(
+        64, "two full prints of a float this many times 2^-52 apart (relative, absolute below 1) agree: "
+            "another Python summed in another order")
 
     def why(self, name: str) -> str:
         return next(f.metadata["why"] for f in fields(self) if f.name == name)

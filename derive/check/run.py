@@ -42,7 +42,7 @@ from derive.check.read.outputs import Printout, describe, entries, printouts
 from derive.check.claim import RANK, Verdict
 from derive.check.policy import POLICY
 from derive.errors import DeriveError
-from derive.numbers import Printed, compare
+from derive.numbers import Printed, compare, significant_digits
 
 TIMEOUT = POLICY.run_seconds
 CELL_MARK = "--- derive: the block starts here ---"
@@ -209,8 +209,21 @@ def _judge_entry(d: Printed | str, r: Printed | str) -> tuple[str, str]:
                 return "rounded", r.text
         except (DeriveError, TypeError, ValueError, ZeroDivisionError):
             pass
+    if c.verdict == "wrong" and float_noise(d, r):
+        return "rounded", r.text
     verdict = "ok" if c.verdict == "exact" else c.verdict
     return verdict, c.expected if verdict != "wrong" else r.text
+
+
+def float_noise(d: Printed, r: Printed) -> bool:
+    """Two full-precision prints of a float that differ by rounding noise only (another
+    Python or NumPy summed in another order): at most ``POLICY.float_noise_ulps`` units
+    of 2^-52 times the larger of 1 and the value (a value near 0 that came from values
+    near 1, a mean after normalising, carries their noise)."""
+    if significant_digits(d.text) < POLICY.float_noise_digits:
+        return False
+    x, y = float(d.value), float(r.value)
+    return abs(x - y) <= POLICY.float_noise_ulps * 2.0 ** -52 * max(1.0, abs(x), abs(y))
 
 
 def _text(e: Printed | str) -> str:

@@ -101,9 +101,11 @@ class StatementBinder:
                     continue
                 if grid is None and isinstance(label, N.Sym) and self.new_value(label, part):
                     continue   # a new value for the name, computed here: not a claim about the old one
-            # "if $x^2 = 5$": the first member of a supposed claim may only be supposed
-            supposed = self.st.supposed and k == 1 and label is not None
-            self.draft("claim", part, label=label, parts=tuple(parts), k=k, relation=rel, supposed=supposed, **mine)
+            # "if $x^2 = 5$": the first member of a supposed claim about names may only be supposed
+            supposed = self.st.supposed and k == 1 and label is not None and bool(N.names(label))
+            unit = self.st.unit if k == len(parts) - 1 else ""
+            self.draft("claim", part, label=label, parts=tuple(parts), k=k, relation=rel, supposed=supposed,
+                       unit=unit, **mine)
 
     def restatement(self, label: N.Node | None, given: Binding | None) -> dict:
         """For a name that had values: the binding this statement gave it (on
@@ -116,13 +118,11 @@ class StatementBinder:
         old = self.env.latest(N.key(label), self.at(self.st.parts[0]))
         if old is None:
             return {}       # nothing before the derivation began
-        doc = self.walk.doc
         announced = self.st.announced or any(self.st.paragraph <= at <= self.st.start
                                              for ats in self.env.superseded.values() for at in ats)
         if announced:
             self.env.supersede(N.key(label), given.at)
-        return dict(restated=given, announced=announced,
-                    apart=doc.section_number(old.line) != doc.section_number(given.line))
+        return dict(restated=given, announced=announced, apart=self.env.section(old.at) != self.env.section(given.at))
 
     def definition(self, label: N.Node, part: N.Node) -> bool:
         """``Q = X W_Q`` or ``\\sigma(z) = ...``: remember the formula; no claim."""

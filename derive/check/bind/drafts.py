@@ -41,5 +41,6 @@ class Draft:
     announced: bool = False                  # ... given anew on purpose (the prose says so)
     apart: bool = False                      # ... given before under another heading
     pending: N.Node | None = None            # a displayed formula this bare value may be the result of
+    unit: str = ""                           # a unit written after it (``days``)
     message: str = ""
     extra: object = None                     # a table's or an output block's own payload

@@ -91,7 +91,13 @@ class Env:
     roundings: list[tuple[int, object, int]] = field(default_factory=list)   # (at, value, decimals)
     zero_based: set[str] = field(default_factory=set)                  # vectors counted from v_0
     patterns: list = field(default_factory=list)                       # functions defined on patterns (PE_{(pos,2i)})
+    headings: list[int] = field(default_factory=list)                  # where each heading is (offsets)
     memo: dict = field(default_factory=dict, repr=False)               # what the judge pass reads again and again
+
+    def section(self, at: int) -> int:
+        """Which section ``at`` is in: how many headings come before it."""
+        import bisect
+        return bisect.bisect_right(self.headings, at)
 
     # ---------------------------------------------------------------- writing (the bind pass)
     def bind(self, b: Binding) -> Binding:

@@ -132,6 +132,35 @@ def exact_value(b: Binding, env: Env) -> Val:
     return value
 
 
+def founded(b: Binding, env: Env) -> bool:
+    """Is the binding's exact value known: exact data, or computed by a formula from
+    founded values? Not a guess, nor a number given rounded that nothing computes."""
+    if "founded" in b.memo:
+        return b.memo["founded"]
+    b.memo["founded"] = False                   # a formula that reaches itself is not founded
+    if b.origin == "default":
+        return False
+    if computed(b, env):
+        b.memo["founded"] = all(founded(u, env) for u in b.memo.get("from", ()))
+    else:
+        b.memo["founded"] = b.value is not None or not b.rounding
+    return b.memo["founded"]
+
+
+def sources(bindings, env: Env) -> list[Binding]:
+    """The bindings and, through the formulas that computed them, every binding
+    their exact values came from (each once)."""
+    out, todo = [], list(bindings)
+    while todo:
+        b = todo.pop()
+        if any(b is o for o in out):
+            continue
+        out.append(b)
+        if computed(b, env):
+            todo.extend(b.memo.get("from", ()))
+    return out
+
+
 def computed(b: Binding, env: Env) -> bool:
     """Does a formula of the document compute the binding (rather than its printing alone)?"""
     try:
@@ -142,16 +171,25 @@ def computed(b: Binding, env: Env) -> bool:
 
 
 def _formula_value(b: Binding, env: Env) -> Val | None:
-    """The value of the first of its formula and workings that evaluates (the true
-    value even when the document printed it in another shape, transposed say:
-    the steps after it are judged from it)."""
+    """The value of the first of its formula and workings that evaluates from
+    founded values (else of the first that evaluates at all): the true value
+    even when the document printed it in another shape, transposed say, since
+    the steps after it are judged from it."""
+    found = None
     for formula in (b.formula, *b.workings):
         try:
-            value, _ = evaluate(formula, env, b.formula_at)
+            value, r = evaluate(formula, env, b.formula_at)
         except (EvalError, ArithmeticError, ValueError, RecursionError):
             continue
-        return Val(value.data, b.scalar) if value.shape == (1, 1) and b.printed is not None else value
-    return None
+        value = Val(value.data, b.scalar) if value.shape == (1, 1) and b.printed is not None else value
+        if all(founded(u, env) for u in r.used.values()):
+            b.memo["from"] = tuple(r.used.values())
+            return value
+        found = found or (value, tuple(r.used.values()))
+    if found is None:
+        return None
+    b.memo["from"] = found[1]
+    return found[0]
 
 
 def printed_or_exact(b: Binding, env: Env) -> Val:

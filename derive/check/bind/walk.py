@@ -89,7 +89,9 @@ class Walk:
 
 def bind(reading: Reading, run_code: bool = False, timeout: float = TIMEOUT) -> Bound:
     """Every value the document gives a name, and every claim it makes, in order."""
-    walk = Walk(reading, Env(zero_based=set(reading.zero_based)))
+    doc = reading.doc
+    headings = [doc.line_starts[line - 1] for line, _, _ in doc.headings]
+    walk = Walk(reading, Env(zero_based=set(reading.zero_based), headings=headings))
     bind_code(walk, run_code, timeout)
     for item in reading.items:
         walk.item(item)

@@ -11,7 +11,7 @@ slips of the pen, inputs rounded before use, a copy of another value.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from derive.check.bind.env import Binding, Env
 from derive.check.bind.patterns import MAX_INDEX, apply_pattern, patterns_before
@@ -32,6 +32,8 @@ def diagnose(c: Claim, env: Env) -> str | None:
     ctx = dict(c.context)
     ref, claim, outcome = ctx["ref"], ctx["claim"], ctx["outcome"]
     ctx.update(env=env, used=outcome.used)
+    if _reproduces(Variant("", ref, outcome.options), claim, env, ctx):
+        return None     # the formula itself comes within a wider enclosure: no variant can say more
     for tried, (variant, how) in enumerate(_variants(ref, env, ctx), start=1):
         if tried > POLICY.max_variants:
             return rounded_inputs(c, env, ctx)
@@ -92,14 +94,26 @@ def outdated_value(c: Claim, env: Env, ctx: dict) -> str | None:
 
 class PinnedEnv(Env):
     """The document's environment with some names pinned to one given value each
-    (a value the document replaced, or the inputs rounded); all else as it is."""
+    (a value the document replaced, or the inputs rounded); all else as it is,
+    except that values computed by formulas are computed again (their formulas
+    may reach a pinned name)."""
 
     def __init__(self, env: Env, pins: dict[str, Binding | None]):
-        super().__init__(**{f.name: getattr(env, f.name) for f in fields(env)})
+        super().__init__(**{f.name: getattr(env, f.name) for f in fields(env) if f.name != "memo"})
         self.pins = {k: b for k, b in pins.items() if b is not None}
+        self.fresh: dict[int, Binding] = {}
 
     def candidates(self, key: str, at: int, later: bool = False) -> list[Binding]:
-        return [self.pins[key]] if key in self.pins else super().candidates(key, at, later)
+        if key in self.pins:
+            return [self.pins[key]]
+        return [self._fresh(b) for b in super().candidates(key, at, later)]
+
+    def _fresh(self, b: Binding) -> Binding:
+        if b.formula is None and not b.workings:
+            return b
+        if id(b) not in self.fresh:
+            self.fresh[id(b)] = replace(b, memo={})
+        return self.fresh[id(b)]
 
 
 def copy_of_other(c: Claim, env: Env, ctx: dict) -> str | None:

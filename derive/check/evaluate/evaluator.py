@@ -43,6 +43,7 @@ class Evaluator(NamedFunctions, NameLookup):
         self.functions = functions
         self.options = options
         self.widen = widen or {}        # id of a written number -> half a unit it may be off by
+        self.sum_from: dict[str, int | None] = {}   # a sum's index -> its lower bound (0: entries count from 0)
         self.scopes: list[dict[str, Val]] = []
         self.depth = 0
 
@@ -166,9 +167,12 @@ class Evaluator(NamedFunctions, NameLookup):
 
     # -- structure
     def index(self, node: N.Index) -> Val:
+        """``Z[i, j]``: counting from 0 when an index is 0 (``Z[0]``) or runs in a sum
+        from 0 (``\\sum_{i=0}^{5} v[i]``), else from 1 (``Q[1,1]``)."""
         base = self.value_of(node.base)
         ix = [self.integer(self.value_of(i)) for i in node.indices]
-        offset = 0 if 0 in ix else 1          # Z[0] counts from 0, Q[1,1] from 1
+        from_zero = 0 in ix or any(isinstance(i, N.Sym) and self.sum_from.get(i.name) == 0 for i in node.indices)
+        offset = 0 if from_zero else 1
         ix = [k - offset for k in ix]
         if len(ix) == 1 and 1 in base.shape:
             ix = [0, ix[0]] if base.shape[0] == 1 else [ix[0], 0]
@@ -184,12 +188,17 @@ class Evaluator(NamedFunctions, NameLookup):
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvalError("a sum with too many terms")
         total = self.face.scalar(self.face.number(sp.Integer(0)))
-        for k in range(lo, hi + 1):
-            self.scopes.append({node.var: self.face.scalar(self.face.number(sp.Integer(k)))})
-            try:
-                total = self.face.add(total, self.value_of(node.body))
-            finally:
-                self.scopes.pop()
+        outer = self.sum_from.get(node.var)
+        self.sum_from[node.var] = lo
+        try:
+            for k in range(lo, hi + 1):
+                self.scopes.append({node.var: self.face.scalar(self.face.number(sp.Integer(k)))})
+                try:
+                    total = self.face.add(total, self.value_of(node.body))
+                finally:
+                    self.scopes.pop()
+        finally:
+            self.sum_from[node.var] = outer
         return total
 
     def sum_range(self, node: N.Sum, lo: int) -> int:

@@ -95,6 +95,8 @@ class NameLookup:
         numbered = not by_index and isinstance(node.sub, N.Num)
         if numbered and node.base in getattr(getattr(self.resolve, "env", None), "zero_based", ()):
             k += 1     # the document counts this vector's entries from p_0
+        if by_index and self.sum_from.get(node.sub.name) == 0:
+            k += 1     # a sum from 0 counts the entries from 0
         k = 1 if k == 0 and numbered and node.sub.printed.text == "0" else k
         if not 1 <= k <= flat:
             if not by_index:

@@ -22,6 +22,7 @@ from derive.check.bind.env import Env
 from derive.check.claim import Basis, Claim, Used, Verdict, kind_of_grid, wrong_entries
 import derive.check.judge.references as R
 from derive.check.judge.search import Outcome, check_link
+from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of, grid_spans, grid_text, rows_text
 
@@ -82,6 +83,11 @@ def record(d: Draft, env: Env, ref: N.Node, outcome: Outcome, section: str, what
     if verdict == Verdict.WRONG and d.supposed:
         return claim(d, section, Verdict.UNVERIFIABLE, f"{_against(ref, what)} gives other values, but the "
                      "prose only supposes it", note="supposed")
+    if verdict == Verdict.WRONG and d.unit and d.unit.lower() not in POLICY.plain_units \
+            and _converted(grid_of(d.part), outcome):
+        return claim(d, section, Verdict.UNVERIFIABLE, f"printed in {d.unit}: {_against(ref, what)} gives "
+                     f"{j.expected[0][0] if j.expected else 'another value'} in units derive cannot convert",
+                     note="unit")
     message = _message(verdict, _against(ref, what), j, _choices(outcome, env, d))
     context = {"draft": d, "ref": ref, "claim": d.part, "outcome": outcome, "expected": outcome.expected,
                "at": d.at, "exclude": frozenset({N.key(d.label)}) if d.label is not None else frozenset()}
@@ -93,6 +99,16 @@ def record(d: Draft, env: Env, ref: N.Node, outcome: Outcome, section: str, what
                  wrong_entries=wrong_entries(j.wrong) if verdict == Verdict.WRONG and grid is not None else (),
                  diagnosis=outcome.diagnosis if verdict == Verdict.WRONG else None, section=section,
                  against=_against(ref, what), used=_used(outcome), spans=_spans(d), grid=grid, context=context)
+
+
+def _converted(grid, outcome: Outcome) -> bool:
+    """Could a change of units explain the printed value: is it more than
+    ``POLICY.unit_ratio`` times larger or smaller than the value computed?"""
+    from derive.check.evaluate.fastface import to_fast
+    if grid is None or outcome.expected is None or outcome.expected.shape != (1, 1):
+        return True
+    x, p = float(to_fast(outcome.expected).entry(0, 0)), float(grid[0][0].value)
+    return x == 0 or p == 0 or not 1 / POLICY.unit_ratio <= p / x <= POLICY.unit_ratio
 
 
 def unjudged(d: Draft, reason: str, section: str) -> Claim:

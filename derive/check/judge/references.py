@@ -15,7 +15,7 @@ import numpy as np
 
 from derive.check.bind.drafts import Draft
 from derive.check.bind.env import Env
-from derive.check.bind.resolve import evaluate, exact_value
+from derive.check.bind.resolve import evaluate, exact_value, founded
 from derive.check.claim import Verdict
 from derive.check.variants import normalisation_variants
 from derive.check.evaluate.fastface import FAST
@@ -38,7 +38,10 @@ def label_claim(d: Draft, env: Env) -> tuple[Outcome | None, N.Node | None]:
         computed, ref = (found, where) if found is not None else (computed, ref)
     if computed is not None and computed.judgement is not None:
         return computed, ref
-    if any(b.origin != "default" for b in env.candidates(key, d.at)):    # values of its own, not guesses
+    own = [b for b in env.candidates(key, d.at) if b.origin != "default"]     # values of its own, not guesses
+    if grid_of(d.part) is None:
+        own = [b for b in own if env.section(b.at) == env.section(d.at)]     # working: this example's values
+    if own:
         again = check_link(label, d.part, env, d.at)
         if again.judgement is not None:
             return again, label
@@ -96,20 +99,29 @@ def _recent_matrices(env: Env, own: str, at: int) -> list[str]:
 
 def link_claim(d: Draft, env: Env) -> tuple[Outcome | None, N.Node | None, str]:
     """Member k of a derivation: a claim about its first member. A label derive
-    can compute (``LN(h)``, ``e^{s_1}``) is the reference, unless the working
-    computes something else; otherwise the nearest member before it that evaluates."""
+    can compute on its own (``LN(h)``, ``e^{s_1}``, a name with a formula:
+    ``out = \\sigma(net)``) is the reference, unless the working computes
+    something else; otherwise the nearest member before it that evaluates."""
     approx = d.relation == "approx"
     outcome, ref, error = nearest_part(d, env, approx)
     label = d.label
-    if label is not None and not isinstance(label, N.Sym):
+    if label is not None and (not isinstance(label, N.Sym) or _formula_before(label, env, d.at)):
         direct = check_link(label, d.part, env, d.at, approx=approx)
         # the label counts when it is what the working computes (the same values, taken the
-        # same way: the latest, exact or as printed), never through a guess
-        if direct.judgement is not None and not any(b.origin == "default" for b in direct.used.values()) \
+        # same way: the latest, exact or as printed) from values better founded than the
+        # working's: never a guess, nor a number given rounded that nothing computes
+        if direct.judgement is not None and all(founded(b, env) for b in direct.used.values()) \
                 and not any(direct.picks.values()) \
                 and (ref is None or _close(label, ref, env, d.at, direct.hypothesis)):
-            return direct, label, error
+            # a name is shown by the working that computes it
+            return direct, (ref if isinstance(label, N.Sym) and ref is not None else label), error
     return outcome, ref, error
+
+
+def _formula_before(label: N.Sym, env: Env, at: int) -> bool:
+    """Does the name have a formula, or a value computed by one, before ``at``?"""
+    return any(where <= at for _, where, _ in env.formulas.get(label.name, ())) or \
+        any(b.formula is not None for b in env.candidates(label.name, at))
 
 
 def nearest_part(d: Draft, env: Env, approx: bool) -> tuple[Outcome | None, N.Node | None, str]:

@@ -26,6 +26,8 @@ from derive.check.read.prose import announces_change, supposes
 from derive.errors import bug
 
 SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
+# a unit written right after the last value: ``34\,\text{days}``, ``0.357 \text{ nats}``
+UNIT = re.compile(r"(?:\s|\\[,;:! ]|~)*\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{\s*([A-Za-z%][A-Za-z% ]*?)\s*\}")
 JOINING = ("=", "approx")
 
 
@@ -46,6 +48,7 @@ class Statement:
     supposed: bool = False       # inline math after a supposing word, or in a would-sentence
     announced: bool = False      # its sentence says a value changes
     paragraph: int = 0           # where its paragraph starts
+    unit: str = ""               # a unit written after its last value (``days``)
 
     @property
     def label(self) -> N.Node | None:
@@ -96,8 +99,9 @@ class Reader:
             if not parts:
                 continue
             last = N.Chain(parts[0].start, parts[-1].end, tuple(parts), tuple(rels))
-            out.append(Statement(span, self.count, tuple(parts), tuple(rels), done,
-                                 span.start + st.start, span.start + st.end, **cues))
+            unit = UNIT.match(span.text, st.end)
+            out.append(Statement(span, self.count, tuple(parts), tuple(rels), done, span.start + st.start,
+                                 span.start + st.end, unit=unit.group(1) if unit else "", **cues))
         return out
 
     def paragraph(self, offset: int) -> int:

@@ -77,10 +77,6 @@ class Document:
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, max(0, offset))
 
-    def section_number(self, line: int) -> int:
-        """How many headings come before ``line`` (0 before the first)."""
-        return bisect.bisect_right([h[0] for h in self.headings], line)
-
     def section(self, line: int) -> str:
         title = ""
         for hline, _, htitle in self.headings:

@@ -1,0 +1,66 @@
+"""Patterns met in documents written by others (kept outside the repository),
+restated here in our own words; each once gave a false verdict.
+
+Values by hand or with mpmath at 50 digits (in the comments).
+"""
+
+from derive.check.pipeline import check_text
+from derive.check.run import float_noise
+from derive.numbers import parse_decimal
+
+
+def verdicts(doc: str, line: int) -> list[str]:
+    return [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.line == line and c.kind != "definition"]
+
+
+def test_a_sum_from_zero_counts_the_entries_from_zero():
+    # 1*4 + 2*5 + 3*6 = 32 by hand, however the sum is written
+    doc = "$v = (1, 2, 3)$ and $w = (4, 5, 6)$.\n\n" + "\n\n".join(
+        f"$$ {s} = 32 $$" for s in (r"\sum_{i=0}^{2} v_i w_i", r"\sum_{i=1}^{3} v_i w_i", r"\sum_{i=0}^{2} v[i] w[i]"))
+    assert [verdicts(doc, line) for line in (3, 5, 7)] == [["ok"], ["ok"], ["ok"]]
+
+
+def test_working_is_not_judged_by_another_example_s_value():
+    # example one: q.k = 1 - 1 = 0; example two, under its own heading: 2 - 3 = -1
+    doc = ("# One\n\n$$ q \\cdot k = (1 \\times 1) + (-1 \\times 1) = 0 $$\n\n"
+           "# Two\n\n$$ q \\cdot k = (2 \\times 1) + (-1 \\times 3) = 2 - 3 = -1 $$\n")
+    assert "wrong" not in verdicts(doc, 7)
+
+
+def test_a_slip_in_the_working_does_not_convict_the_right_result():
+    # net = 0.4 * 0.593269992 + 0.45 * 0.596884378 + 0.6 = 1.1059059669, printed 1.105905967;
+    # sigma(net) = 0.7513650695; the working copies net as 1.1059059067 (sigma: 0.751365058276)
+    doc = ("$$ net = 0.4 \\times 0.593269992 + 0.45 \\times 0.596884378 + 0.6 = 1.105905967 $$\n\n"
+           "$$\n\\begin{aligned}\nout &= \\frac{1}{1 + e^{-net}} \\\\\n"
+           "&= \\frac{1}{1 + e^{-1.1059059067}} \\\\\n&= 0.75136507\n\\end{aligned}\n$$\n")
+    assert verdicts(doc, 6) == ["wrong"]              # the slip itself
+    assert verdicts(doc, 7) == ["rounded"]            # the result, a rounding of sigma(net)
+
+
+def test_a_label_resting_on_a_number_given_rounded_does_not_overrule_the_working():
+    # d = 0.0553994 (given) + e (given, 7 digits: a rounding); the working restates e with
+    # other digits, 0.0553994 - 0.0190491 = 0.0363503 exactly, and that is what is printed
+    doc = ("$a = 0.0553994$ and $e = -0.0190419$.\n\n"
+           "$$\n\\begin{aligned}\nd &= a + e \\\\\n&= 0.0553994 - 0.0190491 \\\\\n&= 0.0363503\n"
+           "\\end{aligned}\n$$\n")
+    assert verdicts(doc, 7) == ["ok"]
+
+
+def test_a_value_in_other_units_is_unverifiable_not_wrong():
+    # 8 * 300e9 * 175e9 / (1024 * 312e12 * 0.45) = 2921340.8 s = 33.8 days
+    doc = ("$$ T = \\frac{8 \\times 300 \\times 10^9 \\times 175 \\times 10^9}{1024 \\times 312 \\times 10^{12} "
+           "\\times 0.45} \\approx 34\\,\\text{days} $$\n")
+    (c,) = [c for c in check_text(doc).findings if c.kind == "scalar"]
+    assert (c.verdict, c.note) == ("unverifiable", "unit")
+    # a unit that only labels the value keeps the check: -ln 0.7 = 0.356675
+    assert verdicts("$$ L = -\\ln 0.7 \\approx 0.367 \\text{ nats} $$\n", 1) == ["wrong"]
+    # and so does a value too close to the one computed for a change of units: 2 + 2 + 4 = 8
+    assert verdicts("$$ 2 + 2 + 4 = 9\\ \\text{bytes per parameter} $$\n", 1) == ["wrong"]
+
+
+def test_float_noise_between_two_full_prints():
+    full = parse_decimal
+    assert float_noise(full("-0.05210195320817495"), full("-0.05210195320817488"))     # 7e-17
+    assert float_noise(full("1.3877787807814458e-18"), full("6.661338147750939e-17"))  # both 0 to noise
+    assert not float_noise(full("-0.0521019532"), full("-0.0521019533"))                # not a full print
+    assert not float_noise(full("0.5210195320817495"), full("0.5210195320827495"))      # 1e-12 apart
