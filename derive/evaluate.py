@@ -151,12 +151,17 @@ _FUNCTIONS: dict[type, Callable[..., arb]] = {
 }
 
 
+MAX_EXPONENT_BITS = 1 << 16     # a ball beyond 2^65536 (or below 2^-65536) is no number a document prints
+
+
 def bounds(b: arb) -> tuple[Fraction, Fraction]:
     """The exact rational interval [mid - rad, mid + rad] of a finite ball."""
     if not b.is_finite():
         raise Undecided("the ball is not finite")
     man, exp = b.mid().man_exp()
     rman, rexp = b.rad().man_exp()
+    if max(abs(int(exp)), abs(int(rexp))) > MAX_EXPONENT_BITS:
+        raise Undecided("the value is too large or too small")
     mid = Fraction(int(man)) * Fraction(2) ** int(exp)
     rad = Fraction(int(rman)) * Fraction(2) ** int(rexp)
     return mid - rad, mid + rad

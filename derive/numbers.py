@@ -81,10 +81,19 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
     except UndecidableError:
         # Only an exact halfway value can defeat every precision: if the value
         # is a rational in disguise, round that rational exactly.
-        simpler = sp.simplify(value) if env_at is None else value
+        simpler = sp.simplify(value) if env_at is None and _small(value) else value
         if simpler.is_Rational:
             return _on_grid(Fraction(int(simpler.p), int(simpler.q)), decimals, mode)
         raise
+
+
+def _small(expr: sp.Expr, limit: int = 40, digits: int = 30) -> bool:
+    """Has the expression at most ``limit`` nodes and no number longer than ``digits``
+    digits? simplify is tried on those only: on anything larger it may run for hours."""
+    for count, node in enumerate(sp.preorder_traversal(expr), start=1):
+        if count > limit or node.is_Rational and max(len(str(node.p)), len(str(node.q))) > digits:
+            return False
+    return True
 
 
 def grid_text(k: int, decimals: int) -> str:

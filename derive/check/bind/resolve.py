@@ -216,7 +216,12 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
 
 
 def _ball(x):
-    return rational(x) if x.is_Rational or x in (sp.S.Infinity, sp.S.NegativeInfinity) else exact_ball(x)
+    if x.is_Rational or x in (sp.S.Infinity, sp.S.NegativeInfinity):
+        return rational(x)
+    try:
+        return exact_ball(x)
+    except (TypeError, KeyError, ValueError, ZeroDivisionError) as exc:
+        raise EvalError(f"not a real number ({exc})") from None
 
 
 def half_unit(p) -> sp.Rational:

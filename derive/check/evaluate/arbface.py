@@ -35,7 +35,9 @@ def rational(q) -> arb:
 
 
 def widened(q, half) -> arb:
-    """Every value whose rounding is ``q``: the ball [q - half, q + half]."""
+    """Every value whose rounding is ``q``: the ball [q - half, q + half] (an infinity is itself)."""
+    if not q.is_Rational:
+        return rational(q)
     return arb(fmpq(int(q.p), int(q.q)), fmpq(int(half.p), int(half.q)))
 
 

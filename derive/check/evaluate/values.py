@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+from flint import arb, ctx, fmpq
 
+from derive.evaluate import ball
 from derive.stages import activation, attention, feedforward, norm
 from derive.check.policy import POLICY
 
@@ -233,20 +235,25 @@ class ExactFace(Face):
         return int(x) if x.is_Integer else None
 
     def pow(self, x, e):
-        if e.is_number and e.is_real is not False and abs(sp.Float(e, 15)) > MAX_EXPONENT:
+        if e not in (sp.S.Infinity, sp.S.NegativeInfinity) and not _certainly(e, lambda b: abs(b) <= MAX_EXPONENT):
             raise EvalError("exponent too large to evaluate")
-        if x == 0 and e.is_number and (e < 0) is sp.true:
+        if x == 0 and _certainly(e, lambda b: b < 0):
             raise EvalError("division by zero")
+        if not e.is_Integer and _certainly(x, lambda b: b < 0):
+            raise EvalError("a negative number to a power that is not whole")
         return sp.Pow(x, e)
 
     def constant(self, name: str):
         return {"e": sp.E, "pi": sp.pi}[name]
 
     def function(self, name: str, x):
-        if name == "sqrt" and x.is_number and (x < 0) is sp.true:
+        if name == "sqrt" and _certainly(x, lambda b: b < 0):
             raise EvalError("square root of a negative number")
-        if name in ("log", "log10", "log2") and x.is_number and (x <= 0) is sp.true:
+        if name in ("log", "log10", "log2") and _certainly(x, lambda b: b <= 0):
             raise EvalError("logarithm of a number that is not positive")
+        if name in ("exp", "sigmoid", "tanh") and x not in (sp.S.Infinity, sp.S.NegativeInfinity) \
+                and not _certainly(x, lambda b: abs(b) <= MAX_EXPONENT):
+            raise EvalError("exponent too large to evaluate")
         return EXACT_FUNCTIONS[name](x)
 
     def softmax(self, data, how: str):
@@ -272,6 +279,19 @@ class ExactFace(Face):
 
     def hstack(self, blocks):
         return sp.ImmutableMatrix(sp.Matrix.hstack(*blocks))
+
+
+def _certainly(x, test) -> bool:
+    """Does ``test`` hold for every value in a (64-bit) Arb ball of the exact number x?
+    Never SymPy's own comparisons: they evaluate deep trees again and again."""
+    if x.is_Rational:
+        return bool(test(arb(fmpq(int(x.p), int(x.q)))))
+    try:
+        with ctx.workprec(64):
+            b = ball(x)
+    except (TypeError, KeyError, ValueError, ZeroDivisionError):
+        return False
+    return b.is_finite() and bool(test(b))
 
 
 def _ln_row_variant(xs, eps, how: str):

@@ -169,6 +169,8 @@ def judge_equal(claim: Val, ref: Val) -> Judgement:
 
 def _equal(a, b) -> tuple[Verdict, str]:
     text = short(b)
+    if sp.zoo in (a, b) or sp.nan in (a, b):
+        return Verdict.WRONG, text
     if not (a.is_finite is not False and b.is_finite is not False):
         return (Verdict.OK if a == b else Verdict.WRONG), text
     diff = a - b
@@ -217,7 +219,7 @@ def _compare(p: Printed, value) -> Comparison:
     """A printed infinity is exact for that infinity and wrong for anything else."""
     if infinite(p):
         return Comparison("exact" if value == p.value else "wrong", p, short(value), "")
-    if value is sp.S.Infinity or value is sp.S.NegativeInfinity or value is sp.nan:
+    if value in (sp.S.Infinity, sp.S.NegativeInfinity, sp.nan, sp.zoo):
         return Comparison("wrong", p, short(value), "")
     try:
         return compare(p, value)
@@ -236,7 +238,7 @@ def exact_whole(grid: Grid) -> Grid:
 
 def short(x) -> str:
     """A value in 8 significant digits (an integer as it is)."""
-    if x is sp.S.Infinity or x is sp.S.NegativeInfinity or x is sp.nan:
+    if x in (sp.S.Infinity, sp.S.NegativeInfinity, sp.nan, sp.zoo):
         return {sp.S.Infinity: "inf", sp.S.NegativeInfinity: "-inf"}.get(x, "nan")
     try:
         return format_significant(x, 8) if not x.is_Rational or x.q != 1 else str(x)
