@@ -1,6 +1,7 @@
 r"""One statement -> the claims it makes (drafts) and the values it gives (bindings).
 
-    X = \begin{pmatrix} ... \end{pmatrix}     X is given: a binding, a ``given`` draft
+    X = \begin{pmatrix} ... \end{pmatrix}     a binding of X, and a draft the judge finds nothing
+                                              computes: a value given
     Q = X W_Q                                 a formula for Q: no claim, no value
     Q = \begin{pmatrix} ... \end{pmatrix}     a claim about Q; Q's binding keeps the printed
                                               numbers and the formula that computes them
@@ -97,7 +98,7 @@ class StatementBinder:
             if k == 1 and label is not None:
                 rule = self.env.pending_update(N.key(label), self.at(part)) if grid is not None else None
                 if rule is not None:
-                    self.draft("update", part, label=label, relation=rel, extra=rule)
+                    self.draft("update", part, label=label, relation=rel, rule=rule)
                     continue
                 if grid is None and isinstance(label, N.Sym) and self.new_value(label, part):
                     continue   # a new value for the name, computed here: not a claim about the old one
@@ -172,7 +173,7 @@ class StatementBinder:
             reason = f"an entry is not a finite number ({special[0]})"
         else:
             return False
-        self.draft("unverifiable", part, message=reason, extra="matrix")
+        self.draft("unverifiable", part, message=reason, kind="matrix")
         return True
 
     # ---------------------------------------------------------------- other shapes of statement

@@ -5,9 +5,9 @@ link of a derivation, a value standing alone, a table cell, a printed output
 item) and *which binding* the claim's own printed value gave; the judge pass
 turns each draft into a ``Claim``. What a draft is:
 
-    given       a value given for a name nothing computes (a definition)
     supposed    a value supposed in prose (``at $z = 0$``): given, claims nothing
     claim       a value (or working) claimed for a label, or a link of a derivation
+                (one that nothing computes turns out a value given: a definition)
     bare        a value standing alone (after a displayed formula, or a copy of a value)
     update      the next value of a name after its update rule (``W \\leftarrow ...``)
     cell        a table cell under a formula header
@@ -42,5 +42,9 @@ class Draft:
     apart: bool = False                      # ... given before under another heading
     pending: N.Node | None = None            # a displayed formula this bare value may be the result of
     unit: str = ""                           # a unit written after it (``days``)
-    message: str = ""
-    extra: object = None                     # a table's or an output block's own payload
+    message: str = ""                        # why an unverifiable draft cannot be judged
+    note: str | None = None                  # internal-error: derive's own bug, not the document's
+    kind: str | None = None                  # what an unverifiable draft was (a matrix ...)
+    rule: object = None                      # the update rule a next value is judged against
+    cell: object = None                      # a table cell's table and reading
+    block: object = None                     # the code block an output block belongs to

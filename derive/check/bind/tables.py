@@ -88,7 +88,7 @@ def _draft(walk, label: N.Node, part: N.Node, span: MathSpan, why: str, info: Ce
     at = span.start + part.start
     walk.drafts.append(Draft("cell", at, doc.line_of(at), doc.line_of(span.start + max(part.start, part.end - 1)),
                              label=label, part=part, origin=span.start, text=span.text[part.start:part.end],
-                             extra=info))
+                             cell=info))
 
 
 # ------------------------------------------------------------------ reading cells

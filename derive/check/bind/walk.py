@@ -21,6 +21,7 @@ from derive.check.bind.drafts import Draft
 from derive.check.bind.env import Env
 from derive.check.bind.tables import bind_table
 from derive.check.read import CodeBlock, Problem, Reading, Statement, Table, Unreadable
+from derive.check.read import nodes as N
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.nodes import Node
 from derive.check.run import TIMEOUT
@@ -72,19 +73,18 @@ class Walk:
             bind_table(self, item)
         elif isinstance(item, CodeBlock) and item.output is not None:
             line = item.output.line
-            self.drafts.append(Draft("output", item.output.start, line, item.output.end_line, extra=item))
+            self.drafts.append(Draft("output", item.output.start, line, item.output.end_line, block=item))
         elif isinstance(item, Problem):
             self.unreadable(item.start, item.start, "$$", f"cannot read the math: {item.message}")
 
     def failed(self, st: Statement, reason: str) -> None:
-        from derive.check.read import nodes as N
         if any(N.has_numbers(p) for p in st.parts):
             self.unreadable(st.start, st.end, st.span.text[st.start - st.span.start:st.end - st.span.start], reason)
 
     def unreadable(self, start: int, end: int, text: str, message: str, internal: bool = False) -> None:
         doc = self.doc
         self.drafts.append(Draft("unverifiable", start, doc.line_of(start), doc.line_of(max(start, end)),
-                                 text=text, message=message, extra="internal-error" if internal else None))
+                                 text=text, message=message, note="internal-error" if internal else None))
 
 
 def bind(reading: Reading, run_code: bool = False, timeout: float = TIMEOUT) -> Bound:
@@ -94,5 +94,9 @@ def bind(reading: Reading, run_code: bool = False, timeout: float = TIMEOUT) -> 
     walk = Walk(reading, Env(zero_based=set(reading.zero_based), headings=headings))
     bind_code(walk, run_code, timeout)
     for item in reading.items:
-        walk.item(item)
+        try:
+            walk.item(item)
+        except Exception as exc:  # noqa: BLE001 - derive's own bug on one item (a table): say so, go on
+            start = getattr(item, "start", 0)
+            walk.unreadable(start, start, "", bug(exc), internal=True)
     return Bound(walk.env, walk.drafts)

@@ -48,8 +48,7 @@ def _judged(d: Draft, bound: Bound, blocks, run_code: bool, timeout: float, sect
     if d.what == "output":
         return judge_outputs(d, blocks, run_code, timeout, section)
     if d.what == "unverifiable":
-        note = "internal-error" if d.extra == "internal-error" else None
-        return [claim(d, section(d.line), Verdict.UNVERIFIABLE, d.message, note=note)]
+        return [claim(d, section(d.line), Verdict.UNVERIFIABLE, d.message, note=d.note)]
     found = judge_value(d, bound.env, section(d.line))
     return [found] if found is not None else []
 

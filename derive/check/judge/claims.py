@@ -32,8 +32,8 @@ def judge_value(d: Draft, env: Env, section: str) -> Claim:
     if d.what == "supposed":
         return given(d, section, f"supposes {N.pretty(d.label)} = {grid_text(grid_of(d.part))}", note="supposed")
     if d.what == "update":
-        outcome = check_link(d.extra.rhs, d.part, env, d.at)
-        return record(d, env, d.extra.rhs, outcome, section) if outcome.judgement is not None \
+        outcome = check_link(d.rule.rhs, d.part, env, d.at)
+        return record(d, env, d.rule.rhs, outcome, section) if outcome.judgement is not None \
             else unjudged(d, outcome.error, section)
     if d.what == "bare":
         return bare(d, env, section)
@@ -131,7 +131,7 @@ def given(d: Draft, section: str, message: str, note: str | None = None) -> Clai
 def claim(d: Draft, section: str, verdict: Verdict, message: str, note: str | None = None) -> Claim:
     """A record without a judgement (unverifiable, given)."""
     grid = grid_of(d.part) if d.part is not None else None
-    kind = kind_of_grid(grid) if grid is not None else (d.extra if d.extra in ("matrix",) else "equation")
+    kind = kind_of_grid(grid) if grid is not None else (d.kind or "equation")
     return Claim(d.line, d.end_line, kind, N.pretty(d.label) if d.label is not None else None, verdict,
                  grid_text(grid) if grid is not None else snippet(d.text), message, relation=d.relation,
                  section=section, note=note, spans=_spans(d), grid=grid, context={"draft": d})

@@ -2,9 +2,11 @@ r"""Tie printed results to the steps of the worked examples derive ships.
 
 A claim whose numbers are a step's ``printed`` values (same shape, same
 numbers; or most of them, when the result has ``POLICY.known_min_entries``
-entries or more: one printed differently is then judged) *is* that step. Its chained verdict compares it with the step run
-from first principles (``run(spec)``); when nothing in the document let us
-judge it locally, the step run on the document's own printed values
+entries or more: one printed differently is then judged) *is* that step. Its
+chained verdict compares it with the step run from first principles
+(``run(spec)``). When nothing in the document let derive judge it locally, or
+it was only compared with an earlier copy of itself that nothing computes,
+the step run on the printed values the worked example records
 (``run(spec, "as_printed")``) gives the local verdict (basis ``worked-example``).
 The diagnosis pass asks the same index which variant step, or which earlier
 step, explains a difference (``variant_reproducing``, ``upstream``).
@@ -13,15 +15,14 @@ step, explains a difference (``variant_reproducing``, ``upstream``).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from importlib import resources
 
 import numpy as np
 import sympy as sp
 
-from dataclasses import replace
-
-from derive.check.claim import RANK, Basis, Claim, Verdict, wrong_entries
 from derive.check.bind.resolve import computed
+from derive.check.claim import RANK, Basis, Claim, Verdict, wrong_entries
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import fit, rows_text

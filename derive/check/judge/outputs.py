@@ -22,8 +22,8 @@ NOT_FROM_THIS_CODE = "the output block does not come from this code as written"
 
 
 def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: float, section) -> list[Claim]:
-    """One claim per item the output block of ``d.extra`` prints."""
-    block: CodeBlock = d.extra
+    """One claim per item the output block of ``d.block`` prints."""
+    block: CodeBlock = d.block
     outs = printouts(block.output.text)
     if not outs:
         return []

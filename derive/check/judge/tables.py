@@ -25,7 +25,7 @@ def judge_cells(drafts: list[Draft], env: Env, section) -> list[Claim]:
     """Every cell claim, each table read the way that leaves fewer cells wrong."""
     tables: dict[int, dict[str, list[Draft]]] = {}
     for d in drafts:
-        tables.setdefault(d.extra.table, {}).setdefault(d.extra.reading, []).append(d)
+        tables.setdefault(d.cell.table, {}).setdefault(d.cell.reading, []).append(d)
     out = []
     for readings in tables.values():
         judged = {reading: [judge_cell(d, env, section(d.line)) for d in cells] for reading, cells in readings.items()}
@@ -36,12 +36,12 @@ def judge_cells(drafts: list[Draft], env: Env, section) -> list[Claim]:
 
 def judge_cell(d: Draft, env: Env, section: str) -> Claim:
     """One cell: its column's formula with the row's values put in."""
-    if d.extra.why:
+    if d.cell.why:
         try:
             error = check_link(expand(d.label, env, d.at)[0], d.part, env, d.at).error
         except FAILURES as exc:
             error = str(exc)
-        message = f"nothing in the document computes {N.pretty(d.label)} ({error})" if error else d.extra.why
+        message = f"nothing in the document computes {N.pretty(d.label)} ({error})" if error else d.cell.why
         return claim(d, section, Verdict.UNVERIFIABLE, message)
     try:
         ref, solved = expand(d.label, env, d.at)
