@@ -60,9 +60,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, metavar="PATH", help="write to PATH instead of stdout")
     check = commands.add_parser(
         "check", help="recompute and judge every number a document prints",
-        description=("Find every number a Markdown/LaTeX document prints, recompute it, and say "
-                     "whether it is right, only rounded or truncated, or wrong, where, and why. "
-                     "Exit 0 when no claim is wrong, 1 when one is, 2 on bad input."))
+        description=("Find every number a Markdown document prints, recompute it, and say whether it "
+                     "is right, only rounded or truncated, or wrong, where, and why. Each verdict names "
+                     "its basis: the exact inputs, the inputs as printed, an enclosure of their rounding, "
+                     "the code's output, or a worked example derive ships. Values the document gives "
+                     "are listed as given, never as right. Exit 0 when no claim is wrong, 1 when one "
+                     "is, 2 on bad input."))
     check.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
     check.add_argument("--format", choices=("text", "markdown", "json", "github"), default="text",
                        help="report format (default: text)")
