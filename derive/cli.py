@@ -71,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
                        help="report format (default: text)")
     check.add_argument("--out", metavar="PATH", help="write the report to PATH instead of stdout")
     check.add_argument("--all", dest="show_all", action="store_true",
-                       help="list every claim, not only the wrong ones")
+                       help="list every claim and value given, not only the wrong claims")
     check.add_argument("--run-code", action="store_true",
                        help="run each Python block (own process, temporary folder, 30 s limit) "
                             "and compare what it prints")
