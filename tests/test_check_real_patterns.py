@@ -64,3 +64,16 @@ def test_float_noise_between_two_full_prints():
     assert float_noise(full("1.3877787807814458e-18"), full("6.661338147750939e-17"))  # both 0 to noise
     assert not float_noise(full("-0.0521019532"), full("-0.0521019533"))                # not a full print
     assert not float_noise(full("0.5210195320817495"), full("0.5210195320827495"))      # 1e-12 apart
+
+
+def test_softmax_of_a_score_is_an_entry_of_the_row_not_softmax_of_one_number():
+    # scores (10, 8, 5): e^10 / (e^10 + e^8 + e^5) = 0.87560..., e^8 / (...) = 0.11849...
+    # (mpmath, 50 digits); softmax of the single number 10 would be 1
+    row = "Scores are $[10, 8, 5]$.\n\n"
+    worked = row + "$$ \\text{softmax}(10) = \\frac{e^{10}}{e^{10}+e^{8}+e^{5}} = %s $$\n"
+    assert verdicts(worked % "0.876", 3) == ["rounded"]
+    assert verdicts(worked % "0.881", 3) == ["wrong"]          # the working still convicts a slip
+    bare = row + "Then $\\text{softmax}(8) = 0.118$.\n"
+    claims = [c for c in check_text(bare, "doc.md").findings if c.line == 3]
+    assert [str(c.verdict) for c in claims] == ["unverifiable"]
+    assert "entry" in claims[0].message

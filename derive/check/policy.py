@@ -90,6 +90,10 @@ class Policy:
         4, "a value printed without a name is matched to an earlier one only with this many entries")
     output_gap_chars: int = _rule(
         300, "prose allowed between a code block and the output block that belongs to it")
+    entry_functions: frozenset = _rule(
+        frozenset({"softmax", "Softmax"}),
+        "functions whose value at one number is a constant (softmax(x) = 1): f(10) is read as the entry "
+        "for score 10 of a row, which is left unverifiable, never judged as f of one number")
 
     # ---------------------------------------------------------------- diagnosis
     max_variants: int = _rule(80, "variants of a formula tried to explain one wrong claim")

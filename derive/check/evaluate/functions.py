@@ -11,6 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.check.evaluate.values import EvalError, Val
+from derive.check.policy import POLICY
 
 ELEMENTWISE = {"sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "ln": "log",
                "log": "log", "log10": "log10", "log_10": "log10", "log2": "log2", "log_2": "log2",
@@ -44,6 +45,9 @@ class NamedFunctions:
         if len(args) != 1:
             raise EvalError(f"{name} takes one argument")
         x = args[0]
+        if name in POLICY.entry_functions and x.scalar:
+            raise EvalError(f"{name} of one number is 1: read as the entry for this score of a row "
+                            "given elsewhere, which is not checked")
         if name in SOFTMAX:
             return Val(face.softmax(x.data, self.options.softmax))
         if name in MASK:
