@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from derive.check.claim import CORRECT  # noqa: E402
 from derive.check.pipeline import check_text  # noqa: E402
 
 WHITEPAPER = ROOT.parent / "shared" / "whitepaper" / "the-math-behind-gpt.md"
 FIXTURES = ROOT / "tests" / "fixtures" / "check"
-CORRECT = ("ok", "rounded", "truncated")
 SEED = 20261205
 
 

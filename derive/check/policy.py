@@ -123,9 +123,6 @@ class Policy:
         64, "two full prints of a float this many times 2^-52 apart (relative, absolute below 1) agree: "
             "another Python summed in another order")
 
-    def why(self, name: str) -> str:
-        return next(f.metadata["why"] for f in fields(self) if f.name == name)
-
 
 POLICY = Policy()
 

@@ -24,15 +24,15 @@ from derive.check.bind.patterns import pattern_of
 from derive.check.bind.resolve import evaluate, exact_value
 from derive.check.bind.updates import step_rule, update_rule
 from derive.check.evaluate.fastface import FAST
-from derive.check.evaluate.values import EvalError
+from derive.check.evaluate.values import EVAL_FAILURES
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
-from derive.check.read.derivations import Statement
+from derive.check.read.derivations import JOINING, Statement
 from derive.check.read.grids import grid_of
 from derive.numbers import significant_digits
 
-JUDGED = ("=", "approx")
-EVALUATION_FAILURES = (EvalError, ArithmeticError, ValueError, RecursionError)
+JUDGED = JOINING
+EVALUATION_FAILURES = EVAL_FAILURES
 
 
 class StatementBinder:

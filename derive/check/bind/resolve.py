@@ -26,7 +26,7 @@ from derive.check.bind.env import Binding, Env
 from derive.check.evaluate.arbface import ARB, rational, widened
 from derive.check.evaluate.evaluator import Evaluator
 from derive.check.evaluate.fastface import FAST, to_fast
-from derive.check.evaluate.values import EXACT, EvalError, Face, Options, Val
+from derive.check.evaluate.values import EVAL_FAILURES, EXACT, EvalError, Face, Options, Val
 from derive.evaluate import ball as exact_ball
 
 class Resolver:
@@ -179,7 +179,7 @@ def _formula_value(b: Binding, env: Env) -> Val | None:
     for formula in (b.formula, *b.workings):
         try:
             value, r = evaluate(formula, env, b.formula_at)
-        except (EvalError, ArithmeticError, ValueError, RecursionError):
+        except EVAL_FAILURES:
             continue
         value = Val(value.data, b.scalar) if value.shape == (1, 1) and b.printed is not None else value
         if all(founded(u, env) for u in r.used.values()):

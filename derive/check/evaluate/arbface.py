@@ -20,7 +20,7 @@ import sympy as sp
 from flint import arb, fmpq
 
 from derive.check.evaluate.values import MAX_ENTRIES, EvalError, Face
-from derive.evaluate import ball as exact_ball
+from derive.evaluate import ball as exact_ball, rational_ball
 
 NEG_INF = arb.neg_inf()
 
@@ -31,7 +31,7 @@ def rational(q) -> arb:
         return arb.neg_inf()
     if q is sp.S.Infinity:
         return arb.pos_inf()
-    return arb(fmpq(int(q.p), int(q.q)))
+    return rational_ball(q)
 
 
 def widened(q, half) -> arb:

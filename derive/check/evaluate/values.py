@@ -27,6 +27,10 @@ class EvalError(Exception):
     """A formula that cannot be evaluated; the message says why."""
 
 
+# What an evaluation may raise on a formula it cannot compute: the claim is then unverifiable.
+EVAL_FAILURES = (EvalError, ArithmeticError, ValueError, RecursionError)
+
+
 class Unbound(EvalError):
     """A name with no value in the document (yet)."""
 

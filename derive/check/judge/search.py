@@ -29,7 +29,7 @@ from derive.check.bind.env import Binding, Env
 from derive.check.claim import Basis, Verdict
 from derive.check.evaluate.fastface import FAST
 from derive.check.evaluate.functions import LAYER_NORM
-from derive.check.evaluate.values import EvalError, Options, Val
+from derive.check.evaluate.values import EVAL_FAILURES, Options, Val
 from derive.check.judge.compare import Judgement, excuse
 from derive.check.judge.hypotheses import Link, Trial, enclosure, near, screened, trial
 from derive.check.judge.screen import near_entries
@@ -39,7 +39,7 @@ from derive.check.read.grids import Grid, grid_of
 from derive.numbers import parse_decimal
 
 BASIS = {"exact": Basis.EXACT, "printed": Basis.PRINTED, "enclosure": Basis.ENCLOSURE}
-FAILURES = (EvalError, ArithmeticError, ValueError, RecursionError)
+FAILURES = EVAL_FAILURES
 
 
 @dataclass

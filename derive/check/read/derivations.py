@@ -28,7 +28,7 @@ from derive.errors import bug
 SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
 # a unit written right after the last value: ``34\,\text{days}``, ``0.357 \text{ nats}``
 UNIT = re.compile(r"(?:\s|\\[,;:! ]|~)*\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{\s*([A-Za-z%][A-Za-z% ]*?)\s*\}")
-JOINING = ("=", "approx")
+JOINING = ("=", "approx")             # the relations that continue a derivation and make a claim
 
 
 @dataclass(frozen=True)

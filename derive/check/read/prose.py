@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from derive.check.policy import POLICY
-from derive.check.read.delimiters import BLANK_LINE
 
 
 def supposes(text: str, offset: int) -> bool:
@@ -54,9 +53,3 @@ def sentence_before(text: str, offset: int, colon: bool = True) -> tuple[str, li
     before = text[max(0, offset - 300):offset]
     sentence = re.split(r"[.!?:]\s|\n\s*\n" if colon else r"[.!?]\s|\n\s*\n", before)[-1]
     return before.rstrip(), re.findall(r"[A-Za-z]+", sentence)
-
-
-def paragraph_start(text: str, offset: int) -> int:
-    """Where the paragraph holding ``offset`` starts (after the last blank line)."""
-    blanks = [m.end() for m in BLANK_LINE.finditer(text, 0, offset)]
-    return blanks[-1] if blanks else 0
