@@ -33,8 +33,7 @@ from dataclasses import replace
 from derive.check.bind.env import Binding, Env
 from derive.check.bind.resolve import sources
 from derive.check.claim import Claim, Verdict
-from derive.check.diagnose.causes import PinnedEnv
-from derive.check.judge.search import check_link
+from derive.check.diagnose.causes import recheck
 from derive.check.read import nodes as N
 
 
@@ -105,8 +104,4 @@ def _also_with(d: Claim, name: str, old: Binding | None, env: Env) -> bool:
     """Does claim d hold with the name's old value too (so it says nothing of the new one)?"""
     if old is None:
         return False
-    ctx = d.context
-    outcome = ctx["outcome"]
-    again = check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, {name: old}), ctx["at"],
-                       options=[outcome.options], exclude=ctx.get("exclude", frozenset()), settle=False)
-    return again.reproduces
+    return recheck(d.context, env, {name: old}).reproduces

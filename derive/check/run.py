@@ -38,7 +38,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from derive.check.bind import codevars
-from derive.check.read.outputs import Printout, describe, entries, printouts
+from derive.check.read.outputs import Printout, describe, entries
 from derive.check.claim import RANK, Verdict
 from derive.check.policy import POLICY
 from derive.errors import DeriveError
@@ -228,9 +228,3 @@ def float_noise(d: Printed, r: Printed) -> bool:
 
 def _text(e: Printed | str) -> str:
     return e if isinstance(e, str) else e.text
-
-
-def compare_run(expected_text: str, run: Run) -> tuple[list[Printout], list[Printout], Pairing]:
-    """The block's items, the run's items, and how they pair."""
-    document, actual = printouts(expected_text), printouts(run.stdout)
-    return document, actual, pair(document, actual)

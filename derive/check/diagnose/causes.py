@@ -83,13 +83,17 @@ def outdated_value(c: Claim, env: Env, ctx: dict) -> str | None:
         if not changed or key not in ctx["used"]:
             continue
         for old in [b for b in env.values.get(key, []) if b.at < changed[-1]][::-1]:
-            outcome = check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, {key: old}), ctx["at"],
-                                 options=[ctx["outcome"].options], exclude=ctx.get("exclude", frozenset()),
-                                 settle=False, excuse_units=POLICY.enclosure_max_units)
+            outcome = recheck(ctx, env, {key: old}, excuse_units=POLICY.enclosure_max_units)
             if outcome.reproduces:
                 line = next(b.line for b in env.values[key] if b.at >= changed[-1])
                 return f"it still uses {key} of line {old.line}, which line {line} changed"
     return None
+
+
+def recheck(ctx: dict, env: Env, pins: dict[str, Binding | None], **kw):
+    """The claim of ``ctx`` judged again, in its own variant, with ``pins`` fixed (``PinnedEnv``)."""
+    return check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, pins), ctx["at"], options=[ctx["outcome"].options],
+                      exclude=ctx.get("exclude", frozenset()), settle=False, **kw)
 
 
 class PinnedEnv(Env):
@@ -199,10 +203,8 @@ def rounded_inputs(c: Claim, env: Env, ctx: dict) -> str | None:
     if not used or c.grid is None:
         return None
     for decimals in POLICY.rounded_input_decimals:
-        trial = PinnedEnv(env, {k: _round_binding(b, env, decimals) for k, b in used.items()})
-        outcome = check_link(ctx["ref"], ctx["claim"], trial, ctx["at"], options=[ctx["outcome"].options],
-                             exclude=ctx.get("exclude", frozenset()), settle=False,
-                             excuse_units=POLICY.enclosure_max_units)
+        outcome = recheck(ctx, env, {k: _round_binding(b, env, decimals) for k, b in used.items()},
+                          excuse_units=POLICY.enclosure_max_units)
         if outcome.reproduces:
             return f"the inputs were rounded to {decimals} decimals before use"
     return None
