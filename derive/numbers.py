@@ -55,6 +55,15 @@ def parse_decimal(text: str) -> Printed:
     return Printed(text.strip(), value, len(frac) - exponent)
 
 
+def last_unit(decimals: int) -> Fraction:
+    """One unit in the last printed place, ``10**-decimals``, exactly (also for
+    numbers good only to the thousand or the million: ``124M`` has decimals -6);
+    0 past 300 decimals, where no unit can be told from nought."""
+    if decimals >= 300:
+        return Fraction(0)
+    return Fraction(1, 10 ** decimals) if decimals >= 0 else Fraction(10 ** -decimals)
+
+
 def _on_grid(x: Fraction, decimals: int, mode: str) -> int:
     """The integer k with k * 10**-decimals = x rounded ('round') or truncated."""
     scaled = abs(x) * Fraction(10) ** decimals

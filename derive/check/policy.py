@@ -34,6 +34,11 @@ class Policy:
     exact_decimals: int = _rule(
         60, "a whole-number grid printed without a point is exact: judged to this many decimals")
 
+    number_suffixes: tuple = _rule(
+        (("k", 3), ("K", 3), ("M", 6), ("B", 9)),
+        "suffixes of a number in plain text (124M, 1.5B, 12k): a power of ten, and the number is good to "
+        "its last digit times that power (124M is 124,000,000 to the million)")
+
     # ---------------------------------------------------------------- hypotheses
     enclosure_max_units: int = _rule(
         10, "an enclosure wider than this many units in the printed last place cannot vouch for the digits")

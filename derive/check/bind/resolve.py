@@ -28,6 +28,7 @@ from derive.check.evaluate.evaluator import Evaluator
 from derive.check.evaluate.fastface import FAST, to_fast
 from derive.check.evaluate.values import EVAL_FAILURES, EXACT, EvalError, Face, Options, Val
 from derive.evaluate import ball as exact_ball
+from derive.numbers import last_unit
 
 class Resolver:
     """Looks names up in the environment at one place, under one hypothesis and face."""
@@ -226,4 +227,4 @@ def _ball(x):
 
 def half_unit(p) -> sp.Rational:
     """Half a unit in the last printed place of a printed number."""
-    return sp.Rational(1, 2 * 10**p.decimals) if p.decimals < 300 else sp.Integer(0)
+    return sp.Rational(last_unit(p.decimals)) / 2

@@ -26,7 +26,7 @@ from derive.check.policy import POLICY
 from derive.check.read.grids import Grid, fit
 from derive.errors import DeriveError
 from derive.evaluate import Undecided, ball, bounds
-from derive.numbers import Comparison, Printed, compare, format_significant
+from derive.numbers import Comparison, Printed, compare, format_significant, last_unit
 
 
 @dataclass
@@ -114,7 +114,8 @@ def _meets(p: Printed, b: arb, units: int) -> bool:
     narrow enough to vouch for p's last digit?"""
     if infinite(p) or not b.is_finite():
         return False
-    unit = fmpq(1, 10**p.decimals) if p.decimals < 300 else fmpq(0)
+    u = last_unit(p.decimals)
+    unit = fmpq(u.numerator, u.denominator)
     if 2 * b.rad() > units * arb(unit):
         return False
     value = fmpq(int(p.value.p), int(p.value.q))

@@ -17,6 +17,7 @@ class MathSpan:
     start: int            # document offset of the first character of the content
     text: str
     display: bool
+    notation: str = "latex"   # or "plain": math written without LaTeX (``derive.check.read.plain``)
 
 
 @dataclass(frozen=True)

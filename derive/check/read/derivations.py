@@ -22,6 +22,7 @@ from derive.check.read import nodes as N
 from derive.check.read.delimiters import BLANK_LINE, MathSpan
 from derive.check.read.latex import parse_statements
 from derive.check.read.lexer import LatexError
+from derive.check.read.plain import parse_plain
 from derive.check.read.prose import announces_change, supposes
 from derive.errors import bug
 
@@ -82,7 +83,7 @@ class Reader:
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
         out, last = [], None
         try:
-            parsed = parse_statements(span.text)
+            parsed = (parse_plain if span.notation == "plain" else parse_statements)(span.text)
         except RecursionError:
             return [Unreadable(span, span.start, span.start + len(span.text), span.text,
                                "the formula is nested too deeply")]

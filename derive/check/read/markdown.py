@@ -18,7 +18,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from derive.check.read.delimiters import MathSpan, Problem, math_spans
+from derive.check.read.delimiters import BLANK_LINE, MathSpan, Problem, math_spans
+from derive.check.read.plain import plain_spans
 from derive.errors import DeriveError
 from derive.check.policy import POLICY
 
@@ -28,6 +29,9 @@ OUTPUT = {"", "text", "output", "console", "plaintext", "txt", "none", "stdout",
 MAX_GAP_CHARS = POLICY.output_gap_chars     # prose allowed between code and its output ("Output:")
 INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 BLOCKQUOTE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+", re.M)
+UNMARKED = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|\]\([^)\s]*\)|<[a-z]+:[^>\s]*>|\b[a-z]+://\S+", re.M)
+LATEX_CODE = re.compile(r"[$\\]")
+COMMENT = re.compile(r"^([^#\n]*)#+[ \t]?([^\n]*)", re.M)     # the code before a comment, the comment
 
 
 class InputError(DeriveError):
@@ -126,12 +130,48 @@ def scan(doc: Document) -> list[MathSpan | CodeBlock | Table | Problem]:
     items.extend(blocks)
     _mask_quotes_and_html(doc, tokens, masked)
     prose = "".join(masked)
+    inline = [(m.start(2), m.group(2)) for m in INLINE_CODE.finditer(prose)]
     prose = INLINE_CODE.sub(lambda m: " " * len(m.group()), prose)
     tables, prose = _tables(doc, tokens, prose, items)
     items.extend(tables)
-    items.extend(math_spans(prose))
+    math = math_spans(prose)
+    items.extend(math)
+    items.extend(_plain(prose, math, inline, blocks))
     items.sort(key=lambda it: it.start)
     return items
+
+
+def _plain(prose: str, math: list, inline: list[tuple[int, str]], blocks: list,
+           offset: int = 0) -> list[MathSpan]:
+    """Math written without LaTeX (``derive.check.read.plain``): in the prose
+    (which starts at ``offset``) outside math, links and list markers; in inline
+    code; in Python comments."""
+    chars = list(_unmarked(prose))
+    for span in math:
+        lo = span.start - offset
+        if isinstance(span, MathSpan):
+            hi = lo + len(span.text)
+        else:                                 # a delimiter never closed: its paragraph is no prose
+            blank = BLANK_LINE.search(prose, lo)
+            hi = blank.start() if blank else len(chars)
+        for i in range(max(0, lo), min(len(chars), hi)):
+            if chars[i] != "\n":
+                chars[i] = " "
+    out = plain_spans("".join(chars), offset)
+    for start, code in inline:
+        if not LATEX_CODE.search(code):           # `$x = 1$` shows LaTeX source, not a claim
+            out.extend(plain_spans(code, start))
+    for block in blocks:
+        if isinstance(block, CodeBlock) and block.lang in PYTHON:
+            for m in COMMENT.finditer(block.text):
+                if m.group(1).count('"') % 2 == 0 and m.group(1).count("'") % 2 == 0:
+                    out.extend(plain_spans(m.group(2), block.start + m.start(2)))
+    return out
+
+
+def _unmarked(text: str) -> str:
+    """``text`` without list markers, link targets and addresses (``?a=1`` is no statement)."""
+    return UNMARKED.sub(lambda m: " " * len(m.group()), text)
 
 
 def _headings(doc: Document, tokens) -> None:
@@ -236,7 +276,9 @@ def _cell(doc: Document, prose: str, content: str, line: int, at: int, items: li
     found = doc.text.find(content, at, end) if content else -1
     start = found if found >= 0 else at
     spans = []
-    for item in math_spans(prose[start:start + len(content)]):
-        shifted = replace(item, start=item.start + start)
-        (spans if isinstance(shifted, MathSpan) else items).append(shifted)
+    text = prose[start:start + len(content)]
+    math = [replace(item, start=item.start + start) for item in math_spans(text)]
+    for item in math:
+        (spans if isinstance(item, MathSpan) else items).append(item)
+    spans.extend(_plain(text, math, [], [], start))
     return Cell(start, content, tuple(spans)), (start + len(content) if found >= 0 else at)

@@ -1,0 +1,370 @@
+r"""Math written without LaTeX: ``z = 0.3 * 2.0 + (-0.5) * 1.0 = 0.1``, ``e^1.5 ≈ 4.48``.
+
+People work numbers in plain text: in paragraphs, list items, inline code,
+table cells and code comments. This reader finds ``expression = value``
+chains there and gives them to the same statement records as LaTeX math.
+
+Reading is in three steps, none of which evaluates anything:
+
+1. **Tokens** (``plain_tokens``): numbers (``0.66``, ``4,718,592``, ``1.2e-3``,
+   ``99.5%``, and with a suffix ``124M``, ``1.5B``, ``12k``), names
+   (``d_model``, ``np.exp``, Greek letters), operators (``+ - * / ^ ** × · − √ ²``),
+   brackets, relations (``=``, ``≈``, ``~=``) and anything else, which ends
+   a statement.
+2. **Statements** (``plain_statements``): a run of math tokens holding a
+   relation, cut at top-level commas and semicolons that start a new
+   relation (``mean = 2.5, std = 1.12``). The first part is the longest
+   run of tokens before the relation that parses on its own; the words
+   before it must be words (``so z = ...``): when a number, an operator or a
+   bracket comes just before, the statement is not read at all (``2x + 1 = 5``
+   is never read as ``x + 1 = 5``). The last part is cut the same way.
+3. **Parsing** (``parse_plain``): the tokens are translated into Python
+   source (``^`` -> ``**``, ``×`` -> ``*``, ``√x`` -> ``sqrt(x)``, every number
+   and name a placeholder), parsed with ``ast.parse`` (which builds a tree
+   and runs nothing), and the tree becomes derive's own nodes
+   (``derive.check.read.nodes``), with offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from dataclasses import dataclass
+
+from derive.check.policy import POLICY
+from derive.check.read import nodes as N
+from derive.check.read.delimiters import MathSpan
+from derive.check.read.lexer import LatexError
+from derive.errors import DeriveError
+from derive.numbers import Printed, parse_decimal
+
+SUFFIXES = dict(POLICY.number_suffixes)     # 124M -> 124 * 10**6 (plain text only)
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
+         "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "ϕ": "phi",
+         "φ": "phi", "ω": "omega", "Σ": "Sigma", "Δ": "Delta"}
+SUPERSCRIPTS = {"²": "2", "³": "3", "⁴": "4"}
+RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": "approx"}
+# module prefixes of calls in code and in text: ``np.exp`` is exp
+MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|scipy|special|sp|cmath|tf\.nn|torch\.nn)\.)+")
+RENAMED = {"relu": "ReLU", "log1p": "log1p", "arcsin": "asin", "layer_norm": "LN"}
+
+_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+           r"(?:[%]|(?:[" + "".join(SUFFIXES) + r"])(?![A-Za-z0-9_]))?")
+TOKEN = re.compile(
+    r"(?P<space>[ \t]+)"
+    r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|[A-Za-z_])"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])"
+    r"|(?P<rel>~=|=(?!=)|[≈≃≅])"
+    r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@])"
+    r"|(?P<other>==|!=|<=|>=|=>|->|.)", re.S)
+OPENERS, CLOSERS = "([{", ")]}"
+
+
+@dataclass(frozen=True)
+class Tok:
+    kind: str      # num name rel op other
+    text: str
+    start: int
+    end: int
+
+
+def plain_tokens(text: str) -> list[Tok]:
+    """The tokens of plain math (spaces dropped), each with its offsets."""
+    out = []
+    for m in TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind != "space":
+            out.append(Tok(kind, m.group(), m.start(), m.end()))
+    return out
+
+
+# --------------------------------------------------------------------------- statements
+
+def plain_statements(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of every plain ``expression = value`` statement in ``text``."""
+    out = []
+    for run in _runs(plain_tokens(text)):
+        for piece in _pieces(run):
+            out.extend((found[0].start, found[-1].end) for found in _chains(piece))
+    return out
+
+
+def _runs(tokens: list[Tok]) -> list[list[Tok]]:
+    """Maximal runs of math tokens holding a relation; anything else (a sentence's
+    end too) cuts them. A letter or digit that cut a run stays at its edge as a
+    wall: no statement may start or end against it (``2x + 1 = 5``)."""
+    runs, current = [], []
+    for t in tokens:
+        if t.kind == "other":
+            wall = t.text.isalnum()
+            runs.append(current + ([t] if wall and current and current[-1].end == t.start else []))
+            current = [t] if wall else []
+        else:
+            current.append(t)
+    runs.append(current)
+    return [r for r in runs if any(t.kind == "rel" for t in r)]
+
+
+def _pieces(run: list[Tok]) -> list[list[Tok]]:
+    """Cut at top-level commas: each piece holding a relation is a statement; a
+    piece without one ends the statement before it (``= 0.1, which ...``)."""
+    pieces, current, depth = [], [], 0
+    for t in run:
+        if t.kind == "op" and t.text in OPENERS:
+            depth += 1
+        elif t.kind == "op" and t.text in CLOSERS:
+            depth = max(0, depth - 1)
+        if depth == 0 and t.kind == "op" and t.text == ",":
+            pieces.append(current)
+            current = []
+            continue
+        current.append(t)
+    pieces.append(current)
+    return [p for p in pieces if any(t.kind == "rel" for t in p)]
+
+
+def _chains(piece: list[Tok]) -> list[list[Tok]]:
+    """The statements of a piece: between two relations the tokens are one part
+    of the chain, or the end of one statement and the start of the next, with
+    words between them (``e^1.5 = 4.48 and 7.39 / 11.2 ≈ 0.66``)."""
+    rels = [k for k, t in enumerate(piece) if t.kind == "rel"]
+    bounds = [-1] + rels + [len(piece)]
+    out, start = [], _head(piece, 0, rels[0])
+    for a, b in zip(rels, bounds[2:]):
+        if start is not None and b < len(piece) and _parses(piece[a + 1:b]):
+            continue                                   # a middle part of the chain
+        end = _tail(piece, a + 1, b)
+        if start is not None and end is not None:
+            found = piece[start:end]
+            if any(t.kind == "num" for t in found):
+                out.append(found)
+        start = _head(piece, end if end is not None else a + 1, b) if b < len(piece) else None
+    return out
+
+
+def _head(piece: list[Tok], lo: int, hi: int) -> int | None:
+    """Where the longest part ending at ``hi`` starts (from ``lo`` on), apart from what is before it."""
+    for s in range(lo, hi):
+        if _parses(piece[s:hi]):
+            return s if s == 0 or _apart(piece, s - 1, s) else None
+    return None
+
+
+def _tail(piece: list[Tok], lo: int, hi: int) -> int | None:
+    """Where the longest part starting at ``lo`` ends (up to ``hi``), apart from what is after it."""
+    for e in range(hi, lo, -1):
+        if _parses(piece[lo:e]):
+            return e if e == len(piece) or _apart(piece, e, e - 1) else None
+    return None
+
+
+def _apart(piece: list[Tok], k: int, inside: int) -> bool:
+    """Is token ``k``, just outside a part, a word apart from it or a bracket around it
+    (not an expression cut short: ``W^T x`` is not ``x``)? A word is two letters
+    or more, with no script, not after an operator."""
+    outside = piece[k]
+    before = k < inside
+    if outside.kind == "op":
+        return outside.text in (OPENERS if before else CLOSERS)
+    if outside.kind != "name" or len(outside.text) < 2 or not outside.text.isalpha():
+        return False
+    if before and k > 0 and piece[k - 1].kind == "op" and piece[k - 1].text not in OPENERS:
+        return False
+    return True
+
+
+def _parses(tokens: list[Tok]) -> bool:
+    if not tokens:
+        return False
+    try:
+        _Translation(tokens).tree()
+    except (SyntaxError, ValueError, LatexError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def plain_spans(text: str, offset: int = 0) -> list[MathSpan]:
+    """The plain statements of ``text`` as math spans (``notation="plain"``) at ``offset``."""
+    return [MathSpan(offset + a, text[a:b], False, "plain") for a, b in plain_statements(text)]
+
+
+# --------------------------------------------------------------------------- parsing
+
+def parse_plain(text: str) -> list[N.Chain | LatexError]:
+    """The statement ``text`` (as found by ``plain_statements``) as one chain."""
+    tokens = plain_tokens(text)
+    rels = [k for k, t in enumerate(tokens) if t.kind == "rel"]
+    if not rels or not tokens:
+        return [LatexError("no relation in plain math", 0)]
+    parts, bounds = [], [-1] + rels + [len(tokens)]
+    try:
+        for a, b in zip(bounds, bounds[1:]):
+            parts.append(_Translation(tokens[a + 1:b]).node())
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return [LatexError(f"cannot read the plain math: {exc}", 0)]
+    except LatexError as exc:
+        return [exc]
+    names = tuple(RELATIONS[tokens[k].text] for k in rels)
+    return [N.Chain(parts[0].start, parts[-1].end, tuple(parts), names)]
+
+
+class _Translation:
+    """Tokens -> Python source with placeholders -> ``ast`` -> derive's nodes."""
+
+    def __init__(self, tokens: list[Tok]):
+        if len(tokens) > POLICY.max_tokens:
+            raise LatexError("plain math too long", tokens[0].start)
+        self.values: dict[str, Tok] = {}
+        self.source: list[str] = []
+        self.marks: list[tuple[int, int]] = []         # (offset in the source, offset in the text)
+        k = 0
+        while k < len(tokens):
+            k = self._emit(tokens, k)
+
+    def _put(self, text: str, at: int) -> None:
+        self.marks.append((sum(len(s) for s in self.source), at))
+        self.source.append(text)
+
+    def _emit(self, tokens: list[Tok], k: int) -> int:
+        t = tokens[k]
+        if t.kind in ("num", "name"):
+            transposed = t.kind == "name" and t.text.endswith(".T")
+            if transposed:
+                t = Tok("name", t.text[:-2], t.start, t.end - 2)
+            ph = f"_{t.kind[0]}{len(self.values)}"
+            self.values[ph] = t
+            self._put(f" {ph} ", t.start)
+            if transposed:
+                self._put(".T", t.end)
+            if k + 1 < len(tokens) and tokens[k + 1].kind in ("num", "name"):
+                raise ValueError("two values side by side")
+            return k + 1
+        if t.kind != "op":
+            raise ValueError(f"unexpected {t.text!r}")
+        if t.text in ("^", "**") and k + 1 < len(tokens) and tokens[k + 1].text == "T":
+            self._put(".T", t.start)                     # W^T: the transpose
+            return k + 2
+        if t.text == "√":
+            if k + 1 < len(tokens) and tokens[k + 1].kind in ("num", "name"):
+                self._put("_sqrt(", t.start)
+                k = self._emit(tokens, k + 1)
+                self._put(")", tokens[k - 1].end)
+                return k
+            self._put("_sqrt", t.start)
+            return k + 1
+        text = {"^": "**", "×": "*", "·": "*", "−": "-", "–": "-", "÷": "/", "{": "(", "}": ")",
+                "²": "**2", "³": "**3", "⁴": "**4"}.get(t.text, t.text)
+        self._put(f" {text} ", t.start)
+        return k + 1
+
+    def tree(self) -> ast.expr:
+        source = "".join(self.source)
+        self.shift = len(source) - len(source.lstrip())
+        return ast.parse(source.strip(), mode="eval").body
+
+    def node(self) -> N.Node:
+        return self._node(self.tree())
+
+    # ---------------------------------------------------------------- ast -> nodes
+    def _at(self, col: int) -> int:
+        k = bisect.bisect_right([m[0] for m in self.marks], col + self.shift) - 1
+        return self.marks[max(k, 0)][1]
+
+    def _span(self, a: ast.AST) -> tuple[int, int]:
+        start = self._at(a.col_offset)
+        end_mark = self._at(max(a.end_col_offset - 1, a.col_offset))
+        last = next((t for t in self.values.values() if t.start == end_mark), None)
+        return start, (last.end if last else end_mark + 1)
+
+    def _node(self, a: ast.expr) -> N.Node:
+        s, e = self._span(a)
+        match a:
+            case ast.Name(id=ph) if ph in self.values:
+                return _atom(self.values[ph])
+            case ast.BinOp(op=ast.Add() | ast.Sub()):
+                terms, signs = self._terms(a, 1)
+                return N.Add(s, e, tuple(terms), tuple(signs))
+            case ast.BinOp(op=ast.Mult() | ast.MatMult()):
+                return N.Mul(s, e, tuple(self._factors(a)))
+            case ast.BinOp(op=ast.Div(), left=left, right=right):
+                return N.Div(s, e, self._node(left), self._node(right))
+            case ast.BinOp(op=ast.Pow(), left=left, right=right):
+                return N.Pow(s, e, self._node(left), self._node(right))
+            case ast.UnaryOp(op=ast.USub(), operand=x):
+                return N.Neg(s, e, self._node(x))
+            case ast.Constant(value=int(v)) if not isinstance(v, bool):      # the 2 of x²
+                return N.Num(s, e, parse_decimal(str(v)))
+            case ast.Attribute(value=x, attr="T"):
+                return N.Transpose(s, e, self._node(x))
+            case ast.UnaryOp(op=ast.UAdd(), operand=x):
+                return self._node(x)
+            case ast.Call(func=func, args=args, keywords=[]) if args:
+                return N.Call(s, e, self._function(func), tuple(self._node(x) for x in args))
+            case ast.List(elts=elts) if elts:
+                return self._matrix(a, elts, s, e)
+            case ast.Tuple(elts=elts) if len(elts) > 1:
+                return N.Tuple(s, e, tuple(self._node(x) for x in elts))
+        raise ValueError("not plain arithmetic")
+
+    def _terms(self, a: ast.expr, sign: int) -> tuple[list, list]:
+        if isinstance(a, ast.BinOp) and isinstance(a.op, (ast.Add, ast.Sub)):
+            lt, ls = self._terms(a.left, sign)
+            rt, rs = self._terms(a.right, sign if isinstance(a.op, ast.Add) else -sign)
+            return lt + rt, ls + rs
+        return [self._node(a)], [sign]
+
+    def _factors(self, a: ast.expr) -> list:
+        if isinstance(a, ast.BinOp) and isinstance(a.op, (ast.Mult, ast.MatMult)):
+            return self._factors(a.left) + self._factors(a.right)
+        return [self._node(a)]
+
+    def _function(self, func: ast.expr) -> str:
+        if isinstance(func, ast.Name) and func.id == "_sqrt":
+            return "sqrt"
+        if isinstance(func, ast.Name) and func.id in self.values and self.values[func.id].kind == "name":
+            name = MODULES.sub("", self.values[func.id].text)
+            name = GREEK.get(name, name)
+            return RENAMED.get(name, name)
+        raise ValueError("not a function")
+
+    def _matrix(self, a: ast.List, elts: list, s: int, e: int) -> N.Mat:
+        if all(isinstance(x, ast.List) and x.elts for x in elts):
+            rows = tuple(tuple(self._node(c) for c in row.elts) for row in elts)
+            if len({len(r) for r in rows}) != 1:
+                raise ValueError("rows of different lengths")
+            return N.Mat(s, e, rows)
+        return N.Mat(s, e, (tuple(self._node(x) for x in elts),), bracket=True)
+
+
+def _atom(t: Tok) -> N.Node:
+    """A number or a name token as a node."""
+    if t.kind == "num":
+        return N.Num(t.start, t.end, printed_number(t.text))
+    name = GREEK.get(t.text, t.text)
+    if name in ("nan", "NaN", "inf"):
+        return N.Special(t.start, t.end, name)
+    base, _, sub = name.partition("_")
+    if base and sub:
+        sub_node = N.Num(t.start, t.end, parse_decimal(sub)) if sub.isdigit() else \
+            N.Sym(t.start, t.end, sub, sub)
+        return N.Sym(t.start, t.end, name, base, sub_node)
+    return N.Sym(t.start, t.end, name, name)
+
+
+def printed_number(text: str) -> Printed:
+    """A number as plain text prints it: ``4,718,592``; ``99.5%`` (0.995, three
+    decimals); ``124M`` (124 * 10**6, good to the million); ``1.5B``; ``12k``."""
+    body, scale, extra = text.replace(",", ""), 1, 0
+    if body.endswith("%"):
+        body, extra = body[:-1], 2
+        p = parse_decimal(body)
+        return Printed(text, p.value / 100, p.decimals + extra)
+    if body[-1:] in SUFFIXES:
+        body, power = body[:-1], SUFFIXES[body[-1]]
+        p = parse_decimal(body)
+        return Printed(text, p.value * 10 ** power, p.decimals - power)
+    try:
+        return parse_decimal(body)
+    except DeriveError as exc:
+        raise LatexError(str(exc), 0) from None

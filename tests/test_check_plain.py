@@ -1,0 +1,103 @@
+"""Math written without LaTeX: found in prose, lists, inline code, tables and
+comments, judged like LaTeX. Expected values are mpmath at 50 digits or hand
+arithmetic written out in the test."""
+
+import mpmath as mp
+import pytest
+
+from derive.check.pipeline import check_text
+from derive.check.read.plain import plain_statements, printed_number
+
+mp.mp.dps = 50
+
+
+def _claims(text):
+    return [c for c in check_text(text).findings if c.verdict != "given"]
+
+
+def _verdicts(text):
+    return [(c.line, str(c.verdict)) for c in _claims(text)]
+
+
+def _softmax(xs):
+    e = [mp.e ** x for x in xs]
+    return [v / sum(e) for v in e]
+
+
+def test_a_chain_in_a_paragraph_is_read_and_each_member_judged():
+    # 0.3*2.0 + (-0.5)*1.0 = 0.6 - 0.5 = 0.1 exactly
+    assert _verdicts("So z = 0.3 * 2.0 + (-0.5) * 1.0 = 0.1, which is small.\n") == [(1, "ok")]
+    assert _verdicts("So z = 0.3 * 2.0 + (-0.5) * 1.0 = 0.2, which is small.\n") == [(1, "wrong")]
+
+
+def test_unicode_operators_and_powers_without_braces():
+    e15 = mp.e ** mp.mpf("1.5")                    # 4.4816890703...
+    assert mp.nstr(e15, 3) == "4.48"
+    assert _verdicts("Then e^1.5 ≈ 4.48 and 3 × 4 − 2 = 10.\n") == [(1, "rounded"), (1, "ok")]
+    assert _verdicts("Then e^1.5 ≈ 4.49 and 3 × 4 − 2 = 11.\n") == [(1, "wrong"), (1, "wrong")]
+    # 1/sqrt(64) = 0.125 exactly; sigma(0) = 1/2
+    assert _verdicts("Here 1 / √64 = 0.125 and σ(0) = 0.5 hold.\n") == [(1, "ok"), (1, "ok")]
+
+
+def test_a_wrong_number_names_the_value_it_should_be():
+    (claim,) = _claims("- check: 2^10 = 1000\n")
+    assert claim.verdict == "wrong" and claim.expected == "1024"
+
+
+def test_inline_code_list_items_and_table_cells():
+    p = _softmax([2, 1, mp.mpf("0.1")])                # 0.6590..., 0.2424..., 0.0986...
+    row = ", ".join(mp.nstr(x, 2) for x in p)
+    assert row == "0.66, 0.24, 0.099"
+    text = ("- `softmax([2.0, 1.0, 0.1]) = [0.66, 0.24, 0.10]`\n"
+            "- `softmax([2.0, 1.0, 0.1]) = [0.66, 0.25, 0.10]`\n\n"
+            "| step | note |\n|---|---|\n| √81 = 9 | fine |\n| 2 + 2 = 5 | not fine |\n")
+    assert _verdicts(text) == [(1, "rounded"), (2, "wrong"), (6, "ok"), (7, "wrong")]
+
+
+def test_a_claim_in_a_python_comment_is_read():
+    text = "```python\nx = 3\n# so 0.5 * 4 = 2.5 here\ny = 1\n```\n"
+    assert _verdicts(text) == [(3, "wrong")]
+
+
+def test_numbers_with_suffixes_are_good_to_their_last_digit():
+    # 12 * 768**2 * 12 = 84,934,656: 84.9M is its rounding to 0.1M, 85.9M is not
+    assert 12 * 768 ** 2 * 12 == 84_934_656
+    assert _verdicts("so 12 * 768^2 * 12 = 84.9M weights.\n") == [(1, "rounded")]
+    assert _verdicts("so 12 * 768^2 * 12 = 85.9M weights.\n") == [(1, "wrong")]
+    assert _verdicts("so 12 * 768^2 * 12 = 84,934,656 weights.\n") == [(1, "ok")]
+    assert printed_number("1.5B").value == 1_500_000_000 and printed_number("12k").value == 12_000
+    assert printed_number("99.5%").decimals == 3
+
+
+@pytest.mark.parametrize("text", [
+    "2x + 1 = 5",                          # an expression cut short is never read
+    "1 epoch = 100 steps",                 # words around numbers
+    "W^T x = 3",                           # implicit products are not guessed
+    "see [docs](https://example.org/?a=1&b=2)",
+    "use `$x = 1$` in LaTeX",             # LaTeX source shown as code
+    "version 1.2.3 = latest",
+])
+def test_what_is_not_a_plain_statement(text):
+    found = [c for c in check_text(text + "\n").findings]
+    assert found == [] or all(c.verdict == "given" for c in found), found
+
+
+def test_two_statements_joined_by_words_are_two():
+    text = "x = 2 so y = 3 = 3.0"
+    assert [text[a:b] for a, b in plain_statements(text)] == ["x = 2", "y = 3 = 3.0"]
+
+
+def test_every_planted_last_digit_change_in_plain_text_is_caught():
+    """Mutation: each correct printed result, its last digit moved by 5, is wrong."""
+    lines = ["a = 0.3 * 2.0 + 0.7 = 1.3", "b = 7.39 / 11.22 ≈ 0.659", "c = √2 ≈ 1.414",
+             "d = e^-1 ≈ 0.3679", "f = 1 / (1 + e^-0.5) ≈ 0.6225"]
+    # hand / mpmath oracles of the printed values
+    assert mp.nstr(mp.mpf("7.39") / mp.mpf("11.22"), 3) == "0.659"
+    assert mp.nstr(mp.sqrt(2), 4) == "1.414"
+    assert mp.nstr(mp.e ** -1, 4) == "0.3679"
+    assert mp.nstr(1 / (1 + mp.e ** mp.mpf("-0.5")), 4) == "0.6225"
+    for line in lines:
+        assert [v for _, v in _verdicts(line + "\n")] in (["ok"], ["rounded"]), line
+        head, digit = line[:-1], int(line[-1])
+        planted = head + str((digit + 5) % 10)
+        assert [v for _, v in _verdicts(planted + "\n")] == ["wrong"], planted
