@@ -85,6 +85,20 @@ class Claim:
     spans: tuple[tuple[int, int], ...] = ()  # document offsets of each printed number, row by row
     grid: object = field(default=None, repr=False, compare=False)     # the printed numbers
     context: object = field(default=None, repr=False, compare=False)  # what diagnosis and the last pass need
+    origin: object = None                   # where the author wrote it, in a notebook or LaTeX document (an Origin)
+
+    def where(self, path: str) -> str:
+        """The claim's place: ``doc.md:12``, ``nb.ipynb: cell 3, line 2``, ``sec/attn.tex:41``."""
+        if self.origin is None:
+            return f"{path}:{self.line}"
+        if self.origin.cell is not None:
+            return f"{path}: {self.origin.where()}"
+        return self.origin.where()
+
+    @property
+    def place(self) -> str:
+        """The claim's place in its document: ``line 12``, ``cell 3, line 2``, ``sec/attn.tex:41``."""
+        return f"line {self.line}" if self.origin is None else self.origin.where()
 
     def as_json(self) -> dict:
         return {
@@ -95,6 +109,8 @@ class Claim:
             "printed": self.printed, "expected": self.expected,
             "wrong_entries": list(self.wrong_entries), "message": self.message,
             "diagnosis": self.diagnosis, "section": self.section, "note": self.note,
+            **({"file": self.origin.file, "cell": self.origin.cell, "part": self.origin.part or None}
+               if self.origin is not None else {}),
         }
 
 

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from derive.check import run as runner
 from derive.check.across import across
@@ -17,8 +18,9 @@ from derive.check.bind.walk import bind
 from derive.check.claim import Claim
 from derive.check.diagnose import diagnose
 from derive.check.judge import judge
-from derive.check.read import read
-from derive.check.read.markdown import Document, document, read_document
+from derive.check.read import open_document, read
+from derive.check.read.markdown import Document, document
+from derive.check.read.sources import Source
 
 
 @dataclass
@@ -34,8 +36,8 @@ class Report:
 
 
 def check_file(path: str, run_code: bool = False, timeout: float = runner.TIMEOUT) -> Report:
-    """Every claim of a Markdown file, judged (InputError for unusable files)."""
-    return check_document(read_document(path), run_code, timeout)
+    """Every claim of a Markdown file, notebook or LaTeX document, judged (InputError for unusable files)."""
+    return check_document(open_document(str(path)), run_code, timeout)
 
 
 def check_text(text: str, path: str = "<text>", run_code: bool = False, specs=None) -> Report:
@@ -51,4 +53,31 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
     claims = diagnose(claims, bound.env, ties)
     claims = across(claims, bound.env)
     claims.sort(key=lambda c: (c.line, c.end_line))
+    if doc.source is not None:
+        claims = [located(c, doc.source) for c in claims]
     return Report(doc.path, claims)
+
+
+def located(claim: Claim, source: Source) -> Claim:
+    """A claim at the place its author wrote it (a notebook's cell, an ``\\input`` file's line)."""
+    first, last = source.origin(claim.line), source.origin(claim.end_line)
+    if first is None:
+        return claim
+    same = last is not None and (last.file, last.cell, last.part) == (first.file, first.cell, first.part)
+    moved = {f: LINE_REF.sub(lambda m: _place(source, int(m.group(1)), first), getattr(claim, f))
+             for f in ("message", "diagnosis") if getattr(claim, f)}
+    return replace(claim, line=first.line, end_line=last.line if same else first.line, origin=first, **moved)
+
+
+LINE_REF = re.compile(r"\bline (\d+)\b")
+
+
+def _place(source: Source, line: int, here) -> str:
+    """``line N`` of the Markdown text, said as the author's place (``cell 2, line 3``; ``line 41``;
+    ``attn.tex:41`` in another file than ``here``)."""
+    o = source.origin(line)
+    if o is None:
+        return f"line {line}"
+    if o.cell is not None or o.file != here.file:
+        return o.where()
+    return f"line {o.line}"

@@ -47,7 +47,7 @@ def text(reports: list[Report], show_all: bool = False) -> str:
         notes = [f for f in r.findings if f.note and f.verdict != "wrong" and not show_all]
         if notes:
             out.append("\nnotes:")
-            out.extend(f"  {r.path}:{f.line}: {f.message}" for f in notes)
+            out.extend(f"  {f.where(r.path)}: {f.message}" for f in notes)
         out.append("" if out else "")
         out.append(_summary_line(r))
     return "\n".join(out).strip("\n") + "\n"
@@ -57,7 +57,7 @@ def _text_finding(path: str, f: Finding) -> list[str]:
     label = f" {f.label}" if f.label else ""
     chained = f" (first principles: {f.chained_verdict})" if f.chained_verdict else ""
     basis = f" [{f.basis}]" if f.basis else ""
-    lines = [f"{path}:{f.line}: {f.verdict}{basis}{chained}: {f.kind}{label}: {f.message}"]
+    lines = [f"{f.where(path)}: {f.verdict}{basis}{chained}: {f.kind}{label}: {f.message}"]
     if f.verdict != "ok":
         lines.append(f"    printed:  {f.printed}")
         if f.expected:
@@ -131,7 +131,7 @@ def _md_notes(findings: list[Finding]) -> list[str]:
     notes = [f for f in findings if f.note and f.verdict != "wrong"]
     if not notes:
         return []
-    return ["## Notes\n"] + [f"- line {f.line}: {f.message}" for f in notes] + [""]
+    return ["## Notes\n"] + [f"- {f.place}: {f.message}" for f in notes] + [""]
 
 
 def _md_every_claim(findings: list[Finding]) -> list[str]:
@@ -143,7 +143,7 @@ def _md_every_claim(findings: list[Finding]) -> list[str]:
 
 
 def _md_finding(f: Finding) -> str:
-    title = f"### Line {f.line}" + (f": `{f.label}`" if f.label else "") + f" ({f.section})" * bool(f.section)
+    title = f"### {f.place[0].upper()}{f.place[1:]}" + (f": `{f.label}`" if f.label else "") + f" ({f.section})" * bool(f.section)
     lines = [title, "", f"- verdict: **{f.verdict}**" + (f" (basis: {f.basis})" if f.basis else "")
              + (f", from first principles: **{f.chained_verdict}**" if f.chained_verdict else ""),
              f"- {f.message}", f"- printed: `{f.printed}`"]
@@ -177,7 +177,8 @@ def github(reports: list[Report], show_all: bool = False) -> str:
             message = f.message + (f" (printed {f.printed}; expected {f.expected})" if f.expected and f.verdict == "wrong" else "")
             if f.diagnosis:
                 message += f". Likely cause: {f.diagnosis}"
-            out.append(f"::{level} file={_prop(r.path)},line={f.line},endLine={f.end_line},"
+            path = f.origin.file if f.origin is not None else r.path
+            out.append(f"::{level} file={_prop(path)},line={f.line},endLine={f.end_line},"
                        f"title={_prop(title)}::{_data(message)}")
     return "\n".join(out) + ("\n" if out else "")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
-from derive.check.read.markdown import CodeBlock, Document, Problem, Table, scan
+from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_document, scan
 from derive.check.read.prose import prose_only
 
 ZERO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:0|\{0\})(?![\d.])")
@@ -52,4 +52,19 @@ def read(doc: Document) -> Reading:
     return out
 
 
-__all__ = ["read", "Reading", "Statement", "Unreadable", "Table", "CodeBlock", "Problem", "Document"]
+def open_document(path: str) -> Document:
+    """A file as the Markdown the reader reads: Markdown as it is, a notebook
+    (``.ipynb``) or a LaTeX document (``.tex``) through its format adapter
+    (``derive.check.read.sources``), which keeps where each line came from."""
+    suffix = path.lower().rsplit(".", 1)[-1] if "." in path else ""
+    if suffix == "ipynb":
+        from derive.check.read.notebook import notebook_source as adapter
+    elif suffix == "tex":
+        from derive.check.read.tex import tex_source as adapter
+    else:
+        return read_document(path)
+    source = adapter(path)
+    return document(source.text, path, source)
+
+
+__all__ = ["open_document", "read", "Reading", "Statement", "Unreadable", "Table", "CodeBlock", "Problem", "Document"]

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from derive.check.read.delimiters import BLANK_LINE, MathSpan, Problem, math_spans
 from derive.check.read.plain import plain_spans
+from derive.check.read.sources import Source
 from derive.errors import DeriveError
 from derive.check.policy import POLICY
 
@@ -77,6 +78,7 @@ class Document:
     text: str
     line_starts: list[int] = field(default_factory=list)
     headings: list[tuple[int, int, str]] = field(default_factory=list)   # line, level, title
+    source: Source | None = None      # a notebook or LaTeX document read as this Markdown
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, max(0, offset))
@@ -92,6 +94,12 @@ class Document:
 
 def read_document(path: str | Path) -> Document:
     """The text of a Markdown file, or an InputError saying why not."""
+    return document(read_text(path), str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a file (any format), or an InputError saying why not: missing,
+    a folder, too large, binary, not UTF-8."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{path}: no such file")
@@ -108,16 +116,15 @@ def read_document(path: str | Path) -> Document:
     if b"\x00" in data:
         raise InputError(f"{path}: a binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    return document(text, str(path))
 
 
-def document(text: str, path: str = "<text>") -> Document:
+def document(text: str, path: str = "<text>", source: Source | None = None) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    return Document(path, text, starts)
+    return Document(path, text, starts, source=source)
 
 
 def scan(doc: Document) -> list[MathSpan | CodeBlock | Table | Problem]:
