@@ -41,10 +41,14 @@ def test_a_value_computed_by_the_code_judges_the_text(loss, verdict):
         assert "base 10" in f.diagnosis
 
 
-def test_without_running_the_code_nothing_is_computed():
-    report = check_text(textwrap.dedent(CODE.format(loss="0.6154")), "doc.md")
+@pytest.mark.parametrize("loss, verdict", [("1.4170", "rounded"), ("0.6154", "wrong")])
+def test_without_running_the_code_its_formulas_are_read_and_computed_by_derive(loss, verdict):
+    """``p = np.exp(z) / np.exp(z).sum()`` is read with ast and evaluated exactly, never run."""
+    report = check_text(textwrap.dedent(CODE.format(loss=loss)), "doc.md")
     f, = finding_at(report, 12)
-    assert f.verdict == "unverifiable"
+    assert f.verdict == verdict, f.message
+    if verdict == "wrong":
+        assert f.expected == "1.4170"
 
 
 def test_the_output_block_is_still_paired_with_what_the_code_prints():

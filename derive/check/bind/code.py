@@ -2,6 +2,9 @@
 
     W_Q = np.array([[1, 0], ...])     a literal in the code (read with ``ast``, never run):
                                       the exact numbers the code uses, from the block on
+    scale = 1 / math.sqrt(d)          a formula in the code (``derive.check.read.assignments``):
+                                      computed by derive's evaluator, from its line on only
+                                      (origin ``code-formula``: never a value further down)
     print(Q)  ->  Q: [[1.5 ...]]      an item of an output block, under its label and
                                       as ``output@LINE``: printed, so known to its last digit
     --run-code                        what the code's top-level names hold once it ran
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 from derive.check import run as runner
 from derive.check.bind.env import Binding
+from derive.check.read import nodes as N
+from derive.check.read.assignments import assignments
 from derive.check.read.markdown import PYTHON, CodeBlock
 from derive.check.read.outputs import label_key, literals, printouts
 
@@ -25,9 +30,16 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
     blocks = [item for item in walk.reading.items if isinstance(item, CodeBlock)]
     for block in blocks:
         if block.lang in PYTHON:
-            for lit in literals(block):
+            found = literals(block)
+            for lit in found:
                 at = doc.line_starts[lit.line - 1]
                 env.bind(Binding(lit.name, at, lit.line, "code", printed=lit.grid, scalar=lit.scalar))
+            for a in assignments(block, {lit.name for lit in found}):
+                at = doc.line_starts[a.line - 1]
+                env.supersede(a.name, at)
+                if a.node is not None:
+                    env.bind(Binding(a.name, at, a.line, "code-formula", formula=a.node, formula_at=at - 1,
+                                     depends=frozenset(N.names(a.node)) - {a.name}))
             if run_code:
                 end = doc.line_starts[min(block.end_line, len(doc.line_starts)) - 1]
                 left = runner.run_block(block.text, earlier_code(blocks, block), timeout).values

@@ -155,8 +155,11 @@ class Env:
         return before[-1] if before else None
 
     def stale(self, b: Binding, at: int) -> bool:
-        """A value computed from names given other values since."""
+        """A value computed from names given other values since (or made unknown:
+        ``supersede``, a loop in the code that assigns them)."""
         for dep in b.depends:
+            if self.outdated(dep, b, at):
+                return True
             now = self.latest(dep, at)
             if now is None or now.at <= b.at:
                 continue

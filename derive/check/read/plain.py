@@ -43,20 +43,24 @@ SUFFIXES = dict(POLICY.number_suffixes)     # 124M -> 124 * 10**6 (plain text on
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
          "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "ϕ": "phi",
          "φ": "phi", "ω": "omega", "Σ": "Sigma", "Δ": "Delta"}
-SUPERSCRIPTS = {"²": "2", "³": "3", "⁴": "4"}
+SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": "approx"}
 # module prefixes of calls in code and in text: ``np.exp`` is exp
 MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|scipy|special|sp|cmath|tf\.nn|torch\.nn)\.)+")
+METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot")      # x.sum(), K.T, a.dot(b) in code
+CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item", "float32", "float64"}
+PRODUCTS = {"dot", "matmul"}
 RENAMED = {"relu": "ReLU", "log1p": "log1p", "arcsin": "asin", "layer_norm": "LN"}
 
 _NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
            r"(?:[%]|(?:[" + "".join(SUFFIXES) + r"])(?![A-Za-z0-9_]))?")
 TOKEN = re.compile(
     r"(?P<space>[ \t]+)"
+    r"|(?P<join>[ \t]*\n[ \t]*(?=(?:=(?!=)|≈|~=)))"      # a line starting with = may continue the one before
     r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|[A-Za-z_])"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])"
+    r"|(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])[₀-₉]*)"
     r"|(?P<rel>~=|=(?!=)|[≈≃≅])"
-    r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@])"
+    r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@½¼¾⅓]|\.(?:" + "|".join(METHODS) + r")\b)"
     r"|(?P<other>==|!=|<=|>=|=>|->|.)", re.S)
 OPENERS, CLOSERS = "([{", ")]}"
 
@@ -73,9 +77,15 @@ def plain_tokens(text: str) -> list[Tok]:
     """The tokens of plain math (spaces dropped), each with its offsets."""
     out = []
     for m in TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind != "space":
-            out.append(Tok(kind, m.group(), m.start(), m.end()))
+        kind, word = m.lastgroup, m.group()
+        if kind == "space":
+            continue
+        head, _, method = word.rpartition(".")
+        if kind == "name" and method in METHODS and not MODULES.fullmatch(head + "."):   # x.mean, K.T
+            out.append(Tok("name", head, m.start(), m.start() + len(head)))
+            out.append(Tok("op", "." + method, m.end() - len(method) - 1, m.end()))
+        else:
+            out.append(Tok(kind, word, m.start(), m.end()))
     return out
 
 
@@ -92,10 +102,17 @@ def plain_statements(text: str) -> list[tuple[int, int]]:
 
 def _runs(tokens: list[Tok]) -> list[list[Tok]]:
     """Maximal runs of math tokens holding a relation; anything else (a sentence's
-    end too) cuts them. A letter or digit that cut a run stays at its edge as a
-    wall: no statement may start or end against it (``2x + 1 = 5``)."""
+    end, a line's end too) cuts them. A letter or digit that cut a run stays at
+    its edge as a wall: no statement may start or end against it (``2x + 1 = 5``).
+    A line starting with ``=`` continues the line before when that one ends in
+    working, not in a value: a derivation ended at its value."""
     runs, current = [], []
     for t in tokens:
+        if t.kind == "join":
+            rels = [k for k, c in enumerate(current) if c.kind == "rel"]
+            if not _literal(current[rels[-1] + 1:] if rels else current):
+                continue                 # ``= (0.4)(0.59) + ...`` then ``= 0.24 + ...``: one derivation
+            t = Tok("other", "\n", t.start, t.end)   # after a value, a new derivation whose label was lost
         if t.kind == "other":
             wall = t.text.isalnum()
             runs.append(current + ([t] if wall and current and current[-1].end == t.start else []))
@@ -129,18 +146,30 @@ def _chains(piece: list[Tok]) -> list[list[Tok]]:
     of the chain, or the end of one statement and the start of the next, with
     words between them (``e^1.5 = 4.48 and 7.39 / 11.2 ≈ 0.66``)."""
     rels = [k for k, t in enumerate(piece) if t.kind == "rel"]
+    continued = rels[0] == 0      # a line that continues the one before: ``= ½ × 0.5580 = 0.279``
+    if continued:
+        piece, rels = piece[1:], [r - 1 for r in rels[1:]]
+        if not rels:
+            return []
     bounds = [-1] + rels + [len(piece)]
-    out, start = [], _head(piece, 0, rels[0])
+    out, start, head_end = [], _head(piece, 0, rels[0]), rels[0]
     for a, b in zip(rels, bounds[2:]):
         if start is not None and b < len(piece) and _parses(piece[a + 1:b]):
             continue                                   # a middle part of the chain
         end = _tail(piece, a + 1, b)
         if start is not None and end is not None:
             found = piece[start:end]
-            if any(t.kind == "num" for t in found):
+            if any(t.kind == "num" for t in found) and (continued or not _literal(piece[start:head_end])):
                 out.append(found)
-        start = _head(piece, end if end is not None else a + 1, b) if b < len(piece) else None
+        continued = False
+        start, head_end = (_head(piece, end if end is not None else a + 1, b), b) if b < len(piece) else (None, b)
     return out
+
+
+def _literal(tokens: list[Tok]) -> bool:
+    """Numbers only (``3``, ``[3, 3]``): no label of a claim (``2 = [3, 4] @ [4, 3]`` is a line
+    number glued to a shape, not a claim that 2 is a product)."""
+    return bool(tokens) and all(t.kind == "num" or t.text in "[](),-−" for t in tokens)
 
 
 def _head(piece: list[Tok], lo: int, hi: int) -> int | None:
@@ -169,7 +198,7 @@ def _apart(piece: list[Tok], k: int, inside: int) -> bool:
         return outside.text in (OPENERS if before else CLOSERS)
     if outside.kind != "name" or len(outside.text) < 2 or not outside.text.isalpha():
         return False
-    if before and k > 0 and piece[k - 1].kind == "op" and piece[k - 1].text not in OPENERS:
+    if before and k > 0 and piece[k - 1].kind == "op" and piece[k - 1].text not in OPENERS + CLOSERS + ",":
         return False
     return True
 
@@ -193,7 +222,7 @@ def plain_spans(text: str, offset: int = 0) -> list[MathSpan]:
 
 def parse_plain(text: str) -> list[N.Chain | LatexError]:
     """The statement ``text`` (as found by ``plain_statements``) as one chain."""
-    tokens = plain_tokens(text)
+    tokens = [t for t in plain_tokens(text) if t.kind != "join"]
     rels = [k for k, t in enumerate(tokens) if t.kind == "rel"]
     if not rels or not tokens:
         return [LatexError("no relation in plain math", 0)]
@@ -207,6 +236,15 @@ def parse_plain(text: str) -> list[N.Chain | LatexError]:
         return [exc]
     names = tuple(RELATIONS[tokens[k].text] for k in rels)
     return [N.Chain(parts[0].start, parts[-1].end, tuple(parts), names)]
+
+
+def parse_expression(text: str) -> N.Node:
+    """One expression of plain math or code (``1 / math.sqrt(d)``, ``np.exp(z).sum()``),
+    offsets into ``text``; ValueError, SyntaxError or LatexError when it is none."""
+    tokens = plain_tokens(text.replace("\n", " "))
+    if not tokens or any(t.kind in ("rel", "other") for t in tokens):
+        raise ValueError("not one expression")
+    return _Translation(tokens).node()
 
 
 class _Translation:
@@ -229,19 +267,16 @@ class _Translation:
     def _emit(self, tokens: list[Tok], k: int) -> int:
         t = tokens[k]
         if t.kind in ("num", "name"):
-            transposed = t.kind == "name" and t.text.endswith(".T")
-            if transposed:
-                t = Tok("name", t.text[:-2], t.start, t.end - 2)
             ph = f"_{t.kind[0]}{len(self.values)}"
             self.values[ph] = t
             self._put(f" {ph} ", t.start)
-            if transposed:
-                self._put(".T", t.end)
             if k + 1 < len(tokens) and tokens[k + 1].kind in ("num", "name"):
                 raise ValueError("two values side by side")
             return k + 1
         if t.kind != "op":
             raise ValueError(f"unexpected {t.text!r}")
+        if t.text == "(" and k > 0 and (tokens[k - 1].text == ")" or tokens[k - 1].kind == "num"):
+            self._put(" * ", t.start)                    # (0.40)(0.5944), 2(3 + 1): a product
         if t.text in ("^", "**") and k + 1 < len(tokens) and tokens[k + 1].text == "T":
             self._put(".T", t.start)                     # W^T: the transpose
             return k + 2
@@ -254,7 +289,8 @@ class _Translation:
             self._put("_sqrt", t.start)
             return k + 1
         text = {"^": "**", "×": "*", "·": "*", "−": "-", "–": "-", "÷": "/", "{": "(", "}": ")",
-                "²": "**2", "³": "**3", "⁴": "**4"}.get(t.text, t.text)
+                "²": "**2", "³": "**3", "⁴": "**4", "½": "(1/2)", "¼": "(1/4)", "¾": "(3/4)",
+                "⅓": "(1/3)"}.get(t.text, t.text)
         self._put(f" {text} ", t.start)
         return k + 1
 
@@ -299,8 +335,21 @@ class _Translation:
                 return N.Transpose(s, e, self._node(x))
             case ast.UnaryOp(op=ast.UAdd(), operand=x):
                 return self._node(x)
-            case ast.Call(func=func, args=args, keywords=[]) if args:
-                return N.Call(s, e, self._function(func), tuple(self._node(x) for x in args))
+            case ast.Call(func=ast.Attribute(value=x, attr=method), args=[]):          # x.sum()
+                inner = self._node(x)
+                return inner if method in CONSTRUCTORS else N.Call(s, e, RENAMED.get(method, method), (inner,))
+            case ast.Call(func=ast.Attribute(value=x, attr=method), args=[y], keywords=[]) if method in PRODUCTS:
+                return N.Mul(s, e, (self._node(x), self._node(y)))                 # a.dot(b)
+            case ast.Call(func=func, args=args, keywords=keywords) if args:
+                name = self._function(func)
+                if name in CONSTRUCTORS and len(args) == 1:                       # np.array([...])
+                    return self._node(args[0])
+                if keywords:
+                    raise ValueError("keyword arguments")
+                nodes = tuple(self._node(x) for x in args)
+                if name in PRODUCTS and len(nodes) == 2:
+                    return N.Mul(s, e, nodes)
+                return N.Call(s, e, name, nodes)
             case ast.List(elts=elts) if elts:
                 return self._matrix(a, elts, s, e)
             case ast.Tuple(elts=elts) if len(elts) > 1:
@@ -341,7 +390,10 @@ def _atom(t: Tok) -> N.Node:
     """A number or a name token as a node."""
     if t.kind == "num":
         return N.Num(t.start, t.end, printed_number(t.text))
-    name = GREEK.get(t.text, t.text)
+    text = t.text.translate(SUBSCRIPTS)
+    if text != t.text and "_" not in text:                  # x₁ is x_1
+        text = re.sub(r"(\d+)$", r"_\1", text)
+    name = GREEK.get(text, MODULES.sub("", text))
     if name in ("nan", "NaN", "inf"):
         return N.Special(t.start, t.end, name)
     base, _, sub = name.partition("_")
