@@ -77,3 +77,46 @@ def test_softmax_of_a_score_is_an_entry_of_the_row_not_softmax_of_one_number():
     claims = [c for c in check_text(bare, "doc.md").findings if c.line == 3]
     assert [str(c.verdict) for c in claims] == ["unverifiable"]
     assert "entry" in claims[0].message
+
+
+def test_a_boxed_result_and_unicode_subscripts_are_read():
+    # 3.0 + 0.06 - 0.005 + 0.1 = 3.155 by hand; x₁ is x_1
+    doc = "$$ z = 3.0 + 0.06 - 0.005 + 0.1 = \\boxed{3.155} $$\n\n$$ y = x₁ + 1 $$\n\n$$ x₁ = 2 $$\n"
+    assert verdicts(doc, 1) == ["ok"]
+    assert verdicts("$$ z = 3.0 + 0.06 - 0.005 + 0.1 = \\boxed{3.165} $$\n", 1) == ["wrong"]
+    assert verdicts("$$ h = ½ × 0.5580 = 0.279 $$\n", 1) == ["ok"]           # 0.5580 / 2 = 0.279
+
+
+def test_a_result_from_unrounded_inputs_is_unverifiable_not_wrong():
+    # sigma(3.155) = 0.95914658... (mpmath); its square 0.91996...: 0.91988 is (0.959146)^2 rounded;
+    # from the printed 0.9591 the square is 0.91987281: the printed digit cannot be vouched for
+    # either way (0.9591 +- 0.00005 squared spans 0.919777 .. 0.919969), so it is no error
+    doc = "$$ a = \\sigma(3.155) \\approx 0.9591 $$\n\n$$ L = (0 - 0.9591)^2 = {v} $$\n"
+    assert verdicts(doc.replace("{v}", "0.91988"), 3) == ["unverifiable"]
+    assert verdicts(doc.replace("{v}", "0.91987"), 3) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "0.92088"), 3) == ["wrong"]       # outside every rounding
+
+
+def test_a_descent_step_gives_the_name_its_new_value():
+    # w = 0.01 - 0.00001 * 0.453 = 0.00999547 (printed 0.0099955), then
+    # w = 0.0099955 - 0.00001 * (-0.4188) = 0.009999688 exactly: the new w, not a claim about the old
+    doc = ("$$ w = 0.01 - 0.00001 \\cdot 0.453 = 0.0099955 $$\n\n"
+           "$$ w = 0.0099955 - (0.00001 \\cdot -0.4188) = {v} $$\n")
+    assert verdicts(doc.replace("{v}", "0.009999688"), 3) == ["ok"]
+    assert verdicts(doc.replace("{v}", "0.009999683"), 3) == ["wrong"]
+
+
+def test_values_mentioned_in_a_sentence_are_no_restatement():
+    # a sweep: the patch size takes several values in prose; nothing is computed with them
+    doc = ("$$ P = 8 $$\n\n$$ N = (224 / P)^2 = 784 $$\n\n"
+           "For coarse tasks $P = 16$ or $P = 32$ is enough.\n")
+    assert [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.line == 5] == ["given", "given"]
+    assert verdicts(doc, 3) == ["ok"]                                          # 28^2 = 784
+
+
+def test_plain_lines_starting_with_equals_continue_working_but_not_a_finished_value():
+    # 0.40*0.5944 + 0.50*0.5963 = 0.23776 + 0.29815 = 0.53591: 0.5359 is its rounding
+    doc = "= (0.40)(0.5944) + (0.50)(0.5963)\n= 0.2378 + 0.2982 = 0.5359\n"
+    assert verdicts(doc, 2) == ["rounded", "rounded"]
+    # two lines, each the end of a derivation whose label was lost: no claim that 0.5944 = 0.5963
+    assert check_text("= 0.5944\n= 0.5963\n", "doc.md").findings == []

@@ -14,9 +14,11 @@ value was kept beside the old one, on trial. The claims after it decide:
         -> it stays wrong: neither the old value nor the code's bears it out
     nothing after it uses either
         -> it stays wrong: it contradicts the value the name had, unless a
-           heading stands between the two (a new section, maybe a new example)
-           or the new value has another shape (another thing, the same name):
-           then it is a value given
+           heading stands between the two (a new section, maybe a new example),
+           the new value has another shape (another thing, the same name), or
+           it is another setting of a number that was given, not computed,
+           mentioned in a sentence (``for $P = 16$ or $P = 32$``: inline math
+           giving a bare value): then it is a value given
 
 When the prose says the value changes (``now``, ``new``, ``instead`` ...,
 ``POLICY.changing_words``) it is a value given on purpose whatever follows, and
@@ -66,7 +68,7 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
     if draft.announced:
         return replace(c, **given, note="changed", message=f"gives {new.name} new values (other values on {where})")
     later = [d for d in claims if d.line > c.line and d.verdict not in (Verdict.WRONG, Verdict.UNVERIFIABLE)
-             and isinstance(d.context, dict) and "outcome" in d.context]
+             and isinstance(d.context, dict) and "outcome" in d.context and not _restating(d, new.name)]
     for d in later:
         if _uses(d, new, env) and not _also_with(d, new.name, old, env):
             return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
@@ -85,7 +87,19 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
     if draft.apart or c.context["outcome"].judgement.reason:     # a new section, or another shape
         return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
                                                                  f"on {where}, in another section or shape)")
+    if not draft.display and len(draft.parts) == 2 and old is not None and old.origin in ("given", "supposed") \
+            and new.printed is not None and len(new.printed) * len(new.printed[0]) == 1:
+        # ``for $P = 16$ or $P = 32$``: another setting of a value that was given, not computed
+        return replace(c, **given, note="redefinition", message=f"mentions {new.name} with other values than "
+                                                                 f"on {where} (a setting in a sentence)")
     return c
+
+
+def _restating(d: Claim, name: str) -> bool:
+    """Is d the name printed again (``$r = 8$`` in a sentence), which computes nothing with it?"""
+    draft = d.context.get("draft")
+    label = getattr(draft, "label", None)
+    return label is not None and N.key(label) == name and getattr(draft, "k", 0) == 1
 
 
 def _uses(d: Claim, b: Binding, env: Env) -> bool:

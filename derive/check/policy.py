@@ -44,6 +44,9 @@ class Policy:
         10, "an enclosure wider than this many units in the printed last place cannot vouch for the digits")
     enclosure_excuse_units: int = _rule(
         2, "an entry the chosen hypothesis misses is still rounded when an enclosure this narrow holds it")
+    coarse_enclosure_units: int = _rule(
+        100, "a result outside every narrow hypothesis but inside an enclosure of its inputs' rounding this many "
+             "units wide is unverifiable, not wrong (the author may have carried unrounded values)")
     equation_max_relative: float = _rule(
         0.01, "two written computations agree within their numbers' rounding only if that is under 1% of them")
     screen_units: int = _rule(

@@ -21,7 +21,7 @@ from derive.check.bind.drafts import Draft
 from derive.check.bind.env import Env
 from derive.check.claim import Basis, Claim, Used, Verdict, kind_of_grid, wrong_entries
 import derive.check.judge.references as R
-from derive.check.judge.search import Outcome, check_link
+from derive.check.judge.search import COARSE, Outcome, check_link
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of, grid_spans, grid_text, rows_text
@@ -48,13 +48,18 @@ def judge_value(d: Draft, env: Env, section: str) -> Claim:
     if grid_of(d.part) is None:
         return None
     if d.label is None:
-        return claim(d, section, Verdict.UNVERIFIABLE, f"cannot evaluate what it equals: {error}")
+        return cannot_evaluate(d, section, error)
     outcome, ref = R.label_claim(d, env)
     found = record(d, env, ref, outcome, section) if outcome is not None and outcome.judgement is not None \
         else unjudged(d, outcome.error if outcome else "", section)
     if found is not None and error and found.verdict in (Verdict.UNVERIFIABLE, Verdict.GIVEN):
-        return claim(d, section, Verdict.UNVERIFIABLE, f"cannot evaluate what it equals: {error}")
+        return cannot_evaluate(d, section, error)
     return found
+
+
+def cannot_evaluate(d: Draft, section: str, error: str) -> Claim:
+    """Unverifiable: what it equals cannot be evaluated, or only too coarsely to tell (``COARSE``)."""
+    return claim(d, section, Verdict.UNVERIFIABLE, error if error == COARSE else f"cannot evaluate what it equals: {error}")
 
 
 def bare(d: Draft, env: Env, section: str) -> Claim:

@@ -21,6 +21,7 @@ from derive.check.variants import normalisation_variants
 from derive.check.evaluate.fastface import FAST
 from derive.check.judge.compare import judge, judge_both_printed
 from derive.check.judge.search import FAILURES, Outcome, check_link
+from derive.numbers import last_unit
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of
@@ -112,10 +113,18 @@ def link_claim(d: Draft, env: Env) -> tuple[Outcome | None, N.Node | None, str]:
         # working's: never a guess, nor a number given rounded that nothing computes
         if direct.judgement is not None and all(founded(b, env) for b in direct.used.values()) \
                 and not any(direct.picks.values()) \
-                and (ref is None or _close(label, ref, env, d.at, direct.hypothesis)):
+                and (ref is None or _close(label, ref, env, d.at, direct.hypothesis, _given_before(d, direct))):
             # a name is shown by the working that computes it
             return direct, (ref if isinstance(label, N.Sym) and ref is not None else label), error
     return outcome, ref, error
+
+
+def _given_before(d: Draft, direct: Outcome):
+    """The printed numbers of the claim when its label is a name whose value was given
+    in an earlier formula (then the working may give it a new value: the two must agree
+    to the printed digits for the old value to be the reference), else None."""
+    b = direct.used.get(N.key(d.label)) if isinstance(d.label, N.Sym) else None
+    return grid_of(d.part) if b is not None and b.at < d.origin else None
 
 
 def _formula_before(label: N.Sym, env: Env, at: int) -> bool:
@@ -125,23 +134,31 @@ def _formula_before(label: N.Sym, env: Env, at: int) -> bool:
 
 
 def nearest_part(d: Draft, env: Env, approx: bool) -> tuple[Outcome | None, N.Node | None, str]:
-    """The judged outcome of member k against the nearest earlier member (not a
-    bare name), with that member; else the first error met."""
-    error = ""
+    r"""The judged outcome of member k against the nearest earlier member (not a
+    bare name), with that member; else the first error met. When the nearest
+    member does not explain it but an earlier one does, that one is the
+    reference: the middle member was written from rounded values
+    (``= 0.4 \cdot 0.5944 + 0.5 \cdot 0.5963 = 0.2378 + 0.2982 = 0.5359``)."""
+    error, first = "", None
     lowest = 1 if d.label is not None else 0
     for j in range(d.k - 1, lowest - 1, -1):
         ref = d.parts[j]
         if not N.has_numbers(ref) and j > 0 and isinstance(ref, N.Sym):
             continue
         outcome = check_link(ref, d.part, env, d.at, approx=approx)
-        if outcome.judgement is not None:
+        if outcome.judgement is not None and outcome.verdict != Verdict.WRONG:
             return outcome, ref, error
+        if outcome.judgement is not None:
+            first = first or (outcome, ref)
         error = error or outcome.error
-    return None, None, error
+    return (*first, error) if first else (None, None, error)
 
 
-def _close(a: N.Node, b: N.Node, env: Env, at: int, hypothesis: str = "exact") -> bool:
-    """Do two formulas agree to rounding level (0.1 %), in floats (``a`` under a hypothesis)?"""
+def _close(a: N.Node, b: N.Node, env: Env, at: int, hypothesis: str = "exact", grid=None) -> bool:
+    """Do two formulas agree to rounding level (0.1 %, and within one unit of the
+    printed ``grid``'s last place when given), in floats (``a`` under a hypothesis)?
+    A name's old value and the working of its new one (``w = 0.0099955 + 0.0000042``)
+    differ by less than 0.1 % in a small update step, but not to the printed digits."""
     hypothesis = "exact" if hypothesis == "exact" else "printed"
     try:
         x, _ = evaluate(a, env, at, FAST, hypothesis)
@@ -149,7 +166,12 @@ def _close(a: N.Node, b: N.Node, env: Env, at: int, hypothesis: str = "exact") -
     except FAILURES:
         return False
     x, y = np.asarray(x.data, dtype=float), np.asarray(y.data, dtype=float)
-    return x.shape == y.shape and bool(np.allclose(x, y, rtol=1e-3, atol=1e-9))
+    if x.shape != y.shape or not np.allclose(x, y, rtol=1e-3, atol=1e-9):
+        return False
+    if grid is None:
+        return True
+    unit = float(last_unit(max(p.decimals for row in grid for p in row)))
+    return bool(np.all(np.abs(x - y) <= unit))
 
 
 # ---------------------------------------------------------------- values standing alone

@@ -13,7 +13,11 @@ whole printed result at once:
    units wide: the author's inputs had digits the page does not show; a digit
    moved by more than that is never excused);
 3. only when neither explains most entries may the *enclosure* hypothesis
-   (every value the inputs' rounding allows) explain them all.
+   (every value the inputs' rounding allows) explain them all;
+4. when only an enclosure too wide to vouch for the printed digits holds them
+   (up to ``POLICY.coarse_enclosure_units``), the claim is unverifiable, not
+   wrong: the author may have carried digits the page does not show
+   (``(0 - 0.9591)^2 = 0.91988`` from an unrounded 0.959146).
 
 So a matrix printed to 8 decimals from inputs printed to 4 is held to its 8
 decimals when the printed inputs reproduce it, and a single wrong entry is
@@ -38,6 +42,8 @@ from derive.check.read import nodes as N
 from derive.check.read.grids import Grid, grid_of
 from derive.numbers import parse_decimal
 
+COARSE = ("it lies within the rounding of its inputs, which is too coarse to vouch for its printed digits "
+          "(the author may have used unrounded values)")
 BASIS = {"exact": Basis.EXACT, "printed": Basis.PRINTED, "enclosure": Basis.ENCLOSURE}
 FAILURES = EVAL_FAILURES
 
@@ -127,7 +133,18 @@ def check_link(ref: N.Node, claim: N.Node, env: Env, at: int, options: list[Opti
                 first = first or t
         if first is not None and first.judgement.fits > preferred.judgement.fits:
             return _outcome(link, first)        # it explains more entries: the others are wrong
+        if first is not None and _coarse(link, first):
+            return Outcome(error=COARSE)
     return _outcome(link, preferred)
+
+
+def _coarse(link: Link, t: Trial) -> bool:
+    """Does an enclosure of the same inputs, as wide as ``POLICY.coarse_enclosure_units``, hold every entry?"""
+    try:
+        wide = enclosure(link, t.picks, t.options, t.value, POLICY.coarse_enclosure_units)
+    except FAILURES:
+        return False
+    return wide.judgement.fits == wide.judgement.total
 
 
 def attempt(ref: N.Node, claim: N.Node, env: Env, at: int, picks: dict, options: Options,

@@ -56,7 +56,7 @@ TRANSPARENT = {"mathbf", "boldsymbol", "bm", "mathit", "mathcal", "mathbb", "vec
                "textstyle", "scriptstyle", "limits", "nolimits", "left", "right", "big", "Big",
                "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
                "bigm", "Bigm",
-               "middle", "space", "nonumber",
+               "middle", "space", "nonumber", "boxed", "underline", "fbox", "mathbfit",
                "notag", "hline", "phantom", "mathstrut"}
 SEPARATORS = {"quad", "qquad", "cr", "newline"}
 # Brackets spelled as commands (``\left\lbrack``) are the brackets.
@@ -65,7 +65,11 @@ SKIPPED_ARGUMENT = {"label", "tag", "hspace", "vspace", "phantom"}
 SPACING = set(",;:!> ")
 UNICODE = {"×": r"\times", "·": r"\cdot", "−": "-", "≈": r"\approx", "≤": r"\leq",
            "≥": r"\geq", "σ": r"\sigma", "μ": r"\mu", "ε": r"\epsilon", "α": r"\alpha",
-           "β": r"\beta", "γ": r"\gamma", "∑": r"\sum", "√": r"\sqrt", "∞": r"\infty"}
+           "β": r"\beta", "γ": r"\gamma", "∑": r"\sum", "√": r"\sqrt", "∞": r"\infty",
+           "–": "-", "η": r"\eta", "λ": r"\lambda", "θ": r"\theta", "τ": r"\tau",
+           "½": r"\frac{1}{2}", "¼": r"\frac{1}{4}", "¾": r"\frac{3}{4}", "⅓": r"\frac{1}{3}",
+           "²": "^2", "³": "^3", **{chr(0x2080 + k): f"_{k}" for k in range(10)}}     # x₁ is x_1
+DIGITS = "0123456789"          # str.isdigit() also holds for ² and ₁, which are scripts
 MAX_TOKENS = POLICY.max_tokens
 # 12{,}288, 12\,288 or 12,288 (see the module docstring): the separator and the groups
 _TAIL = r"(?:\.\d+)?(?!\d|\{,\}\d|\\,\d|,\d)"
@@ -89,7 +93,7 @@ def tokenize(text: str) -> list[Token]:
             i += 1
         elif ch == "\\":
             i = _backslash(text, i, tokens)
-        elif ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        elif ch in DIGITS or (ch == "." and i + 1 < n and text[i + 1] in DIGITS):
             m = _grouped(text, i, nest)
             if m is not None:
                 tokens.append(Token("NUM", re.sub(r"\{,\}|\\,|,", "", m.group()), i, m.end()))
