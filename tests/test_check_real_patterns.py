@@ -120,3 +120,11 @@ def test_plain_lines_starting_with_equals_continue_working_but_not_a_finished_va
     assert verdicts(doc, 2) == ["rounded", "rounded"]
     # two lines, each the end of a derivation whose label was lost: no claim that 0.5944 = 0.5963
     assert check_text("= 0.5944\n= 0.5963\n", "doc.md").findings == []
+
+
+def test_a_stated_size_of_a_known_model_is_checked_against_its_paper():
+    # Brown et al. 2020, Table 2.1: GPT-3 175B has 96 layers and d_model 12288
+    doc = "# Scale\n\nFor a sense of scale, GPT-3 has 175 layers and a width of 12288.\n"
+    found = [(str(c.verdict), c.kind, c.expected) for c in check_text(doc, "doc.md").findings if c.line == 3]
+    assert ("wrong", "fact", "96") in found
+    assert any(v == "ok" and k == "fact" for v, k, _ in found)

@@ -22,6 +22,7 @@ Bases (what an ok, rounded or truncated verdict rests on):
     enclosure        inside a rigorous Arb enclosure of its inputs' rounding
     code-output      what the document's own code prints when run (``--run-code``)
     worked-example   a step of a worked example derive ships, run on the printed values
+    published        the configuration a model's paper publishes (``derive.check.facts``)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Basis(StrEnum):
     ENCLOSURE = "enclosure"
     CODE = "code-output"
     EXAMPLE = "worked-example"
+    PUBLISHED = "published"
 
 
 CORRECT = (Verdict.OK, Verdict.ROUNDED, Verdict.TRUNCATED)

@@ -5,6 +5,7 @@
     judge     each draft -> a claim record: verdict and its basis
     diagnose  each wrong claim -> its most likely cause
     across    verdicts only later claims can settle (a value given anew on purpose?)
+    facts     stated sizes of well-known models, against their papers (``derive.check.facts``)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from derive.check.across import across
 from derive.check.bind.walk import bind
 from derive.check.claim import Claim
 from derive.check.diagnose import diagnose
+from derive.check.facts.records import fact_records
 from derive.check.judge import judge
 from derive.check.read import open_document, read
 from derive.check.read.markdown import Document, document
@@ -52,6 +54,7 @@ def check_document(doc: Document, run_code: bool = False, timeout: float = runne
     claims, ties = judge(bound, reading, run_code, timeout, specs)
     claims = diagnose(claims, bound.env, ties)
     claims = across(claims, bound.env)
+    claims += fact_records(doc.text, doc.line_of, doc.section)
     claims.sort(key=lambda c: (c.line, c.end_line))
     if doc.source is not None:
         claims = [located(c, doc.source) for c in claims]
