@@ -128,3 +128,22 @@ def test_a_stated_size_of_a_known_model_is_checked_against_its_paper():
     found = [(str(c.verdict), c.kind, c.expected) for c in check_text(doc, "doc.md").findings if c.line == 3]
     assert ("wrong", "fact", "96") in found
     assert any(v == "ok" and k == "fact" for v, k, _ in found)
+
+
+def test_a_formula_written_again_with_numbers_gives_its_names_values():
+    # (t - o)^2 = (0.01 - 0.7514)^2 names t = 0.01 and o = 0.7514; then
+    # -2(t - o) = -2(0.01 - 0.7514) = 1.4828: a printed -1.4828 has its sign flipped
+    doc = ("$$ L = (t - o)^2 = (0.01 - 0.7514)^2 = 0.5497 $$\n\n"
+           "$$ \\frac{\\partial L}{\\partial o} = -2(t - o) = {v} $$\n")
+    assert verdicts(doc.replace("{v}", "1.4828"), 3) == ["ok"]
+    assert verdicts(doc.replace("{v}", "-1.4828"), 3) == ["wrong"]
+    # a product of two names is not matched: 0.05 x 0.15 may be w_1 i_1 written as i_1 w_1
+    swapped = "$$ h = w i + b = 0.05 \\times 0.15 + 0.35 = 0.3575 $$\n\n$$ g = 2 w = 0.3 $$\n"
+    assert [str(c.verdict) for c in check_text(swapped, "doc.md").findings if c.line == 3] in ([], ["unverifiable"])
+
+
+def test_an_array_of_derivation_columns_is_read_like_aligned():
+    # 0.05*0.15 + 0.35 = 0.3575 by hand; 2 + 2 = 4, not 5
+    doc = ("$$\n\\begin{array}{llll}\na &= 0.05\\times 0.15 + 0.35 &= 0.3575\\\\\n"
+           "b &= 2 + 2 &= 5\n\\end{array}\n$$\n")
+    assert verdicts(doc, 3) == ["ok"] and verdicts(doc, 4) == ["wrong"]

@@ -22,6 +22,7 @@ from derive.check.bind.drafts import Draft
 from derive.check.bind.env import Binding
 from derive.check.bind.patterns import pattern_of
 from derive.check.bind.resolve import evaluate, exact_value
+from derive.check.bind.substitution import substituted
 from derive.check.bind.updates import step_rule, update_rule
 from derive.check.evaluate.fastface import FAST
 from derive.check.evaluate.values import EVAL_FAILURES
@@ -77,9 +78,31 @@ class StatementBinder:
         if done == 1 and label is not None and (self.st.supposed and self.named(label) or self.index(label)):
             self.supposition(label)
             return
+        self.substitutions()
         formula = done == 1 and label is not None and rels[0] in JUDGED and self.definition(label, parts[1])
         given = self.values(label, formula)
         self.links(done, label, formula, given)
+
+    def substitutions(self) -> None:
+        """Names given a value by a formula written again with numbers put in
+        (``derive.check.bind.substitution``): bound from there on, when the document
+        gave them none (a later substitution with another number replaces an earlier one:
+        a new example)."""
+        parts, rels = self.st.parts, self.st.rels
+        for k in range(max(self.st.done - 1, 0), len(parts) - 1):
+            if rels[k] != "=":
+                continue
+            found = substituted(parts[k], parts[k + 1])
+            for name, number in (found or {}).items():
+                at = self.at(parts[k + 1])
+                known = self.env.candidates(name, at)
+                if any(b.origin != "substituted" for b in known) or name in POLICY.dimension_names:
+                    continue            # a value the document gave: the substitution is judged against it
+                if known and known[0].printed is not None and N.key(number) == known[0].printed[0][0].text:
+                    continue
+                grid = grid_of(number)
+                self.env.bind(Binding(name, at, self.line(parts[k + 1]), "substituted", printed=grid, scalar=True,
+                                      rounding=rounding(grid, False)))
 
     def links(self, done: int, label: N.Node | None, formula: bool, given: Binding | None,
               parts=None, rels=None) -> None:

@@ -35,7 +35,12 @@ def split_statements(tokens: list[Token]) -> list[list[Token]]:
     that start a new relation (``a = 1, b = 2``); aligned environments dissolve."""
     segments: list[list[Token]] = [[]]
     depth = 0
-    for t in tokens:
+    aligned = _derivation_arrays(tokens)
+    for k, t in enumerate(tokens):
+        if k in aligned:                       # an array's ends and its column spec {llll}
+            if t.kind in ("BEGIN", "END"):
+                segments.append([])
+            continue
         if t.kind in ("BEGIN", "END") and t.text in ALIGNED:
             segments.append([])
             continue
@@ -57,6 +62,33 @@ def split_statements(tokens: list[Token]) -> list[list[Token]]:
     if any(not _words_only(s) for s in out):
         out = [s for s in out if not _words_only(s)]
     return out
+
+
+def _derivation_arrays(tokens: list[Token]) -> set[int]:
+    """Indices of the BEGIN and END of every ``array`` whose cells hold relations
+    (``in_{h1} &= w_1 i_1 + b_1 &= 0.3775``): a derivation laid out in columns,
+    read like ``aligned``, not a matrix."""
+    out, stack = set(), []
+    for k, t in enumerate(tokens):
+        if t.kind == "BEGIN":
+            stack.append([k, t.text, False])
+        elif t.kind == "END" and stack:
+            begin, name, related = stack.pop()
+            if name == "array" and related:
+                out |= {begin, k} | _column_spec(tokens, begin + 1)
+        elif stack and is_relation(t):
+            stack[-1][2] = True
+    return out
+
+
+def _column_spec(tokens: list[Token], k: int) -> set[int]:
+    """The indices of a braced column spec starting at ``k`` (``{llll}``, ``{l|cc}``)."""
+    if k >= len(tokens) or tokens[k].text != "{":
+        return set()
+    for j in range(k + 1, min(len(tokens), k + 40)):
+        if tokens[j].text == "}":
+            return set(range(k, j + 1))
+    return set()
 
 
 def _words_only(seg: list[Token]) -> bool:

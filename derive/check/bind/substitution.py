@@ -1,0 +1,54 @@
+r"""Values read off a substitution: ``(target_{o1} - out_{o1})^2 = (0.01 - 0.7514)^2``.
+
+A worked example writes a formula over names and, next to it, the same formula
+with numbers put in. Matching the two trees (``substituted``) tells the number
+each name stood for, even when the document never wrote ``target_{o1} = 0.01``.
+The match is structural and strict: the same node types, the same functions,
+the same numbers where both sides print numbers, one number per name (a name
+put in twice with two numbers is no match), and no product of two names (the
+author may write ``w_1 i_1`` as ``0.05 \times 0.15``, factors swapped). Only a name with no value yet is
+bound this way (origin ``substituted``), so a formula like
+``-2(target_{o1} - out_{o1})`` further down can be computed.
+"""
+
+from __future__ import annotations
+
+from derive.check.read import nodes as N
+
+CONSTANTS = {"e", "pi"}
+
+
+def substituted(pattern: N.Node, concrete: N.Node) -> dict[str, N.Node] | None:
+    """name -> the number (a Num, or a negated Num) it stands for in ``concrete``, or None."""
+    if not N.names(pattern) or N.names(concrete) or isinstance(pattern, N.Sym):
+        return None
+    found: dict[str, N.Node] = {}
+    return found if _match(pattern, concrete, found) and found else None
+
+
+def _match(p: N.Node, c: N.Node, found: dict[str, N.Node]) -> bool:
+    if isinstance(p, N.Sym) and p.name not in CONSTANTS and _number(c):
+        old = found.get(p.name)
+        if old is not None:
+            return N.key(old) == N.key(c)
+        found[p.name] = c
+        return True
+    if type(p) is not type(c):
+        return False
+    match p, c:
+        case N.Num(), N.Num():
+            return p.printed.value == c.printed.value
+        case N.Sym(), N.Sym():
+            return p.name == c.name
+        case N.Call(), N.Call() if p.name != c.name:
+            return False
+        case N.Add(), N.Add() if p.signs != c.signs:
+            return False
+        case N.Mul(), N.Mul() if sum(isinstance(f, N.Sym) for f in p.factors) > 1:
+            return False            # w_1 i_1 = 0.15 x 0.05: which number is whose is not written
+    kids_p, kids_c = N.children(p), N.children(c)
+    return len(kids_p) == len(kids_c) and bool(kids_p) and all(_match(a, b, found) for a, b in zip(kids_p, kids_c))
+
+
+def _number(node: N.Node) -> bool:
+    return isinstance(node, N.Num) or isinstance(node, N.Neg) and isinstance(node.arg, N.Num)
