@@ -88,3 +88,23 @@ def test_notebook_cells_run_after_the_cells_before_them(last, verdict):
     report = check_text(NOTEBOOK.format(last=last), "notebook.md", run_code=True)
     out, = [f for f in report.findings if f.kind == "code-output"]
     assert out.verdict == verdict, out.message
+
+
+def test_a_failing_cell_keeps_what_ran_before_the_failure_and_later_cells_still_run():
+    # the first block imports numpy, then a package that does not exist: numpy stays
+    # imported (as in a notebook kernel); [1, 2] * 2 = [2, 4] and 1 + 3 = 4 by hand
+    doc = ("```python\nimport numpy as np\nimport not_a_real_package_xyz\n```\n\n"
+           "```python\nx = np.array([1.0, 2.0])\nprint(x * 2)\n```\n\n```\n[2. {d}]\n```\n")
+    ok, = [f for f in check_text(doc.format(d="4."), "doc.md", run_code=True).findings if f.kind == "code-output"]
+    assert ok.verdict == "ok", ok.message
+    bad, = [f for f in check_text(doc.format(d="5."), "doc.md", run_code=True).findings if f.kind == "code-output"]
+    assert bad.verdict == "wrong"
+
+
+@pytest.mark.parametrize("heading, paired", [("### Expected output", True), ("### Next topic", False)])
+def test_an_output_block_under_an_output_heading_still_belongs_to_the_code(heading, paired):
+    # [1, 2] * 2 = [2, 4]: the block under the heading prints [2, 5]
+    doc = (f"```python\nimport numpy as np\nprint(np.array([1.0, 2.0]) * 2)\n```\n\nSome prose.\n\n{heading}\n\n"
+           "```\n[2. 5.]\n```\n")
+    found = [str(f.verdict) for f in check_text(doc, "doc.md", run_code=True).findings if f.kind == "code-output"]
+    assert found == (["wrong"] if paired else [])

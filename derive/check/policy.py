@@ -98,6 +98,9 @@ class Policy:
         4, "a value printed without a name is matched to an earlier one only with this many entries")
     output_gap_chars: int = _rule(
         300, "prose allowed between a code block and the output block that belongs to it")
+    output_heading_words: tuple = _rule(
+        ("output", "outputs", "result", "results", "prints", "printed", "console"),
+        "a heading with one of these words between code and a plain block keeps them paired (### Expected output)")
     entry_functions: frozenset = _rule(
         frozenset({"softmax", "Softmax"}),
         "functions whose value at one number is a constant (softmax(x) = 1): f(10) is read as the entry "

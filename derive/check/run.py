@@ -29,6 +29,7 @@ printed as such.
 
 from __future__ import annotations
 
+import ast
 import functools
 import os
 import re
@@ -47,6 +48,7 @@ from derive.numbers import Printed, compare, significant_digits
 TIMEOUT = POLICY.run_seconds
 CELL_MARK = "--- derive: the block starts here ---"
 MISSING = re.compile(r"No module named '([^']+)'")
+RAISED = re.compile(r'File "[^"]*block\.py", line (\d+)')
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Run:
     stdout: str
     problem: str = ""           # why the output cannot be compared (timeout, missing module, error)
     values: dict = field(default_factory=dict)   # name -> Val the code left (``codevars``)
+    failed_line: int = 0        # the line of the code that raised, when known
 
 
 @functools.lru_cache(maxsize=128)
@@ -85,6 +88,19 @@ def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT
     return Run(whole.stdout.split(CELL_MARK + "\n", 1)[-1], values=whole.values)
 
 
+def ran_part(code: str, run: Run) -> str:
+    """What a failed block leaves, as a notebook kernel keeps it: its statements
+    before the line that raised ("" when that is not a whole statement list)."""
+    if not run.problem or run.failed_line <= 1:
+        return ""
+    head = "\n".join(code.split("\n")[:run.failed_line - 1])
+    try:
+        ast.parse(head)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ""
+    return head
+
+
 def _run(path: str, folder: str, timeout: float):
     """The finished process, or a Run that says why there is none."""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": folder, "MPLBACKEND": "Agg",
@@ -100,11 +116,13 @@ def _run(path: str, folder: str, timeout: float):
 
 def _finished(done, values: dict) -> Run:
     if done.returncode != 0:
+        where = RAISED.findall(done.stderr)
+        line = int(where[-1]) if where else 0
         missing = MISSING.search(done.stderr)
         if missing:
-            return Run(done.stdout, f"needs the module {missing.group(1)!r}, which is not installed")
+            return Run(done.stdout, f"needs the module {missing.group(1)!r}, which is not installed", failed_line=line)
         last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
-        return Run(done.stdout, f"fails: {last[:200]}")
+        return Run(done.stdout, f"fails: {last[:200]}", failed_line=line)
     return Run(done.stdout, values=values)
 
 

@@ -42,7 +42,7 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
                                      depends=frozenset(N.names(a.node)) - {a.name}))
             if run_code:
                 end = doc.line_starts[min(block.end_line, len(doc.line_starts)) - 1]
-                left = runner.run_block(block.text, earlier_code(blocks, block), timeout).values
+                left = runner.run_block(block.text, earlier_code(blocks, block, timeout), timeout).values
                 for name, value in sorted(left.items()):
                     env.bind(Binding(name, end, block.end_line, "run", value=value, scalar=value.scalar))
         if block.output is not None:
@@ -54,6 +54,19 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
                     env.bind(Binding(key, doc.line_starts[line - 1], line, "output", printed=p.grid, rounding=True))
 
 
-def earlier_code(blocks: list[CodeBlock], block: CodeBlock) -> tuple[str, ...]:
-    """The Python blocks before ``block``, in order (a notebook's earlier cells)."""
-    return tuple(b.text for b in blocks if b.lang in PYTHON and b.line < block.line)
+def earlier_code(blocks: list[CodeBlock], block: CodeBlock, timeout: float) -> tuple[str, ...]:
+    """The Python blocks before ``block`` that run (a notebook's earlier cells), in
+    order: of a cell that fails (a package not installed) only the statements
+    before the failing line are kept, as a kernel keeps them, so the cells after
+    it that do not need it still run (runs are cached by their text)."""
+    good: list[str] = []
+    for b in blocks:
+        if b is block or b.line >= block.line:
+            break
+        if b.lang not in PYTHON:
+            continue
+        run = runner.run_block(b.text, tuple(good), timeout)
+        kept = b.text if not run.problem else runner.ran_part(b.text, run)
+        if kept and (kept == b.text or not runner.run_block(kept, tuple(good), timeout).problem):
+            good.append(kept)
+    return tuple(good)

@@ -27,7 +27,7 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
     outs = printouts(block.output.text)
     if not outs:
         return []
-    run = runner.run_block(block.text, earlier_code(blocks, block), timeout) \
+    run = runner.run_block(block.text, earlier_code(blocks, block, timeout), timeout) \
         if run_code and block.lang in PYTHON else None
     actual = printouts(run.stdout) if run and not run.problem else None
     pairing = runner.pair(outs, actual) if actual is not None else None

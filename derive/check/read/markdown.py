@@ -28,6 +28,7 @@ MAX_BYTES = POLICY.max_bytes
 PYTHON = {"python", "py", "python3", "ipython", "ipython3", "pycon"}
 OUTPUT = {"", "text", "output", "console", "plaintext", "txt", "none", "stdout", "out", "shell"}
 MAX_GAP_CHARS = POLICY.output_gap_chars     # prose allowed between code and its output ("Output:")
+OUTPUT_HEADING = re.compile(r"\b(?:" + "|".join(POLICY.output_heading_words) + r")\b", re.I)
 INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 BLOCKQUOTE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+", re.M)
 UNMARKED = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|\]\([^)\s]*\)|<[a-z]+:[^>\s]*>|\b[a-z]+://\S+", re.M)
@@ -199,8 +200,10 @@ def _blank(doc: Document, masked: list[str], first_line: int, end_line: int) -> 
 
 def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
     """Fenced and indented code (blanked out of the prose), fenced ``math`` as
-    math, and an output block joined to the Python block shortly before it."""
-    out, pending, gap = [], None, 0
+    math, and an output block joined to the Python block shortly before it (a
+    heading between them ends the pairing, unless it names output: ``### Expected
+    output``)."""
+    out, pending, gap, heading = [], None, 0, False
     for t in tokens:
         if t.type in ("fence", "code_block") and t.map:
             _blank(doc, masked, t.map[0], t.map[1])
@@ -216,7 +219,12 @@ def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
                 out.append(block)
                 pending, gap = (len(out) - 1, 0) if block.lang in PYTHON else (None, 0)
         elif t.type == "heading_open":
-            pending = None
+            heading = True
+        elif t.type == "inline" and heading:
+            heading = False
+            if not OUTPUT_HEADING.search(t.content):
+                pending = None        # a new section: its plain block is no output of the code before
+            gap = 0
         elif t.type == "inline":
             gap += len(t.content)
     return out
