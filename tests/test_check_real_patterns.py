@@ -4,6 +4,8 @@ restated here in our own words; each once gave a false verdict.
 Values by hand or with mpmath at 50 digits (in the comments).
 """
 
+import mpmath as mp
+
 from derive.check.pipeline import check_text
 from derive.check.run import float_noise
 from derive.numbers import parse_decimal
@@ -87,13 +89,22 @@ def test_a_boxed_result_and_unicode_subscripts_are_read():
     assert verdicts("$$ h = ½ × 0.5580 = 0.279 $$\n", 1) == ["ok"]           # 0.5580 / 2 = 0.279
 
 
-def test_a_result_from_unrounded_inputs_is_unverifiable_not_wrong():
-    # sigma(3.155) = 0.95914658... (mpmath); its square 0.91996...: 0.91988 is (0.959146)^2 rounded;
-    # from the printed 0.9591 the square is 0.91987281: the printed digit cannot be vouched for
-    # either way (0.9591 +- 0.00005 squared spans 0.919777 .. 0.919969), so it is no error
+def test_a_rounded_result_written_into_working_stands_for_its_exact_value():
+    # sigma(3.155), printed 0.9591, squared is 0.91988 (mpmath), while the square of the
+    # written 0.9591 is 0.91987281: either way a rounding; 0.91983 is neither
+    y = 1 / (1 + mp.e ** mp.mpf("-3.155"))
+    assert mp.nstr(y, 4) == "0.9591" and mp.nstr(y ** 2, 5) == "0.91988"
     doc = "$$ a = \\sigma(3.155) \\approx 0.9591 $$\n\n$$ L = (0 - 0.9591)^2 = {v} $$\n"
+    assert verdicts(doc.replace("{v}", "0.91988"), 3) == ["rounded"]          # from the exact a
+    assert verdicts(doc.replace("{v}", "0.91987"), 3) == ["rounded"]          # from the printed 0.9591
+    assert verdicts(doc.replace("{v}", "0.91983"), 3) == ["wrong"]
+
+
+def test_a_result_from_unrounded_inputs_is_unverifiable_not_wrong():
+    # the model's output is given rounded (0.9591, nothing computes it): squared it spans
+    # 0.9590500^2 .. 0.9591500^2 = 0.919777 .. 0.919969, too wide to vouch for 5 decimals
+    doc = "The model outputs $\\hat{y} \\approx 0.9591$.\n\n$$ L = (0 - \\hat{y})^2 = {v} $$\n"
     assert verdicts(doc.replace("{v}", "0.91988"), 3) == ["unverifiable"]
-    assert verdicts(doc.replace("{v}", "0.91987"), 3) == ["rounded"]
     assert verdicts(doc.replace("{v}", "0.92088"), 3) == ["wrong"]       # outside every rounding
 
 

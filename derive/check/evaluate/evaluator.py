@@ -23,7 +23,7 @@ from derive.check.read import nodes as N
 from derive.check.read.atoms import NORM
 from derive.check.evaluate.functions import NamedFunctions
 from derive.check.evaluate.lookup import NameLookup
-from derive.check.evaluate.values import EXACT, EvalError, Face, Options, Unbound, Val, shape_text
+from derive.check.evaluate.values import EXACT, EvalError, Face, Options, Pin, Unbound, Val, shape_text
 from derive.check.policy import POLICY
 
 MAX_SUM_TERMS = POLICY.max_sum_terms
@@ -42,7 +42,7 @@ class Evaluator(NamedFunctions, NameLookup):
         self.resolve = resolve
         self.functions = functions
         self.options = options
-        self.widen = widen or {}        # id of a written number -> half a unit it may be off by
+        self.widen = widen or {}        # id of a written number -> half a unit it may be off by, or a Pin
         self.sum_from: dict[str, int | None] = {}   # a sum's index -> its lower bound (0: entries count from 0)
         self.scopes: list[dict[str, Val]] = []
         self.depth = 0
@@ -68,8 +68,11 @@ class Evaluator(NamedFunctions, NameLookup):
 
     # -- arithmetic
     def number(self, node: N.Num) -> Val:
-        """A written number; one that is a rounding is widened by half a unit (ball face)."""
+        """A written number; one that is a rounding is widened by half a unit (ball face), or
+        pinned to the exact value it is the rounding of (``Pin``)."""
         half = self.widen.get(id(node))
+        if isinstance(half, Pin):
+            return self.face.scalar(self.face.number(half.value))
         if half is not None:
             return self.face.scalar(self.face.rounding(node.printed.value, half))
         return self.face.scalar(self.face.number(node.printed.value))

@@ -53,6 +53,14 @@ class Val:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """A written number that stands for a value derive knows exactly: the result it
+    is the printed rounding of (``(0 - 0.9591)^2`` after ``\\hat{y} \\approx 0.9591``)."""
+
+    value: object          # a SymPy scalar
+
+
+@dataclass(frozen=True)
 class Options:
     """Which variant of a formula to compute (the standard one by default)."""
 

@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 from flint import ctx
 
 from derive.check.bind.env import Binding, Env
-from derive.check.bind.resolve import evaluate, half_unit
+from derive.check.bind.resolve import evaluate, exact_value, founded, half_unit
 from derive.check.claim import Verdict
 from derive.check.evaluate.arbface import ARB
 from derive.check.evaluate.fastface import FAST
-from derive.check.evaluate.values import EXACT, EvalError, Options, Val
+from derive.check.evaluate.values import EVAL_FAILURES, EXACT, EvalError, Options, Pin, Val
 from derive.check.judge.compare import Judgement, equal_balls, judge, judge_balls, judge_both_printed, judge_equal
 from derive.check.judge.screen import deviation, fast_equal, screen
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import Grid, grid_of
-from derive.numbers import significant_digits
+from derive.numbers import compare, significant_digits
 
 BALL_PRECISION = 128      # bits: the balls' width comes from the inputs, not from arithmetic
 
@@ -50,6 +50,8 @@ class Link:
     excuse_units: int = POLICY.enclosure_excuse_units
 
     def evaluate(self, node: N.Node, face, hypothesis: str, picks: dict, opt: Options, widen=None):
+        if hypothesis == "exact" and widen is None:
+            widen = literal_results(self, node)
         return evaluate(node, self.env, self.at, face, hypothesis, picks, opt, self.exclude, self.later, widen)
 
 
@@ -148,14 +150,54 @@ def near(link: Link, picks: dict, opt: Options) -> bool:
     return deviation(link.claim_grid, fast) <= POLICY.screen_units
 
 
+def literal_results(link: Link, node: N.Node) -> dict[int, Pin]:
+    r"""Numbers written into ``node`` that are the printed rounding of a result derive
+    computes exactly (id of the node -> its ``Pin``): under the exact hypothesis, and in
+    the enclosure, ``0.9591`` in ``(0 - 0.9591)^2`` after ``\hat{y} pprox 0.9591`` is
+    that \hat{y}, whose digits are known; the printed hypothesis keeps the number as written."""
+    out = {}
+    for n in N.walk(node):
+        if isinstance(n, N.Num) and 0 < n.printed.decimals < 300 \
+                and significant_digits(n.printed.text) >= POLICY.rounding_given_digits:
+            exact = _result_of(link.env, n.printed, link.at)
+            if exact is not None:
+                out[id(n)] = Pin(exact)
+    return out
+
+
+def _result_of(env: Env, p, at: int):
+    """The exact value of the latest computed result before ``at`` printed as ``p``, if any."""
+    index = env.memo.get("results")
+    if index is None:
+        index = env.memo["results"] = {}
+        for bs in env.values.values():
+            for b in bs:
+                if b.formula is not None and b.printed is not None and len(b.printed) * len(b.printed[0]) == 1:
+                    q = b.printed[0][0]
+                    index.setdefault((q.value, q.decimals), []).append(b)
+    found = [b for b in index.get((p.value, p.decimals), ()) if b.at <= at]
+    for b in sorted(found, key=lambda b: -b.at):
+        try:
+            if not founded(b, env):
+                continue
+            value = exact_value(b, env)
+        except EVAL_FAILURES:
+            continue
+        if value.shape == (1, 1) and compare(p, value.entry(0, 0)).verdict in ("exact", "rounded"):
+            return value.entry(0, 0)
+    return None
+
+
 def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool) -> dict[int, object]:
     r"""Numbers written into ``node`` that are roundings (id of the node -> half a unit):
     after ``\approx`` (``1.3499 + 1.6487``); printed before as a result
     (``2 \times 1.3416`` after ``\hat{x}_4 \approx 1.3416``); between two written
     computations, long ones (``e^{1.7678}``). Never ``0.1`` or ``\sqrt{4.375}``."""
     printed = link.env.rounded_numbers(link.at)
-    out = {}
+    out: dict[int, object] = dict(literal_results(link, node))
     for n in N.walk(node):
+        if id(n) in out:
+            continue
         if not isinstance(n, N.Num) or not 0 < n.printed.decimals < 300:
             continue
         digits = significant_digits(n.printed.text)
