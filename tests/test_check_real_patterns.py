@@ -158,3 +158,21 @@ def test_an_array_of_derivation_columns_is_read_like_aligned():
     doc = ("$$\n\\begin{array}{llll}\na &= 0.05\\times 0.15 + 0.35 &= 0.3575\\\\\n"
            "b &= 2 + 2 &= 5\n\\end{array}\n$$\n")
     assert verdicts(doc, 3) == ["ok"] and verdicts(doc, 4) == ["wrong"]
+
+
+def test_a_number_put_in_for_a_name_is_a_claim_about_its_value():
+    # y = 0.7491 (given); y(1 - y) = 0.7391(1 - 0.7391) puts in 0.7391 for y: wrong,
+    # though 0.7391 * 0.2609 = 0.19283 is right arithmetic
+    doc = ("$$ y = 0.7491 $$\n\n$$\n\\begin{aligned}\ng &= y(1 - y) \\\\\n&= {v}(1 - {v}) \\\\\n&= {r}\n"
+           "\\end{aligned}\n$$\n")
+    bad = doc.replace("{v}", "0.7391").replace("{r}", "0.1928")
+    assert "wrong" in verdicts(bad, 6) and "wrong" not in verdicts(bad, 7)
+    good = doc.replace("{v}", "0.7491").replace("{r}", "0.1879")           # 0.7491 * 0.2509 = 0.18794919
+    assert "wrong" not in verdicts(good, 6) + verdicts(good, 7)
+
+
+def test_a_bare_equation_environment_in_markdown_is_math():
+    # MathJax renders \begin{equation} outside dollars; 0.5 * 0.4 = 0.2 by hand
+    doc = "Then\n\n\\begin{equation}\n  z = 0.5 \\times 0.4 \\\\\n  = {v}\n\\end{equation}\n"
+    assert verdicts(doc.replace("{v}", "0.2"), 5) == ["ok"]
+    assert verdicts(doc.replace("{v}", "0.3"), 5) == ["wrong"]

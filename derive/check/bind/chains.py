@@ -93,11 +93,15 @@ class StatementBinder:
             if rels[k] != "=":
                 continue
             found = substituted(parts[k], parts[k + 1])
-            for name, number in (found or {}).items():
+            for name, (sym, number) in (found or {}).items():
                 at = self.at(parts[k + 1])
                 known = self.env.candidates(name, at)
-                if any(b.origin != "substituted" for b in known) or name in POLICY.dimension_names:
-                    continue            # a value the document gave: the substitution is judged against it
+                if name in POLICY.dimension_names:
+                    continue
+                if any(b.origin != "substituted" for b in known):
+                    # a value the document gave: the number put in for it is a claim about it
+                    self.draft("claim", number, label=sym, parts=(sym, number), k=1, relation="approx")
+                    continue
                 if known and known[0].printed is not None and N.key(number) == known[0].printed[0][0].text:
                     continue
                 grid = grid_of(number)

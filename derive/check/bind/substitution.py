@@ -8,31 +8,39 @@ the same numbers where both sides print numbers, one number per name (a name
 put in twice with two numbers is no match), and no product of two names (the
 author may write ``w_1 i_1`` as ``0.05 \times 0.15``, factors swapped). Only a name with no value yet is
 bound this way (origin ``substituted``), so a formula like
-``-2(target_{o1} - out_{o1})`` further down can be computed.
+``-2(target_{o1} - out_{o1})`` further down can be computed; for a name the
+document gave a value, the number put in is a claim about that value
+(``\hat{y}(1 - \hat{y}) = 0.7391(1 - 0.7391)`` when \hat{y} is 0.7491).
 """
 
 from __future__ import annotations
 
 from derive.check.read import nodes as N
+from derive.check.read.atoms import FUNCTIONS
 
 CONSTANTS = {"e", "pi"}
 
 
-def substituted(pattern: N.Node, concrete: N.Node) -> dict[str, N.Node] | None:
-    """name -> the number (a Num, or a negated Num) it stands for in ``concrete``, or None."""
+def substituted(pattern: N.Node, concrete: N.Node) -> dict[str, tuple[N.Sym, N.Node]] | None:
+    """name -> (its node in ``pattern``, the number (a Num, or a negated Num) it stands
+    for in ``concrete``), or None."""
     if not N.names(pattern) or N.names(concrete) or isinstance(pattern, N.Sym):
         return None
-    found: dict[str, N.Node] = {}
+    found: dict[str, tuple[N.Sym, N.Node]] = {}
     return found if _match(pattern, concrete, found) and found else None
 
 
-def _match(p: N.Node, c: N.Node, found: dict[str, N.Node]) -> bool:
+def _match(p: N.Node, c: N.Node, found: dict) -> bool:
     if isinstance(p, N.Sym) and p.name not in CONSTANTS and _number(c):
         old = found.get(p.name)
         if old is not None:
-            return N.key(old) == N.key(c)
-        found[p.name] = c
+            return N.key(old[1]) == N.key(c)
+        found[p.name] = (p, c)
         return True
+    if isinstance(p, N.Call) and isinstance(c, N.Mul) and len(p.args) == 1 and len(c.factors) == 2 \
+            and p.name not in FUNCTIONS:           # \hat{y}(1 - \hat{y}) = 0.7391(1 - 0.7391): a product
+        return _match(N.Sym(p.start, p.end, p.name, p.name), c.factors[0], found) and \
+            _match(p.args[0], c.factors[1], found)
     if type(p) is not type(c):
         return False
     match p, c:

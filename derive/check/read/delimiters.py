@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+ENVIRONMENT = re.compile(r"\\begin\{((?:equation|align|gather|multline|eqnarray|flalign|alignat)\*?)\}")
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,20 @@ def _delimited(prose: str, i: int) -> tuple[MathSpan | Problem | None, int]:
 
 
 def _escaped_math(prose: str, i: int) -> tuple[MathSpan | None, int]:
-    r"""``\[...\]`` (display) or ``\(...\)`` (inline) at ``i``; any other escape is skipped."""
+    r"""``\[...\]`` (display) or ``\(...\)`` (inline) at ``i``; a bare display environment
+    (``\begin{equation} ... \end{equation}``, which MathJax and KaTeX render in Markdown),
+    the environment kept in the span; any other escape is skipped."""
     opening = prose[i + 1]
     if opening in "[(":
         end = _find(prose, "\\]" if opening == "[" else "\\)", i + 2)
         if end >= 0:
             return MathSpan(i + 2, prose[i + 2:end], opening == "["), end + 2
+    env = ENVIRONMENT.match(prose, i)
+    if env is not None:
+        close = f"\\end{{{env.group(1)}}}"
+        end = prose.find(close, env.end())
+        if end >= 0:
+            return MathSpan(i, prose[i:end + len(close)], True), end + len(close)
     return None, i + 2
 
 
