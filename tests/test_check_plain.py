@@ -101,3 +101,15 @@ def test_every_planted_last_digit_change_in_plain_text_is_caught():
         head, digit = line[:-1], int(line[-1])
         planted = head + str((digit + 5) % 10)
         assert [v for _, v in _verdicts(planted + "\n")] == ["wrong"], planted
+
+
+def test_a_comment_that_states_what_the_line_computes_is_a_claim():
+    # softmax([1, 2, 3] / 0.5) = softmax([2, 4, 6]) = (0.01588, 0.11731, 0.86681) by mpmath
+    p = _softmax([2, 4, 6])
+    assert [mp.nstr(x, 3) for x in p] == ["0.0159", "0.117", "0.867"]
+    code = ("```python\nimport numpy as np\nz = np.array([1.0, 2.0, 3.0])\n"
+            "softmax(z / 0.5)  # [0.016, 0.117, {v}]\ny = 2 * 3  # 6\n```\n")
+    assert _verdicts(code.replace("{v}", "0.867")) == [(4, "rounded"), (5, "ok")]
+    assert _verdicts(code.replace("{v}", "0.876")) == [(4, "wrong"), (5, "ok")]
+    # a comment in words is no result
+    assert _verdicts("```python\nx = 2 * 3  # the product\n```\n") == []

@@ -83,7 +83,8 @@ class Reader:
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
         out, last = [], None
         try:
-            parsed = (parse_plain if span.notation == "plain" else parse_statements)(span.text)
+            parsed = parse_plain(span.text, span.notation == "result") if span.notation in ("plain", "result") \
+                else parse_statements(span.text)
         except RecursionError:
             return [Unreadable(span, span.start, span.start + len(span.text), span.text,
                                "the formula is nested too deeply")]

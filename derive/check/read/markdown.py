@@ -19,7 +19,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from derive.check.read.delimiters import BLANK_LINE, MathSpan, Problem, math_spans
-from derive.check.read.plain import plain_spans
+from derive.check.read.plain import plain_spans, result_spans
 from derive.check.read.sources import Source
 from derive.errors import DeriveError
 from derive.check.policy import POLICY
@@ -165,14 +165,19 @@ def _plain(prose: str, math: list, inline: list[tuple[int, str]], blocks: list,
         for i in range(max(0, lo), min(len(chars), hi)):
             if chars[i] != "\n":
                 chars[i] = " "
-    out = plain_spans("".join(chars), offset)
+    text = "".join(chars)
+    out = plain_spans(text, offset) + result_spans(text, offset)
     for start, code in inline:
         if not LATEX_CODE.search(code):           # `$x = 1$` shows LaTeX source, not a claim
             out.extend(plain_spans(code, start))
     for block in blocks:
         if isinstance(block, CodeBlock) and block.lang in PYTHON:
+            results = result_spans(block.text, block.start)
+            out.extend(results)
+            taken = {s.start + len(s.text) for s in results}
             for m in COMMENT.finditer(block.text):
-                if m.group(1).count('"') % 2 == 0 and m.group(1).count("'") % 2 == 0:
+                if m.group(1).count('"') % 2 == 0 and m.group(1).count("'") % 2 == 0 \
+                        and block.start + m.end() not in taken:
                     out.extend(plain_spans(m.group(2), block.start + m.start(2)))
     return out
 

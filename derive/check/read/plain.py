@@ -44,9 +44,11 @@ GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsil
          "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "ϕ": "phi",
          "φ": "phi", "ω": "omega", "Σ": "Sigma", "Δ": "Delta"}
 SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
-RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": "approx"}
+RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": "approx", "#": "approx"}
+# a line of code and the value its comment says it computes: ``softmax(z)  # [0.09, 0.24, 0.67]``
+RESULT_COMMENT = re.compile(r"^[ \t]*(?P<code>[^#\n]*[^#\s])[ \t]+#[ \t]*(?P<value>[-\[(\d.][^#\n]*?)[ \t]*$", re.M)
 # module prefixes of calls in code and in text: ``np.exp`` is exp
-MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|scipy|special|sp|cmath|tf\.nn|torch\.nn)\.)+")
+MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|jax|scipy|special|sp|cmath)\.)+")
 METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot")      # x.sum(), K.T, a.dot(b) in code
 CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item", "float32", "float64"}
 PRODUCTS = {"dot", "matmul"}
@@ -218,11 +220,38 @@ def plain_spans(text: str, offset: int = 0) -> list[MathSpan]:
     return [MathSpan(offset + a, text[a:b], False, "plain") for a, b in plain_statements(text)]
 
 
+def result_spans(text: str, offset: int = 0) -> list[MathSpan]:
+    """Lines of code whose comment is the value they compute (``softmax(z / 0.5)  # [0.016, 0.117, 0.867]``,
+    ``p = np.exp(z) / np.exp(z).sum()  # 0.73``), as spans read with the ``#`` as ``=``."""
+    out = []
+    for m in RESULT_COMMENT.finditer(text):
+        code, value = m.group("code"), m.group("value")
+        if code.count('"') % 2 or code.count("'") % 2 or not _literal_text(value):
+            continue
+        span = text[m.start("code"):m.end("value")]
+        if parse_plain(span, result=True) and not isinstance(parse_plain(span, result=True)[0], LatexError):
+            out.append(MathSpan(offset + m.start("code"), span, False, "result"))
+    return out
+
+
+def _literal_text(value: str) -> bool:
+    tokens = plain_tokens(value)
+    return bool(tokens) and any(t.kind == "num" for t in tokens) and \
+        all(t.kind == "num" or t.text in "[](),-−" for t in tokens)
+
+
 # --------------------------------------------------------------------------- parsing
 
-def parse_plain(text: str) -> list[N.Chain | LatexError]:
-    """The statement ``text`` (as found by ``plain_statements``) as one chain."""
+def parse_plain(text: str, result: bool = False) -> list[N.Chain | LatexError]:
+    """The statement ``text`` (as found by ``plain_statements``) as one chain; with
+    ``result``, a line of code whose ``#`` comment is its value (``result_spans``)."""
     tokens = [t for t in plain_tokens(text) if t.kind != "join"]
+    if result:
+        hashes = [k for k, t in enumerate(tokens) if t.text == "#"]
+        if not hashes:
+            return [LatexError("no result comment", 0)]
+        k = hashes[-1]
+        tokens[k] = Tok("rel", "#", tokens[k].start, tokens[k].end)
     rels = [k for k, t in enumerate(tokens) if t.kind == "rel"]
     if not rels or not tokens:
         return [LatexError("no relation in plain math", 0)]
