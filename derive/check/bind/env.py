@@ -16,6 +16,7 @@ to be replaced (``supersede``) and values computed from names given anew since
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -71,6 +72,9 @@ class Binding:
         return exact.shape if exact is not None else (0, 0)
 
 
+INDEXES = ("rounded", "matrices", "matrices_at", "results")     # memos built from ``Env.values``
+
+
 @dataclass(eq=False)
 class Update:
     """``W \\leftarrow rhs`` at ``at``: the next value of W is rhs, computed from the
@@ -96,12 +100,13 @@ class Env:
 
     def section(self, at: int) -> int:
         """Which section ``at`` is in: how many headings come before it."""
-        import bisect
         return bisect.bisect_right(self.headings, at)
 
     # ---------------------------------------------------------------- writing (the bind pass)
     def bind(self, b: Binding) -> Binding:
         self.values.setdefault(b.name, []).append(b)
+        for index in INDEXES:              # built from the values: out of date now
+            self.memo.pop(index, None)
         return b
 
     def formula(self, key: str, node: N.Node, at: int, line: int) -> None:
@@ -122,6 +127,7 @@ class Env:
     def note_rounded(self, grid: Grid, at: int) -> None:
         """Numbers printed as results: written again in working, they are roundings."""
         self.roundings.extend((at, p.value, p.decimals) for row in grid for p in row)
+        self.memo.pop("rounded", None)
 
     # ---------------------------------------------------------------- reading (the judge pass)
     def candidates(self, key: str, at: int, later: bool = False) -> list[Binding]:
@@ -171,15 +177,19 @@ class Env:
     def outdated(self, key: str, b: Binding, at: int) -> bool:
         return any(b.at < changed <= at for changed in self.superseded.get(key, ()))
 
-    def rounded_numbers(self, at: int) -> set[tuple]:
-        """(value, decimals) of every number printed as a rounding before ``at``
-        (memoised: the judge pass reads a finished environment)."""
-        memo = self.memo.setdefault("rounded", {})
-        if at not in memo:
-            bound = {(p.value, p.decimals) for bs in self.values.values() for b in bs
-                     if b.rounding and b.printed is not None and b.at <= at for row in b.printed for p in row}
-            memo[at] = bound | {(v, d) for where, v, d in self.roundings if where <= at}
-        return memo[at]
+    def rounded_before(self, value, decimals: int, at: int) -> bool:
+        """Was ``value`` printed to ``decimals`` as a rounding (a result) before ``at``?
+        (One index of where each was first printed, built once: the judge pass reads a
+        finished environment, and a query costs O(1), not a pass over the document.)"""
+        first = self.memo.get("rounded")
+        if first is None:
+            first = self.memo["rounded"] = {}
+            events = [(b.at, p.value, p.decimals) for bs in self.values.values() for b in bs
+                      if b.rounding and b.printed is not None for row in b.printed for p in row]
+            for where, v, d in events + list(self.roundings):
+                if where < first.get((v, d), where + 1):
+                    first[(v, d)] = where
+        return first.get((value, decimals), at + 1) <= at
 
     def function(self, name: str, at: int):
         defs = self.functions.get(name)
@@ -198,9 +208,15 @@ class Env:
     def dimension(self, key: str, at: int) -> list[Binding]:
         """An unbound d_k: guesses from the widths of the latest matrices (they may confirm, never convict)."""
         sizes: list[int] = []
-        recent = sorted((b for bs in self.values.values() for b in bs if b.at <= at and not b.scalar
-                         and b.shape != (0, 0)), key=lambda b: -b.at)
-        for b in recent:
+        matrices = self.memo.get("matrices")
+        if matrices is None:        # the non-scalar values in document order, indexed once
+            matrices = self.memo["matrices"] = sorted((b for bs in self.values.values() for b in bs if not b.scalar),
+                                                      key=lambda b: b.at)
+            self.memo["matrices_at"] = [b.at for b in matrices]
+        k = bisect.bisect_right(self.memo["matrices_at"], at)
+        for b in (matrices[j] for j in range(k - 1, -1, -1)):
+            if b.shape == (0, 0):
+                continue
             for s in (b.shape[1], b.shape[0]):
                 if s > 1 and s not in sizes:
                     sizes.append(s)

@@ -193,7 +193,6 @@ def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool
     after ``\approx`` (``1.3499 + 1.6487``); printed before as a result
     (``2 \times 1.3416`` after ``\hat{x}_4 \approx 1.3416``); between two written
     computations, long ones (``e^{1.7678}``). Never ``0.1`` or ``\sqrt{4.375}``."""
-    printed = link.env.rounded_numbers(link.at)
     out: dict[int, object] = dict(literal_results(link, node))
     for n in N.walk(node):
         if id(n) in out:
@@ -203,7 +202,8 @@ def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool
         digits = significant_digits(n.printed.text)
         if (claim_side and link.approx and digits >= POLICY.rounding_after_approx_digits) \
                 or (equation and digits >= POLICY.rounding_working_digits) \
-                or (digits >= POLICY.rounding_given_digits and (n.printed.value, n.printed.decimals) in printed):
+                or (digits >= POLICY.rounding_given_digits
+                    and link.env.rounded_before(n.printed.value, n.printed.decimals, link.at)):
             out[id(n)] = half_unit(n.printed)
     return out
 
