@@ -176,3 +176,15 @@ def test_a_bare_equation_environment_in_markdown_is_math():
     doc = "Then\n\n\\begin{equation}\n  z = 0.5 \\times 0.4 \\\\\n  = {v}\n\\end{equation}\n"
     assert verdicts(doc.replace("{v}", "0.2"), 5) == ["ok"]
     assert verdicts(doc.replace("{v}", "0.3"), 5) == ["wrong"]
+
+
+def test_softmax_of_a_score_beside_its_row_is_judged_as_that_entry():
+    # softmax(10, 8, 2) = (0.880537, 0.119168, 0.000295) by mpmath
+    e = [mp.e ** x for x in (10, 8, 2)]
+    assert [mp.nstr(v / sum(e), 4) for v in e][:2] == ["0.8805", "0.1192"]
+    doc = "$$ z = (10, 8, 2) $$\n\n$$ \\text{softmax}(8) \\approx {v} $$\n"
+    assert verdicts(doc.replace("{v}", "0.1192"), 3) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "0.1292"), 3) == ["wrong"]
+    # a score held twice in the row is ambiguous: not judged
+    twice = "$$ z = (8, 8, 2) $$\n\n$$ \\text{softmax}(8) \\approx 0.4 $$\n"
+    assert verdicts(twice, 3) == ["unverifiable"]

@@ -18,7 +18,10 @@ changes (``Draft.announced``), the old value is out of date after it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from derive.check.bind.drafts import Draft
+from derive.check.bind.entries import entry_readings
 from derive.check.bind.env import Binding
 from derive.check.bind.patterns import pattern_of
 from derive.check.bind.resolve import evaluate, exact_value
@@ -40,8 +43,10 @@ class StatementBinder:
     """The drafts and bindings of one statement (the walk's env and drafts are shared)."""
 
     def __init__(self, walk, st: Statement):
-        self.walk, self.env, self.st = walk, walk.env, st
+        self.walk, self.env = walk, walk.env
         self.origin = st.span.start
+        parts = tuple(entry_readings(p, self.env, self.origin + p.start) for p in st.parts)
+        self.st = st if all(a is b for a, b in zip(parts, st.parts)) else replace(st, parts=parts)
 
     # ---------------------------------------------------------------- places
     def at(self, node: N.Node) -> int:
