@@ -188,3 +188,21 @@ def test_softmax_of_a_score_beside_its_row_is_judged_as_that_entry():
     # a score held twice in the row is ambiguous: not judged
     twice = "$$ z = (8, 8, 2) $$\n\n$$ \\text{softmax}(8) \\approx 0.4 $$\n"
     assert verdicts(twice, 3) == ["unverifiable"]
+
+
+def test_a_derivative_is_checked_through_the_documents_own_formulas():
+    # L = (t - o)^2 with t = 0.99, o = 0.7555: dL/do = -2(t - o) = -0.469 by hand;
+    # a printed +0.4690 (the formula's sign flipped) is wrong from first principles,
+    # though 2(t - o) = 0.4690 is right arithmetic
+    doc = ("$$ L = (t - o)^2 = (0.99 - 0.7555)^2 = 0.0550 $$\n\n"
+           "$$ \\frac{\\partial L}{\\partial o} = {f} = {v} $$\n")
+    assert verdicts(doc.replace("{f}", "-2(t - o)").replace("{v}", "-0.4690"), 3) == ["ok"]
+    bad = [c for c in check_text(doc.replace("{f}", "2(t - o)").replace("{v}", "0.4690"), "doc.md").findings
+           if c.line == 3]
+    assert [str(c.verdict) for c in bad] == ["wrong"] and "first principles" in bad[0].message
+    # o given through tanh: the derivative of tanh(u) is 1 - tanh(u)^2 = 0.419974... at u = 1
+    chain = ("$$ u = 1 $$\n\n$$ o = \\tanh(u) \\approx 0.7616 $$\n\n"
+             "$$ \\frac{\\partial o}{\\partial u} = 1 - o^2 = {v} $$\n")
+    assert mp.nstr(1 - mp.tanh(1) ** 2, 4) == "0.42"
+    assert verdicts(chain.replace("{v}", "0.4200"), 5) == ["rounded"]
+    assert verdicts(chain.replace("{v}", "1.5800"), 5) == ["wrong"]        # 1 + o^2: the sign

@@ -47,6 +47,9 @@ class Policy:
     coarse_enclosure_units: int = _rule(
         100, "a result outside every narrow hypothesis but inside an enclosure of its inputs' rounding this many "
              "units wide is unverifiable, not wrong (the author may have carried unrounded values)")
+    derivative_relative: float = _rule(
+        0.01, "a derivative printed further than this (relative, and two last-place units) from the one the "
+              "document's own formulas give is wrong from first principles")
     equation_max_relative: float = _rule(
         0.01, "two written computations agree within their numbers' rounding only if that is under 1% of them")
     screen_units: int = _rule(

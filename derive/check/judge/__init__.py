@@ -3,6 +3,7 @@
     values and working   ``claims.judge_value`` (hypotheses: ``search``, ``hypotheses``)
     table cells          ``tables.judge_cells``
     output blocks        ``outputs.judge_outputs`` (by running the code, ``--run-code``)
+    derivatives          ``derivatives.first_principles``: through the document's own formulas
     worked examples      ``examples.tie``: the chained verdict, from first principles
 
 The environment is finished before this pass starts and nothing here changes
@@ -16,6 +17,7 @@ from derive.check.bind.drafts import Draft
 from derive.check.bind.walk import Bound
 from derive.check.claim import Claim, Verdict
 from derive.check.judge.claims import claim, judge_value
+from derive.check.judge.derivatives import first_principles
 from derive.check.judge.examples import Ties, tie
 from derive.check.judge.outputs import judge_outputs
 from derive.check.judge.tables import judge_cells
@@ -41,6 +43,10 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
         claims.extend(judge_cells(cells, bound.env, doc.section))
     except Exception as exc:  # noqa: BLE001
         claims.extend(internal_error(d, exc, doc.section(d.line)) for d in cells[:1])
+    try:
+        claims = first_principles(claims, bound.env)
+    except Exception:  # noqa: BLE001 - derive's own bug: the claims stand as judged
+        pass
     return tie(claims, bound.env, specs)
 
 
