@@ -206,3 +206,15 @@ def test_a_derivative_is_checked_through_the_documents_own_formulas():
     assert mp.nstr(1 - mp.tanh(1) ** 2, 4) == "0.42"
     assert verdicts(chain.replace("{v}", "0.4200"), 5) == ["rounded"]
     assert verdicts(chain.replace("{v}", "1.5800"), 5) == ["wrong"]        # 1 + o^2: the sign
+
+
+def test_a_rounded_input_derive_computes_stands_for_its_value_carried_to_any_digits():
+    # y_hat = sigma(1.1059) = 0.7513650... (mpmath), printed 0.7514; E = (0.01 - y_hat)^2 / 2
+    # is 0.274811 from the exact y_hat and 0.274838 from 0.7514: 0.2748 either way, and no
+    # rounding of y_hat to more digits gives 0.2749 (that needs y_hat >= 0.751427)
+    y = 1 / (1 + mp.e ** mp.mpf("-1.1059"))
+    assert mp.nstr(y, 4) == "0.7514" and mp.nstr((mp.mpf("0.01") - y) ** 2 / 2, 4) == "0.2748"
+    doc = ("$$ \\hat{y} = \\sigma(1.1059) \\approx 0.7514 $$\n\n"
+           "$$ E = \\frac{1}{2}(y - \\hat{y})^2 = \\frac{1}{2}(0.01 - 0.7514)^2 \\approx {v} $$\n")
+    assert verdicts(doc.replace("{v}", "0.2748"), 3)[-1] == "rounded"
+    assert verdicts(doc.replace("{v}", "0.2749"), 3)[-1] == "wrong"

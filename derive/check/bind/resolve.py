@@ -20,10 +20,10 @@ each name had (``seen``) and which it took (``used``).
 from __future__ import annotations
 
 import sympy as sp
-from flint import ctx
+from flint import arb, ctx, fmpq
 
 from derive.check.bind.env import Binding, Env
-from derive.check.evaluate.arbface import ARB, rational, widened
+from derive.check.evaluate.arbface import ARB, hull, rational, widened
 from derive.check.evaluate.evaluator import Evaluator
 from derive.check.evaluate.fastface import FAST, to_fast
 from derive.check.evaluate.values import EVAL_FAILURES, EXACT, EvalError, Face, Options, Val
@@ -201,12 +201,19 @@ def printed_or_exact(b: Binding, env: Env) -> Val:
 
 def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
     """Balls: half a unit around printed numbers that may be roundings (enclosure),
-    else tight balls around the exact (or printed) value."""
+    else tight balls around the exact (or printed) value. A printed rounding of a
+    value derive computes exactly stands for that value carried to any number of
+    digits: the hull of the printed number and the exact value (give or take half
+    a unit of the next digit), not every value that rounds to it."""
     key = ("ball", hypothesis, ctx.prec)
     if key in b.memo:
         return b.memo[key]
     if hypothesis == "enclosure" and b.printed is not None and b.rounding:
-        rows = [[widened(p.value, half_unit(p)) for p in row] for row in b.printed]
+        exact = exact_value(b, env) if founded(b, env) and computed(b, env) else None
+        if exact is not None and exact.shape != (len(b.printed), len(b.printed[0])):
+            exact = None
+        rows = [[_carried(p, exact.entry(i, j)) if exact is not None else widened(p.value, half_unit(p))
+                 for j, p in enumerate(row)] for i, row in enumerate(b.printed)]
         value = Val(ARB.matrix(rows), b.scalar and len(rows) == 1 and len(rows[0]) == 1)
     else:
         exact = exact_value(b, env) if hypothesis == "exact" else printed_or_exact(b, env)
@@ -214,6 +221,16 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
                                 for i in range(exact.shape[0])]), exact.scalar)
     b.memo[key] = value
     return value
+
+
+def _carried(p, exact) -> arb:
+    """Every value an author may have used for ``exact`` printed as ``p``: ``p`` itself,
+    or ``exact`` rounded to more digits (within half a unit of the next digit of it)."""
+    near = _ball(exact)
+    if not near.is_finite():
+        return widened(p.value, half_unit(p))
+    d = half_unit(p) / 10
+    return hull(rational(p.value), near + arb(fmpq(int(d.p), int(d.q)) if d else 0) * arb(0, 1))
 
 
 def _ball(x):
