@@ -20,15 +20,17 @@ def test_a_folder_is_not_a_file(tmp_path):
         check_file(str(tmp_path))
 
 
+@pytest.mark.parametrize("suffix", [".md", ".tex", ".ipynb"])
 @pytest.mark.parametrize("data, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     (b"caf\xe9 $x = 1$", "not UTF-8"),
 ])
-def test_binary_and_invalid_utf8_are_input_errors(tmp_path, data, message):
-    path = tmp_path / "doc.md"
+def test_binary_and_invalid_utf8_are_input_errors(tmp_path, data, message, suffix):
+    path = tmp_path / f"doc{suffix}"
     path.write_bytes(data)
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as caught:
         check_file(str(path))
+    assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)
 
 
 def test_an_empty_file_has_no_claims(tmp_path, capsys):

@@ -309,18 +309,6 @@ def test_the_same_file_twice_is_not_a_cycle(tmp_path):
 
 # ---------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("data, message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-    (b"caf\xe9 $x = 1$", "not UTF-8"),
-])
-def test_binary_and_non_utf8_are_one_line_errors(tmp_path, data, message):
-    path = tmp_path / "bad.tex"
-    path.write_bytes(data)
-    with pytest.raises(InputError, match=message) as caught:
-        tex_source(path)
-    assert "\n" not in str(caught.value)
-
-
 def test_a_missing_document_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         tex_source(tmp_path / "none.tex")

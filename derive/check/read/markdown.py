@@ -98,28 +98,29 @@ def read_document(path: str | Path) -> Document:
     return document(read_text(path), str(path))
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path, name: str | None = None, budget: int = MAX_BYTES) -> str:
     """The text of a file (any format), or an InputError saying why not: missing,
-    a folder, too large, binary, not UTF-8."""
-    p = Path(path)
+    a folder, too large (``budget``: the bytes left when several files make one
+    document), binary, not UTF-8. ``name`` is how messages name the file."""
+    p, name = Path(path), name or str(path)
     if not p.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{name}: no such file")
     if p.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+        raise InputError(f"{name}: is a folder, not a file")
     try:
         size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{path}: too large to check ({size / 2**20:.1f} MB; the limit is "
-                             f"{MAX_BYTES // 2**20} MB)")
+        if size > MAX_BYTES or size > budget:
+            what = "too large to check" if size > MAX_BYTES else "too large to check with the files before it"
+            raise InputError(f"{name}: {what} ({size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB)")
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if b"\x00" in data:
-        raise InputError(f"{path}: a binary file, not text")
+        raise InputError(f"{name}: a binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+        raise InputError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
 def document(text: str, path: str = "<text>", source: Source | None = None) -> Document:

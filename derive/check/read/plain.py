@@ -36,6 +36,7 @@ from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.lexer import LatexError
+from derive.check.read.statements import top_level_split
 from derive.errors import DeriveError
 from derive.numbers import Printed, parse_decimal
 
@@ -128,18 +129,8 @@ def _runs(tokens: list[Tok]) -> list[list[Tok]]:
 def _pieces(run: list[Tok]) -> list[list[Tok]]:
     """Cut at top-level commas: each piece holding a relation is a statement; a
     piece without one ends the statement before it (``= 0.1, which ...``)."""
-    pieces, current, depth = [], [], 0
-    for t in run:
-        if t.kind == "op" and t.text in OPENERS:
-            depth += 1
-        elif t.kind == "op" and t.text in CLOSERS:
-            depth = max(0, depth - 1)
-        if depth == 0 and t.kind == "op" and t.text == ",":
-            pieces.append(current)
-            current = []
-            continue
-        current.append(t)
-    pieces.append(current)
+    pieces = top_level_split(run, lambda t: t.kind == "op" and t.text in OPENERS,
+                             lambda t: t.kind == "op" and t.text in CLOSERS, lambda t: t.kind == "op" and t.text == ",")
     return [p for p in pieces if any(t.kind == "rel" for t in p)]
 
 

@@ -121,20 +121,29 @@ def is_relation(t: Token) -> bool:
     return (t.kind == "SYM" and t.text in RELATIONS) or (t.kind == "CMD" and t.text in RELATIONS)
 
 
-def _split_commas(seg: list[Token]) -> list[list[Token]]:
-    """``PE_{0} = 0, PE_{1} = 1`` is two statements; ``pos = 0, 1, 2`` is one."""
+def top_level_split(tokens: list, opens, closes, cuts) -> list[list]:
+    """``tokens`` cut at the tokens ``cuts`` accepts outside every bracket (``opens`` and
+    ``closes`` tell the brackets); the cutting tokens are dropped. Serves LaTeX and plain math."""
     pieces, depth, current = [], 0, []
-    for t in seg:
-        if t.kind == "BEGIN" or (t.kind == "SYM" and t.text in "([{") or t.text == "\\{":
+    for t in tokens:
+        if opens(t):
             depth += 1
-        elif t.kind == "END" or (t.kind == "SYM" and t.text in ")]}") or t.text == "\\}":
+        elif closes(t):
             depth = max(0, depth - 1)
-        if depth == 0 and t.kind == "SYM" and t.text == ",":
+        if depth == 0 and cuts(t):
             pieces.append(current)
             current = []
             continue
         current.append(t)
     pieces.append(current)
+    return pieces
+
+
+def _split_commas(seg: list[Token]) -> list[list[Token]]:
+    """``PE_{0} = 0, PE_{1} = 1`` is two statements; ``pos = 0, 1, 2`` is one."""
+    pieces = top_level_split(seg, lambda t: t.kind == "BEGIN" or (t.kind == "SYM" and t.text in "([{") or t.text == "\\{",
+                             lambda t: t.kind == "END" or (t.kind == "SYM" and t.text in ")]}") or t.text == "\\}",
+                             lambda t: t.kind == "SYM" and t.text == ",")
     merged: list[list[Token]] = [pieces[0]]
     for piece in pieces[1:]:
         if any(is_relation(t) for t in piece) and any(is_relation(t) for t in merged[-1]):

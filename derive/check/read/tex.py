@@ -42,7 +42,7 @@ from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, MacroStandardArgsPa
 from pylatexenc.macrospec import ParsedVerbatimArgs
 
 from derive.check.policy import POLICY
-from derive.check.read.markdown import InputError
+from derive.check.read.markdown import InputError, read_text
 from derive.check.read.sources import Origin, Source
 
 MAX_BYTES = POLICY.max_bytes
@@ -273,26 +273,7 @@ class _File:
 
 def _load(path: Path, name: str, budget: int) -> str:
     """The text of a file, or an InputError saying why not (``budget``: bytes left)."""
-    if not path.exists():
-        raise InputError(f"{name}: no such file")
-    if path.is_dir():
-        raise InputError(f"{name}: is a folder, not a file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES or size > budget:
-            what = "too large to check" if size > MAX_BYTES else "too large to check with the files before it"
-            raise InputError(f"{name}: {what} ({size / 2**20:.1f} MB; the limit is "
-                             f"{MAX_BYTES // 2**20} MB)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if b"\x00" in data:
-        raise InputError(f"{name}: a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return read_text(path, name, budget).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _uncomment(line: str) -> str:
