@@ -108,3 +108,16 @@ def test_an_output_block_under_an_output_heading_still_belongs_to_the_code(headi
            "```\n[2. 5.]\n```\n")
     found = [str(f.verdict) for f in check_text(doc, "doc.md", run_code=True).findings if f.kind == "code-output"]
     assert found == (["wrong"] if paired else [])
+
+
+def test_a_line_of_prose_restating_a_printed_item_is_a_claim_about_it():
+    # the output prints "Variance 1: 0.9999957584163625"; 0.9999958 is its rounding, 0.9999947 is not
+    doc = ("```python\nprint('Variance 1:', 0.9999957584163625)\n```\n\n```\nVariance 1: 0.9999957584163625\n```\n\n"
+           "Meaning:\n\n- Variance 1: {v}\n")
+    found = [str(f.verdict) for f in check_text(doc.replace("{v}", "0.9999958"), "doc.md").findings if f.line == 11]
+    assert found == ["rounded"]
+    found = [str(f.verdict) for f in check_text(doc.replace("{v}", "0.9999947"), "doc.md").findings if f.line == 11]
+    assert found == ["wrong"]
+    # a label the code never printed is prose
+    other = doc.replace("- Variance 1: {v}", "- Mean 1: 0.5")
+    assert [f for f in check_text(other, "doc.md").findings if f.line == 11] == []

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
 from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_document, scan
+from derive.check.read.outputs import label_key, printouts
+from derive.check.read.plain import labelled_spans
 from derive.check.read.prose import prose_only
 
 ZERO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:0|\{0\})(?![\d.])")
@@ -33,6 +35,7 @@ class Reading:
 def read(doc: Document) -> Reading:
     """Every item of the document, in order."""
     items = scan(doc)
+    items = sorted(items + _restated_outputs(doc, items), key=lambda it: it.start)
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]
@@ -50,6 +53,22 @@ def read(doc: Document) -> Reading:
         else:
             out.items.append(item)
     return out
+
+
+def _restated_outputs(doc: Document, items: list) -> list[MathSpan]:
+    """Lines of prose restating an item the code printed under its label (``Variance 1: 0.99999``)."""
+    keys = {}
+    for block in items:
+        if isinstance(block, CodeBlock) and block.output is not None:
+            for p in printouts(block.output.text):
+                key = label_key(p.label) if p.label else None
+                if key:
+                    keys[" ".join(p.label.replace(":", " ").replace("=", " ").split()).lower()] = key
+    if not keys:
+        return []
+    code = [(b.start, doc.line_starts[min(b.output.end_line if b.output else b.end_line, len(doc.line_starts) - 1)])
+            for b in items if isinstance(b, CodeBlock)]
+    return [s for s in labelled_spans(doc.text, keys) if not any(lo <= s.start < hi for lo, hi in code)]
 
 
 def open_document(path: str) -> Document:

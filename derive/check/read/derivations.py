@@ -22,7 +22,7 @@ from derive.check.read import nodes as N
 from derive.check.read.delimiters import BLANK_LINE, MathSpan
 from derive.check.read.latex import parse_statements
 from derive.check.read.lexer import LatexError
-from derive.check.read.plain import parse_plain
+from derive.check.read.plain import parse_labelled, parse_plain
 from derive.check.read.prose import announces_change, supposes
 from derive.errors import bug
 
@@ -83,8 +83,12 @@ class Reader:
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
         out, last = [], None
         try:
-            parsed = parse_plain(span.text, span.notation == "result") if span.notation in ("plain", "result") \
-                else parse_statements(span.text)
+            if span.notation.startswith("labelled:"):
+                parsed = parse_labelled(span.text, span.notation.split(":", 1)[1])
+            elif span.notation in ("plain", "result"):
+                parsed = parse_plain(span.text, span.notation == "result")
+            else:
+                parsed = parse_statements(span.text)
         except RecursionError:
             return [Unreadable(span, span.start, span.start + len(span.text), span.text,
                                "the formula is nested too deeply")]

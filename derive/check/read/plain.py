@@ -225,6 +225,51 @@ def result_spans(text: str, offset: int = 0) -> list[MathSpan]:
     return out
 
 
+LABELLED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(?P<label>[A-Za-z][\w ()\-]{0,40}?)(?:\*\*)?[ \t]*:"
+                      r"[ \t]*(?P<value>[-−]?[\d.\[(][^\n]*?)[ \t]*$", re.M)
+
+
+def labelled_spans(text: str, keys: dict[str, str], offset: int = 0) -> list[MathSpan]:
+    """``Variance 1: 0.9999957``: a line restating an item the document's code printed
+    under that label (``keys``: the label as the reader keys it -> its name), as a span
+    ``name = value`` (notation ``labelled``, the label standing for the name)."""
+    out = []
+    for m in LABELLED.finditer(text):
+        name = keys.get(" ".join(m.group("label").split()).lower())
+        if name is not None and _literal_text(m.group("value")):
+            out.append(MathSpan(offset + m.start("label"), text[m.start("label"):m.end("value")], False,
+                                "labelled:" + name))
+    return out
+
+
+def parse_labelled(text: str, name: str) -> list[N.Chain | LatexError]:
+    """``label: value`` as the chain ``name = value`` (offsets into ``text``)."""
+    colon = text.index(":")
+    try:
+        value = _Translation([t for t in plain_tokens(text[colon + 1:]) if t.kind != "join"]).node()
+    except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError) as exc:
+        return [LatexError(f"cannot read the value: {exc}", 0)]
+    value = _shifted(value, colon + 1)
+    label = N.Sym(0, colon, name, name)
+    return [N.Chain(0, value.end, (label, value), ("=",))]
+
+
+def _shifted(node: N.Node, by: int) -> N.Node:
+    """A node whose offsets count from ``by`` characters later."""
+    from dataclasses import fields, replace
+    changes = {"start": node.start + by, "end": node.end + by}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, N.Node):
+            changes[f.name] = _shifted(v, by)
+        elif isinstance(v, tuple) and v and all(isinstance(x, N.Node) for x in v):
+            changes[f.name] = tuple(_shifted(x, by) for x in v)
+        elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
+            changes[f.name] = tuple(tuple(_shifted(x, by) if isinstance(x, N.Node) else x for x in row)
+                                    for row in v)
+    return replace(node, **changes)
+
+
 def _literal_text(value: str) -> bool:
     tokens = plain_tokens(value)
     return bool(tokens) and any(t.kind == "num" for t in tokens) and \
