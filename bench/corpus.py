@@ -17,7 +17,9 @@ corpus is not part of the project: the documents are other people's words.
 
 Three figures, per document and in total:
 
-* **wrong lines caught**: keyed-wrong lines where derive reports a wrong claim;
+* **wrong lines caught**: keyed-wrong lines where derive reports a wrong claim
+  (keyed-wrong lines derive reports ``truncated`` are counted apart: the keys
+  call a truncation wrong, derive has a verdict of its own for it);
 * **false alarms**: lines derive calls wrong that the key says are right or
   rounded (or that the key does not list: counted, and shown with ``--show``),
   per 100 keyed correct claims;
@@ -73,12 +75,14 @@ def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
             verdicts.setdefault(p, set()).add(str(c.verdict))
     wrong_lines = [p for p, v in keyed.items() if v == "wrong"]
     caught = [p for p in wrong_lines if "wrong" in verdicts.get(p, ())]
+    truncated = [p for p in wrong_lines if p not in caught and "truncated" in verdicts.get(p, ())]
     alarms = [p for p, v in verdicts.items() if "wrong" in v and keyed.get(p) != "wrong"]
     judged = [k for k in key["claims"]
               if verdicts.get(place(k.get("cell"), k.get("part"), k["line"]), set()) & set(JUDGED)]
     return {"document": key["document"], "format": key.get("format", ""), "claims": len(key["claims"]),
             "correct": sum(1 for k in key["claims"] if k["verdict"] != "wrong"),
-            "wrong_lines": len(wrong_lines), "caught": len(caught), "false_alarms": len(alarms),
+            "wrong_lines": len(wrong_lines), "caught": len(caught), "truncated": len(truncated),
+            "false_alarms": len(alarms),
             "unkeyed_alarms": sum(1 for p in alarms if p not in keyed), "judged": len(judged),
             "derive_claims": sum(1 for c in claims if c.verdict != "given"), "error": error,
             "missed": sorted(map(str, set(wrong_lines) - set(caught))), "alarms": sorted(map(str, alarms))}
@@ -97,7 +101,8 @@ def main(argv=None) -> int:
         print(f"corpus.py: no keys in {corpus / 'keys'}", file=sys.stderr)
         return 2
     rows = [score(corpus, k, args.run_code) for k in keys]
-    total = {f: sum(r[f] for r in rows) for f in ("claims", "correct", "wrong_lines", "caught", "false_alarms",
+    total = {f: sum(r[f] for r in rows) for f in ("claims", "correct", "wrong_lines", "caught", "truncated",
+                                                 "false_alarms",
                                                  "unkeyed_alarms", "judged", "derive_claims")}
     total["documents"] = len(rows)
     if args.json:
@@ -112,7 +117,8 @@ def main(argv=None) -> int:
             print(f"|  missed {r['missed']} alarms {r['alarms']} |")
     t = total
     print(f"\n{t['documents']} documents, {t['claims']} keyed claims: wrong lines caught {t['caught']}/"
-          f"{t['wrong_lines']} ({100 * t['caught'] / max(1, t['wrong_lines']):.0f}%), false alarms "
+          f"{t['wrong_lines']} ({100 * t['caught'] / max(1, t['wrong_lines']):.0f}%; {t['truncated']} more reported "
+          f"truncated), false alarms "
           f"{t['false_alarms']} ({100 * t['false_alarms'] / max(1, t['correct']):.1f} per 100 correct; "
           f"{t['unkeyed_alarms']} on lines the keys do not list), judged {t['judged']}/{t['claims']} "
           f"({100 * t['judged'] / max(1, t['claims']):.0f}%)")
