@@ -151,6 +151,10 @@ def test_a_formula_written_again_with_numbers_gives_its_names_values():
     # a product of two names is not matched: 0.05 x 0.15 may be w_1 i_1 written as i_1 w_1
     swapped = "$$ h = w i + b = 0.05 \\times 0.15 + 0.35 = 0.3575 $$\n\n$$ g = 2 w = 0.3 $$\n"
     assert [str(c.verdict) for c in check_text(swapped, "doc.md").findings if c.line == 3] in ([], ["unverifiable"])
+    # ... unless one of the two names has a value that is one of the numbers: then w = 0.4
+    known = "$$ o = 0.5933 $$\n\n$$ z = w o + b = 0.4 \\times 0.5933 + 0.6 = 0.8373 $$\n\n$$ g = 2 w = {v} $$\n"
+    assert verdicts(known.replace("{v}", "0.8"), 5) == ["ok"]
+    assert verdicts(known.replace("{v}", "0.9"), 5) == ["wrong"]
 
 
 def test_an_array_of_derivation_columns_is_read_like_aligned():

@@ -98,7 +98,7 @@ class StatementBinder:
         for k in range(max(self.st.done - 1, 0), len(parts) - 1):
             if rels[k] != "=":
                 continue
-            found = substituted(parts[k], parts[k + 1])
+            found = substituted(parts[k], parts[k + 1], lambda name, at=self.at(parts[k + 1]): self.known(name, at))
             for name, (sym, number) in (found or {}).items():
                 at = self.at(parts[k + 1])
                 known = self.env.candidates(name, at)
@@ -113,6 +113,17 @@ class StatementBinder:
                 grid = grid_of(number)
                 self.env.bind(Binding(name, at, self.line(parts[k + 1]), "substituted", printed=grid, scalar=True,
                                       rounding=rounding(grid, False)))
+
+    def known(self, name: str, at: int):
+        """The value a name already has at ``at`` (a scalar), or None."""
+        cands = [b for b in self.env.candidates(name, at) if b.origin != "substituted"]
+        if not cands:
+            return None
+        try:
+            value = exact_value(cands[0], self.env)
+        except EVALUATION_FAILURES:
+            return None
+        return value.entry(0, 0) if value.shape == (1, 1) else None
 
     def links(self, done: int, label: N.Node | None, formula: bool, given: Binding | None,
               parts=None, rels=None) -> None:

@@ -5,8 +5,9 @@ with numbers put in. Matching the two trees (``substituted``) tells the number
 each name stood for, even when the document never wrote ``target_{o1} = 0.01``.
 The match is structural and strict: the same node types, the same functions,
 the same numbers where both sides print numbers, one number per name (a name
-put in twice with two numbers is no match), and no product of two names (the
-author may write ``w_1 i_1`` as ``0.05 \times 0.15``, factors swapped). Only a name with no value yet is
+put in twice with two numbers is no match), and a product of two names only
+when one of them has a value that is one of the numbers (the author may write
+``w_1 i_1`` as ``0.05 \times 0.15``, factors swapped). Only a name with no value yet is
 bound this way (origin ``substituted``), so a formula like
 ``-2(target_{o1} - out_{o1})`` further down can be computed; for a name the
 document gave a value, the number put in is a claim about that value
@@ -17,20 +18,44 @@ from __future__ import annotations
 
 from derive.check.read import nodes as N
 from derive.check.read.atoms import FUNCTIONS
+from derive.numbers import compare
 
 CONSTANTS = {"e", "pi"}
 
 
-def substituted(pattern: N.Node, concrete: N.Node) -> dict[str, tuple[N.Sym, N.Node]] | None:
+def substituted(pattern: N.Node, concrete: N.Node, known=lambda name: None) -> dict[str, tuple[N.Sym, N.Node]] | None:
     """name -> (its node in ``pattern``, the number (a Num, or a negated Num) it stands
-    for in ``concrete``), or None."""
+    for in ``concrete``), or None. ``known(name)``: the value a name already has (or
+    None), which settles whose number is whose in a product of two names."""
     if not N.names(pattern) or N.names(concrete) or isinstance(pattern, N.Sym):
         return None
     found: dict[str, tuple[N.Sym, N.Node]] = {}
-    return found if _match(pattern, concrete, found) and found else None
+    return found if _match(pattern, concrete, found, known) and found else None
 
 
-def _match(p: N.Node, c: N.Node, found: dict) -> bool:
+def _product(p: N.Mul, c: N.Mul, found: dict, known) -> bool:
+    """``w_5 out_{h1} = 0.4 \times 0.5933``: two names, two numbers. When one name has a
+    value that is one of the numbers (as printed), the other name has the other number;
+    otherwise which number is whose is not written (authors swap the factors)."""
+    (a, b), (x, y) = p.factors, c.factors
+    for first, second in ((a, b), (b, a)):
+        value = known(first.name)
+        if value is None:
+            continue
+        for mine, other in ((x, y), (y, x)):
+            if _number(mine) and _shows(mine, value):
+                return _match(second, other, found, known)
+    return False
+
+
+def _shows(node: N.Node, value) -> bool:
+    """Is the printed number ``node`` the value, to its printed digits?"""
+    num = node if isinstance(node, N.Num) else node.arg
+    sign = -1 if isinstance(node, N.Neg) else 1
+    return compare(num.printed, sign * value).verdict in ("exact", "rounded")
+
+
+def _match(p: N.Node, c: N.Node, found: dict, known=lambda name: None) -> bool:
     if isinstance(p, N.Sym) and p.name not in CONSTANTS and _number(c):
         old = found.get(p.name)
         if old is not None:
@@ -39,8 +64,8 @@ def _match(p: N.Node, c: N.Node, found: dict) -> bool:
         return True
     if isinstance(p, N.Call) and isinstance(c, N.Mul) and len(p.args) == 1 and len(c.factors) == 2 \
             and p.name not in FUNCTIONS:           # \hat{y}(1 - \hat{y}) = 0.7391(1 - 0.7391): a product
-        return _match(N.Sym(p.start, p.end, p.name, p.name), c.factors[0], found) and \
-            _match(p.args[0], c.factors[1], found)
+        return _match(N.Sym(p.start, p.end, p.name, p.name), c.factors[0], found, known) and \
+            _match(p.args[0], c.factors[1], found, known)
     if type(p) is not type(c):
         return False
     match p, c:
@@ -53,9 +78,12 @@ def _match(p: N.Node, c: N.Node, found: dict) -> bool:
         case N.Add(), N.Add() if p.signs != c.signs:
             return False
         case N.Mul(), N.Mul() if sum(isinstance(f, N.Sym) for f in p.factors) > 1:
-            return False            # w_1 i_1 = 0.15 x 0.05: which number is whose is not written
+            # w_1 i_1 = 0.15 x 0.05: whose number is whose only a known value can tell
+            return len(p.factors) == 2 == len(c.factors) and all(isinstance(f, N.Sym) for f in p.factors) \
+                and _product(p, c, found, known)
     kids_p, kids_c = N.children(p), N.children(c)
-    return len(kids_p) == len(kids_c) and bool(kids_p) and all(_match(a, b, found) for a, b in zip(kids_p, kids_c))
+    return len(kids_p) == len(kids_c) and bool(kids_p) and \
+        all(_match(a, b, found, known) for a, b in zip(kids_p, kids_c))
 
 
 def _number(node: N.Node) -> bool:
