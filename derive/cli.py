@@ -60,13 +60,14 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, metavar="PATH", help="write to PATH instead of stdout")
     check = commands.add_parser(
         "check", help="recompute and judge every number a document prints",
-        description=("Find every number a Markdown document prints, recompute it, and say whether it "
-                     "is right, only rounded or truncated, or wrong, where, and why. Each verdict names "
-                     "its basis: the exact inputs, the inputs as printed, an enclosure of their rounding, "
-                     "the code's output, or a worked example derive ships. Values the document gives "
-                     "are listed as given, never as right. Exit 0 when no claim is wrong, 1 when one "
-                     "is, 2 on bad input."))
-    check.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
+        description=("Find every number a document prints (Markdown, a Jupyter notebook or a LaTeX "
+                     "file: math, plain-text arithmetic, tables, code and its output), recompute it, "
+                     "and say whether it is right, only rounded or truncated, or wrong, where, and "
+                     "why. Each verdict names its basis: the exact inputs, the inputs as printed, an "
+                     "enclosure of their rounding, the code's output, a worked example derive ships, "
+                     "or a model's paper. Values the document gives are listed as given, never as "
+                     "right. Exit 0 when no claim is wrong, 1 when one is, 2 on bad input."))
+    check.add_argument("files", nargs="+", metavar="FILE", help="documents to check (.md, .ipynb, .tex)")
     check.add_argument("--format", choices=("text", "markdown", "json", "github"), default="text",
                        help="report format (default: text)")
     check.add_argument("--out", metavar="PATH", help="write the report to PATH instead of stdout")
@@ -74,7 +75,8 @@ def parser() -> argparse.ArgumentParser:
                        help="list every claim and value given, not only the wrong claims")
     check.add_argument("--run-code", action="store_true",
                        help="run each Python block (own process, temporary folder, 30 s limit) "
-                            "and compare what it prints")
+                            "and compare what it prints; the code runs with your permissions, so use "
+                            "it only on documents you trust")
     return top
 
 
