@@ -121,3 +121,25 @@ def test_a_line_of_prose_restating_a_printed_item_is_a_claim_about_it():
     # a label the code never printed is prose
     other = doc.replace("- Variance 1: {v}", "- Mean 1: 0.5")
     assert [f for f in check_text(other, "doc.md").findings if f.line == 11] == []
+
+
+def test_without_running_an_output_item_is_judged_from_the_print_call_that_shows_it():
+    # softmax(1, 2, 3) = (0.09003, 0.24473, 0.66524) by mpmath; the mean of 1, 2, 3 is 2
+    doc = ("```python\nimport numpy as np\nz = np.array([1.0, 2.0, 3.0])\np = np.exp(z) / np.exp(z).sum()\n"
+           "print('p:', p.round(4))\nprint(z.mean())\n```\n\n```\np: [0.09   0.2447 {last}]\n{mean}\n```\n")
+    found = lambda text: [(f.line, str(f.verdict)) for f in check_text(text, "doc.md").findings
+                          if f.kind == "code-output"]
+    assert found(doc.format(last="0.6652", mean="2.0")) == [(10, "rounded"), (11, "ok")]
+    assert found(doc.format(last="0.6653", mean="2.5")) == [(10, "wrong"), (11, "wrong")]
+    # a print inside a loop: the items cannot be paired with calls, nothing is judged
+    loop = doc.replace("print(z.mean())", "for k in range(1):\n    print(z.mean())")
+    assert [v for _, v in found(loop.format(last="0.6652", mean="2.0"))] == ["unverifiable", "unverifiable"]
+
+
+def test_a_value_the_code_gives_later_in_the_document_wins_over_the_texts_earlier_one():
+    # the text gives w = 6 first; the code below gives w = 1 and prints 2 * w = 2
+    doc = ("$$ w = 6 $$\n\n```python\nw = 1\ny = 2 * w\nprint(y)\n```\n\n```\n{v}\n```\n")
+    found = [str(f.verdict) for f in check_text(doc.format(v="2"), "doc.md").findings if f.kind == "code-output"]
+    assert found == ["ok"]
+    found = [str(f.verdict) for f in check_text(doc.format(v="12"), "doc.md").findings if f.kind == "code-output"]
+    assert found == ["wrong"]

@@ -140,7 +140,7 @@ class Env:
         if not found:
             return self.dimension(key, at) if key in POLICY.dimension_names else []
         found = [b for b in found if not self.stale(b, at) and not self.outdated(key, b, at)]
-        before = [b for b in found if b.at <= at]
+        before = sorted((b for b in found if b.at <= at), key=lambda b: b.at)      # document order
         if not before and not later:
             return self.dimension(key, at) if key in POLICY.dimension_names else []
         after = [b for b in found if b.at > at and (b.origin == "output" or b.origin == "code" and (before or later))]
@@ -152,13 +152,13 @@ class Env:
         return out[:POLICY.max_candidates]
 
     def latest(self, key: str, at: int) -> Binding | None:
-        before = [b for b in self.values.get(key, []) if b.at <= at]
-        return before[-1] if before else None
+        """The value of ``key`` given last before ``at`` (in the document, not in the order
+        the bind pass met it: the code's values are bound before the text's)."""
+        return _last(b for b in self.values.get(key, []) if b.at <= at)
 
     def previous(self, b: Binding) -> Binding | None:
         """The value of b's name just before b."""
-        before = [o for o in self.values.get(b.name, []) if o.at < b.at]
-        return before[-1] if before else None
+        return _last(o for o in self.values.get(b.name, []) if o.at < b.at)
 
     def stale(self, b: Binding, at: int) -> bool:
         """A value computed from names given other values since (or made unknown:
@@ -230,6 +230,15 @@ class Env:
                if tuple(b.shape) == tuple(shape) and not b.scalar]
         out.sort(key=lambda kb: (abs(kb[1].at - at), kb[0]))
         return out
+
+
+def _last(bindings) -> Binding | None:
+    """The one placed last in the document (the one met last among equals)."""
+    out = None
+    for b in bindings:
+        if out is None or b.at >= out.at:
+            out = b
+    return out
 
 
 def same_value(a: Binding, b: Binding) -> bool:

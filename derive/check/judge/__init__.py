@@ -52,7 +52,7 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
 
 def _judged(d: Draft, bound: Bound, blocks, run_code: bool, timeout: float, section) -> list[Claim]:
     if d.what == "output":
-        return judge_outputs(d, blocks, run_code, timeout, section)
+        return judge_outputs(d, blocks, run_code, timeout, section, bound.env)
     if d.what == "unverifiable":
         return [claim(d, section(d.line), Verdict.UNVERIFIABLE, d.message, note=d.note)]
     found = judge_value(d, bound.env, section(d.line))

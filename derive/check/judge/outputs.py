@@ -16,13 +16,17 @@ from derive.check.claim import Basis, Claim, Verdict, wrong_entries
 from derive.check.read import CodeBlock
 from derive.check.read.grids import grid_text, rows_text
 from derive.check.read.markdown import PYTHON
+from derive.check.judge.printed import judge_printed, printed_values
+from derive.check.read import nodes as N
 from derive.check.read.outputs import NUMBER, describe, printouts
 
 NOT_FROM_THIS_CODE = "the output block does not come from this code as written"
 
 
-def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: float, section) -> list[Claim]:
-    """One claim per item the output block of ``d.block`` prints."""
+def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: float, section,
+                  env=None) -> list[Claim]:
+    """One claim per item the output block of ``d.block`` prints (without ``--run-code``,
+    judged from the block's ``print`` calls where derive can compute them: ``printed``)."""
     block: CodeBlock = d.block
     outs = printouts(block.output.text)
     if not outs:
@@ -32,6 +36,8 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
     actual = printouts(run.stdout) if run and not run.problem else None
     pairing = runner.pair(outs, actual) if actual is not None else None
     partner = dict(pairing.pairs) if pairing else {}
+    static = printed_values(block, len(outs)) if pairing is None and env is not None and block.lang in PYTHON \
+        else {}
     claims = []
     for k, p in enumerate(outs):
         line = block.output.line + p.line
@@ -39,6 +45,10 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
             claims.append(_unpaired(block, outs[k:], actual, pairing, section))
             break
         if pairing is None:
+            found = judge_printed(p, static[k][0], env, static[k][1]) if k in static else None
+            if found is not None:
+                claims.append(_computed(block, p, line, found, static[k][0], section))
+                continue
             claims.append(_item(block, p, line, Verdict.UNVERIFIABLE, _unjudged(block, p, run), section))
             continue
         c = _judged(block, p, line, actual[partner[k]], section)
@@ -61,6 +71,17 @@ def _spans(block: CodeBlock, p) -> tuple[tuple[int, int], ...]:
     text = "\n".join(lines[p.line:p.end_line + 1])
     found = [(start + m.start(), start + m.end()) for m in NUMBER.finditer(text)]
     return tuple(found[-count:]) if count and len(found) >= count else ()
+
+
+def _computed(block: CodeBlock, p, line: int, j, node, section) -> Claim:
+    """An item judged against what derive computes for the ``print`` call that shows it."""
+    what = N.pretty(node)
+    expected = rows_text(j.expected)
+    if j.verdict == Verdict.WRONG:
+        return _item(block, p, line, j.verdict, f"{len(j.wrong)} value(s) differ from {what}, computed from the "
+                     "code without running it", section, expected=expected, wrong_entries=wrong_entries(j.wrong))
+    return _item(block, p, line, j.verdict, f"{'agrees with' if j.verdict == Verdict.OK else str(j.verdict) + ' from'} "
+                 f"{what}, computed from the code without running it", section, expected=expected, basis=Basis.EXACT)
 
 
 def _judged(block: CodeBlock, p, line: int, real, section) -> Claim:

@@ -50,7 +50,7 @@ RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": 
 RESULT_COMMENT = re.compile(r"^[ \t]*(?P<code>[^#\n]*[^#\s])[ \t]+#[ \t]*(?P<value>[-\[(\d.][^#\n]*?)[ \t]*$", re.M)
 # module prefixes of calls in code and in text: ``np.exp`` is exp
 MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|jax|scipy|special|sp|cmath)\.)+")
-METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot")      # x.sum(), K.T, a.dot(b) in code
+METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot", "round")   # x.sum(), K.T, a.dot(b)
 CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item", "float32", "float64"}
 PRODUCTS = {"dot", "matmul"}
 RENAMED = {"relu": "ReLU", "log1p": "log1p", "arcsin": "asin", "layer_norm": "LN"}
@@ -405,6 +405,8 @@ class _Translation:
                 return inner if method in CONSTRUCTORS else N.Call(s, e, RENAMED.get(method, method), (inner,))
             case ast.Call(func=ast.Attribute(value=x, attr=method), args=[y], keywords=[]) if method in PRODUCTS:
                 return N.Mul(s, e, (self._node(x), self._node(y)))                 # a.dot(b)
+            case ast.Call(func=ast.Attribute(value=x, attr="round"), args=[_]):
+                return self._node(x)          # x.round(4): the value, printed to its decimals
             case ast.Call(func=func, args=args, keywords=keywords) if args:
                 name = self._function(func)
                 if name in CONSTRUCTORS and len(args) == 1:                       # np.array([...])

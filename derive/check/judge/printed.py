@@ -1,0 +1,88 @@
+"""What an output block prints, judged without running the code: its ``print`` calls read.
+
+Without ``--run-code`` an output block's items are paired with the block's
+top-level ``print`` calls, in order, when there are exactly as many of each and
+no ``print`` hides in a loop or a function. The value each call prints (its last
+argument, or the one value of an f-string) is read with derive's plain-math
+parser (``ast``, never run) and computed by derive's evaluator over the values
+the code gave its names by then (``derive.check.read.assignments``); the item is
+judged against it at the decimals printed (basis ``exact``). An item printed to
+``POLICY.float_noise_digits`` significant digits or more is a float's full
+print, whose last digits only running the code can tell: it is left to
+``--run-code``.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from derive.check.bind.env import Env
+from derive.check.bind.resolve import evaluate
+from derive.check.evaluate.values import EVAL_FAILURES, EXACT
+from derive.check.judge.compare import Judgement, judge
+from derive.check.policy import POLICY
+from derive.check.read import CodeBlock
+from derive.check.read import nodes as N
+from derive.check.read.lexer import LatexError
+from derive.check.read.plain import parse_expression
+from derive.numbers import significant_digits
+
+
+def printed_values(block: CodeBlock, count: int) -> dict[int, tuple[N.Node, int]]:
+    """Item index -> (what its ``print`` call prints, the document offset of the call),
+    for a block whose top-level ``print`` calls pair one to one with ``count`` items."""
+    try:
+        tree = ast.parse(block.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    calls = [s.value for s in tree.body if isinstance(s, ast.Expr) and _is_print(s.value)]
+    every = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _is_print(n)]
+    if len(calls) != count or len(every) != len(calls):
+        return {}
+    starts = [0]
+    for line in block.text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    out = {}
+    for k, call in enumerate(calls):
+        arg = _printed_arg(call)
+        segment = ast.get_source_segment(block.text, arg) if arg is not None else None
+        if not segment:
+            continue
+        try:
+            node = parse_expression(segment)
+        except (SyntaxError, ValueError, LatexError, RecursionError, MemoryError):
+            continue
+        if N.names(node) or any(isinstance(n, N.Call) for n in N.walk(node)):     # print(0.5) computes nothing
+            out[k] = (node, block.start + starts[call.lineno - 1])
+    return out
+
+
+def judge_printed(p, node: N.Node, env: Env, at: int) -> Judgement | None:
+    """The printed item against the value derive computes for what the call prints."""
+    if p.grid is None or any(significant_digits(x.text) >= POLICY.float_noise_digits for row in p.grid for x in row):
+        return None
+    try:
+        value, _ = evaluate(node, env, at, EXACT, "exact")
+        j = judge(p.grid, value)
+    except EVAL_FAILURES:
+        return None
+    return None if j.reason else j
+
+
+def _is_print(node) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+
+
+def _printed_arg(call: ast.Call):
+    """The value a print call shows: its last argument, or the one value of an f-string."""
+    if not call.args or any(k.arg not in ("sep", "end", "flush") for k in call.keywords):
+        return None
+    arg = call.args[-1]
+    if isinstance(arg, ast.JoinedStr):
+        values = [v for v in arg.values if isinstance(v, ast.FormattedValue)]
+        if len(values) != 1 or values[0].conversion not in (-1,):
+            return None
+        return values[0].value
+    if isinstance(arg, ast.Constant):
+        return None
+    return arg
