@@ -101,6 +101,11 @@ class Policy:
         4, "a value printed without a name is matched to an earlier one only with this many entries")
     output_gap_chars: int = _rule(
         300, "prose allowed between a code block and the output block that belongs to it")
+    fact_roundable: tuple = _rule(
+        ("params", "vocab"), "attributes of a known model whose stated value may be a rounding of the published "
+                             "one (124M for 124,439,808); layers, widths and heads must match exactly")
+    fact_reach: int = _rule(
+        240, "the most characters between a model's name and a number for the number to be a fact about it")
     output_heading_words: tuple = _rule(
         ("output", "outputs", "result", "results", "prints", "printed", "console"),
         "a heading with one of these words between code and a plain block keeps them paired (### Expected output)")

@@ -36,8 +36,9 @@ from derive.check.facts.formula import formula_inputs, model_parameters
 from derive.check.facts.models import (ATTRIBUTE_NAMES, FAMILIES, MODELS, Model, Paper, members,
                                        paper_of, phrase)
 from derive.check.facts.quantity import NUMBER, Reading, rounds_to, show
+from derive.check.policy import POLICY
 
-ROUNDABLE = ("params", "vocab")
+ROUNDABLE = POLICY.fact_roundable
 _RANK = {Verdict.OK: 0, Verdict.ROUNDED: 1, Verdict.UNVERIFIABLE: 2, Verdict.WRONG: 3}
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 

@@ -47,8 +47,9 @@ from derive.check.facts.models import FAMILIES
 from derive.check.facts.names import Mention, anchors, mentions
 from derive.check.facts.quantity import NUMBER, Reading, read_number
 from derive.check.facts.text import clean, sentences
+from derive.check.policy import POLICY
 
-MAX_REACH = 240          # characters between a name and a fact tied to it
+MAX_REACH = POLICY.fact_reach          # characters between a name and a fact tied to it
 
 _QUALIFIERS = [(">=", r"at[ ]least|no[ ]fewer[ ]than|no[ ]less[ ]than"),
                (">", r"more[ ]than|over|above|greater[ ]than|upwards[ ]of|in[ ]excess[ ]of|just[ ]over|>"),

@@ -31,7 +31,7 @@ from derive.check.bind.resolve import Resolver
 from derive.check.claim import Claim, Verdict
 from derive.check.evaluate.arbface import ARB
 from derive.check.evaluate.evaluator import Evaluator
-from derive.check.evaluate.values import EVAL_FAILURES, EXACT, Options, Val
+from derive.check.evaluate.values import EVAL_FAILURES, EXACT, Options
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of

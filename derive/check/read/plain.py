@@ -474,11 +474,10 @@ def _atom(t: Tok) -> N.Node:
 def printed_number(text: str) -> Printed:
     """A number as plain text prints it: ``4,718,592``; ``99.5%`` (0.995, three
     decimals); ``124M`` (124 * 10**6, good to the million); ``1.5B``; ``12k``."""
-    body, scale, extra = text.replace(",", ""), 1, 0
+    body = text.replace(",", "")
     if body.endswith("%"):
-        body, extra = body[:-1], 2
-        p = parse_decimal(body)
-        return Printed(text, p.value / 100, p.decimals + extra)
+        p = parse_decimal(body[:-1])
+        return Printed(text, p.value / 100, p.decimals + 2)
     if body[-1:] in SUFFIXES:
         body, power = body[:-1], SUFFIXES[body[-1]]
         p = parse_decimal(body)
