@@ -143,3 +143,12 @@ def test_a_value_the_code_gives_later_in_the_document_wins_over_the_texts_earlie
     assert found == ["ok"]
     found = [str(f.verdict) for f in check_text(doc.format(v="12"), "doc.md").findings if f.kind == "code-output"]
     assert found == ["wrong"]
+
+
+def test_one_line_functions_and_tuple_assignments_in_code_are_read_without_running():
+    # sigmoid(0.05 + 0.10) = 1 / (1 + e^-0.15) = 0.537429845... (mpmath): printed 0.5374
+    doc = ("```python\nimport math\n\ndef sigmoid(z): return 1 / (1 + math.exp(-z))\n\n"
+           "a, b = 0.05, 0.10\nout = sigmoid(a + b)\n# out={v}  done\n```\n")
+    found = lambda v: [str(f.verdict) for f in check_text(doc.format(v=v), "doc.md").findings if f.line == 8]
+    assert found("0.5374") == ["rounded"]
+    assert found("0.5384") == ["wrong"]

@@ -113,3 +113,9 @@ def test_a_comment_that_states_what_the_line_computes_is_a_claim():
     assert _verdicts(code.replace("{v}", "0.876")) == [(4, "wrong"), (5, "ok")]
     # a comment in words is no result
     assert _verdicts("```python\nx = 2 * 3  # the product\n```\n") == []
+
+
+def test_statements_side_by_side_apart_by_spaces_are_two():
+    text = "prediction=0.7514  loss=0.2749 as printed"
+    assert [text[a:b] for a, b in plain_statements(text)] == ["prediction=0.7514", "loss=0.2749"]
+    assert plain_statements("so 2x + 1 = 5") == []

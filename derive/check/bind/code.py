@@ -36,7 +36,10 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
                 env.bind(Binding(lit.name, at, lit.line, "code", printed=lit.grid, scalar=lit.scalar))
             for a in assignments(block, {lit.name for lit in found}):
                 at = doc.line_starts[a.line - 1]
-                env.supersede(a.name, at)
+                if a.params is not None:
+                    env.define(a.name, a.params, a.node, at)
+                    continue
+                env.reassign(a.name, at)
                 if a.node is not None:
                     env.bind(Binding(a.name, at, a.line, "code-formula", formula=a.node, formula_at=at - 1,
                                      depends=frozenset(N.names(a.node)) - {a.name}))

@@ -92,6 +92,7 @@ class Env:
     functions: dict[str, list[tuple[tuple[str, ...], N.Node, int]]] = field(default_factory=dict)
     updates: dict[str, list[Update]] = field(default_factory=dict)
     superseded: dict[str, list[int]] = field(default_factory=dict)     # name -> where it was changed on purpose
+    reassigned: dict[str, list[int]] = field(default_factory=dict)     # name -> where the code assigns it
     roundings: list[tuple[int, object, int]] = field(default_factory=list)   # (at, value, decimals)
     zero_based: set[str] = field(default_factory=set)                  # vectors counted from v_0
     patterns: list = field(default_factory=list)                       # functions defined on patterns (PE_{(pos,2i)})
@@ -174,8 +175,12 @@ class Env:
                 return True
         return False
 
+    def reassign(self, key: str, at: int) -> None:
+        """The code assigns ``key`` at ``at``: older values are out of date after it (no prose said so)."""
+        self.reassigned.setdefault(key, []).append(at)
+
     def outdated(self, key: str, b: Binding, at: int) -> bool:
-        return any(b.at < changed <= at for changed in self.superseded.get(key, ()))
+        return any(b.at < changed <= at for changed in (*self.superseded.get(key, ()), *self.reassigned.get(key, ())))
 
     def rounded_before(self, value, decimals: int, at: int) -> bool:
         """Was ``value`` printed to ``decimals`` as a rounding (a result) before ``at``?

@@ -39,7 +39,9 @@ def read(doc: Document) -> Reading:
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]
-    reader = Reader(doc.text, prose_only(doc.text, spans))
+    code = [b for b in items if isinstance(b, CodeBlock)] + \
+        [b.output for b in items if isinstance(b, CodeBlock) and b.output is not None]
+    reader = Reader(doc.text, prose_only(doc.text, spans + code))      # no prose cue from code
     out = Reading(doc)
     for item in items:
         if isinstance(item, MathSpan):

@@ -5,6 +5,8 @@
     scale = 1 / math.sqrt(d)             a formula over earlier names: read with ``ast``
     p = np.exp(z) / np.exp(z).sum()      and derive's plain-math reader, evaluated by
                                          derive's own evaluator, never run
+    i1, i2 = 0.05, 0.10                  as many names as values: one formula each
+    def sigmoid(z): return 1 / (1 + math.exp(-z))    a function of its parameters
 
 Only statements at the top level of a block are read as formulas (code inside
 a function or a loop runs who knows how often); a name such a statement
@@ -28,11 +30,13 @@ TARGETS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.
 
 @dataclass(frozen=True)
 class Assignment:
-    """``name`` is given the value of ``node`` at document ``line`` (None: a value derive cannot read)."""
+    """``name`` is given the value of ``node`` at document ``line`` (None: a value derive cannot read);
+    with ``params``, ``name`` is a function of them whose value is ``node`` (``def f(x): return ...``)."""
 
     name: str
     node: N.Node | None
     line: int
+    params: tuple[str, ...] | None = None
 
 
 def assignments(block: CodeBlock, literal: set[str] = frozenset()) -> list[Assignment]:
@@ -52,8 +56,41 @@ def assignments(block: CodeBlock, literal: set[str] = frozenset()) -> list[Assig
                 continue
             out.append(Assignment(name, node, line))
             continue
+        pairs = _pairs(stmt)
+        if pairs:                                   # i1, i2 = 0.05, 0.10
+            out.extend(Assignment(name.id, _formula(value, block.text), line) for name, value in pairs)
+            continue
+        function = _function(stmt, block.text)
+        if function is not None:                    # def sigmoid(z): return 1 / (1 + math.exp(-z))
+            out.append(Assignment(stmt.name, function[1], line, function[0]))
+            continue
         out.extend(Assignment(name, None, line) for name in sorted(_assigned(stmt)))
     return out
+
+
+def _pairs(stmt: ast.stmt) -> list[tuple[ast.Name, ast.expr]]:
+    """The (name, value) pairs of ``a, b = x, y`` (as many names as values), else []."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+            and isinstance(stmt.value, ast.Tuple)):
+        return []
+    names, values = stmt.targets[0].elts, stmt.value.elts
+    if len(names) != len(values) or not all(isinstance(n, ast.Name) for n in names):
+        return []
+    return list(zip(names, values))
+
+
+def _function(stmt: ast.stmt, source: str) -> tuple[tuple[str, ...], N.Node] | None:
+    """A function whose body is one ``return`` of a formula of its plain parameters."""
+    if not isinstance(stmt, ast.FunctionDef) or stmt.decorator_list:
+        return None
+    a = stmt.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.posonlyargs or not a.args:
+        return None
+    body = [s for s in stmt.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    node = _formula(body[0].value, source)
+    return (tuple(p.arg for p in a.args), node) if node is not None else None
 
 
 def _formula(value: ast.expr, source: str) -> N.Node | None:

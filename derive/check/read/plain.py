@@ -155,7 +155,8 @@ def _chains(piece: list[Tok]) -> list[list[Tok]]:
             if any(t.kind == "num" for t in found) and (continued or not _literal(piece[start:head_end])):
                 out.append(found)
         continued = False
-        start, head_end = (_head(piece, end if end is not None else a + 1, b), b) if b < len(piece) else (None, b)
+        start, head_end = (_head(piece, end if end is not None else a + 1, b, after=end is not None), b) \
+            if b < len(piece) else (None, b)
     return out
 
 
@@ -165,11 +166,14 @@ def _literal(tokens: list[Tok]) -> bool:
     return bool(tokens) and all(t.kind == "num" or t.text in "[](),-−" for t in tokens)
 
 
-def _head(piece: list[Tok], lo: int, hi: int) -> int | None:
-    """Where the longest part ending at ``hi`` starts (from ``lo`` on), apart from what is before it."""
+def _head(piece: list[Tok], lo: int, hi: int, after: bool = False) -> int | None:
+    """Where the longest part ending at ``hi`` starts (from ``lo`` on), apart from what is before it;
+    ``after``: ``lo`` follows the value that ended the statement before, which a space keeps
+    apart (``prediction=0.7514  loss=0.2749``)."""
     for s in range(lo, hi):
         if _parses(piece[s:hi]):
-            return s if s == 0 or _apart(piece, s - 1, s) else None
+            spaced = after and s == lo and piece[s - 1].end < piece[s].start
+            return s if s == 0 or spaced or _apart(piece, s - 1, s) else None
     return None
 
 
