@@ -35,7 +35,7 @@ from derive.check.evaluate.values import EVAL_FAILURES, EXACT, Options
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of
-from derive.numbers import last_unit
+from derive.numbers import format_decimal, last_unit
 
 DERIVATIVE = re.compile(r"^d([^/^]+)/d([^/]+)$")
 BITS = 128
@@ -146,7 +146,8 @@ def _contradicted(c: Claim, d, env: Env, true: arb) -> Claim | None:
         return None
     except (TypeError, ValueError):
         return None
-    expected = true.mid().str(5, radius=False)
+    mid = sp.Rational(true.mid().str(30, radius=False))
+    expected = format_decimal(mid, grid[0][0].decimals) if grid is not None else true.mid().str(5, radius=False)
     of, wrt = DERIVATIVE.match(d.label.name).groups()
     return replace(c, verdict=Verdict.WRONG, basis=None, expected=expected, wrong_entries=[], diagnosis=None,
                    message=f"from first principles: the derivative of {of} with respect to {wrt}, through the "
