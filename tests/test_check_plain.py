@@ -119,3 +119,12 @@ def test_statements_side_by_side_apart_by_spaces_are_two():
     text = "prediction=0.7514  loss=0.2749 as printed"
     assert [text[a:b] for a, b in plain_statements(text)] == ["prediction=0.7514", "loss=0.2749"]
     assert plain_statements("so 2x + 1 = 5") == []
+
+
+def test_a_long_line_of_prose_with_an_equals_sign_is_read_in_bounded_time():
+    # 20,000 terms then 20,000 words: no side longer than the policy bound is tried, so the
+    # line yields no statement (a side cut out of a longer expression is never read)
+    line = "so " + " + ".join(["x"] * 20000) + " = 5 and " + "y " * 20000
+    assert plain_statements(line) == []
+    short = "so 1 + 2 = 3 and " + "y " * 5000
+    assert [short[a:b] for a, b in plain_statements(short)] == ["1 + 2 = 3"]

@@ -134,6 +134,9 @@ class Policy:
     max_depth: int = _rule(200, "the deepest nesting of a formula derive evaluates")
     max_parse_depth: int = _rule(60, "the deepest nesting of a formula read")
     max_tokens: int = _rule(200_000, "the most tokens one math span may have")
+    plain_part_tokens: int = _rule(
+        80, "the longest side of a plain-text statement, in tokens: the reader tries each start and end of a "
+            "side, so a bound keeps a long line of prose linear")
     pattern_max_index: int = _rule(64, "the largest whole value of a pattern's unknown (the i of PE_{(pos,2i)})")
     run_seconds: float = _rule(30.0, "time limit of one code block under --run-code")
     float_noise_digits: int = _rule(

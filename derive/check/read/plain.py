@@ -41,6 +41,7 @@ from derive.errors import DeriveError
 from derive.numbers import Printed, parse_decimal
 
 SUFFIXES = dict(POLICY.number_suffixes)     # 124M -> 124 * 10**6 (plain text only)
+MAX_PART = POLICY.plain_part_tokens         # the longest side of a plain statement, in tokens
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
          "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "ϕ": "phi",
          "φ": "phi", "ω": "omega", "Σ": "Sigma", "Δ": "Delta"}
@@ -170,7 +171,7 @@ def _head(piece: list[Tok], lo: int, hi: int, after: bool = False) -> int | None
     """Where the longest part ending at ``hi`` starts (from ``lo`` on), apart from what is before it;
     ``after``: ``lo`` follows the value that ended the statement before, which a space keeps
     apart (``prediction=0.7514  loss=0.2749``)."""
-    for s in range(lo, hi):
+    for s in range(max(lo, hi - MAX_PART), hi):
         if _parses(piece[s:hi]):
             spaced = after and s == lo and piece[s - 1].end < piece[s].start
             return s if s == 0 or spaced or _apart(piece, s - 1, s) else None
@@ -179,7 +180,7 @@ def _head(piece: list[Tok], lo: int, hi: int, after: bool = False) -> int | None
 
 def _tail(piece: list[Tok], lo: int, hi: int) -> int | None:
     """Where the longest part starting at ``lo`` ends (up to ``hi``), apart from what is after it."""
-    for e in range(hi, lo, -1):
+    for e in range(min(hi, lo + MAX_PART), lo, -1):
         if _parses(piece[lo:e]):
             return e if e == len(piece) or _apart(piece, e, e - 1) else None
     return None
