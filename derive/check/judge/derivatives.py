@@ -40,6 +40,7 @@ from derive.numbers import format_decimal, last_unit
 DERIVATIVE = re.compile(r"^d([^/^]+)/d([^/]+)$")
 BITS = 128
 MAX_EXPANSION = 40          # names substituted by their formulas, at most
+MAX_NODES = 4000            # the largest expanded tree evaluated
 
 
 def first_principles(claims: list[Claim], env: Env) -> list[Claim]:
@@ -106,6 +107,8 @@ def _expanded(env: Env, at: int, node: N.Node, wrt: str, seen: set[str]) -> N.No
         if inner is None:
             return None
         node = N.substitute(node, sym, inner)
+        if sum(1 for _ in N.walk(node)) > MAX_NODES:
+            return None             # names used again and again: the expansion would explode
     return node
 
 
