@@ -39,7 +39,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from derive.check.bind import codevars
-from derive.check.read.outputs import Printout, describe, entries
+from derive.check.read.outputs import Printout, describe, entries, label_text
 from derive.check.claim import RANK, Verdict
 from derive.check.policy import POLICY
 from derive.errors import DeriveError
@@ -179,11 +179,7 @@ def _resume(document: list[Printout], actual: list[Printout], i: int, k: int) ->
 
 
 def _same(p: Printout, a: Printout) -> bool:
-    return _norm(p.label) == _norm(a.label) and [len(r) for r in p.cells] == [len(r) for r in a.cells]
-
-
-def _norm(label: str) -> str:
-    return " ".join(label.split()).lower()
+    return label_text(p.label) == label_text(a.label) and [len(r) for r in p.cells] == [len(r) for r in a.cells]
 
 
 def _why_unpaired(document: list[Printout], actual: list[Printout], i: int, k: int) -> str:

@@ -100,10 +100,10 @@ class StatementBinder:
                 continue
             found = substituted(parts[k], parts[k + 1], lambda name, at=self.at(parts[k + 1]): self.known(name, at))
             for name, (sym, number) in (found or {}).items():
-                at = self.at(parts[k + 1])
-                known = self.env.candidates(name, at)
                 if name in POLICY.dimension_names:
                     continue
+                at = self.at(parts[k + 1])
+                known = self.env.candidates(name, at)
                 if any(b.origin != "substituted" for b in known):
                     # a value the document gave: the number put in for it is a claim about it
                     self.draft("claim", number, label=sym, parts=(sym, number), k=1, relation="approx")

@@ -125,6 +125,10 @@ class Env:
         """``key`` was given new values on purpose at ``at``: older ones are out of date after it."""
         self.superseded.setdefault(key, []).append(at)
 
+    def reassign(self, key: str, at: int) -> None:
+        """The code assigns ``key`` at ``at``: older values are out of date after it (no prose said so)."""
+        self.reassigned.setdefault(key, []).append(at)
+
     def note_rounded(self, grid: Grid, at: int) -> None:
         """Numbers printed as results: written again in working, they are roundings."""
         self.roundings.extend((at, p.value, p.decimals) for row in grid for p in row)
@@ -175,10 +179,6 @@ class Env:
                 return True
         return False
 
-    def reassign(self, key: str, at: int) -> None:
-        """The code assigns ``key`` at ``at``: older values are out of date after it (no prose said so)."""
-        self.reassigned.setdefault(key, []).append(at)
-
     def outdated(self, key: str, b: Binding, at: int) -> bool:
         return any(b.at < changed <= at for changed in (*self.superseded.get(key, ()), *self.reassigned.get(key, ())))
 
@@ -195,6 +195,19 @@ class Env:
                 if where < first.get((v, d), where + 1):
                     first[(v, d)] = where
         return first.get((value, decimals), at + 1) <= at
+
+    def results_printed_as(self, value, decimals: int, at: int) -> list[Binding]:
+        """The scalar results a formula computes, printed as ``value`` to ``decimals``
+        before ``at``, latest first (one index, built once, like ``rounded_before``)."""
+        index = self.memo.get("results")
+        if index is None:
+            index = self.memo["results"] = {}
+            for bs in self.values.values():
+                for b in bs:
+                    if b.formula is not None and b.printed is not None and len(b.printed) * len(b.printed[0]) == 1:
+                        q = b.printed[0][0]
+                        index.setdefault((q.value, q.decimals), []).append(b)
+        return sorted((b for b in index.get((value, decimals), ()) if b.at <= at), key=lambda b: -b.at)
 
     def function(self, name: str, at: int):
         defs = self.functions.get(name)

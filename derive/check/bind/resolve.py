@@ -85,10 +85,13 @@ class Resolver:
 
 def evaluate(node, env: Env, at: int, face: Face = EXACT, hypothesis: str = "exact",
              picks: dict | None = None, options: Options = Options(), exclude: frozenset = frozenset(),
-             later: frozenset = frozenset(), widen: dict | None = None) -> tuple[Val, Resolver]:
+             later: frozenset = frozenset(), widen: dict | None = None,
+             override: dict | None = None) -> tuple[Val, Resolver]:
     """The value of ``node`` and the resolver that says which values it took.
-    ``widen`` (id of a number node -> half a unit) makes written numbers balls."""
+    ``widen`` (id of a number node -> half a unit) makes written numbers balls;
+    ``override`` (name -> Val) sets names to values of the caller's."""
     resolver = Resolver(env, at, face, hypothesis, picks, exclude, later)
+    resolver.override.update(override or {})
     try:
         value = Evaluator(face, resolver, resolver.function, options, widen).value_of(node)
     except EvalError as exc:

@@ -27,11 +27,10 @@ import sympy as sp
 from flint import arb, ctx
 
 from derive.check.bind.env import Env
-from derive.check.bind.resolve import Resolver
+from derive.check.bind.resolve import Resolver, evaluate
 from derive.check.claim import Claim, Verdict
 from derive.check.evaluate.arbface import ARB
-from derive.check.evaluate.evaluator import Evaluator
-from derive.check.evaluate.values import EVAL_FAILURES, EXACT, Options
+from derive.check.evaluate.values import EVAL_FAILURES, EXACT
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of
@@ -83,9 +82,7 @@ def _derivative(env: Env, at: int, of: str, wrt: str):
 
 
 def _at(env: Env, at: int, tree: N.Node, wrt: str, x) -> arb:
-    resolver = Resolver(env, at, ARB, "exact")
-    resolver.override[wrt] = ARB.scalar(ARB.number(x))
-    value = Evaluator(ARB, resolver, resolver.function, Options()).value_of(tree)
+    value, _ = evaluate(tree, env, at, ARB, "exact", override={wrt: ARB.scalar(ARB.number(x))})
     if value.shape != (1, 1):
         raise ValueError("not a scalar")
     return value.entry(0, 0)
@@ -135,8 +132,7 @@ def _contradicted(c: Claim, d, env: Env, true: arb) -> Claim | None:
             p = grid[0][0]
             value, unit = p.value, sp.Rational(last_unit(p.decimals))
         else:
-            resolver = Resolver(env, d.at, EXACT, "printed")
-            v = Evaluator(EXACT, resolver, resolver.function, Options()).value_of(d.part)
+            v, _ = evaluate(d.part, env, d.at, EXACT, "printed")
             if v.shape != (1, 1):
                 return None
             value, unit = v.entry(0, 0), sp.Integer(0)

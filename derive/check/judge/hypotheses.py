@@ -167,16 +167,7 @@ def literal_results(link: Link, node: N.Node) -> dict[int, Pin]:
 
 def _result_of(env: Env, p, at: int):
     """The exact value of the latest computed result before ``at`` printed as ``p``, if any."""
-    index = env.memo.get("results")
-    if index is None:
-        index = env.memo["results"] = {}
-        for bs in env.values.values():
-            for b in bs:
-                if b.formula is not None and b.printed is not None and len(b.printed) * len(b.printed[0]) == 1:
-                    q = b.printed[0][0]
-                    index.setdefault((q.value, q.decimals), []).append(b)
-    found = [b for b in index.get((p.value, p.decimals), ()) if b.at <= at]
-    for b in sorted(found, key=lambda b: -b.at):
+    for b in env.results_printed_as(p.value, p.decimals, at):
         try:
             if not founded(b, env):
                 continue

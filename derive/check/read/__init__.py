@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
 from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_document, scan
-from derive.check.read.outputs import label_key, printouts
+from derive.check.read.outputs import label_key, label_text, printouts
 from derive.check.read.plain import labelled_spans
 from derive.check.read.prose import prose_only
 
@@ -59,18 +59,15 @@ def read(doc: Document) -> Reading:
 
 def _restated_outputs(doc: Document, items: list) -> list[MathSpan]:
     """Lines of prose restating an item the code printed under its label (``Variance 1: 0.99999``)."""
-    keys = {}
-    for block in items:
-        if isinstance(block, CodeBlock) and block.output is not None:
-            for p in printouts(block.output.text):
-                key = label_key(p.label) if p.label else None
-                if key:
-                    keys[" ".join(p.label.replace(":", " ").replace("=", " ").split()).lower()] = key
-    if not keys:
+    names = {label_text(p.label): label_key(p.label) for block in items
+             if isinstance(block, CodeBlock) and block.output is not None
+             for p in printouts(block.output.text) if p.label and label_key(p.label)}
+    if not names:
         return []
     code = [(b.start, doc.line_starts[min(b.output.end_line if b.output else b.end_line, len(doc.line_starts) - 1)])
             for b in items if isinstance(b, CodeBlock)]
-    return [s for s in labelled_spans(doc.text, keys) if not any(lo <= s.start < hi for lo, hi in code)]
+    return [s for s in labelled_spans(doc.text, lambda label: names.get(label_text(label)))
+            if not any(lo <= s.start < hi for lo, hi in code)]
 
 
 def open_document(path: str) -> Document:

@@ -24,9 +24,6 @@ from derive.check.read.lexer import LatexError
 from derive.check.read.markdown import CodeBlock
 from derive.check.read.plain import parse_expression
 
-TARGETS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith,
-           ast.NamedExpr)
-
 
 @dataclass(frozen=True)
 class Assignment:

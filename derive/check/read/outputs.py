@@ -294,6 +294,11 @@ def describe(p: Printout, labelled: bool = True) -> str:
     return f"{p.label!r}: {shape}" if p.label and labelled else shape
 
 
+def label_text(label: str) -> str:
+    """A printed label as labels are compared: spaces collapsed, lower case (``Variance  1`` is ``variance 1``)."""
+    return " ".join(label.split()).lower()
+
+
 def label_key(label: str) -> str | None:
     """The name a printout stands for: ``"Q matrix:"`` -> Q, ``"K:"`` -> K."""
     words = label.replace(":", " ").replace("=", " ").split()

@@ -54,7 +54,7 @@ MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|jax|scipy|special|
 METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot", "round")   # x.sum(), K.T, a.dot(b)
 CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item", "float32", "float64"}
 PRODUCTS = {"dot", "matmul"}
-RENAMED = {"relu": "ReLU", "log1p": "log1p", "arcsin": "asin", "layer_norm": "LN"}
+RENAMED = {"relu": "ReLU", "arcsin": "asin", "layer_norm": "LN"}
 
 _NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
            r"(?:[%]|(?:[" + "".join(SUFFIXES) + r"])(?![A-Za-z0-9_]))?")
@@ -225,7 +225,7 @@ def result_spans(text: str, offset: int = 0) -> list[MathSpan]:
         if code.count('"') % 2 or code.count("'") % 2 or not _literal_text(value):
             continue
         span = text[m.start("code"):m.end("value")]
-        if parse_plain(span, result=True) and not isinstance(parse_plain(span, result=True)[0], LatexError):
+        if not isinstance(parse_plain(span, result=True)[0], LatexError):
             out.append(MathSpan(offset + m.start("code"), span, False, "result"))
     return out
 
@@ -234,13 +234,13 @@ LABELLED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(?P<label>[A-Za-z][\w ()
                       r"[ \t]*(?P<value>[-−]?[\d.\[(][^\n]*?)[ \t]*$", re.M)
 
 
-def labelled_spans(text: str, keys: dict[str, str], offset: int = 0) -> list[MathSpan]:
+def labelled_spans(text: str, name_of, offset: int = 0) -> list[MathSpan]:
     """``Variance 1: 0.9999957``: a line restating an item the document's code printed
-    under that label (``keys``: the label as the reader keys it -> its name), as a span
-    ``name = value`` (notation ``labelled``, the label standing for the name)."""
+    under that label (``name_of(label)``: the name it is bound under, or None), as a
+    span ``name = value`` (notation ``labelled``, the label standing for the name)."""
     out = []
     for m in LABELLED.finditer(text):
-        name = keys.get(" ".join(m.group("label").split()).lower())
+        name = name_of(m.group("label"))
         if name is not None and _literal_text(m.group("value")):
             out.append(MathSpan(offset + m.start("label"), text[m.start("label"):m.end("value")], False,
                                 "labelled:" + name))
@@ -251,34 +251,16 @@ def parse_labelled(text: str, name: str) -> list[N.Chain | LatexError]:
     """``label: value`` as the chain ``name = value`` (offsets into ``text``)."""
     colon = text.index(":")
     try:
-        value = _Translation([t for t in plain_tokens(text[colon + 1:]) if t.kind != "join"]).node()
+        value = _Translation([t for t in plain_tokens(text) if t.start > colon and t.kind != "join"]).node()
     except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError) as exc:
         return [LatexError(f"cannot read the value: {exc}", 0)]
-    value = _shifted(value, colon + 1)
-    label = N.Sym(0, colon, name, name)
-    return [N.Chain(0, value.end, (label, value), ("=",))]
-
-
-def _shifted(node: N.Node, by: int) -> N.Node:
-    """A node whose offsets count from ``by`` characters later."""
-    from dataclasses import fields, replace
-    changes = {"start": node.start + by, "end": node.end + by}
-    for f in fields(node):
-        v = getattr(node, f.name)
-        if isinstance(v, N.Node):
-            changes[f.name] = _shifted(v, by)
-        elif isinstance(v, tuple) and v and all(isinstance(x, N.Node) for x in v):
-            changes[f.name] = tuple(_shifted(x, by) for x in v)
-        elif isinstance(v, tuple) and v and all(isinstance(x, tuple) for x in v):
-            changes[f.name] = tuple(tuple(_shifted(x, by) if isinstance(x, N.Node) else x for x in row)
-                                    for row in v)
-    return replace(node, **changes)
+    return [N.Chain(0, value.end, (N.Sym(0, colon, name, name), value), ("=",))]
 
 
 def _literal_text(value: str) -> bool:
+    """Does ``value`` print numbers only (``0.73``, ``[0.09, 0.24]``)?"""
     tokens = plain_tokens(value)
-    return bool(tokens) and any(t.kind == "num" for t in tokens) and \
-        all(t.kind == "num" or t.text in "[](),-−" for t in tokens)
+    return _literal(tokens) and any(t.kind == "num" for t in tokens)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -325,14 +307,19 @@ class _Translation:
             raise LatexError("plain math too long", tokens[0].start)
         self.values: dict[str, Tok] = {}
         self.source: list[str] = []
-        self.marks: list[tuple[int, int]] = []         # (offset in the source, offset in the text)
+        self.length = 0                                # of the source so far
+        self.marks: list[int] = []                     # where each piece starts in the source ...
+        self.places: list[int] = []                    # ... and in the text
         k = 0
         while k < len(tokens):
             k = self._emit(tokens, k)
+        self.ends = {t.start: t.end for t in self.values.values()}
 
     def _put(self, text: str, at: int) -> None:
-        self.marks.append((sum(len(s) for s in self.source), at))
+        self.marks.append(self.length)
+        self.places.append(at)
         self.source.append(text)
+        self.length += len(text)
 
     def _emit(self, tokens: list[Tok], k: int) -> int:
         t = tokens[k]
@@ -374,14 +361,13 @@ class _Translation:
 
     # ---------------------------------------------------------------- ast -> nodes
     def _at(self, col: int) -> int:
-        k = bisect.bisect_right([m[0] for m in self.marks], col + self.shift) - 1
-        return self.marks[max(k, 0)][1]
+        k = bisect.bisect_right(self.marks, col + self.shift) - 1
+        return self.places[max(k, 0)]
 
     def _span(self, a: ast.AST) -> tuple[int, int]:
         start = self._at(a.col_offset)
         end_mark = self._at(max(a.end_col_offset - 1, a.col_offset))
-        last = next((t for t in self.values.values() if t.start == end_mark), None)
-        return start, (last.end if last else end_mark + 1)
+        return start, self.ends.get(end_mark, end_mark + 1)
 
     def _node(self, a: ast.expr) -> N.Node:
         s, e = self._span(a)
