@@ -6,6 +6,8 @@ softmax(2.0, 1.0, 0.1) = (0.659001138886, 0.242432970705, 0.0985658904093) and
 
 import textwrap
 
+import mpmath as mp
+
 import pytest
 import sympy as sp
 
@@ -125,6 +127,8 @@ def test_a_line_of_prose_restating_a_printed_item_is_a_claim_about_it():
 
 def test_without_running_an_output_item_is_judged_from_the_print_call_that_shows_it():
     # softmax(1, 2, 3) = (0.09003, 0.24473, 0.66524) by mpmath; the mean of 1, 2, 3 is 2
+    e = [mp.e ** k for k in (1, 2, 3)]
+    assert [mp.nstr(v / sum(e), 4) for v in e] == ["0.09003", "0.2447", "0.6652"]
     doc = ("```python\nimport numpy as np\nz = np.array([1.0, 2.0, 3.0])\np = np.exp(z) / np.exp(z).sum()\n"
            "print('p:', p.round(4))\nprint(z.mean())\n```\n\n```\np: [0.09   0.2447 {last}]\n{mean}\n```\n")
     found = lambda text: [(f.line, str(f.verdict)) for f in check_text(text, "doc.md").findings
@@ -147,6 +151,7 @@ def test_a_value_the_code_gives_later_in_the_document_wins_over_the_texts_earlie
 
 def test_one_line_functions_and_tuple_assignments_in_code_are_read_without_running():
     # sigmoid(0.05 + 0.10) = 1 / (1 + e^-0.15) = 0.537429845... (mpmath): printed 0.5374
+    assert mp.nstr(1 / (1 + mp.e ** mp.mpf("-0.15")), 4) == "0.5374"
     doc = ("```python\nimport math\n\ndef sigmoid(z): return 1 / (1 + math.exp(-z))\n\n"
            "a, b = 0.05, 0.10\nout = sigmoid(a + b)\n# out={v}  done\n```\n")
     found = lambda v: [str(f.verdict) for f in check_text(doc.format(v=v), "doc.md").findings if f.line == 8]
