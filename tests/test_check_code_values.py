@@ -7,7 +7,6 @@ softmax(2.0, 1.0, 0.1) = (0.659001138886, 0.242432970705, 0.0985658904093) and
 import textwrap
 
 import mpmath as mp
-
 import pytest
 import sympy as sp
 
