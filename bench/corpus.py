@@ -85,7 +85,10 @@ def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
             "false_alarms": len(alarms),
             "unkeyed_alarms": sum(1 for p in alarms if p not in keyed), "judged": len(judged),
             "derive_claims": sum(1 for c in claims if c.verdict != "given"), "error": error,
-            "missed": sorted(map(str, set(wrong_lines) - set(caught))), "alarms": sorted(map(str, alarms))}
+            "missed": sorted(map(str, set(wrong_lines) - set(caught))), "alarms": sorted(map(str, alarms)),
+            "unjudged": [f"{k['line'] if k.get('cell') is None else (k['cell'], k['line'])} {k['printed']} "
+                         f"({', '.join(sorted(verdicts.get(place(k.get('cell'), k.get('part'), k['line']), ()))) or 'no claim'})"
+                         for k in key["claims"] if k not in judged]}
 
 
 def main(argv=None) -> int:
@@ -94,6 +97,7 @@ def main(argv=None) -> int:
     ap.add_argument("--run-code", action="store_true", help="run the documents' code (in derive's sandbox)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="list missed wrong lines and false alarms")
+    ap.add_argument("--unjudged", action="store_true", help="list the keyed claims derive does not judge")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
     keys = sorted((corpus / "keys").glob("*.json"))
@@ -115,6 +119,9 @@ def main(argv=None) -> int:
               f"| {r['false_alarms']} | {r['judged']} |" + (f" error: {r['error']}" if r["error"] else ""))
         if args.show and (r["missed"] or r["alarms"]):
             print(f"|  missed {r['missed']} alarms {r['alarms']} |")
+        if args.unjudged:
+            for u in r["unjudged"]:
+                print(f"|  unjudged {u} |")
     t = total
     print(f"\n{t['documents']} documents, {t['claims']} keyed claims: wrong lines caught {t['caught']}/"
           f"{t['wrong_lines']} ({100 * t['caught'] / max(1, t['wrong_lines']):.0f}%; {t['truncated']} more reported "

@@ -6,7 +6,9 @@
 For every result the checker judges correct (``ok``, ``rounded`` or
 ``truncated``; not a definition), one printed number of it (chosen with a
 fixed seed) has its last digit moved by 5 (``0.7071`` -> ``0.7076``, ``3`` ->
-``8``), and the mutated document is checked again. The planted error is
+``8``), or with ``--units N`` the number moved by N units in its last place
+(``--units -1``: ``0.5969`` -> ``0.5968``, the slip a truncation looks like), and
+the mutated document is checked again. The planted error is
 *caught* when a claim covering its line is now ``wrong``; any other claim that
 turns ``wrong`` is a *new false alarm*. One mutation per run, so each figure
 is about one wrong digit in an otherwise unchanged document.
@@ -26,6 +28,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +48,7 @@ class Site:
 
     line: int
     end_line: int
-    start: int          # document offset of the changed digit
+    start: int          # document offset of the changed number
     before: str
     after: str
     claim: str          # the claim it belongs to, for the report
@@ -56,7 +59,7 @@ def results(claims) -> list:
     return [c for c in claims if c.verdict in CORRECT and c.kind != "definition" and c.grid is not None]
 
 
-def site_of(c, text: str, line_starts: list[int], rng: random.Random) -> Site | None:
+def site_of(c, text: str, line_starts: list[int], rng: random.Random, units: int | None = None) -> Site | None:
     """One printed number of claim ``c`` (chosen by ``rng``), at the offsets the claim records."""
     if not c.spans:
         return None
@@ -65,10 +68,29 @@ def site_of(c, text: str, line_starts: list[int], rng: random.Random) -> Site | 
     digit = _last_digit(number)
     if digit is None:
         return None
-    at = start + digit
-    line = _line_of(line_starts, at)
-    after = number[:digit] + str((int(number[digit]) + 5) % 10) + number[digit + 1:]
-    return Site(line, line, at, number, after, f"{c.label or c.kind} (line {c.line})")
+    line = _line_of(line_starts, start + digit)
+    after = number[:digit] + str((int(number[digit]) + 5) % 10) + number[digit + 1:] if units is None \
+        else _moved(number, digit, units)
+    if after is None:
+        return None
+    return Site(line, line, start, number, after, f"{c.label or c.kind} (line {c.line})")
+
+
+def _moved(number: str, digit: int, units: int) -> str | None:
+    """``number`` moved by ``units`` in its last place, written the same way (``0.5969`` -1 -> ``0.5968``,
+    ``0.60`` -1 -> ``0.59``); None when the digits are not a plain decimal or the sign would change."""
+    mantissa = number[:digit + 1]
+    plain = mantissa.replace("\u2212", "-")
+    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", plain):
+        return None
+    places = len(plain.split(".")[1]) if "." in plain else 0
+    value = Decimal(plain)
+    moved = value + (1 if value >= 0 else -1) * Decimal(units).scaleb(-places)
+    if moved == 0 or (moved < 0) != (value < 0):
+        return None
+    text = f"{abs(moved):.{places}f}"
+    sign = mantissa[0] if mantissa[0] in "-+\u2212" else ""
+    return sign + text + number[digit + 1:]
 
 
 def _last_digit(number: str) -> int | None:
@@ -86,7 +108,7 @@ def _line_of(line_starts: list[int], offset: int) -> int:
 
 
 def plant(text: str, site: Site) -> str:
-    return text[:site.start] + site.after[_last_digit(site.before)] + text[site.start + 1:]
+    return text[:site.start] + site.after + text[site.start + len(site.before):]
 
 
 def wrong_keys(findings) -> set[tuple]:
@@ -107,7 +129,7 @@ def _trial(site: Site) -> dict:
             "caught": bool(at), "false_alarms": [f"{f.line}: {f.label or f.kind}" for f in others]}
 
 
-def mutate_document(path: Path, run_code: bool, jobs: int, limit: int | None) -> dict:
+def mutate_document(path: Path, run_code: bool, jobs: int, limit: int | None, units: int | None = None) -> dict:
     text = path.read_text(encoding="utf-8")
     t0 = time.perf_counter()
     base = check_text(text, str(path), run_code=run_code).findings
@@ -116,7 +138,7 @@ def mutate_document(path: Path, run_code: bool, jobs: int, limit: int | None) ->
     rng = random.Random(SEED)
     sites, skipped = [], 0
     for f in results(base):
-        site = site_of(f, text, line_starts, rng)
+        site = site_of(f, text, line_starts, rng, units)
         if site is None:
             skipped += 1
         else:
@@ -145,6 +167,10 @@ def _table(rows: list[dict]) -> str:
         rate = f"{100 * r['rate']:.1f}%" if r["rate"] is not None else "-"
         out.append(f"| {Path(r['document']).name} | {'yes' if r['run_code'] else 'no'} | {r['planted']} | "
                    f"{r['caught']} | {rate} | {r['new_false_alarms']} |")
+    if len(rows) > 1:
+        planted, caught = sum(r["planted"] for r in rows), sum(r["caught"] for r in rows)
+        out.append(f"| total | | {planted} | {caught} | {100 * caught / max(1, planted):.1f}% | "
+                   f"{sum(r['new_false_alarms'] for r in rows)} |")
     return "\n".join(out)
 
 
@@ -156,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--run-code", action="store_true", help="check with --run-code")
     ap.add_argument("--jobs", type=int, default=multiprocessing.cpu_count(), help="worker processes")
     ap.add_argument("--limit", type=int, help="plant at most this many errors per document")
+    ap.add_argument("--units", type=int, help="move the number by this many units in its last place (e.g. -1) "
+                                              "instead of moving its last digit by 5")
     ap.add_argument("--json", action="store_true", help="one JSON object, missed sites included")
     ap.add_argument("--verbose", action="store_true", help="list every missed site and false alarm")
     args = ap.parse_args(argv)
@@ -164,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         docs += sorted(FIXTURES.glob("*.md"))
     if not docs:
         docs = [WHITEPAPER]
-    rows = [mutate_document(p, args.run_code, args.jobs, args.limit) for p in docs]
+    rows = [mutate_document(p, args.run_code, args.jobs, args.limit, args.units) for p in docs]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0

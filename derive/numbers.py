@@ -187,6 +187,7 @@ class Comparison:
     printed: Printed
     expected: str         # the exact value at the printed number of decimals
     difference: str       # printed - exact, to 3 significant digits
+    rounded_up: bool = False   # rounded, and cutting toward zero would print another number
 
 
 VERDICTS = ("exact", "rounded", "truncated", "wrong")
@@ -206,7 +207,9 @@ def compare(printed: str | Printed, value: sp.Expr, env_at=None) -> Comparison:
     else:
         verdict = "wrong"
     difference = format_significant(claim.value - value, 3, env_at)
-    return Comparison(verdict, claim, grid_text(rounded, claim.decimals), difference)
+    up = verdict == "rounded" and not (value.is_Rational and claim.value == value) and \
+        rounded != grid_value(value, claim.decimals, "truncate", env_at)
+    return Comparison(verdict, claim, grid_text(rounded, claim.decimals), difference, up)
 
 
 def significant_digits(text: str) -> int:

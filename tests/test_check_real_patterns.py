@@ -175,6 +175,16 @@ def test_a_number_put_in_for_a_name_is_a_claim_about_its_value():
     assert "wrong" not in verdicts(good, 6) + verdicts(good, 7)
 
 
+def test_the_number_the_document_printed_for_a_name_is_judged_once():
+    # y = 0.2 printed as 0.21 (wrong: 0.1 + 0.1 = 0.2); putting the same 0.21 in for y further
+    # down repeats the document's value, it is no new claim: only line 1 is wrong
+    doc = "$$ y = 0.1 + 0.1 = 0.21 $$\n\n$$ L = (1 - y)^2 = (1 - 0.21)^2 = 0.6241 $$\n"
+    assert verdicts(doc, 1) == ["wrong"]
+    assert "wrong" not in verdicts(doc, 3)                           # 0.79^2 = 0.6241 by hand
+    # another number put in for y is still a claim about y
+    assert "wrong" in verdicts(doc.replace("(1 - 0.21)^2 = 0.6241", "(1 - 0.12)^2 = 0.7744"), 3)
+
+
 def test_a_bare_equation_environment_in_markdown_is_math():
     # MathJax renders \begin{equation} outside dollars; 0.5 * 0.4 = 0.2 by hand
     doc = "Then\n\n\\begin{equation}\n  z = 0.5 \\times 0.4 \\\\\n  = {v}\n\\end{equation}\n"

@@ -28,7 +28,7 @@ def findings():
     (23, "matrix", "wrong", "times 2"),
     (25, "scalar", "wrong", "the term 0.25 is dropped"),
     (27, "scalar", "rounded", None),            # pi to 4 decimals
-    (29, "scalar", "truncated", None),          # e to 2 decimals, cut
+    (29, "scalar", "wrong", "cut toward zero"),  # e to 2 decimals, cut, where pi (line 27) rounds up
     (31, "vector", "wrong", "rounded to 2 decimals"),
     (35, "matrix", "wrong", None),              # wrong, and no rule explains it
     (37, "matrix", "wrong", "causal mask"),

@@ -43,7 +43,8 @@ SCALED = """\
 def test_a_rounded_square_root_in_prose_does_not_hide_a_truncation():
     found = verdicts(SCALED % "0.3967")
     assert only(found, 5, "scalar").verdict == "rounded"          # sqrt(2) = 1.41421356...
-    assert only(found, 7, "vector").verdict == "truncated"        # 0.6363 for 0.636396...
+    s = only(found, 7, "vector")                                  # 0.6363 for 0.636396..., where
+    assert s.verdict == "wrong" and "cut toward zero" in s.diagnosis   # 0.2541 rounds 0.254067 up
 
 
 def test_a_step_after_a_truncated_one_is_judged_from_the_exact_values():
@@ -123,7 +124,8 @@ def test_slips_of_the_pen_are_named(doc, line, why):
     assert why in (f.diagnosis or ""), f.diagnosis
 
 
-# -ln(0.2424) = 1.41717686... (mpmath): 1.4172 rounds it, 1.4171 truncates it, 1.4180 is wrong.
+# -ln(0.2424) = 1.41717686... (mpmath): 1.4172 rounds it, 1.4171 truncates it (the only value of
+# the document: no rounding up says it rounds), 1.4180 is wrong.
 @pytest.mark.parametrize("printed, verdict", [("1.4172", "rounded"), ("1.4171", "truncated"),
                                               ("1.4180", "wrong")])
 def test_an_entry_of_a_vector_by_its_number(printed, verdict):
@@ -354,3 +356,33 @@ def test_values_that_follow_from_a_change_change_too(gradient, verdict):
     found = verdicts(doc)
     assert only(found, 4, "definition").verdict == "given"
     assert only(found, 5, "vector").verdict == verdict
+
+
+# ------------------------------------------------------------------ a cut value: a convention or a slip
+
+# sigma(0.3925) = 0.59688437..., sigma(1.1059) = 0.75136..., sigma(2) = 0.88079707... (mpmath):
+# cutting gives 0.5968, 0.7513, 0.8807; rounding gives 0.5969, 0.7514, 0.8808.
+@pytest.mark.parametrize("second, verdict", [("0.7514", "wrong"), ("0.7513", "truncated")])
+def test_a_cut_value_is_wrong_only_where_the_document_rounds_up(second, verdict):
+    doc = ("$$ \\sigma(0.3925) = 0.5968 $$\n\n"
+           f"$$ \\sigma(1.1059) = {second} $$\n\n")
+    f = only(verdicts(doc), 1, "scalar")
+    assert f.verdict == verdict
+    if verdict == "wrong":
+        assert "cut toward zero" in f.diagnosis and "line 3 rounds up" in f.diagnosis
+        assert f.wrong_entries == [{"row": 1, "col": 1, "printed": "0.5968", "expected": "0.5969"}]
+
+
+def test_a_rounding_down_is_no_evidence_either_way():
+    # sigma(0) = 0.5 exactly and 0.3 + 0.2 = 0.5: nothing rounded up, so the cut 0.8807 is a truncation
+    doc = "$$ \\sigma(2) = 0.8807 $$\n\n$$ 0.3 + 0.2 = 0.5 $$\n\n$$ \\sigma(0) = 0.5 $$\n"
+    assert only(verdicts(doc), 1, "scalar").verdict == "truncated"
+
+
+def test_a_cut_of_the_exact_value_is_a_rounding_of_the_working_from_the_printed_one():
+    # y = sigma(1.1) = 0.75026010... printed 0.7503 (mpmath); y (1 - y) exact 0.18736987... cuts to
+    # 0.1873, while from the printed y 0.7503 * 0.2497 = 0.18734991 rounds to it: the author's working,
+    # a rounding; the document rounds 0.9309 (sigma(2.6) = 0.93086157...) up, so a cut would be wrong
+    doc = "$$ y = \\sigma(1.1) = 0.7503 $$\n\n$$ y (1 - y) = 0.1873 $$\n\n$$ \\sigma(2.6) = 0.9309 $$\n"
+    f = only(verdicts(doc), 3, "scalar")
+    assert (f.verdict, f.basis) == ("rounded", "printed-inputs"), f.message

@@ -49,8 +49,9 @@ def test_pipes_without_a_delimiter_row_are_prose():
 
 SIGMOID_ROWS = "| 0 | 0.5 |\n| 2 | 0.8808 |\n| -1 | 0.2689 |\n| 3 | 0.9525 |\n| 1 | 0.7000 |\n"
 # sigma(0) = 0.5 exactly; sigma(2) = 0.880797 -> 0.8808 rounded; sigma(-1) = 0.268941 -> 0.2689
-# rounded; sigma(3) = 0.952574 -> 0.9526, so 0.9525 is a truncation; sigma(1) = 0.731059: 0.7000 wrong
-SIGMOID_VERDICTS = ["ok", "rounded", "rounded", "truncated", "wrong"]
+# rounded; sigma(3) = 0.952574 -> 0.9526, so 0.9525 is cut, wrong in a table that rounds 0.880797 up;
+# sigma(1) = 0.731059: 0.7000 wrong
+SIGMOID_VERDICTS = ["ok", "rounded", "rounded", "wrong", "wrong"]
 
 
 def test_sigmoid_column_in_math_is_judged_row_by_row_at_the_row_line():
@@ -68,10 +69,10 @@ def test_plain_text_and_unicode_headers_read_the_same():
 
 
 def test_the_document_s_own_definition_is_used_and_the_wrong_cell_has_its_expected_value():
-    # sigma defined by the document; sigma(1) = 0.731059 -> 0.7311
+    # sigma defined by the document; sigma(3) = 0.952574 -> 0.9526 (cut); sigma(1) = 0.731059 -> 0.7311
     text = "$$ \\sigma(z) = \\frac{1}{1 + e^{-z}} $$\n\n| $z$ | $\\sigma(z)$ |\n|---|---|\n" + SIGMOID_ROWS
     wrong = [f for f in check_text(text).findings if f.verdict == "wrong"]
-    assert [(f.line, f.printed, f.expected) for f in wrong] == [(9, "0.7000", "0.7311")]
+    assert [(f.line, f.printed, f.expected) for f in wrong] == [(8, "0.9525", "0.9526"), (9, "0.7000", "0.7311")]
 
 
 def test_names_the_document_gave_enter_the_column_formula():
@@ -159,10 +160,10 @@ def test_numbered_columns_without_a_function_give_nothing():
 
 def test_a_quantity_value_table():
     # sigma(2) = 0.880797 -> 0.8808; e = 2.718282 -> 2.7183; sqrt 3 = 1.7320508 -> 1.7321 (1.7320
-    # truncated); ln 2 = 0.693147 -> 0.6931 (0.6932 wrong); exp(-1) = 0.367879 -> 0.3679
+    # cut, wrong where 0.880797 is rounded up); ln 2 = 0.693147 -> 0.6931 (0.6932 wrong); exp(-1) = 0.367879 -> 0.3679
     text = ("| quantity | value |\n|---|---|\n| $\\sigma(2)$ | 0.8808 |\n| $e^{1}$ | 2.7183 |\n"
             "| $\\sqrt{3}$ | 1.7320 |\n| $\\ln 2$ | 0.6932 |\n| exp(-1) | 0.3679 |\n| a note | 3 |\n")
-    assert claims(text) == [(3, "sigma(2)", "rounded"), (4, "e^1", "rounded"), (5, "sqrt(3)", "truncated"),
+    assert claims(text) == [(3, "sigma(2)", "rounded"), (4, "e^1", "rounded"), (5, "sqrt(3)", "wrong"),
                             (6, "ln(2)", "wrong"), (7, "exp(-1)", "rounded")]
 
 

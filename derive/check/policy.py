@@ -39,6 +39,10 @@ class Policy:
         "suffixes of a number in plain text (124M, 1.5B, 12k): a power of ten, and the number is good to "
         "its last digit times that power (124M is 124,000,000 to the million)")
 
+    rounded_up_evidence: int = _rule(
+        1, "a document that prints this many values rounded up (where cutting toward zero would print another "
+           "number) rounds: a value cut toward zero in it is wrong, not a truncation")
+
     # ---------------------------------------------------------------- hypotheses
     enclosure_max_units: int = _rule(
         10, "an enclosure wider than this many units in the printed last place cannot vouch for the digits")

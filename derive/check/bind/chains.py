@@ -104,11 +104,11 @@ class StatementBinder:
                     continue
                 at = self.at(parts[k + 1])
                 known = self.env.candidates(name, at)
+                if known and known[0].printed is not None and N.key(number) == known[0].printed[0][0].text:
+                    continue    # the number the document printed for it: judged where it was printed
                 if any(b.origin != "substituted" for b in known):
                     # a value the document gave: the number put in for it is a claim about it
                     self.draft("claim", number, label=sym, parts=(sym, number), k=1, relation="approx")
-                    continue
-                if known and known[0].printed is not None and N.key(number) == known[0].printed[0][0].text:
                     continue
                 grid = grid_of(number)
                 self.env.bind(Binding(name, at, self.line(parts[k + 1]), "substituted", printed=grid, scalar=True,

@@ -36,6 +36,7 @@ class Judgement:
     wrong: list[tuple[int, int, str, str]] = field(default_factory=list)   # i, j, printed, expected
     reason: str = ""
     total: int = 1                                 # entries judged
+    ups: int = 0                                   # entries rounded where cutting prints another number
 
     @property
     def fits(self) -> int:
@@ -49,11 +50,16 @@ def judge(grid: Grid, exact: Val) -> Judgement:
     if fitted is None:
         return _shape_mismatch(grid, exact.shape)
 
+    ups = []
+
     def entry(i: int, j: int):
         p = fitted[i][j]
         c = _compare(p, exact.entry(i, j))
+        ups.append(c.rounded_up)
         return _verdict(c), c.expected, (p.text, c.expected)
-    return _worst_entry(exact.shape, entry)
+    j = _worst_entry(exact.shape, entry)
+    j.ups = sum(ups)
+    return j
 
 
 def judge_both_printed(new: Grid, old: Grid) -> Judgement:
@@ -91,7 +97,7 @@ def judge_balls(grid: Grid, balls: Val, exact: Val | None = None,
     def entry(i: int, j: int):
         p, b = fitted[i][j], balls.entry(i, j)
         text = shown[i][j] if shown else _ball_text(b, p.decimals)
-        return (Verdict.ROUNDED if _meets(p, b, units) else Verdict.WRONG), text, (p.text, text)
+        return _meets(p, b, units), text, (p.text, text)
     return _worst_entry(balls.shape, entry)
 
 
@@ -109,17 +115,19 @@ def excuse(j: Judgement, balls: Judgement) -> Judgement:
     return Judgement(verdict, j.expected, left, total=j.total)
 
 
-def _meets(p: Printed, b: arb, units: int) -> bool:
-    """Is there a value in ball b whose rounding (or truncation) is p, and is b
-    narrow enough to vouch for p's last digit?"""
+def _meets(p: Printed, b: arb, units: int) -> Verdict:
+    """Is there a value in ball b whose rounding is p (rounded), else whose
+    truncation is p (truncated), and is b narrow enough to vouch for p's last digit?"""
     if infinite(p) or not b.is_finite():
-        return False
+        return Verdict.WRONG
     u = last_unit(p.decimals)
     unit = fmpq(u.numerator, u.denominator)
     if 2 * b.rad() > units * arb(unit):
-        return False
+        return Verdict.WRONG
     value = fmpq(int(p.value.p), int(p.value.q))
-    return b.overlaps(arb(value, unit / 2)) or _cut_to(b, value, unit)
+    if b.overlaps(arb(value, unit / 2)):
+        return Verdict.ROUNDED
+    return Verdict.TRUNCATED if _cut_to(b, value, unit) else Verdict.WRONG
 
 
 def _cut_to(b: arb, value: fmpq, unit: fmpq) -> bool:

@@ -175,15 +175,23 @@ def _candidate_counts(link: Link, opt: Options) -> tuple[dict[str, int], str]:
 
 def _first_fit(link: Link, combos: list[dict], options: list[Options]) -> Trial | None:
     """The first choice explained entirely by the exact hypothesis, else by the
-    printed one (entries a narrow enclosure explains count as explained)."""
+    printed one (entries a narrow enclosure explains count as explained). A fit
+    only as a truncation gives way to a later choice that rounds (0.2731 is a
+    truncation under the exact hypothesis, a rounding of the author's working
+    from the printed 0.7491)."""
+    cut = None
     for picks in combos:
         for opt in options:
             for hypothesis in ("exact", "printed"):
                 t = _attempt(link, picks, opt, hypothesis)
                 t = _excused(link, t) if t is not None and t.majority and not t.fits_all else t
+                if t is not None and t.fits_all and (t.judgement.verdict == Verdict.TRUNCATED or
+                                                     cut is not None and t.hypothesis == "enclosure"):
+                    cut = cut or t      # an excused entry is no better than a cut one
+                    continue
                 if t is not None and t.fits_all:
                     return t
-    return None
+    return cut
 
 
 def _excused(link: Link, t: Trial) -> Trial:
