@@ -15,7 +15,7 @@ from flint import ctx
 from derive import symbols as s
 from derive.derivation import run
 from derive.evaluate import ball, bounds
-from derive.fast import CompileError, compile_stages, decoder_block, encoder_block, source
+from derive.fast import CompileError, compile_stages, encoder_block, source
 from derive.fast_kernels import _chain_order, chain, softmax
 from derive.spec import example_path, load_spec
 from derive.stages.attention import causal_mask, matmul, project, scaled_scores
