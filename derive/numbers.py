@@ -12,8 +12,9 @@ Rules (one for each question, used everywhere):
 * Truncation drops digits **toward zero** (0.129 -> 0.12, -0.129 -> -0.12).
 * A printed value is ``exact`` when it equals the value, ``rounded`` when it is
   the value rounded by the rule above, ``truncated`` when it is the value
-  truncated, and ``wrong`` otherwise. At an exact halfway tie the neighbour
-  toward zero is therefore reported as ``truncated``, not ``wrong``.
+  truncated, and ``wrong`` otherwise. At an exact halfway tie both neighbours
+  are ``rounded`` (0.099999245 -> 0.09999924 is how Python and NumPy round,
+  half to even), and neither is evidence of rounding up.
 """
 
 from __future__ import annotations
@@ -203,13 +204,21 @@ def compare(printed: str | Printed, value: sp.Expr, env_at=None) -> Comparison:
     elif claimed == rounded:
         verdict = "rounded"
     elif claimed == grid_value(value, claim.decimals, "truncate", env_at):
-        verdict = "truncated"
+        verdict = "rounded" if _tie(value, claim.decimals) else "truncated"
     else:
         verdict = "wrong"
     difference = format_significant(claim.value - value, 3, env_at)
-    up = verdict == "rounded" and not (value.is_Rational and claim.value == value) and \
-        rounded != grid_value(value, claim.decimals, "truncate", env_at)
+    up = verdict == "rounded" and not (value.is_Rational and claim.value == value) and claimed == rounded \
+        and not _tie(value, claim.decimals) and rounded != grid_value(value, claim.decimals, "truncate", env_at)
     return Comparison(verdict, claim, grid_text(rounded, claim.decimals), difference, up)
+
+
+def _tie(value: sp.Expr, decimals: int) -> bool:
+    """Is the value exactly halfway between two numbers of ``decimals`` decimals?"""
+    if not value.is_Rational:
+        return False
+    twice = abs(Fraction(int(value.p), int(value.q))) * Fraction(10) ** decimals * 2
+    return twice.denominator == 1 and twice.numerator % 2 == 1
 
 
 def significant_digits(text: str) -> int:

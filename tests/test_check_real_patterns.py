@@ -165,12 +165,16 @@ def test_an_array_of_derivation_columns_is_read_like_aligned():
 
 
 def test_a_number_put_in_for_a_name_is_a_claim_about_its_value():
-    # y = 0.7491 (given); y(1 - y) = 0.7391(1 - 0.7391) puts in 0.7391 for y: wrong,
-    # though 0.7391 * 0.2609 = 0.19283 is right arithmetic
+    # y = 0.7491 (given); y(1 - y) = 0.7391(1 - 0.7391) puts in 0.7391 for y: wrong; the
+    # result 0.1928 is right arithmetic (0.7391 * 0.2609 = 0.19283) but wrong for g = y(1 - y)
+    # = 0.18794919 (by hand): it carries the slip
     doc = ("$$ y = 0.7491 $$\n\n$$\n\\begin{aligned}\ng &= y(1 - y) \\\\\n&= {v}(1 - {v}) \\\\\n&= {r}\n"
            "\\end{aligned}\n$$\n")
     bad = doc.replace("{v}", "0.7391").replace("{r}", "0.1928")
-    assert "wrong" in verdicts(bad, 6) and "wrong" not in verdicts(bad, 7)
+    assert "wrong" in verdicts(bad, 6)
+    (carried,) = [c for c in check_text(bad, "doc.md").findings if c.line == 7]
+    assert carried.verdict == "wrong" and carried.expected == "0.1879"
+    assert "follows 0.7391*(1 - 0.7391), which puts in 0.7391 for y" in carried.diagnosis
     good = doc.replace("{v}", "0.7491").replace("{r}", "0.1879")           # 0.7491 * 0.2509 = 0.18794919
     assert "wrong" not in verdicts(good, 6) + verdicts(good, 7)
 
@@ -183,6 +187,15 @@ def test_the_number_the_document_printed_for_a_name_is_judged_once():
     assert "wrong" not in verdicts(doc, 3)                           # 0.79^2 = 0.6241 by hand
     # another number put in for y is still a claim about y
     assert "wrong" in verdicts(doc.replace("(1 - 0.21)^2 = 0.6241", "(1 - 0.12)^2 = 0.7744"), 3)
+
+
+def test_a_name_with_a_number_for_its_value_before_a_parenthesis_is_a_factor():
+    # o = 0.75: o(1 - o) = 0.75 * 0.25 = 0.1875 by hand; sigma(1 - o) stays the sigmoid
+    doc = "$$ o = 0.75 $$\n\n$$ d = o(1 - o) = {v} $$\n"
+    assert verdicts(doc.replace("{v}", "0.1875"), 3) == ["ok"]
+    assert verdicts(doc.replace("{v}", "0.1975"), 3) == ["wrong"]
+    sig = "$$ o = 0.75 $$\n\n$$ s = \\sigma(1 - o) = 0.5622 $$\n"      # 1/(1 + e^-0.25) = 0.562177
+    assert verdicts(sig, 3) == ["rounded"]
 
 
 def test_a_bare_equation_environment_in_markdown_is_math():

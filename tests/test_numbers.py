@@ -116,7 +116,9 @@ def test_round_trip_parse_format(value, decimals):
     ("0.8416", sp.sin(1), "wrong"),
     ("0.125", R(1, 8), "exact"),
     ("0.13", R(1, 8), "rounded"),
-    ("0.12", R(1, 8), "truncated"),       # the other neighbour of a tie
+    ("0.12", R(1, 8), "rounded"),         # the other neighbour of a tie (half to even, as Python rounds)
+    ("-0.12", R(-1, 8), "rounded"),
+    ("0.11", R(1, 8), "wrong"),
     ("0.99995", sp.cos(R(1, 100)), "rounded"),
     ("0.5403", sp.cos(1), "rounded"),
     ("0.99995", sp.cos(1), "wrong"),
@@ -125,6 +127,16 @@ def test_round_trip_parse_format(value, decimals):
 ])
 def test_compare_verdicts(printed, value, verdict):
     assert compare(printed, value).verdict == verdict
+
+
+@pytest.mark.parametrize("printed, value, up", [
+    ("0.8415", sp.sin(1), True),          # 0.84147...: cutting gives 0.8414
+    ("0.5403", sp.cos(1), False),         # 0.54030...: cutting gives the same
+    ("0.13", R(1, 8), False),             # a tie says nothing of the convention
+    ("0.125", R(1, 8), False),
+])
+def test_a_rounding_up_is_told_from_one_a_cut_would_print_too(printed, value, up):
+    assert compare(printed, value).rounded_up is up
 
 
 def test_compare_reports_expected_and_difference():

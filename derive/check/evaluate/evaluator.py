@@ -267,7 +267,21 @@ class Evaluator(NamedFunctions, NameLookup):
             return self.diagonal([self.value_of(a) for a in node.args])
         if self.builtin_known(node.name):
             return self.builtin(node.name, [self.value_of(a) for a in node.args])
+        factor = self._scalar_name(node)
+        if factor is not None:
+            return self.face.mul(factor, self.value_of(node.args[0]))
         raise Unbound(N.key(node))
+
+    def _scalar_name(self, node: N.Call) -> Val | None:
+        """``out(1 - out)``: a name with a number for its value, before one parenthesis, is a
+        factor (no function of that name is known)."""
+        if len(node.args) != 1:
+            return None
+        try:
+            value = self.value_of(N.Sym(node.start, node.start, node.name, node.name))
+        except Unbound:
+            return None
+        return value if value.shape == (1, 1) else None
 
     def apply(self, defined: tuple, node: N.Call) -> Val:
         params, body = defined

@@ -16,6 +16,7 @@ import numpy as np
 from derive.check.bind.drafts import Draft
 from derive.check.bind.env import Env
 from derive.check.bind.resolve import evaluate, exact_value, founded
+from derive.check.bind.substitution import substituted
 from derive.check.claim import Verdict
 from derive.check.variants import normalisation_variants
 from derive.check.evaluate.fastface import FAST
@@ -138,7 +139,11 @@ def nearest_part(d: Draft, env: Env, approx: bool) -> tuple[Outcome | None, N.No
     bare name), with that member; else the first error met. When the nearest
     member does not explain it but an earlier one does, that one is the
     reference: the middle member was written from rounded values
-    (``= 0.4 \cdot 0.5944 + 0.5 \cdot 0.5963 = 0.2378 + 0.2982 = 0.5359``)."""
+    (``= 0.4 \cdot 0.5944 + 0.5 \cdot 0.5963 = 0.2378 + 0.2982 = 0.5359``).
+    A member that only puts numbers into the formula before it vouches for the
+    value only if the formula, with its names' values, agrees: ``y(1 - y) =
+    0.7391(1 - 0.7391) = 0.1928`` with y = 0.7491 is wrong (a value carried from
+    a slip in the working)."""
     error, first = "", None
     lowest = 1 if d.label is not None else 0
     for j in range(d.k - 1, lowest - 1, -1):
@@ -147,11 +152,33 @@ def nearest_part(d: Draft, env: Env, approx: bool) -> tuple[Outcome | None, N.No
             continue
         outcome = check_link(ref, d.part, env, d.at, approx=approx)
         if outcome.judgement is not None and outcome.verdict != Verdict.WRONG:
+            carried = _carried(d, j, env, approx)
+            if carried is not None:
+                return (*carried, error)
             return outcome, ref, error
         if outcome.judgement is not None:
             first = first or (outcome, ref)
         error = error or outcome.error
     return (*first, error) if first else (None, None, error)
+
+
+def _carried(d: Draft, j: int, env: Env, approx: bool) -> tuple[Outcome, N.Node] | None:
+    """Member j (numbers only) is the formula of member j - 1 with numbers put in:
+    when that formula, judged with the values its names have, convicts the claim,
+    the claim carries a slip of the working (that outcome, with a diagnosis)."""
+    if j < 1 or N.names(d.parts[j]):
+        return None
+    formula = d.parts[j - 1]
+    put = substituted(formula, d.parts[j]) if not isinstance(formula, N.Sym) else None
+    if put is None:
+        return None
+    outcome = check_link(formula, d.part, env, d.at, approx=approx)
+    if outcome.judgement is None or outcome.verdict != Verdict.WRONG or \
+            any(b.origin in ("default", "substituted") for b in outcome.used.values()):
+        return None
+    numbers = ", ".join(f"{N.pretty(number)} for {N.pretty(sym)}" for _, (sym, number) in sorted(put.items()))
+    outcome.diagnosis = f"a slip carried from the working: it follows {N.pretty(d.parts[j])}, which puts in {numbers}"
+    return outcome, formula
 
 
 def _close(a: N.Node, b: N.Node, env: Env, at: int, hypothesis: str = "exact", grid=None) -> bool:
