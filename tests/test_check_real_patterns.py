@@ -198,6 +198,29 @@ def test_a_name_with_a_number_for_its_value_before_a_parenthesis_is_a_factor():
     assert verdicts(sig, 3) == ["rounded"]
 
 
+def test_a_partial_over_a_plain_name_is_still_the_derivative():
+    # L = 3 w^2 at w = 2: dL/dw = 6 w = 12 by hand; the second partial is forgotten
+    doc = "Take $w = 2$.\n\n$$ L = 3 w^2 $$\n\n$$ \\frac{\\partial L}{w} = {v} $$\n"
+    (found,) = [c for c in check_text(doc.replace("{v}", "12.5"), "doc.md").findings if c.line == 5]
+    assert found.verdict == "wrong" and found.label == "dL/dw" and "is 12.0, not 12.5" in found.message
+    assert "wrong" not in verdicts(doc.replace("{v}", "12.0"), 5)
+
+
+def test_a_result_computed_from_a_wrong_value_carries_the_slip():
+    # a = 0.5 + 0.25 = 0.75 (printed 0.85: wrong); b = 2a from the printed a is 1.7, from the
+    # right a 1.5: b carries the slip; c = a + 1 = 1.75 is right with the right a
+    doc = "$$ a = 0.5 + 0.25 = 0.85 $$\n\n$$ b = 2 a = 1.7 $$\n\n$$ c = a + 1 = 1.75 $$\n"
+    found = {c.line: c for c in check_text(doc, "doc.md").findings}
+    assert found[1].verdict == "wrong"
+    assert (found[3].verdict, found[3].expected, found[3].note) == ("wrong", "1.5", "carried")
+    assert "carried from line 1" in found[3].diagnosis
+    assert found[5].verdict == "ok"
+    # with a right, nothing is carried
+    right = "$$ a = 0.5 + 0.25 = 0.75 $$\n\n$$ b = 2 a = 1.5 $$\n\n$$ c = a + 1 = 1.75 $$\n"
+    fine = {c.line: c.verdict for c in check_text(right, "doc.md").findings}
+    assert fine == {1: "ok", 3: "ok", 5: "ok"}
+
+
 def test_a_bare_equation_environment_in_markdown_is_math():
     # MathJax renders \begin{equation} outside dollars; 0.5 * 0.4 = 0.2 by hand
     doc = "Then\n\n\\begin{equation}\n  z = 0.5 \\times 0.4 \\\\\n  = {v}\n\\end{equation}\n"

@@ -25,6 +25,11 @@ When the prose says the value changes (``now``, ``new``, ``instead`` ...,
 the old value is out of date after it: a later claim still using it is the slip.
 Either way a value given is never "ok": it claims nothing.
 
+A claim judged right from a value the document got wrong (``-0.0013``, the
+product of printed factors one of which has the wrong sign) is judged again
+with that value as it should be (the expected value of the wrong claim about
+it): when it is then wrong, it carries the slip, and says from which line.
+
 A value cut toward zero (``truncated``: 0.5968 for 0.59688) is a convention
 only in a document that never rounds up: once a document prints
 ``POLICY.rounded_up_evidence`` values rounded where cutting would print
@@ -40,10 +45,12 @@ from dataclasses import replace
 
 from derive.check.bind.env import Binding, Env
 from derive.check.bind.resolve import sources
-from derive.check.claim import Claim, Verdict
-from derive.check.diagnose.causes import recheck
+from derive.check.claim import CORRECT, Claim, Verdict, wrong_entries
+from derive.check.diagnose.causes import PinnedEnv, recheck
+from derive.check.evaluate.values import Val
+from derive.check.judge.search import check_link
 from derive.check.policy import POLICY
-from derive.check.read.grids import fit
+from derive.check.read.grids import fit, rows_text
 from derive.numbers import compare, parse_decimal
 from derive.check.read import nodes as N
 
@@ -54,7 +61,55 @@ def across(claims: list[Claim], env: Env) -> list[Claim]:
         if c.verdict == Verdict.WRONG and _restates(c):
             c = _settled(c, c.context["draft"], claims, env)
         out.append(c)
-    return cut_where_rounded(out)
+    return cut_where_rounded(carried(out, env))
+
+
+def carried(claims: list[Claim], env: Env) -> list[Claim]:
+    """Right claims computed from a value judged wrong, judged again with its right value."""
+    slips: dict[tuple[str, int], tuple[Claim, Val]] = {}
+    out = []
+    for c in claims:
+        ctx = c.context if isinstance(c.context, dict) else {}
+        if c.verdict in CORRECT and "outcome" in ctx and slips:
+            c = _carries(c, ctx, env, slips) or c
+        right = _right_value(c, ctx)
+        if c.verdict == Verdict.WRONG and right is not None:
+            slips[(N.key(ctx["draft"].label), c.line)] = (c, right)
+        out.append(c)
+    return out
+
+
+def _right_value(c: Claim, ctx: dict) -> Val | None:
+    """What a wrong claim's name should have been (its expected value), if derive knows it."""
+    draft = ctx.get("draft")
+    if getattr(draft, "label", None) is None:
+        return None
+    true = ctx.get("true")
+    outcome = ctx.get("outcome")
+    return true if true is not None else getattr(outcome, "expected", None)
+
+
+def _carries(c: Claim, ctx: dict, env: Env, slips: dict) -> Claim | None:
+    """The claim, wrong, when the right value of a slip it used makes it wrong."""
+    for key, b in sorted(ctx["outcome"].used.items()):
+        slip = slips.get((key, b.line))
+        if slip is None:
+            continue
+        wrong, right = slip
+        pinned = Binding(key, b.at, b.line, "given", value=right, scalar=right.shape == (1, 1))
+        again = check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, {key: pinned}), ctx["at"],
+                           options=[ctx["outcome"].options], exclude=ctx.get("exclude", frozenset()))
+        if again.judgement is None or again.verdict != Verdict.WRONG or c.grid is None:
+            continue
+        j = again.judgement
+        return replace(c, verdict=Verdict.WRONG, basis=None, expected=rows_text(j.expected) if j.expected else None,
+                       wrong_entries=wrong_entries(j.wrong), note="carried",
+                       message=f"follows from {key} as printed on {wrong.place}, which is wrong; with {key} = "
+                               f"{wrong.expected} it is {rows_text(j.expected) if j.expected else 'another value'}",
+                       diagnosis=f"a slip carried from {wrong.place} ({key} printed {wrong.printed}, "
+                                 f"should be {wrong.expected})",
+                       context={**ctx, "outcome": again})
+    return None
 
 
 def cut_where_rounded(claims: list[Claim]) -> list[Claim]:

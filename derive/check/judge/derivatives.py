@@ -30,7 +30,7 @@ from derive.check.bind.env import Env
 from derive.check.bind.resolve import Resolver, evaluate
 from derive.check.claim import Claim, Verdict
 from derive.check.evaluate.arbface import ARB
-from derive.check.evaluate.values import EVAL_FAILURES, EXACT
+from derive.check.evaluate.values import EVAL_FAILURES, EXACT, Val
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of
@@ -148,7 +148,8 @@ def _contradicted(c: Claim, d, env: Env, true: arb) -> Claim | None:
     mid = sp.Rational(true.mid().str(30, radius=False))
     expected = format_decimal(mid, grid[0][0].decimals) if grid is not None else true.mid().str(5, radius=False)
     of, wrt = DERIVATIVE.match(d.label.name).groups()
+    context = {**c.context, "true": Val(sp.ImmutableMatrix([[mid]]), True)}
     return replace(c, verdict=Verdict.WRONG, basis=None, expected=expected, wrong_entries=[], diagnosis=None,
-                   message=f"from first principles: the derivative of {of} with respect to {wrt}, through the "
+                   context=context, message=f"from first principles: the derivative of {of} with respect to {wrt}, through the "
                            f"document's own formulas, is {expected}, not {c.printed}",
                    note="first-principles")

@@ -12,7 +12,9 @@ names the function (``\nabla_\theta L(\theta)`` is dL/dtheta).
 The parser builds its tree as usual (``\partial L`` is the product of the names
 partial and L); these functions turn a quotient of two differentials, or a
 gradient applied to what follows it, into the derivative's name. A lone ``d``
-is a differential only when the other side of the quotient is one too.
+is a differential only when the other side of the quotient is one too. A
+``\partial`` over a plain name (``\frac{\partial L}{w_1}``, the second
+``\partial`` forgotten) is still the derivative: ``\partial`` means nothing else.
 """
 
 from __future__ import annotations
@@ -27,11 +29,19 @@ def divide(num: N.Node, den: N.Node, start: int, end: int) -> N.Node:
     """``num / den``: the derivative's name when both are differentials (``num``
     may carry factors before its differential: ``\\eta\\, \\partial L / \\partial W``)."""
     top, bottom = differential(num), differential(den)
+    if top is not None and bottom is None and isinstance(den, N.Sym) and den.name not in MARKERS \
+            and _partial_mark(num):
+        bottom = ((), "", den)
     if top is not None and bottom is not None and not bottom[0] and not bottom[1]:
         before, order, of = top
         name = derivative(of, bottom[2], order, _first(num, before), end)
         return _times(before, name, start, end)
     return N.Div(start, end, num, den)
+
+
+def _partial_mark(node: N.Node) -> bool:
+    r"""Does ``node`` end in ``\partial X`` (not ``d X``: d may be a name)?"""
+    return isinstance(node, N.Mul) and len(node.factors) >= 2 and is_partial(node.factors[-2])
 
 
 def applied(a: N.Node, b: N.Node, start: int, end: int) -> N.Node | None:
