@@ -216,3 +216,14 @@ def test_a_blank_argument_is_not_judged_against_another_value():
     # the second row has no z: its cell is not compared with sigma of the document's z
     text = "Let $z = 0.8$.\n\n| $z$ | $\\sigma(z)$ |\n|---|---|\n| 2 | 0.8808 |\n|  | 0.1234 |\n"
     assert [(line, v) for line, _, v in claims(text) if line >= 5] == [(5, "rounded")]
+
+
+def test_plain_headers_of_words_then_a_formula():
+    # sigma(0.3825) = 0.594476 -> 0.5945 (0.5944 is cut); sigma(0.39) = 0.596282 -> 0.5963 (mpmath)
+    text = ("| Neuron | Net Input (z) | Activation σ(z) | Target |\n|---|---|---|---|\n"
+            "| H1 | 0.3825 | {v} | — |\n| H2 | 0.3900 | 0.5963 | — |\n")
+    assert claims(text.replace("{v}", "0.5945")) == [(3, "sigma(0.3825)", "rounded"), (4, "sigma(0.3900)", "rounded")]
+    assert claims(text.replace("{v}", "0.5954"))[0][2] == "wrong"
+    # words alone, or words before a function derive knows, are no formula
+    plain = "| Net Input | Softmax output (z) |\n|---|---|\n| 0.3825 | 0.5945 |\n"
+    assert claims(plain) == []

@@ -96,7 +96,7 @@ def _draft(walk, label: N.Node, part: N.Node, span: MathSpan, why: str, info: Ce
 def _formula(cell: Cell) -> tuple[N.Node | None, bool]:
     """A header's formula (the math in it, else its text), and whether it was math."""
     text, math = _text(cell)
-    node = _single(text) if text is not None else None
+    node = _single(text if math or text is None else _head_text(text)) if text is not None else None
     if isinstance(node, N.Sym) and isinstance(node.sub, N.Tuple):     # PE_{(pos, 0)} is PE(pos, 0)
         node = N.Call(node.start, node.end, node.base, node.sub.items)
     return node, math
@@ -122,6 +122,21 @@ def _text(cell: Cell) -> tuple[str | None, bool]:
     if len(cell.spans) == 1:
         return cell.spans[0].text, True
     return (None, False) if cell.spans else (cell.text, False)
+
+
+LEADING_WORDS = re.compile(r"^(?:[A-Za-z][a-z]{2,}\s+)+(?=\S)")
+
+
+def _head_text(text: str) -> str:
+    """A plain header's formula after its words: ``Activation σ(z)`` is σ(z), ``Net Input (z)``
+    is z (words of three letters or more, not a function derive knows, come off the front)."""
+    m = LEADING_WORDS.match(text.strip())
+    if m is None or any(w.lower() in KNOWN or w in FUNCTIONS for w in m.group(0).split()):
+        return text
+    rest = text.strip()[m.end():]
+    if not any(ch.isalpha() for ch in rest):
+        return text     # "key 2": a numbered column
+    return rest[1:-1] if rest.startswith("(") and rest.endswith(")") and "(" not in rest[1:-1] else rest
 
 
 def _single(text: str) -> N.Node | None:
