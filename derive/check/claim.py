@@ -23,6 +23,8 @@ Bases (what an ok, rounded or truncated verdict rests on):
     code-output      what the document's own code prints when run (``--run-code``)
     worked-example   a step of a worked example derive ships, run on the printed values
     published        the configuration a model's paper publishes (``derive.check.facts``)
+    restates         the same number as a code output printed above (as right as that output,
+                     which is judged on its own line)
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Basis(StrEnum):
     CODE = "code-output"
     EXAMPLE = "worked-example"
     PUBLISHED = "published"
+    RESTATES = "restates"
 
 
 CORRECT = (Verdict.OK, Verdict.ROUNDED, Verdict.TRUNCATED)

@@ -43,6 +43,9 @@ class Policy:
         1, "a document that prints this many values rounded up (where cutting toward zero would print another "
            "number) rounds: a value cut toward zero in it is wrong, not a truncation")
 
+    entry_list_gap: int = _rule(
+        3, "lines of prose allowed between an output block and a list restating its vector's entries item by item")
+
     # ---------------------------------------------------------------- hypotheses
     enclosure_max_units: int = _rule(
         10, "an enclosure wider than this many units in the printed last place cannot vouch for the digits")

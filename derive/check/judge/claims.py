@@ -99,11 +99,18 @@ def record(d: Draft, env: Env, ref: N.Node, outcome: Outcome, section: str, what
     return Claim(d.line, d.end_line, kind_of_grid(grid) if grid is not None else "equation",
                  N.pretty(d.label) if d.label is not None else None, verdict,
                  grid_text(grid) if grid is not None else snippet(d.text), message,
-                 relation=d.relation, basis=outcome.basis if verdict != Verdict.WRONG else None,
+                 relation=d.relation, basis=_basis(outcome, ref) if verdict != Verdict.WRONG else None,
                  expected=rows_text(j.expected) if j.expected else None,
                  wrong_entries=wrong_entries(j.wrong) if verdict == Verdict.WRONG and grid is not None else (),
                  diagnosis=outcome.diagnosis if verdict == Verdict.WRONG else None, section=section,
                  against=_against(ref, what), used=_used(outcome), spans=_spans(d), grid=grid, context=context)
+
+
+def _basis(outcome: Outcome, ref: N.Node) -> Basis | None:
+    """The hypothesis behind the verdict; ``restates`` when the claim is a code output's number said again."""
+    if isinstance(ref, N.Sym) and outcome.used and all(b.origin == "output" for b in outcome.used.values()):
+        return Basis.RESTATES
+    return outcome.basis
 
 
 def _converted(grid, outcome: Outcome) -> bool:

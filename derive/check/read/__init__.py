@@ -18,7 +18,7 @@ from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
 from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_document, scan
 from derive.check.read.outputs import label_key, label_text, printouts
-from derive.check.read.plain import labelled_spans
+from derive.check.read.plain import entry_spans, labelled_spans
 from derive.check.read.prose import prose_only
 
 ZERO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:0|\{0\})(?![\d.])")
@@ -35,7 +35,7 @@ class Reading:
 def read(doc: Document) -> Reading:
     """Every item of the document, in order."""
     items = scan(doc)
-    items = sorted(items + _restated_outputs(doc, items), key=lambda it: it.start)
+    items = sorted(items + _restated_outputs(doc, items) + _restated_entries(doc, items), key=lambda it: it.start)
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]
@@ -68,6 +68,20 @@ def _restated_outputs(doc: Document, items: list) -> list[MathSpan]:
             for b in items if isinstance(b, CodeBlock)]
     return [s for s in labelled_spans(doc.text, lambda label: names.get(label_text(label)))
             if not any(lo <= s.start < hi for lo, hi in code)]
+
+
+def _restated_entries(doc: Document, items: list) -> list[MathSpan]:
+    """A list right after an output block restating, item by item, the entries of the
+    vector it printed last (``- "The" gets 26% attention`` for 0.2465)."""
+    out = []
+    for block in items:
+        if not isinstance(block, CodeBlock) or block.output is None:
+            continue
+        keys = {len(p.grid) * len(p.grid[0]): (label_key(p.label) if p.label else None) or
+                f"output@{block.output.line + p.line}" for p in printouts(block.output.text)
+                if p.grid is not None and len(p.grid) * len(p.grid[0]) > 1 and 1 in (len(p.grid), len(p.grid[0]))}
+        out += entry_spans(doc.text, doc.line_starts, block.output.end_line, keys)
+    return out
 
 
 def open_document(path: str) -> Document:

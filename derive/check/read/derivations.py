@@ -79,7 +79,8 @@ class Reader:
 
     def statements(self, span: MathSpan) -> list[Statement | Unreadable]:
         """Every statement of one span, in order, joined to its derivation."""
-        cues = dict(supposed=not span.display and supposes(self.prose, span.start),
+        restating = span.notation.startswith("labelled:")      # what the code printed: never a case supposed
+        cues = dict(supposed=not span.display and not restating and supposes(self.prose, span.start),
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
         out, last = [], None
         try:

@@ -248,13 +248,53 @@ def labelled_spans(text: str, name_of, offset: int = 0) -> list[MathSpan]:
 
 
 def parse_labelled(text: str, name: str) -> list[N.Chain | LatexError]:
-    """``label: value`` as the chain ``name = value`` (offsets into ``text``)."""
-    colon = text.index(":")
+    """``label: value`` as the chain ``name = value`` (offsets into ``text``); a name
+    ``v#k`` stands for entry k of v (``26%`` restating the first entry of a printed
+    vector: the chain ``v_1 = 26%``)."""
+    colon = text.index(":") if "#" not in name else -1
+    base, _, entry = name.partition("#")
+    label = N.Sym(0, max(colon, 0), name, name) if not entry else \
+        N.Sym(0, 0, f"{base}_{entry}", base, N.Num(0, 0, parse_decimal(entry)))
     try:
         value = _Translation([t for t in plain_tokens(text) if t.start > colon and t.kind != "join"]).node()
     except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError) as exc:
         return [LatexError(f"cannot read the value: {exc}", 0)]
-    return [N.Chain(0, value.end, (N.Sym(0, colon, name, name), value), ("=",))]
+    return [N.Chain(0, value.end, (label, value), ("=",))]
+
+
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,2}[.)])[ \t]+(?P<body>.*\S)[ \t]*$")
+
+
+def entry_spans(text: str, line_starts: list[int], after: int, keys: dict[int, str]) -> list[MathSpan]:
+    """A list just after line ``after`` (an output block's last line) restating, item by
+    item, the entries of a vector printed there (``keys``: the name each printed vector
+    is bound under, by its length; one number per item: ``- "cat" - 0.5000 (somewhat
+    important)``, ``- "The" gets 26% attention``). At most ``POLICY.entry_list_gap``
+    lines of prose come between; the list must have as many items as the vector has
+    entries, each with exactly one number."""
+    lines, k, longest = [], after, max(keys, default=0)
+    while k < len(line_starts) and len(lines) <= longest:
+        line = text[line_starts[k]:line_starts[k + 1] - 1 if k + 1 < len(line_starts) else len(text)]
+        k += 1
+        if LIST_ITEM.match(line):
+            lines.append((line_starts[k - 1], line))
+        elif lines and line.strip():
+            break
+        elif not lines and line.strip() and (k - after > POLICY.entry_list_gap or line.lstrip().startswith("```")):
+            return []
+    key = keys.get(len(lines))
+    if key is None:
+        return []
+    out = []
+    for n, (start, line) in enumerate(lines, 1):
+        numbers = [t for t in plain_tokens(line) if t.kind == "num"]
+        if len(numbers) != 1:
+            return []
+        t = numbers[0]
+        begin = t.start - (1 if t.start and line[t.start - 1] in "-\u2212" else 0)     # -0.5, not "- 0.5"
+        end = t.end + (1 if line[t.end:t.end + 1] == "%" else 0)
+        out.append(MathSpan(start + begin, line[begin:end], False, f"labelled:{key}#{n}"))
+    return out
 
 
 def _literal_text(value: str) -> bool:
