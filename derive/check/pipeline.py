@@ -20,8 +20,8 @@ from derive.check.claim import Claim
 from derive.check.diagnose import diagnose
 from derive.check.facts.records import fact_records
 from derive.check.judge import judge
-from derive.check.read import open_document, read
-from derive.check.read.markdown import Document, document
+from derive.check.read import markdown_document, open_document, read
+from derive.check.read.markdown import Document
 from derive.check.read.sources import Source
 
 
@@ -44,7 +44,7 @@ def check_file(path: str, run_code: bool = False, timeout: float = runner.TIMEOU
 
 def check_text(text: str, path: str = "<text>", run_code: bool = False, specs=None) -> Report:
     """Check Markdown given as text (``specs``: worked examples to tie to, default the shipped ones)."""
-    return check_document(document(text, path), run_code, specs=specs)
+    return check_document(markdown_document(text, path), run_code, specs=specs)
 
 
 def check_document(doc: Document, run_code: bool = False, timeout: float = runner.TIMEOUT,

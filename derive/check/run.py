@@ -75,10 +75,12 @@ def run_python(code: str, timeout: float = TIMEOUT) -> Run:
     return _finished(done, left)
 
 
-def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT) -> Run:
+def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT, cell: bool = False) -> Run:
     """A block as the document's reader would run it: alone, or, when it uses a
     name an earlier block made (``NameError``: cells of a notebook), after all
-    the Python blocks before it, with only its own output kept."""
+    the Python blocks before it, with only its own output kept. A notebook
+    ``cell`` also shows the value of its last expression (``shown_last``)."""
+    code = shown_last(code) if cell else code
     run = run_python(code, timeout)
     if "NameError" not in run.problem or not earlier:
         return run
@@ -86,6 +88,25 @@ def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT
     if whole.problem or CELL_MARK not in whole.stdout:
         return run
     return Run(whole.stdout.split(CELL_MARK + "\n", 1)[-1], values=whole.values)
+
+
+def shown_last(code: str) -> str:
+    """The cell with its last statement, when a bare expression (not a ``print``), printed
+    as Jupyter shows it: ``repr`` of its value, nothing for None. Lines before it keep
+    their numbers."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return code
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or last.col_offset != 0 or \
+            isinstance(last.value, ast.Call) and isinstance(last.value.func, ast.Name) and last.value.func.id == "print":
+        return code
+    expr = ast.get_source_segment(code, last.value)
+    if expr is None:
+        return code
+    head = "\n".join(code.split("\n")[:last.lineno - 1])
+    return f"{head}\n_derive_shown = ({expr})\nif _derive_shown is not None:\n    print(repr(_derive_shown))\n"
 
 
 def ran_part(code: str, run: Run) -> str:

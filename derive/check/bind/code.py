@@ -45,7 +45,7 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
                                      depends=frozenset(N.names(a.node)) - {a.name}))
             if run_code:
                 end = doc.line_starts[min(block.end_line, len(doc.line_starts)) - 1]
-                left = runner.run_block(block.text, earlier_code(blocks, block, timeout), timeout).values
+                left = runner.run_block(block.text, earlier_code(blocks, block, timeout), timeout, block.cell).values
                 for name, value in sorted(left.items()):
                     env.bind(Binding(name, end, block.end_line, "run", value=value, scalar=value.scalar))
         if block.output is not None:

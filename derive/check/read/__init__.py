@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
-from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_document, scan
+from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_text, scan
 from derive.check.read.outputs import label_key, label_text, printouts
 from derive.check.read.plain import entry_spans, labelled_spans
 from derive.check.read.prose import prose_only
+from derive.check.read.transcript import transcript_source
 
 ZERO_INDEX = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_(?:0|\{0\})(?![\d.])")
 
@@ -94,9 +95,16 @@ def open_document(path: str) -> Document:
     elif suffix == "tex":
         from derive.check.read.tex import tex_source as adapter
     else:
-        return read_document(path)
+        return markdown_document(read_text(path), path)
     source = adapter(path)
     return document(source.text, path, source)
 
 
-__all__ = ["open_document", "read", "Reading", "Statement", "Unreadable", "Table", "CodeBlock", "Problem", "Document"]
+def markdown_document(text: str, path: str = "<text>") -> Document:
+    """Markdown text as a document; a notebook pasted as text (``In [3]:`` prompts) gets its
+    cells fenced first (``derive.check.read.transcript``)."""
+    source = transcript_source(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+    return document(source.text, path, source) if source is not None else document(text, path)
+
+
+__all__ = ["open_document", "markdown_document", "read", "Reading", "Statement", "Unreadable", "Table", "CodeBlock", "Problem", "Document"]

@@ -56,6 +56,10 @@ class CodeBlock:
     text: str
     start: int
     output: OutputBlock | None = None
+    cell: bool = False    # a notebook cell (fence info ``python jupyter-cell``): it shows its last expression
+
+
+CELL_INFO = "jupyter-cell"      # the fence attribute a format adapter gives a notebook's code cells
 
 
 @dataclass(frozen=True)
@@ -238,12 +242,13 @@ def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
 
 def _block(doc: Document, t) -> MathSpan | CodeBlock:
     """A fenced or indented block's content: a fenced ``math`` block is math, any other code."""
-    lang = (t.info or "").strip().split(" ")[0].lower() if t.type == "fence" else ""
+    info = (t.info or "").strip().split() if t.type == "fence" else []
+    lang = info[0].lower() if info else ""
     first = t.map[0] + (2 if t.type == "fence" else 1)      # first content line (1-based)
     start = doc.line_starts[min(first - 1, len(doc.line_starts) - 1)]
     if lang == "math":
         return MathSpan(start, t.content, True)
-    return CodeBlock(first, t.map[1], lang, t.content, start)
+    return CodeBlock(first, t.map[1], lang, t.content, start, cell=CELL_INFO in info[1:])
 
 
 def _is_output(block: CodeBlock, gap: int) -> bool:

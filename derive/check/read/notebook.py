@@ -14,7 +14,7 @@ import re
 
 import nbformat
 
-from derive.check.read.markdown import InputError, read_text
+from derive.check.read.markdown import CELL_INFO, InputError, read_text
 from derive.check.read.sources import Origin, Source
 
 TEXT_OUTPUTS = ("stream", "execute_result", "display_data")
@@ -46,7 +46,7 @@ def notebook_source(path: str) -> Source:
             put([""], n, first=last)
         elif cell.cell_type == "code":
             fence = _fence(cell.get("source", ""))
-            put([fence + language], n)
+            put([f"{fence}{language} {CELL_INFO}"], n)
             put(source, n)
             put([fence, ""], n, first=last)
             shown = _output_lines(cell.get("outputs", []))
