@@ -157,6 +157,14 @@ def test_a_formula_written_again_with_numbers_gives_its_names_values():
     assert verdicts(known.replace("{v}", "0.9"), 5) == ["wrong"]
 
 
+def test_a_product_is_matched_by_the_number_printed_for_a_name_even_when_it_is_wrong():
+    # o = 0.1 + 0.2 printed 0.35 (wrong: 0.3); the author puts the printed 0.35 in for o,
+    # so 0.4 is w; then 2 w = 0.8 by hand
+    doc = "$$ o = 0.1 + 0.2 = 0.35 $$\n\n$$ z = w o = 0.4 \\times 0.35 = 0.14 $$\n\n$$ g = 2 w = {v} $$\n"
+    assert verdicts(doc.replace("{v}", "0.8"), 5) == ["ok"]
+    assert verdicts(doc.replace("{v}", "0.9"), 5) == ["wrong"]
+
+
 def test_an_array_of_derivation_columns_is_read_like_aligned():
     # 0.05*0.15 + 0.35 = 0.3575 by hand; 2 + 2 = 4, not 5
     doc = ("$$\n\\begin{array}{llll}\na &= 0.05\\times 0.15 + 0.35 &= 0.3575\\\\\n"

@@ -114,16 +114,22 @@ class StatementBinder:
                 self.env.bind(Binding(name, at, self.line(parts[k + 1]), "substituted", printed=grid, scalar=True,
                                       rounding=rounding(grid, False)))
 
-    def known(self, name: str, at: int):
-        """The value a name already has at ``at`` (a scalar), or None."""
+    def known(self, name: str, at: int) -> tuple:
+        """The values a name already has at ``at`` (a scalar): its exact value and the
+        number the document printed for it (an author puts in the printed one)."""
         cands = [b for b in self.env.candidates(name, at) if b.origin != "substituted"]
         if not cands:
-            return None
+            return ()
+        out = []
         try:
             value = exact_value(cands[0], self.env)
+            out += [value.entry(0, 0)] if value.shape == (1, 1) else []
         except EVALUATION_FAILURES:
-            return None
-        return value.entry(0, 0) if value.shape == (1, 1) else None
+            pass
+        printed = cands[0].printed
+        if printed is not None and len(printed) == len(printed[0]) == 1:
+            out.append(printed[0][0].value)
+        return tuple(out)
 
     def links(self, done: int, label: N.Node | None, formula: bool, given: Binding | None,
               parts=None, rels=None) -> None:

@@ -23,10 +23,11 @@ from derive.numbers import compare
 CONSTANTS = {"e", "pi"}
 
 
-def substituted(pattern: N.Node, concrete: N.Node, known=lambda name: None) -> dict[str, tuple[N.Sym, N.Node]] | None:
+def substituted(pattern: N.Node, concrete: N.Node, known=lambda name: ()) -> dict[str, tuple[N.Sym, N.Node]] | None:
     """name -> (its node in ``pattern``, the number (a Num, or a negated Num) it stands
-    for in ``concrete``), or None. ``known(name)``: the value a name already has (or
-    None), which settles whose number is whose in a product of two names."""
+    for in ``concrete``), or None. ``known(name)``: the values a name already has (its
+    exact value, the number printed for it; may be empty), which settle whose number
+    is whose in a product of two names."""
     if not N.names(pattern) or N.names(concrete) or isinstance(pattern, N.Sym):
         return None
     found: dict[str, tuple[N.Sym, N.Node]] = {}
@@ -39,23 +40,23 @@ def _product(p: N.Mul, c: N.Mul, found: dict, known) -> bool:
     otherwise which number is whose is not written (authors swap the factors)."""
     (a, b), (x, y) = p.factors, c.factors
     for first, second in ((a, b), (b, a)):
-        value = known(first.name)
-        if value is None:
-            continue
-        for mine, other in ((x, y), (y, x)):
-            if _number(mine) and _shows(mine, value):
-                return _match(second, other, found, known)
+        for value in known(first.name):
+            shows = [(mine, other) for mine, other in ((x, y), (y, x)) if _number(mine) and _shows(mine, value)]
+            if len(shows) == 2:     # both numbers round to it: only one printed exactly as it settles it
+                shows = [(mine, other) for mine, other in shows if _shows(mine, value, exact=True)]
+            if len(shows) == 1:
+                return _match(second, shows[0][1], found, known)
     return False
 
 
-def _shows(node: N.Node, value) -> bool:
-    """Is the printed number ``node`` the value, to its printed digits?"""
+def _shows(node: N.Node, value, exact: bool = False) -> bool:
+    """Is the printed number ``node`` the value, to its printed digits (``exact``: the value itself)?"""
     num = node if isinstance(node, N.Num) else node.arg
     sign = -1 if isinstance(node, N.Neg) else 1
-    return compare(num.printed, sign * value).verdict in ("exact", "rounded")
+    return compare(num.printed, sign * value).verdict in (("exact",) if exact else ("exact", "rounded"))
 
 
-def _match(p: N.Node, c: N.Node, found: dict, known=lambda name: None) -> bool:
+def _match(p: N.Node, c: N.Node, found: dict, known=lambda name: ()) -> bool:
     if isinstance(p, N.Sym) and p.name not in CONSTANTS and _number(c):
         old = found.get(p.name)
         if old is not None:
