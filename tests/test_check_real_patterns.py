@@ -276,3 +276,32 @@ def test_a_rounded_input_derive_computes_stands_for_its_value_carried_to_any_dig
            "$$ E = \\frac{1}{2}(y - \\hat{y})^2 = \\frac{1}{2}(0.01 - 0.7514)^2 \\approx {v} $$\n")
     assert verdicts(doc.replace("{v}", "0.2748"), 3)[-1] == "rounded"
     assert verdicts(doc.replace("{v}", "0.2749"), 3)[-1] == "wrong"
+
+
+# sigma(1) = 0.7310585786 (mpmath): 0.7311; y(1 - y) = 0.19661193 -> 0.1966
+ANSWER_FIRST = """## Answer
+
+$$ y = 0.7311,\\quad d = {d} $$
+
+## Working
+
+$$ y = \\frac{{1}}{{1 + e^{{-1}}}} = 0.7311 $$
+
+$$ d = y(1 - y) = 0.1966 $$
+"""
+
+
+def test_an_answer_stated_before_its_working_is_judged_against_it():
+    assert mp.nstr(1 / (1 + mp.e ** -1), 4) == "0.7311"
+    found = {(c.line, c.label): c for c in check_text(ANSWER_FIRST.format(d="0.1966"), "doc.md").findings}
+    assert str(found[(3, "y")].verdict) == str(found[(3, "d")].verdict) == "rounded"
+    assert "stated ahead of the working on line 9" in found[(3, "d")].message
+    bad = {(c.line, c.label): c for c in check_text(ANSWER_FIRST.format(d="0.1976"), "doc.md").findings}
+    assert (str(bad[(3, "d")].verdict), bad[(3, "d")].expected) == ("wrong", "0.1966")
+
+
+def test_an_input_used_before_it_is_updated_stays_given():
+    # w = 0.5 is used by g before the update w = 0.5 - 0.1 * 1 = 0.4 computes it afresh
+    doc = "Take $w = 0.5$.\n\n$$ g = 2 w = 1 $$\n\n$$ w = 0.5 - 0.1 \\cdot 1 = 0.4 $$\n"
+    (first,) = [c for c in check_text(doc, "doc.md").findings if c.line == 1]
+    assert str(first.verdict) == "given"

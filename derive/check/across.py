@@ -30,6 +30,11 @@ product of printed factors one of which has the wrong sign) is judged again
 with that value as it should be (the expected value of the wrong claim about
 it): when it is then wrong, it carries the slip, and says from which line.
 
+A value given before any working (``Final answer: y = 0.7109``), that nothing
+uses until a working further down computes the same name afresh (within
+``POLICY.ahead_lines``), was a result stated ahead: it is judged against that
+working's value.
+
 A value cut toward zero (``truncated``: 0.5968 for 0.59688) is a convention
 only in a document that never rounds up: once a document prints
 ``POLICY.rounded_up_evidence`` values rounded where cutting would print
@@ -45,9 +50,11 @@ from dataclasses import replace
 
 from derive.check.bind.env import Binding, Env
 from derive.check.bind.resolve import sources
-from derive.check.claim import CORRECT, Claim, Verdict, wrong_entries
+from derive.check.bind.resolve import exact_value
+from derive.check.claim import CORRECT, Basis, Claim, Verdict, kind_of_grid, wrong_entries
 from derive.check.diagnose.causes import PinnedEnv, recheck
-from derive.check.evaluate.values import Val
+from derive.check.evaluate.values import EVAL_FAILURES, Val
+from derive.check.judge.compare import judge
 from derive.check.judge.search import check_link
 from derive.check.policy import POLICY
 from derive.check.read.grids import fit, rows_text
@@ -61,7 +68,41 @@ def across(claims: list[Claim], env: Env) -> list[Claim]:
         if c.verdict == Verdict.WRONG and _restates(c):
             c = _settled(c, c.context["draft"], claims, env)
         out.append(c)
-    return cut_where_rounded(carried(out, env))
+    return cut_where_rounded(carried(ahead(out, env), env))
+
+
+def ahead(claims: list[Claim], env: Env) -> list[Claim]:
+    """Values given ahead of the working that computes them, judged against it."""
+    return [(_stated_ahead(c, claims, env) or c) if c.verdict == Verdict.GIVEN and c.grid is not None else c
+            for c in claims]
+
+
+def _stated_ahead(c: Claim, claims: list[Claim], env: Env) -> Claim | None:
+    draft = c.context.get("draft") if isinstance(c.context, dict) else None
+    label = getattr(draft, "label", None)
+    if not isinstance(label, (N.Sym, N.Call)) or getattr(draft, "what", "") != "claim":
+        return None
+    key = N.key(label)
+    bindings = sorted(env.values.get(key, []), key=lambda b: b.at)
+    mine = [k for k, b in enumerate(bindings) if b.line == c.line]
+    if not mine or mine[-1] + 1 >= len(bindings):
+        return None
+    given, later = bindings[mine[-1]], bindings[mine[-1] + 1]
+    if later.origin != "derived" or later.formula is None or N.key(later.formula) == key or key in later.depends or later.line - c.line > POLICY.ahead_lines \
+            or any(_uses(d, given, env) for d in claims if c.line < d.line < later.line
+                   and isinstance(d.context, dict) and "outcome" in d.context and not _restating(d, key)):
+        return None
+    try:
+        j = judge(c.grid, exact_value(later, env))
+    except EVAL_FAILURES:
+        return None
+    where = f"the working on line {later.line}"
+    common = dict(basis=Basis.EXACT if j.verdict != Verdict.WRONG else None, kind=kind_of_grid(c.grid), note="ahead",
+                  expected=rows_text(j.expected) if j.expected else None, against=where)
+    if j.verdict == Verdict.WRONG:
+        return replace(c, verdict=Verdict.WRONG, wrong_entries=wrong_entries(j.wrong), **common,
+                       message=f"stated ahead of {where}, which gives {rows_text(j.expected) if j.expected else '?'}")
+    return replace(c, verdict=j.verdict, message=f"stated ahead of {where}, which agrees", **common)
 
 
 def carried(claims: list[Claim], env: Env) -> list[Claim]:

@@ -43,6 +43,9 @@ class Policy:
         1, "a document that prints this many values rounded up (where cutting toward zero would print another "
            "number) rounds: a value cut toward zero in it is wrong, not a truncation")
 
+    ahead_lines: int = _rule(
+        120, "a value given that nothing uses before a working this many lines further down computes it afresh "
+             "is a result stated ahead (a final answer first), judged against that working")
     entry_list_gap: int = _rule(
         3, "lines of prose allowed between an output block and a list restating its vector's entries item by item")
 
