@@ -87,3 +87,33 @@ def test_a_stored_result_of_a_notebook_cell_is_compared_with_the_last_expression
     nbformat.write(nb, str(path))
     found = check_file(str(path), run_code=True).claims
     assert [str(c.verdict) for c in found if c.kind == "code-output"] == ["ok"]
+
+
+def _nb(tmp_path, cells) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nb.cells = cells
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, str(path))
+    return str(path)
+
+
+def _out(text: str):
+    return nbformat.v4.new_output("stream", name="stdout", text=text)
+
+
+def test_random_numbers_without_a_seed_are_unverifiable_not_wrong(tmp_path):
+    cells = [nbformat.v4.new_code_cell("import numpy as np\nx = np.random.rand(3)\nprint(x)",
+                                       outputs=[_out("[0.1 0.2 0.3]\n")])]
+    found = check_file(_nb(tmp_path, cells), run_code=True).claims
+    assert [(str(c.verdict), "without a seed" in c.message) for c in found] == [("unverifiable", True)]
+    seeded = [nbformat.v4.new_code_cell("import numpy as np\nnp.random.seed(0)\nprint(np.random.rand(2).round(4))",
+                                        outputs=[_out("[0.5488 0.7152]\n")])]      # NumPy's seed 0, by hand
+    assert [str(c.verdict) for c in check_file(_nb(tmp_path, seeded), run_code=True).claims] == ["ok"]
+
+
+def test_ipython_magics_do_not_stop_a_notebook_from_running(tmp_path):
+    # 2 ** 10 = 1024 by hand; the magic line would be a syntax error in plain Python
+    cells = [nbformat.v4.new_code_cell("%matplotlib inline\nimport math\nn = 10"),
+             nbformat.v4.new_code_cell("print(2 ** n)", outputs=[_out("1024\n")])]
+    assert [str(c.verdict) for c in check_file(_nb(tmp_path, cells), run_code=True).claims] == ["ok"]

@@ -46,6 +46,12 @@ class Policy:
     ahead_lines: int = _rule(
         120, "a value given that nothing uses before a working this many lines further down computes it afresh "
              "is a result stated ahead (a final answer first), judged against that working")
+    random_calls: tuple = _rule(
+        ("np.random.", "numpy.random.", "random.random", "random.randint", "random.uniform", "random.gauss",
+         "random.choice", "random.shuffle", "torch.rand", "torch.randn", "torch.randint", "torch.randperm",
+         "tf.random."),
+        "code calling these without a seed (seed, manual_seed, default_rng(n)) prints other numbers each run: "
+        "its outputs are unverifiable with --run-code, never wrong")
     entry_list_gap: int = _rule(
         3, "lines of prose allowed between an output block and a list restating its vector's entries item by item")
 

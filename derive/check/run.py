@@ -80,7 +80,7 @@ def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT
     name an earlier block made (``NameError``: cells of a notebook), after all
     the Python blocks before it, with only its own output kept. A notebook
     ``cell`` also shows the value of its last expression (``shown_last``)."""
-    code = shown_last(code) if cell else code
+    code = shown_last(without_magics(code)) if cell else code
     run = run_python(code, timeout)
     if "NameError" not in run.problem or not earlier:
         return run
@@ -88,6 +88,23 @@ def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT
     if whole.problem or CELL_MARK not in whole.stdout:
         return run
     return Run(whole.stdout.split(CELL_MARK + "\n", 1)[-1], values=whole.values)
+
+
+SEEDED = re.compile(r"\b(?:seed|manual_seed|set_seed|default_rng\(\s*\d|RandomState\(\s*\d|PRNGKey)\b")
+MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
+
+
+UNSEEDED = "draws random numbers without a seed: what it prints changes from run to run"
+
+
+def unseeded(code: str) -> bool:
+    """Does the code draw random numbers (``POLICY.random_calls``) without ever setting a seed?"""
+    return any(call in code for call in POLICY.random_calls) and not SEEDED.search(code)
+
+
+def without_magics(code: str) -> str:
+    """A notebook cell without its IPython lines (``%matplotlib inline``, ``!pip install``), line numbers kept."""
+    return MAGIC.sub("", code)
 
 
 def shown_last(code: str) -> str:

@@ -45,7 +45,9 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
                                      depends=frozenset(N.names(a.node)) - {a.name}))
             if run_code:
                 end = doc.line_starts[min(block.end_line, len(doc.line_starts)) - 1]
-                left = runner.run_block(block.text, earlier_code(blocks, block, timeout), timeout, block.cell).values
+                earlier = earlier_code(blocks, block, timeout)
+                left = {} if runner.unseeded("\n".join(earlier + (block.text,))) else \
+                    runner.run_block(block.text, earlier, timeout, block.cell).values
                 for name, value in sorted(left.items()):
                     env.bind(Binding(name, end, block.end_line, "run", value=value, scalar=value.scalar))
         if block.output is not None:
@@ -68,8 +70,9 @@ def earlier_code(blocks: list[CodeBlock], block: CodeBlock, timeout: float) -> t
             break
         if b.lang not in PYTHON:
             continue
-        run = runner.run_block(b.text, tuple(good), timeout)
-        kept = b.text if not run.problem else runner.ran_part(b.text, run)
-        if kept and (kept == b.text or not runner.run_block(kept, tuple(good), timeout).problem):
+        text = runner.without_magics(b.text) if b.cell else b.text
+        run = runner.run_block(text, tuple(good), timeout)
+        kept = text if not run.problem else runner.ran_part(text, run)
+        if kept and (kept == text or not runner.run_block(kept, tuple(good), timeout).problem):
             good.append(kept)
     return tuple(good)

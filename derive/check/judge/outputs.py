@@ -31,8 +31,9 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
     outs = printouts(block.output.text)
     if not outs:
         return []
-    run = runner.run_block(block.text, earlier_code(blocks, block, timeout), timeout, block.cell) \
-        if run_code and block.lang in PYTHON else None
+    earlier = earlier_code(blocks, block, timeout) if run_code and block.lang in PYTHON else ()
+    run = (runner.Run("", runner.UNSEEDED) if runner.unseeded("\n".join(earlier + (block.text,))) else
+           runner.run_block(block.text, earlier, timeout, block.cell)) if run_code and block.lang in PYTHON else None
     actual = printouts(run.stdout) if run and not run.problem else None
     pairing = runner.pair(outs, actual) if actual is not None else None
     partner = dict(pairing.pairs) if pairing else {}
