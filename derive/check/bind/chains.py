@@ -86,7 +86,7 @@ class StatementBinder:
         self.substitutions()
         formula = done == 1 and label is not None and rels[0] in JUDGED and self.definition(label, parts[1])
         # a line restating what the code printed claims its value and gives the label none
-        given = None if self.st.span.notation.startswith("labelled:") else self.values(label, formula)
+        given = None if self.st.span.notation == "labelled" else self.values(label, formula)
         self.links(done, label, formula, given)
 
     def substitutions(self) -> None:

@@ -7,7 +7,7 @@ Offsets are kept, so that every claim knows its line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 ENVIRONMENT = re.compile(r"\\begin\{((?:equation|align|gather|multline|eqnarray|flalign|alignat)\*?)\}")
@@ -18,7 +18,9 @@ class MathSpan:
     start: int            # document offset of the first character of the content
     text: str
     display: bool
-    notation: str = "latex"   # or "plain": math written without LaTeX (``derive.check.read.plain``)
+    notation: str = "latex"   # or "plain": math written without LaTeX (``derive.check.read.plain``), or
+    #                           "labelled": the text is a value only, claimed for ``label``
+    label: object = field(default=None, compare=False)    # a node (``derive.check.read.nodes``)
 
 
 @dataclass(frozen=True)

@@ -79,13 +79,13 @@ class Reader:
 
     def statements(self, span: MathSpan) -> list[Statement | Unreadable]:
         """Every statement of one span, in order, joined to its derivation."""
-        restating = span.notation.startswith("labelled:")      # what the code printed: never a case supposed
+        restating = span.notation == "labelled"      # a value said of a known thing: never a case supposed
         cues = dict(supposed=not span.display and not restating and supposes(self.prose, span.start),
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
         out, last = [], None
         try:
-            if span.notation.startswith("labelled:"):
-                parsed = parse_labelled(span.text, span.notation.split(":", 1)[1])
+            if span.notation == "labelled":
+                parsed = parse_labelled(span)
             elif span.notation in ("plain", "result"):
                 parsed = parse_plain(span.text, span.notation == "result")
             else:

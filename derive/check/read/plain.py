@@ -237,29 +237,32 @@ LABELLED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(?P<label>[A-Za-z][\w ()
 def labelled_spans(text: str, name_of, offset: int = 0) -> list[MathSpan]:
     """``Variance 1: 0.9999957``: a line restating an item the document's code printed
     under that label (``name_of(label)``: the name it is bound under, or None), as a
-    span ``name = value`` (notation ``labelled``, the label standing for the name)."""
+    span of the value claimed for that name (notation ``labelled``)."""
     out = []
     for m in LABELLED.finditer(text):
         name = name_of(m.group("label"))
         if name is not None and _literal_text(m.group("value")):
-            out.append(MathSpan(offset + m.start("label"), text[m.start("label"):m.end("value")], False,
-                                "labelled:" + name))
+            out.append(labelled(offset + m.start("value"), m.group("value"), N.Sym(0, 0, name, name)))
     return out
 
 
-def parse_labelled(text: str, name: str) -> list[N.Chain | LatexError]:
-    """``label: value`` as the chain ``name = value`` (offsets into ``text``); a name
-    ``v#k`` stands for entry k of v (``26%`` restating the first entry of a printed
-    vector: the chain ``v_1 = 26%``)."""
-    colon = text.index(":") if "#" not in name else -1
-    base, _, entry = name.partition("#")
-    label = N.Sym(0, max(colon, 0), name, name) if not entry else \
-        N.Sym(0, 0, f"{base}_{entry}", base, N.Num(0, 0, parse_decimal(entry)))
+def labelled(start: int, value: str, label: N.Node) -> MathSpan:
+    """A span of a value written in plain text, claimed for ``label``."""
+    return MathSpan(start, value, False, "labelled", label)
+
+
+def entry_of(name: str, k: int) -> N.Sym:
+    """Entry k (from 1) of the vector ``name``: ``v_k``."""
+    return N.Sym(0, 0, f"{name}_{k}", name, N.Num(0, 0, parse_decimal(str(k))))
+
+
+def parse_labelled(span: MathSpan) -> list[N.Chain | LatexError]:
+    """A labelled span as the chain ``label = value``."""
     try:
-        value = _Translation([t for t in plain_tokens(text) if t.start > colon and t.kind != "join"]).node()
+        value = _Translation([t for t in plain_tokens(span.text) if t.kind != "join"]).node()
     except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError) as exc:
         return [LatexError(f"cannot read the value: {exc}", 0)]
-    return [N.Chain(0, value.end, (label, value), ("=",))]
+    return [N.Chain(0, value.end, (span.label, value), ("=",))]
 
 
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,2}[.)])[ \t]+(?P<body>.*\S)[ \t]*$")
@@ -293,7 +296,7 @@ def entry_spans(text: str, line_starts: list[int], after: int, keys: dict[int, s
         t = numbers[0]
         begin = t.start - (1 if t.start and line[t.start - 1] in "-\u2212" else 0)     # -0.5, not "- 0.5"
         end = t.end + (1 if line[t.end:t.end + 1] == "%" else 0)
-        out.append(MathSpan(start + begin, line[begin:end], False, f"labelled:{key}#{n}"))
+        out.append(labelled(start + begin, line[begin:end], entry_of(key, n)))
     return out
 
 
