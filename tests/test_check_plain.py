@@ -128,3 +128,21 @@ def test_a_long_line_of_prose_with_an_equals_sign_is_read_in_bounded_time():
     assert plain_statements(line) == []
     short = "so 1 + 2 = 3 and " + "y " * 5000
     assert [short[a:b] for a, b in plain_statements(short)] == ["1 + 2 = 3"]
+
+
+# softmax(2, 1, 0.1) = (0.65900114, 0.24243297, 0.09856589) by mpmath: 0.659, 0.242, 0.099
+def test_a_function_label_claims_that_function_of_the_input_list_above():
+    e = [mp.e ** x for x in (2, 1, mp.mpf("0.1"))]
+    assert [mp.nstr(v / sum(e), 3) for v in e] == ["0.659", "0.242", "0.0986"]
+    doc = "Take the scores: [2, 1, 0.1]\n\n- Softmax output: {v}\n"
+    found = check_text(doc.replace("{v}", "[0.659, 0.242, 0.099]")).claims
+    assert [(c.line, str(c.verdict), c.label) for c in found] == [(3, "rounded", "softmax([2,1,0.1])")]
+    bad = check_text(doc.replace("{v}", "[0.659, 0.252, 0.089]")).claims
+    assert [str(c.verdict) for c in bad] == ["wrong"]
+
+
+def test_a_list_of_exponentials_just_above_is_no_input():
+    doc = "Logits: [2, 1, 0.1]\nExponentials: [7.389, 2.718, 1.105]\nSoftmax: [0.659, 0.242, 0.099]\n"
+    assert not [c for c in check_text(doc).claims if c.line == 3]
+    alone = "Softmax: [0.659, 0.242, 0.099]\n"
+    assert check_text(alone).claims == []

@@ -52,6 +52,18 @@ class Policy:
          "tf.random."),
         "code calling these without a seed (seed, manual_seed, default_rng(n)) prints other numbers each run: "
         "its outputs are unverifiable with --run-code, never wrong")
+    applied_functions: dict = _rule(
+        {"softmax": "softmax", "softmax probabilities": "softmax", "sigmoid": "sigmoid", "relu": "relu",
+         "tanh": "tanh"},
+        "a plain-text label naming a function: 'Softmax: [..]' claims that function of the input list above it")
+    applied_trailing_words: tuple = _rule(
+        ("output", "outputs", "result", "results", "values", "probabilities", "probs", "distribution", "weights"),
+        "words after a function's name in such a label ('Softmax output:')")
+    applied_inputs: tuple = _rule(
+        ("score", "logit", "input", "scaled"),
+        "words that say a list above is a function's input (a list of exponentials is not)")
+    applied_window: int = _rule(
+        12, "lines above a 'Softmax: [..]' line searched for its input list")
     entry_list_gap: int = _rule(
         3, "lines of prose allowed between an output block and a list restating its vector's entries item by item")
 

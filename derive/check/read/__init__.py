@@ -18,7 +18,7 @@ from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
 from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_text, scan
 from derive.check.read.outputs import label_key, label_text, printouts
-from derive.check.read.plain import entry_spans, labelled_spans
+from derive.check.read.plain import applied_spans, entry_spans, labelled_spans
 from derive.check.read.prose import prose_only
 from derive.check.read.transcript import transcript_source
 
@@ -36,7 +36,11 @@ class Reading:
 def read(doc: Document) -> Reading:
     """Every item of the document, in order."""
     items = scan(doc)
-    items = sorted(items + _restated_outputs(doc, items) + _restated_entries(doc, items), key=lambda it: it.start)
+    code_lines = {k for b in items if isinstance(b, CodeBlock)
+                  for k in range(b.line - 2, (b.output.end_line if b.output else b.end_line) + 1)}
+    applied = applied_spans(doc.text, doc.line_starts, code_lines)
+    items = sorted(items + _restated_outputs(doc, items) + _restated_entries(doc, items) + applied,
+                   key=lambda it: it.start)
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]

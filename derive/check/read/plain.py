@@ -300,6 +300,61 @@ def entry_spans(text: str, line_starts: list[int], after: int, keys: dict[int, s
     return out
 
 
+BRACKETED = re.compile(r"\[[^\[\]\n]{1,400}\]")
+
+
+def applied_spans(text: str, line_starts: list[int], code_lines: set[int]) -> list[MathSpan]:
+    """``Softmax: [0.6011, 0.1711, 0.2278]`` a few lines after ``Scaled scores: [1.25, 0,
+    -0.625]``: a line whose label is a function derive knows (``POLICY.applied_functions``,
+    with words like "output" after it) and whose value is a list of numbers claims that
+    function of the nearest list of as many numbers above it on a line that names its
+    input (``POLICY.applied_inputs``: scores, logits ...), at most ``POLICY.applied_window``
+    lines up; an exponentials line in between is no input."""
+    out = []
+    for m in LABELLED.finditer(text):
+        func = _applied_function(m.group("label"))
+        value = m.group("value").strip()
+        size = _list_size(value)
+        if func is None or size < 2:
+            continue
+        line = bisect.bisect_right(line_starts, m.start()) - 1
+        arg = _input_above(text, line_starts, line, size, code_lines)
+        if arg is not None:
+            out.append(labelled(m.start("value"), m.group("value"), N.Call(0, 0, func, (arg,))))
+    return out
+
+
+def _applied_function(label: str) -> str | None:
+    words = label.lower().replace("(", " ").replace(")", " ").split()
+    while words and words[-1] in POLICY.applied_trailing_words:
+        words.pop()
+    return POLICY.applied_functions.get(" ".join(words))
+
+
+def _list_size(value: str) -> int:
+    """How many numbers a bracketed list of numbers holds (0 when it is not one)."""
+    if not (value.startswith("[") and value.endswith("]")) or not _literal_text(value):
+        return 0
+    return sum(1 for t in plain_tokens(value) if t.kind == "num")
+
+
+def _input_above(text: str, line_starts: list[int], line: int, size: int, code_lines: set[int]) -> N.Node | None:
+    words = re.compile(r"\b(?:" + "|".join(POLICY.applied_inputs) + r")", re.I)
+    for k in range(line - 1, max(-1, line - POLICY.applied_window - 1), -1):
+        if k in code_lines:
+            continue
+        row = text[line_starts[k]:line_starts[k + 1] if k + 1 < len(line_starts) else len(text)]
+        lists = [b.group(0) for b in BRACKETED.finditer(row) if _list_size(b.group(0)) == size]
+        if lists and words.search(row):
+            try:
+                return _Translation([t for t in plain_tokens(lists[-1]) if t.kind != "join"]).node()
+            except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError):
+                return None
+        if lists:
+            return None         # the list just above is no input (exponentials, a sum): nothing is claimed
+    return None
+
+
 def _literal_text(value: str) -> bool:
     """Does ``value`` print numbers only (``0.73``, ``[0.09, 0.24]``)?"""
     tokens = plain_tokens(value)
