@@ -305,3 +305,13 @@ def test_an_input_used_before_it_is_updated_stays_given():
     doc = "Take $w = 0.5$.\n\n$$ g = 2 w = 1 $$\n\n$$ w = 0.5 - 0.1 \\cdot 1 = 0.4 $$\n"
     (first,) = [c for c in check_text(doc, "doc.md").findings if c.line == 1]
     assert str(first.verdict) == "given"
+
+
+def test_a_definition_derive_cannot_read_puts_the_old_one_out_of_date():
+    # f is ReLU first, then a leaky ReLU written with cases (not read): f(-5) = -0.05 with alpha = 0.01
+    # must not be judged with the old f (which gives 0); before the new definition the old one holds
+    doc = ("$$ f(x) = \\max(0, x) $$\n\n$$ f(-2) = 0 $$\n\n$$\nf(x) =\n\\begin{cases}\nx & x \\geq 0 \\\\\n"
+           "\\alpha x & x < 0\n\\end{cases}\n$$\n\nWith $\\alpha = 0.01$: $$ f(-5) = -0.05 $$\n")
+    found = {c.line: c for c in check_text(doc, "doc.md").findings if c.label and c.label.startswith("f(")}
+    assert str(found[3].verdict) == "ok"
+    assert str(found[13].verdict) == "unverifiable" and "cannot read" in found[13].message

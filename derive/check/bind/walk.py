@@ -22,6 +22,7 @@ from derive.check.bind.env import Env
 from derive.check.bind.tables import bind_table
 from derive.check.read import CodeBlock, Problem, Reading, Statement, Table, Unreadable
 from derive.check.read import nodes as N
+from derive.check.read.latex import parse_statements
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.nodes import Node
 from derive.check.run import TIMEOUT
@@ -85,6 +86,20 @@ class Walk:
         doc = self.doc
         self.drafts.append(Draft("unverifiable", start, doc.line_of(start), doc.line_of(max(start, end)),
                                  text=text, message=message, note="internal-error" if internal else None))
+        self.unread_definition(text, start)
+
+    def unread_definition(self, text: str, at: int) -> None:
+        """``f(x) = \\begin{cases} ...`` that derive cannot read still defines f anew: the
+        earlier f (or value of a name) is out of date after it, never silently used."""
+        head = text.split("=", 1)[0] if "=" in text else ""
+        parsed = parse_statements(head) if head.strip() else []
+        if len(parsed) != 1 or not isinstance(parsed[0], N.Chain) or len(parsed[0].parts) != 1:
+            return
+        left = parsed[0].parts[0]
+        if isinstance(left, N.Call) and left.args and all(isinstance(a, N.Sym) for a in left.args):
+            self.env.define(left.name, tuple(a.name for a in left.args), None, at)
+        elif isinstance(left, N.Sym):
+            self.env.reassign(left.name, at)
 
 
 def bind(reading: Reading, run_code: bool = False, timeout: float = TIMEOUT) -> Bound:

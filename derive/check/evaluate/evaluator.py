@@ -285,6 +285,8 @@ class Evaluator(NamedFunctions, NameLookup):
 
     def apply(self, defined: tuple, node: N.Call) -> Val:
         params, body = defined
+        if body is None:
+            raise EvalError(f"{node.name} is defined by a formula derive cannot read")
         if len(params) != len(node.args):
             raise EvalError(f"{node.name} takes {len(params)} arguments, given {len(node.args)}")
         args = {p: self.value_of(a) for p, a in zip(params, node.args)}
