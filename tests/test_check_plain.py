@@ -146,3 +146,12 @@ def test_a_list_of_exponentials_just_above_is_no_input():
     assert not [c for c in check_text(doc).claims if c.line == 3]
     alone = "Softmax: [0.659, 0.242, 0.099]\n"
     assert check_text(alone).claims == []
+
+
+def test_a_period_between_spaces_is_a_dot_product():
+    # [1, 0, 2] . [3, 1, 1] = 3 + 0 + 2 = 5 by hand
+    doc = "- Score: `q . k = [1, 0, 2] . [3, 1, 1] = {v}`\n"
+    assert [str(c.verdict) for c in check_text(doc.replace("{v}", "5")).claims if c.kind == "scalar"] == ["ok"]
+    assert "wrong" in [str(c.verdict) for c in check_text(doc.replace("{v}", "6")).claims]
+    # a sentence's full stop is no operator
+    assert [str(c.verdict) for c in check_text("Here x = 1 + 1 = 2. Then y follows.\n").claims] == ["ok"]

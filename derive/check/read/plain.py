@@ -64,6 +64,7 @@ TOKEN = re.compile(
     r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|[A-Za-z_])"
     r"|(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])[₀-₉]*)"
     r"|(?P<rel>~=|=(?!=)|[≈≃≅])"
+    r"|(?P<dot>(?<=[ \t])\.(?=[ \t]))"                    # ``q . k``: a period between spaces is a dot product
     r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@½¼¾⅓]|\.(?:" + "|".join(METHODS) + r")\b)"
     r"|(?P<other>==|!=|<=|>=|=>|->|.)", re.S)
 OPENERS, CLOSERS = "([{", ")]}"
@@ -83,6 +84,9 @@ def plain_tokens(text: str) -> list[Tok]:
     for m in TOKEN.finditer(text):
         kind, word = m.lastgroup, m.group()
         if kind == "space":
+            continue
+        if kind == "dot":
+            out.append(Tok("op", "·", m.start(), m.end()))
             continue
         head, _, method = word.rpartition(".")
         if kind == "name" and method in METHODS and not MODULES.fullmatch(head + "."):   # x.mean, K.T
