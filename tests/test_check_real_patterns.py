@@ -315,3 +315,25 @@ def test_a_definition_derive_cannot_read_puts_the_old_one_out_of_date():
     found = {c.line: c for c in check_text(doc, "doc.md").findings if c.label and c.label.startswith("f(")}
     assert str(found[3].verdict) == "ok"
     assert str(found[13].verdict) == "unverifiable" and "cannot read" in found[13].message
+
+
+def test_a_wrong_result_written_into_a_later_working_carries_its_slip():
+    # y = sigma(0.9) = 0.7109495 -> 0.7109 (mpmath); (0 - 0.7109)(0.7109)(1 - 0.7109) = -0.14610524 by
+    # hand, printed -0.1462 (wrong); 0.25 * 0.1462 = 0.03655 from the printed slip, 0.25 * 0.14610524
+    # = 0.03652631 -> 0.03653 with the right value
+    assert mp.nstr(1 / (1 + mp.e ** mp.mpf("-0.9")), 4) == "0.7109"
+    doc = ("$$ y = \\frac{1}{1 + e^{-0.9}} = 0.7109 $$\n\n$$ d = (0 - 0.7109)(0.7109)(1 - 0.7109) = -0.1462 $$\n\n"
+           "Take $\\eta = 0.25$.\n\n$$ g = 0.25(-0.1462)(-1) = 0.03655 $$\n")
+    found = {c.line: c for c in check_text(doc, "doc.md").findings if c.kind == "scalar"}
+    assert str(found[3].verdict) == "wrong"
+    assert (str(found[7].verdict), found[7].expected, found[7].note) == ("wrong", "0.03653", "carried")
+    assert "carried from line 3" in found[7].diagnosis
+
+
+def test_a_working_with_a_number_found_nowhere_else_is_no_source_of_slips():
+    # 1/(1 + e^-0.3875) = 0.59568 (mpmath), printed 0.5969: wrong as written, but 0.3875 is printed
+    # nowhere else (a typo in the working?): the 0.5969 put in further down is not convicted for it
+    assert mp.nstr(1 / (1 + mp.e ** mp.mpf("-0.3875")), 4) == "0.5957"
+    doc = "$$ o = \\frac{1}{1 + e^{-0.3875}} = 0.5969 $$\n\n$$ s = 2 \\times 0.5969 = 1.1938 $$\n"
+    found = {c.line: str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "scalar"}
+    assert found == {1: "wrong", 3: "ok"}

@@ -1,4 +1,4 @@
-"""The last pass: verdicts that only the claims after a claim can settle.
+r"""The last pass: verdicts that only the claims after a claim can settle.
 
 A name printed again with other values than it had *restates* it: that claim
 was judged against the old value (``derive.check.bind.chains``), and the new
@@ -28,7 +28,13 @@ Either way a value given is never "ok": it claims nothing.
 A claim judged right from a value the document got wrong (``-0.0013``, the
 product of printed factors one of which has the wrong sign) is judged again
 with that value as it should be (the expected value of the wrong claim about
-it): when it is then wrong, it carries the slip, and says from which line.
+it): when it is then wrong, it carries the slip, and says from which line. The
+same holds for a wrong result's printed number written into a later working
+(``0.25(-0.1462)(-1)`` after a wrong ``\delta = -0.1462``), when that result
+was judged against a working whose every decimal is a number the document
+printed as right before it: a working with a number that appears nowhere else
+(a typo: ``e^{-0.3875}`` for ``e^{-0.3925}``) may be the slip itself, the
+printed result right.
 
 A value given before any working (``Final answer: y = 0.7109``), that nothing
 uses until a working further down computes the same name afresh (within
@@ -57,8 +63,8 @@ from derive.check.evaluate.values import EVAL_FAILURES, Val
 from derive.check.judge.compare import judge
 from derive.check.judge.search import check_link
 from derive.check.policy import POLICY
-from derive.check.read.grids import fit, rows_text
-from derive.numbers import compare, parse_decimal
+from derive.check.read.grids import fit, grid_of, rows_text
+from derive.numbers import Printed, compare, parse_decimal, significant_digits
 from derive.check.read import nodes as N
 
 
@@ -68,7 +74,7 @@ def across(claims: list[Claim], env: Env) -> list[Claim]:
         if c.verdict == Verdict.WRONG and _restates(c):
             c = _settled(c, c.context["draft"], claims, env)
         out.append(c)
-    return cut_where_rounded(carried(ahead(out, env), env))
+    return cut_where_rounded(ahead(carried(out, env), env))
 
 
 def ahead(claims: list[Claim], env: Env) -> list[Claim]:
@@ -92,11 +98,15 @@ def _stated_ahead(c: Claim, claims: list[Claim], env: Env) -> Claim | None:
             or any(_uses(d, given, env) for d in claims if c.line < d.line < later.line
                    and isinstance(d.context, dict) and "outcome" in d.context and not _restating(d, key)):
         return None
+    # the working's own claim, when it was found wrong (a slip carried into it): its right value
+    slipped = [d for d in claims if d.line == later.line and d.verdict == Verdict.WRONG and isinstance(d.context, dict)
+               and N.key(getattr(d.context.get("draft"), "label", None) or N.Sym(0, 0, "", "")) == key]
+    right = _right_value(slipped[0], slipped[0].context) if slipped else None
     try:
-        j = judge(c.grid, exact_value(later, env))
+        j = judge(c.grid, right if right is not None else exact_value(later, env))
     except EVAL_FAILURES:
         return None
-    where = f"the working on line {later.line}"
+    where = f"the working on line {later.line}" + (" (which carries a slip)" if right is not None else "")
     common = dict(basis=Basis.EXACT if j.verdict != Verdict.WRONG else None, kind=kind_of_grid(c.grid), note="ahead",
                   expected=rows_text(j.expected) if j.expected else None, against=where)
     if j.verdict == Verdict.WRONG:
@@ -106,18 +116,74 @@ def _stated_ahead(c: Claim, claims: list[Claim], env: Env) -> Claim | None:
 
 
 def carried(claims: list[Claim], env: Env) -> list[Claim]:
-    """Right claims computed from a value judged wrong, judged again with its right value."""
+    """Right claims computed from a value judged wrong (through its name, or its printed
+    number written into a working), judged again with its right value."""
     slips: dict[tuple[str, int], tuple[Claim, Val]] = {}
+    numbers: dict[str, tuple[Claim, Val]] = {}      # a wrong scalar's printed text -> it, its right value
+    shown: dict[str, bool] = {}                      # a scalar printed so far -> was it right (or given)?
     out = []
     for c in claims:
         ctx = c.context if isinstance(c.context, dict) else {}
-        if c.verdict in CORRECT and "outcome" in ctx and slips:
-            c = _carries(c, ctx, env, slips) or c
+        if c.verdict in CORRECT and "outcome" in ctx and (slips or numbers):
+            c = _carries(c, ctx, env, slips) or _carries_number(c, ctx, env, numbers) or c
+            ctx = c.context if isinstance(c.context, dict) else {}
         right = _right_value(c, ctx)
         if c.verdict == Verdict.WRONG and right is not None:
             slips[(N.key(ctx["draft"].label), c.line)] = (c, right)
+            if _scalar_text(c) is not None and right.shape == (1, 1) and _trusted(ctx.get("ref"), shown):
+                numbers[_scalar_text(c)] = (c, right)
+        if c.grid is not None and len(c.grid) == len(c.grid[0]) == 1:
+            shown[c.grid[0][0].text.replace("\u2212", "-")] = c.verdict != Verdict.WRONG
         out.append(c)
     return out
+
+
+def _scalar_text(c: Claim) -> str | None:
+    """The printed number of a one-number claim, with enough digits to be told apart."""
+    if c.grid is None or len(c.grid) != 1 or len(c.grid[0]) != 1:
+        return None
+    text = c.grid[0][0].text.replace("\u2212", "-")
+    return text if significant_digits(text) >= POLICY.rounding_given_digits else None
+
+
+def _trusted(ref, shown: dict[str, bool]) -> bool:
+    """Is every decimal written in the working ``ref`` a number the document printed as right before?"""
+    if ref is None:
+        return False
+    for n in N.walk(ref):
+        if isinstance(n, N.Num) and "." in n.printed.text and n.printed.decimals != POLICY.exact_decimals \
+                and not shown.get(n.printed.text, False):
+            return False        # (a number derive put in for a slip is its own: trusted)
+    return True
+
+
+def _carries_number(c: Claim, ctx: dict, env: Env, numbers: dict) -> Claim | None:
+    """The claim, wrong, when a working of it has a wrong result's printed number written
+    into it and the right value makes it wrong."""
+    draft = ctx.get("draft")
+    workings = [ctx.get("ref")] + [p for p in getattr(draft, "parts", ())[1:getattr(draft, "k", 0)]
+                                   if grid_of(p) is None and N.has_numbers(p)]
+    for ref, node in ((w, n) for w in workings if w is not None for n in N.walk(w)):
+        text = "-" + node.arg.printed.text if isinstance(node, N.Neg) and isinstance(node.arg, N.Num) else \
+            node.printed.text if isinstance(node, N.Num) else None
+        slip = numbers.get(text) if text is not None else None
+        if slip is None or slip[0].line >= c.line:
+            continue
+        wrong, right = slip
+        value = right.entry(0, 0)
+        fixed = N.substitute(ref, node, N.Num(node.start, node.end, Printed(str(value), value, POLICY.exact_decimals)))
+        again = check_link(fixed, ctx["claim"], env, ctx["at"], options=[ctx["outcome"].options],
+                           exclude=ctx.get("exclude", frozenset()))
+        if again.judgement is None or again.verdict != Verdict.WRONG or c.grid is None:
+            continue
+        j = again.judgement
+        return replace(c, verdict=Verdict.WRONG, basis=None, expected=rows_text(j.expected) if j.expected else None,
+                       wrong_entries=wrong_entries(j.wrong), note="carried",
+                       message=f"its working puts in {text}, the wrong result of {wrong.place}; with {wrong.expected} "
+                               f"it is {rows_text(j.expected) if j.expected else 'another value'}",
+                       diagnosis=f"a slip carried from {wrong.place} ({wrong.printed}, should be {wrong.expected})",
+                       context={**ctx, "outcome": again, "ref": fixed})
+    return None
 
 
 def _right_value(c: Claim, ctx: dict) -> Val | None:
