@@ -172,18 +172,26 @@ def _carries_number(c: Claim, ctx: dict, env: Env, numbers: dict) -> Claim | Non
         wrong, right = slip
         value = right.entry(0, 0)
         fixed = N.substitute(ref, node, N.Num(node.start, node.end, Printed(str(value), value, POLICY.exact_decimals)))
-        again = check_link(fixed, ctx["claim"], env, ctx["at"], options=[ctx["outcome"].options],
-                           exclude=ctx.get("exclude", frozenset()))
-        if again.judgement is None or again.verdict != Verdict.WRONG or c.grid is None:
-            continue
-        j = again.judgement
-        return replace(c, verdict=Verdict.WRONG, basis=None, expected=rows_text(j.expected) if j.expected else None,
-                       wrong_entries=wrong_entries(j.wrong), note="carried",
-                       message=f"its working puts in {text}, the wrong result of {wrong.place}; with {wrong.expected} "
-                               f"it is {rows_text(j.expected) if j.expected else 'another value'}",
-                       diagnosis=f"a slip carried from {wrong.place} ({wrong.printed}, should be {wrong.expected})",
-                       context={**ctx, "outcome": again, "ref": fixed})
+        found = _carried_slip(c, {**ctx, "ref": fixed}, env, wrong,
+                              f"its working puts in {text}, the wrong result of {wrong.place}; with {wrong.expected}",
+                              f"({wrong.printed}, should be {wrong.expected})")
+        if found is not None:
+            return found
     return None
+
+
+def _carried_slip(c: Claim, ctx: dict, env: Env, wrong: Claim, said: str, slip: str) -> Claim | None:
+    """The claim judged again as ``ctx`` says (the right value in place of the slip): wrong, as
+    carried from ``wrong``, when it is then wrong."""
+    again = check_link(ctx["ref"], ctx["claim"], env, ctx["at"], options=[ctx["outcome"].options],
+                       exclude=ctx.get("exclude", frozenset()))
+    if again.judgement is None or again.verdict != Verdict.WRONG or c.grid is None:
+        return None
+    j = again.judgement
+    expected = rows_text(j.expected) if j.expected else None
+    return replace(c, verdict=Verdict.WRONG, basis=None, expected=expected, wrong_entries=wrong_entries(j.wrong),
+                   note="carried", message=f"{said} it is {expected or 'another value'}",
+                   diagnosis=f"a slip carried from {wrong.place} {slip}", context={**ctx, "outcome": again})
 
 
 def _right_value(c: Claim, ctx: dict) -> Val | None:
@@ -204,18 +212,11 @@ def _carries(c: Claim, ctx: dict, env: Env, slips: dict) -> Claim | None:
             continue
         wrong, right = slip
         pinned = Binding(key, b.at, b.line, "given", value=right, scalar=right.shape == (1, 1))
-        again = check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, {key: pinned}), ctx["at"],
-                           options=[ctx["outcome"].options], exclude=ctx.get("exclude", frozenset()))
-        if again.judgement is None or again.verdict != Verdict.WRONG or c.grid is None:
-            continue
-        j = again.judgement
-        return replace(c, verdict=Verdict.WRONG, basis=None, expected=rows_text(j.expected) if j.expected else None,
-                       wrong_entries=wrong_entries(j.wrong), note="carried",
-                       message=f"follows from {key} as printed on {wrong.place}, which is wrong; with {key} = "
-                               f"{wrong.expected} it is {rows_text(j.expected) if j.expected else 'another value'}",
-                       diagnosis=f"a slip carried from {wrong.place} ({key} printed {wrong.printed}, "
-                                 f"should be {wrong.expected})",
-                       context={**ctx, "outcome": again})
+        found = _carried_slip(c, ctx, PinnedEnv(env, {key: pinned}), wrong,
+                              f"follows from {key} as printed on {wrong.place}, which is wrong; with {key} = "
+                              f"{wrong.expected}", f"({key} printed {wrong.printed}, should be {wrong.expected})")
+        if found is not None:
+            return found
     return None
 
 
