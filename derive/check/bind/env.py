@@ -106,9 +106,17 @@ class Env:
     # ---------------------------------------------------------------- writing (the bind pass)
     def bind(self, b: Binding) -> Binding:
         self.values.setdefault(b.name, []).append(b)
-        for index in INDEXES:              # built from the values: out of date now
+        for index in INDEXES + (("order", b.name),):      # built from the values: out of date now
             self.memo.pop(index, None)
         return b
+
+    def _order(self, key: str) -> tuple[list[Binding], list[int]]:
+        """The values of ``key`` in document order (stable: bind order among equals), and their offsets."""
+        found = self.memo.get(("order", key))
+        if found is None:
+            ordered = sorted(self.values.get(key, ()), key=lambda b: b.at)
+            found = self.memo[("order", key)] = (ordered, [b.at for b in ordered])
+        return found
 
     def formula(self, key: str, node: N.Node, at: int, line: int) -> None:
         known = self.formulas.setdefault(key, [])
@@ -141,29 +149,39 @@ class Env:
         results first and its code in an appendix): printed by it (``output``), or
         written in it (``code``) for a name the text gave before too; with
         ``later``, any value the code gives further down."""
-        found = self.values.get(key)
-        if not found:
-            return self.dimension(key, at) if key in POLICY.dimension_names else []
-        found = [b for b in found if not self.stale(b, at) and not self.outdated(key, b, at)]
-        before = sorted((b for b in found if b.at <= at), key=lambda b: b.at)      # document order
+        ordered, ats = self._order(key)
+        split = bisect.bisect_right(ats, at)
+        live = lambda b: not self.stale(b, at) and not self.outdated(key, b, at)  # noqa: E731
+        out: list[Binding] = []
+        before = False
+        for b in reversed(ordered[:split]):           # latest first; enough after five distinct values
+            if len(out) == POLICY.max_candidates:
+                break
+            if live(b):
+                before = True
+                if not any(same_value(b, o) for o in out):
+                    out.append(b)
         if not before and not later:
             return self.dimension(key, at) if key in POLICY.dimension_names else []
-        after = [b for b in found if b.at > at and (b.origin == "output" or b.origin == "code" and (before or later))]
-        ordered = before[::-1] + after
-        out: list[Binding] = []
-        for b in ordered:
-            if not any(same_value(b, o) for o in out):
+        for b in ordered[split:]:
+            if len(out) == POLICY.max_candidates:
+                break
+            if (b.origin == "output" or b.origin == "code") and live(b) and not any(same_value(b, o) for o in out):
                 out.append(b)
-        return out[:POLICY.max_candidates]
+        return out
 
     def latest(self, key: str, at: int) -> Binding | None:
         """The value of ``key`` given last before ``at`` (in the document, not in the order
         the bind pass met it: the code's values are bound before the text's)."""
-        return _last(b for b in self.values.get(key, []) if b.at <= at)
+        ordered, ats = self._order(key)
+        k = bisect.bisect_right(ats, at)
+        return ordered[k - 1] if k else None
 
     def previous(self, b: Binding) -> Binding | None:
         """The value of b's name just before b."""
-        return _last(o for o in self.values.get(b.name, []) if o.at < b.at)
+        ordered, ats = self._order(b.name)
+        k = bisect.bisect_left(ats, b.at)
+        return ordered[k - 1] if k else None
 
     def stale(self, b: Binding, at: int) -> bool:
         """A value computed from names given other values since (or made unknown:
@@ -248,15 +266,6 @@ class Env:
                if tuple(b.shape) == tuple(shape) and not b.scalar]
         out.sort(key=lambda kb: (abs(kb[1].at - at), kb[0]))
         return out
-
-
-def _last(bindings) -> Binding | None:
-    """The one placed last in the document (the one met last among equals)."""
-    out = None
-    for b in bindings:
-        if out is None or b.at >= out.at:
-            out = b
-    return out
 
 
 def same_value(a: Binding, b: Binding) -> bool:
