@@ -337,3 +337,31 @@ def test_a_working_with_a_number_found_nowhere_else_is_no_source_of_slips():
     doc = "$$ o = \\frac{1}{1 + e^{-0.3875}} = 0.5969 $$\n\n$$ s = 2 \\times 0.5969 = 1.1938 $$\n"
     found = {c.line: str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "scalar"}
     assert found == {1: "wrong", 3: "ok"}
+
+
+def test_a_function_defined_entry_by_entry_shadows_a_built_in_of_another_meaning():
+    # sigma written for softmax: sigma(z)_i = e^{z_i} / sum_j e^{z_j} is not the built-in sigmoid, so
+    # sigma(z) = softmax values is not judged as sigmoid; softmax written out the same way stays softmax
+    # (softmax(2, 1, 0.1) = (0.659, 0.242, 0.099) by mpmath)
+    mine = ("$$ \\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}} $$\n\n$$ z = (2, 1, 0.1) $$\n\n"
+            "$$ \\sigma(z) = (0.659, 0.242, 0.099) $$\n")
+    assert verdicts(mine, 5) == ["unverifiable"]
+    same = mine.replace("\\sigma", "\\mathrm{softmax}")
+    assert verdicts(same, 5) == ["rounded"]
+    assert verdicts(same.replace("0.242", "0.252"), 5) == ["wrong"]
+
+
+def test_a_sum_without_its_index_written_sums_over_the_subscript_of_its_body():
+    # sum e^{x_j} over x = (0, 1) is 1 + e = 3.71828 (mpmath)
+    doc = "$$ x = (0, 1) $$\n\n$$ s = \\sum e^{x_j} = {v} $$\n"
+    e = mp.e
+    assert mp.nstr(1 + e, 4) == "3.718"
+    assert verdicts(doc.replace("{v}", "3.718"), 3) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "3.818"), 3) == ["wrong"]
+
+
+def test_a_name_given_again_with_another_shape_is_another_thing_even_with_code_below():
+    # P is a 2-vector first, then [1, 0, 0] in a new problem: a value given, whatever the code gives later
+    doc = ("$$ P = (0.5, 0.5) $$\n\n$$ H = 1 $$\n\nGiven $P = [1, 0, 0]$.\n\n```python\nP = [0.2, 0.8]\n```\n")
+    (p,) = [c for c in check_text(doc, "doc.md").findings if c.line == 5]
+    assert str(p.verdict) == "given"

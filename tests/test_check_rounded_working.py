@@ -6,6 +6,7 @@ are quoted in the comments) or by hand; none comes from derive.
 
 import textwrap
 
+import mpmath as mp
 import pytest
 
 from derive.check.pipeline import check_text
@@ -386,3 +387,24 @@ def test_a_cut_of_the_exact_value_is_a_rounding_of_the_working_from_the_printed_
     doc = "$$ y = \\sigma(1.1) = 0.7503 $$\n\n$$ y (1 - y) = 0.1873 $$\n\n$$ \\sigma(2.6) = 0.9309 $$\n"
     f = only(verdicts(doc), 3, "scalar")
     assert (f.verdict, f.basis) == ("rounded", "printed-inputs"), f.message
+
+
+# ------------------------------------------------------------------ roundings in working
+
+def test_a_number_written_where_the_member_before_has_a_computation_is_its_rounding():
+    # log(1.4) = 0.33647224 (mpmath): 0.7 log(1.4) = 0.7 * 0.336 holds to the rounding of 0.336;
+    # 0.346 is no rounding of log(1.4)
+    assert mp.nstr(mp.log(mp.mpf("1.4")), 3) == "0.336"
+    doc = "$$ 0.7 \\log(1.4) = 0.7 \\times {v} = 0.235 $$\n"
+    assert "wrong" not in [str(f.verdict) for f in verdicts(doc.replace("{v}", "0.336"))[1]]
+    assert "wrong" in [str(f.verdict) for f in verdicts(doc.replace("{v}", "0.346"))[1]]
+
+
+def test_a_product_of_printed_roundings_is_judged_within_their_rounding():
+    # A printed to 3 decimals; O = A V: row 3 from the printed A is 0.248 + 0.503 = 0.751, but A's
+    # entries are roundings, so 0.752 is within them (0.2475 + 0.5025 ... 0.2485 + 0.5035); 0.754 is not
+    doc = ("$$ A \\approx \\begin{bmatrix} 0.401 & 0.198 \\\\ 0.248 & 0.503 \\end{bmatrix} $$\n\n"
+           "$$ O = \\begin{bmatrix} 0.401 & 0.198 \\\\ 0.248 & 0.503 \\end{bmatrix} "
+           "\\begin{bmatrix} 1 \\\\ 1 \\end{bmatrix} $$\n\n$$ O \\approx \\begin{bmatrix} 0.599 \\\\ {v} \\end{bmatrix} $$\n")
+    assert only(verdicts(doc.replace("{v}", "0.752")), 5).verdict == "rounded"
+    assert only(verdicts(doc.replace("{v}", "0.754")), 5).verdict == "wrong"

@@ -283,13 +283,16 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
                                           f"{d.line} still computes with the values of {where}",
                                diagnosis=f"a value changed by mistake: the document keeps using {new.name} "
                                          f"of line {old.line}")
+    if c.context["outcome"].judgement.reason:     # another shape: another thing under the same name
+        return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
+                                                                 f"on {where}, of another shape)")
     code = _code_after(new, env)
     if code:
         return replace(c, note="code", message=c.message + f"; the code on line {code[0].line} gives "
                                                           f"{new.name} other values too")
-    if draft.apart or c.context["outcome"].judgement.reason:     # a new section, or another shape
+    if draft.apart:                               # a new section
         return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
-                                                                 f"on {where}, in another section or shape)")
+                                                                 f"on {where}, in another section)")
     if not draft.display and len(draft.parts) == 2 and old is not None and old.origin in ("given", "supposed") \
             and new.printed is not None and len(new.printed) * len(new.printed[0]) == 1:
         # ``for $P = 16$ or $P = 32$``: another setting of a value that was given, not computed

@@ -19,6 +19,9 @@ changes (``Draft.announced``), the old value is out of date after it.
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
+
+import sympy as sp
 
 from derive.check.bind.drafts import Draft
 from derive.check.bind.entries import entry_readings
@@ -27,13 +30,13 @@ from derive.check.bind.patterns import pattern_of
 from derive.check.bind.resolve import evaluate, exact_value
 from derive.check.bind.substitution import substituted
 from derive.check.bind.updates import step_rule, update_rule
-from derive.check.evaluate.fastface import FAST
-from derive.check.evaluate.values import EVAL_FAILURES
+from derive.check.evaluate.fastface import FAST, to_fast
+from derive.check.evaluate.values import EVAL_FAILURES, Val
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.derivations import JOINING, Statement
 from derive.check.read.grids import grid_of
-from derive.numbers import significant_digits
+from derive.numbers import parse_decimal, significant_digits
 
 JUDGED = JOINING
 EVALUATION_FAILURES = EVAL_FAILURES
@@ -183,6 +186,15 @@ class StatementBinder:
             if N.names(part) and not self.evaluates(label):
                 self.env.define(label.name, tuple(a.name for a in label.args), part, self.at(label))
                 return True
+        if isinstance(label, N.Index) and isinstance(label.base, N.Call) \
+                and all(isinstance(a, N.Sym) for a in label.base.args) \
+                and {a.name for a in label.base.args} & {n.split("_")[0] for n in N.names(part)}:
+            # ``\sigma(z)_i = e^{z_i} / \sum_j e^{z_j}``: the document's own sigma, entry by entry, which
+            # derive does not read as a function: unless it is the built-in function of that name (softmax
+            # written out), the name is unknown from here on
+            if not same_as_builtin(label, part, self.env, self.at(label)):
+                self.env.define(label.base.name, tuple(a.name for a in label.base.args), None, self.at(label))
+            return True
         if isinstance(label, N.Sym) and N.names(part) and not N.has_numbers(part):
             self.env.formula(label.name, part, self.at(label), self.line(label))
             return True
@@ -312,6 +324,33 @@ class StatementBinder:
             return True
         except EVALUATION_FAILURES:
             return False
+
+
+PROBE = (Fraction(3, 10), Fraction(-6, 5), Fraction(2), Fraction(1, 2))      # a vector to try a definition on
+
+
+def same_as_builtin(label: N.Index, body: N.Node, env, at: int) -> bool:
+    """Does ``f(x)_i = body`` give, entry by entry, what derive's built-in f gives (on ``PROBE``)?"""
+    call = label.base
+    if len(call.args) != 1 or len(label.indices) != 1 or not isinstance(label.indices[0], N.Sym):
+        return False
+    x = to_fast(Val(sp.ImmutableMatrix([[sp.Rational(v.numerator, v.denominator) for v in PROBE]])))
+    try:
+        whole, _ = evaluate(N.Call(0, 0, call.name, (N.Sym(0, 0, "x", "x"),)), env, at, FAST, override={"x": x})
+        index = label.indices[0].name
+        for k in range(len(PROBE)):
+            entry = body     # x_i -> x_k: entry k of the probe
+            for n in [n for n in N.walk(body) if isinstance(n, N.Sym) and isinstance(n.sub, N.Sym) and n.sub.name == index]:
+                entry = N.substitute(entry, n, N.Sym(n.start, n.end, f"{n.base}_{k + 1}", n.base,
+                                                     N.Num(0, 0, parse_decimal(str(k + 1)))))
+            mine, _ = evaluate(entry, env, at, FAST, override={call.args[0].name: x})
+            if mine.shape != (1, 1) or abs(float(mine.entry(0, 0)) - float(whole.entry(0, k))) > 1e-9:
+                return False
+    except EVALUATION_FAILURES:
+        return False
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return False
+    return True
 
 
 def gives_value(parts, rels, label: N.Node, formula: bool) -> bool:

@@ -28,7 +28,9 @@ from derive.check.evaluate.evaluator import Evaluator
 from derive.check.evaluate.fastface import FAST, to_fast
 from derive.check.evaluate.values import EVAL_FAILURES, EXACT, EvalError, Face, Options, Val
 from derive.evaluate import ball as exact_ball
-from derive.numbers import last_unit
+from derive.check.policy import POLICY
+from derive.check.read import nodes as N
+from derive.numbers import last_unit, significant_digits
 
 class Resolver:
     """Looks names up in the environment at one place, under one hypothesis and face."""
@@ -218,12 +220,36 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
         rows = [[_carried(p, exact.entry(i, j)) if exact is not None else widened(p.value, half_unit(p))
                  for j, p in enumerate(row)] for i, row in enumerate(b.printed)]
         value = Val(ARB.matrix(rows), b.scalar and len(rows) == 1 and len(rows[0]) == 1)
+    elif hypothesis == "enclosure" and b.printed is None and b.formula is not None \
+            and (value := _working_balls(b, env)) is not None:
+        pass
     else:
         exact = exact_value(b, env) if hypothesis == "exact" else printed_or_exact(b, env)
         value = Val(ARB.matrix([[_ball(exact.entry(i, j)) for j in range(exact.shape[1])]
                                 for i in range(exact.shape[0])]), exact.scalar)
     b.memo[key] = value
     return value
+
+
+def _working_balls(b: Binding, env: Env) -> Val | None:
+    """A value the document never printed, in balls: its formula (else its first working that
+    evaluates) over the balls of the values it is computed from (``O = A V`` with A printed to
+    3 decimals), numbers in it that the document printed before as roundings widened too."""
+    for node in (b.formula, *b.workings):
+        try:
+            value, _ = evaluate(node, env, b.formula_at, ARB, "enclosure", widen=_printed_literals(node, env, b.formula_at))
+            return value
+        except EVAL_FAILURES:
+            continue
+    return None
+
+
+def _printed_literals(node: N.Node, env: Env, at: int) -> dict[int, sp.Rational]:
+    """Numbers in a working that the document printed before ``at`` as roundings (id -> half a unit)."""
+    return {id(n): half_unit(n.printed) for n in N.walk(node)
+            if isinstance(n, N.Num) and 0 < n.printed.decimals < 300
+            and significant_digits(n.printed.text) >= POLICY.rounding_given_digits
+            and env.rounded_before(n.printed.value, n.printed.decimals, at)}
 
 
 def _carried(p, exact) -> arb:

@@ -16,6 +16,7 @@ vector has n entries (``sum_range``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import sympy as sp
 
@@ -185,7 +186,12 @@ class Evaluator(NamedFunctions, NameLookup):
 
     def sum(self, node: N.Sum) -> Val:
         if not node.var:
-            raise EvalError("a sum without bounds")
+            # \sum e^{x_j}: the one subscript of the body that is no value in scope is the index
+            free = {n.sub.name for n in N.walk(node.body) if isinstance(n, N.Sym) and isinstance(n.sub, N.Sym)
+                    and self._local(n.sub.name) is None}
+            if len(free) != 1:
+                raise EvalError("a sum without bounds")
+            node = replace(node, var=free.pop())
         lo = self.integer(self.value_of(node.lo)) if node.lo is not None else 1
         hi = self.integer(self.value_of(node.hi)) if node.hi is not None else self.sum_range(node, lo)
         if hi - lo + 1 > MAX_SUM_TERMS:

@@ -115,6 +115,9 @@ def excuse(j: Judgement, balls: Judgement) -> Judgement:
     return Judgement(verdict, j.expected, left, total=j.total)
 
 
+SLACK = 1 + 1e-6     # arb radii are kept to 30 bits, rounded up
+
+
 def _meets(p: Printed, b: arb, units: int) -> Verdict:
     """Is there a value in ball b whose rounding is p (rounded), else whose
     truncation is p (truncated), and is b narrow enough to vouch for p's last digit?"""
@@ -122,7 +125,7 @@ def _meets(p: Printed, b: arb, units: int) -> Verdict:
         return Verdict.WRONG
     u = last_unit(p.decimals)
     unit = fmpq(u.numerator, u.denominator)
-    if 2 * b.rad() > units * arb(unit):
+    if 2 * b.rad() > units * arb(unit) * SLACK:      # (binary radii of decimal half-units overshoot a little)
         return Verdict.WRONG
     value = fmpq(int(p.value.p), int(p.value.q))
     if b.overlaps(arb(value, unit / 2)):

@@ -183,8 +183,13 @@ def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool
     r"""Numbers written into ``node`` that are roundings (id of the node -> half a unit):
     after ``\approx`` (``1.3499 + 1.6487``); printed before as a result
     (``2 \times 1.3416`` after ``\hat{x}_4 \approx 1.3416``); between two written
-    computations, long ones (``e^{1.7678}``). Never ``0.1`` or ``\sqrt{4.375}``."""
+    computations, long ones (``e^{1.7678}``); standing where the member before it has
+    a computation (``0.7 \log(1.4) = 0.7 \times 0.336``: 0.336 is log 1.4 rounded).
+    Never ``0.1`` or ``\sqrt{4.375}``."""
     out: dict[int, object] = dict(literal_results(link, node))
+    if equation and claim_side and link.claim_grid is None:
+        for n in stand_ins(link.ref, node):
+            out.setdefault(id(n), half_unit(n.printed))
     for n in N.walk(node):
         if id(n) in out:
             continue
@@ -197,6 +202,21 @@ def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool
                     and link.env.rounded_before(n.printed.value, n.printed.decimals, link.at)):
             out[id(n)] = half_unit(n.printed)
     return out
+
+
+def stand_ins(ref: N.Node, claim: N.Node) -> list[N.Num]:
+    """The numbers of ``claim`` written where ``ref``, of the same shape otherwise, has a
+    computation (``log(1.4)`` in ``0.7 log(1.4)`` against ``0.7 * 0.336``)."""
+    number = claim.arg if isinstance(claim, N.Neg) and isinstance(claim.arg, N.Num) else claim
+    if isinstance(number, N.Num):
+        plain = isinstance(ref, N.Num) or isinstance(ref, N.Neg) and isinstance(ref.arg, N.Num)
+        return [] if plain or isinstance(ref, N.Sym) or not 0 < number.printed.decimals < 300 else [number]
+    if type(ref) is not type(claim):
+        return []
+    mine, theirs = N.children(ref), N.children(claim)
+    if len(mine) != len(theirs):
+        return []
+    return [n for a, b in zip(mine, theirs) for n in stand_ins(a, b)]
 
 
 def _floats(grid: Grid):
