@@ -365,3 +365,14 @@ def test_a_name_given_again_with_another_shape_is_another_thing_even_with_code_b
     doc = ("$$ P = (0.5, 0.5) $$\n\n$$ H = 1 $$\n\nGiven $P = [1, 0, 0]$.\n\n```python\nP = [0.2, 0.8]\n```\n")
     (p,) = [c for c in check_text(doc, "doc.md").findings if c.line == 5]
     assert str(p.verdict) == "given"
+
+
+def test_a_cut_entry_beside_one_rounded_up_and_its_copy_under_another_name_are_wrong():
+    # e^-1.9 = 0.14956862 (mpmath) cut to 0.149 beside e^-1 = 0.36787944 rounded up to 0.368: the row
+    # rounds, so 0.149 is wrong; y = the same numbers restated under a new name carries the slip
+    assert mp.nstr(mp.e ** mp.mpf("-1.9"), 3) == "0.15"
+    doc = ("$$ \\exp = [e^{-1.9}, e^0, e^{-1.0}] \\approx [0.149, 1.0, 0.368] $$\n\n"
+           "$$ y = [0.149, 1.0, 0.368] $$\n")
+    found = {c.line: c for c in check_text(doc, "doc.md").findings}
+    assert str(found[1].verdict) == "wrong" and "cut toward zero" in found[1].diagnosis
+    assert str(found[3].verdict) == "wrong" and found[3].note == "carried" and "line 1" in found[3].message

@@ -74,7 +74,7 @@ def across(claims: list[Claim], env: Env) -> list[Claim]:
         if c.verdict == Verdict.WRONG and _restates(c):
             c = _settled(c, c.context["draft"], claims, env)
         out.append(c)
-    return cut_where_rounded(ahead(carried(out, env), env))
+    return ahead(carried(cut_where_rounded(out), env), env)
 
 
 def ahead(claims: list[Claim], env: Env) -> list[Claim]:
@@ -121,21 +121,41 @@ def carried(claims: list[Claim], env: Env) -> list[Claim]:
     slips: dict[tuple[str, int], tuple[Claim, Val]] = {}
     numbers: dict[str, tuple[Claim, Val]] = {}      # a wrong scalar's printed text -> it, its right value
     shown: dict[str, bool] = {}                      # a scalar printed so far -> was it right (or given)?
+    results: dict[tuple, tuple[Claim, Val]] = {}     # a wrong result's printed numbers (two or more)
     out = []
     for c in claims:
         ctx = c.context if isinstance(c.context, dict) else {}
         if c.verdict in CORRECT and "outcome" in ctx and (slips or numbers):
             c = _carries(c, ctx, env, slips) or _carries_number(c, ctx, env, numbers) or c
             ctx = c.context if isinstance(c.context, dict) else {}
+        if c.verdict == Verdict.GIVEN and _texts(c) in results:
+            c = _restates_slip(c, *results[_texts(c)])
+            ctx = c.context
         right = _right_value(c, ctx)
         if c.verdict == Verdict.WRONG and right is not None:
             slips[(N.key(ctx["draft"].label), c.line)] = (c, right)
             if _scalar_text(c) is not None and right.shape == (1, 1) and _trusted(ctx.get("ref"), shown):
                 numbers[_scalar_text(c)] = (c, right)
+            if _texts(c) is not None and len(_texts(c)) > 1:
+                results[_texts(c)] = (c, right)
         if c.grid is not None and len(c.grid) == len(c.grid[0]) == 1:
             shown[c.grid[0][0].text.replace("\u2212", "-")] = c.verdict != Verdict.WRONG
         out.append(c)
     return out
+
+
+def _texts(c: Claim) -> tuple | None:
+    """A claim's printed numbers as written, in order (None without numbers)."""
+    return tuple(p.text.replace("\u2212", "-") for row in c.grid for p in row) if c.grid is not None else None
+
+
+def _restates_slip(c: Claim, wrong: Claim, right: Val) -> Claim:
+    """A value given with exactly the numbers of a wrong result (``y_pred = [0.098, 0.659, 0.242]``
+    after a softmax printed so): the slip, given a name; wrong, and carried from there on."""
+    return replace(c, verdict=Verdict.WRONG, kind=wrong.kind, note="carried", expected=wrong.expected,
+                   wrong_entries=wrong.wrong_entries, basis=None,
+                   message=f"restates the wrong result of {wrong.place}", diagnosis=f"a slip carried from {wrong.place}",
+                   context={**(c.context if isinstance(c.context, dict) else {}), "true": right})
 
 
 def _scalar_text(c: Claim) -> str | None:
@@ -222,7 +242,7 @@ def _carries(c: Claim, ctx: dict, env: Env, slips: dict) -> Claim | None:
 
 def cut_where_rounded(claims: list[Claim]) -> list[Claim]:
     """Truncated claims in a document that rounds up elsewhere: wrong."""
-    ups = [c for c in claims if c.verdict in (Verdict.OK, Verdict.ROUNDED) and _rounded_up(c)]
+    ups = [c for c in claims if c.verdict in CORRECT and _rounded_up(c)]     # (a cut row may round up another entry)
     if len(ups) < POLICY.rounded_up_evidence:
         return claims
     return [_cut(c, ups[0]) if c.verdict == Verdict.TRUNCATED else c for c in claims]

@@ -215,6 +215,10 @@ class Atoms:
         if name in FUNCTIONS or name in ("sigma", "arg", "det", "operatorname"):
             if name == "sigma" and not self.at("SYM", "("):
                 return N.Sym(start, t.end, "sigma", "sigma")
+            nxt = self.peek()
+            if name != "operatorname" and (nxt is None or not self.starts_atom(nxt)) \
+                    and not (nxt is not None and nxt.kind == "SYM" and nxt.text in "_^"):
+                return N.Sym(start, t.end, name, name)      # ``\exp = [...]``: the function's name as a label
             return self.function(name, start)
         if name in GREEK:
             return N.Sym(start, t.end, name, name)
