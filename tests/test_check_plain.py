@@ -155,3 +155,12 @@ def test_a_period_between_spaces_is_a_dot_product():
     assert "wrong" in [str(c.verdict) for c in check_text(doc.replace("{v}", "6")).claims]
     # a sentence's full stop is no operator
     assert [str(c.verdict) for c in check_text("Here x = 1 + 1 = 2. Then y follows.\n").claims] == ["ok"]
+
+
+def test_arithmetic_in_a_block_of_no_language_is_read_as_prose_math():
+    # 3,147,776 + 786,432 + 262,144 + 2,048 = 4,198,400 by hand; 512 * 37000 = 18,944,000
+    doc = "Total:\n\n```\n3,147,776 + 786,432 + 262,144 + 2,048\n= {v} parameters\n```\n\n    N = 512 * 37000 = 18944000\n"
+    assert [(c.line, str(c.verdict)) for c in check_text(doc.replace("{v}", "4,198,400")).claims] == [(5, "ok"), (8, "ok")]
+    assert [str(c.verdict) for c in check_text(doc.replace("{v}", "4,199,424")).claims][0] == "wrong"
+    # a block in a language is code, not prose
+    assert check_text("```bash\necho 1 + 1 = 3\n```\n").claims == []

@@ -36,6 +36,9 @@ LATEX_CODE = re.compile(r"[$\\]")
 COMMENT = re.compile(r"^([^#\n]*)#+[ \t]?([^\n]*)", re.M)     # the code before a comment, the comment
 
 
+PLAIN_BLOCKS = ("", "text", "txt", "plaintext")     # blocks of no language: arithmetic set apart, read as prose math
+
+
 class InputError(DeriveError):
     """A file that cannot be checked: missing, unreadable, not text, too large."""
 
@@ -176,6 +179,8 @@ def _plain(prose: str, math: list, inline: list[tuple[int, str]], blocks: list,
         if not LATEX_CODE.search(code):           # `$x = 1$` shows LaTeX source, not a claim
             out.extend(plain_spans(code, start))
     for block in blocks:
+        if isinstance(block, CodeBlock) and block.lang in PLAIN_BLOCKS and not LATEX_CODE.search(block.text):
+            out.extend(plain_spans(block.text, block.start))      # arithmetic set apart (not LaTeX source shown)
         if isinstance(block, CodeBlock) and block.lang in PYTHON:
             results = result_spans(block.text, block.start)
             out.extend(results)
