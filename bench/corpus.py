@@ -93,25 +93,41 @@ def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "corpus"))
+    ap.add_argument("corpus", nargs="*", default=[str(ROOT.parent / "corpus")],
+                    help="corpus folders (docs/ and keys/ in each); a total line for each and, with several, "
+                         "one for all")
     ap.add_argument("--run-code", action="store_true", help="run the documents' code (in derive's sandbox)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="list missed wrong lines and false alarms")
     ap.add_argument("--unjudged", action="store_true", help="list the keyed claims derive does not judge")
     args = ap.parse_args(argv)
-    corpus = Path(args.corpus)
-    keys = sorted((corpus / "keys").glob("*.json"))
-    if not keys:
-        print(f"corpus.py: no keys in {corpus / 'keys'}", file=sys.stderr)
-        return 2
-    rows = [score(corpus, k, args.run_code) for k in keys]
-    total = {f: sum(r[f] for r in rows) for f in ("claims", "correct", "wrong_lines", "caught", "truncated",
-                                                 "false_alarms",
-                                                 "unkeyed_alarms", "judged", "derive_claims")}
-    total["documents"] = len(rows)
+    results = []
+    for folder in map(Path, args.corpus):
+        keys = sorted((folder / "keys").glob("*.json"))
+        if not keys:
+            print(f"corpus.py: no keys in {folder / 'keys'}", file=sys.stderr)
+            return 2
+        results.append((folder, [score(folder, k, args.run_code) for k in keys]))
     if args.json:
-        print(json.dumps({"documents": rows, "total": total}, indent=2))
+        print(json.dumps([{"corpus": str(f), "documents": rows, "total": _total(rows)} for f, rows in results],
+                         indent=2))
         return 0
+    for folder, rows in results:
+        _show(rows, args)
+        print(f"{folder}: {_line(_total(rows))}\n")
+    if len(results) > 1:
+        print(f"all: {_line(_total([r for _, rows in results for r in rows]))}")
+    return 0
+
+
+def _total(rows: list[dict]) -> dict:
+    total = {f: sum(r[f] for r in rows) for f in ("claims", "correct", "wrong_lines", "caught", "truncated",
+                                                 "false_alarms", "unkeyed_alarms", "judged", "derive_claims")}
+    total["documents"] = len(rows)
+    return total
+
+
+def _show(rows: list[dict], args) -> None:
     print("| document | format | keyed | wrong lines | caught | false alarms | judged |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
@@ -122,14 +138,15 @@ def main(argv=None) -> int:
         if args.unjudged:
             for u in r["unjudged"]:
                 print(f"|  unjudged {u} |")
-    t = total
-    print(f"\n{t['documents']} documents, {t['claims']} keyed claims: wrong lines caught {t['caught']}/"
-          f"{t['wrong_lines']} ({100 * t['caught'] / max(1, t['wrong_lines']):.0f}%; {t['truncated']} more reported "
-          f"truncated), false alarms "
-          f"{t['false_alarms']} ({100 * t['false_alarms'] / max(1, t['correct']):.1f} per 100 correct; "
-          f"{t['unkeyed_alarms']} on lines the keys do not list), judged {t['judged']}/{t['claims']} "
-          f"({100 * t['judged'] / max(1, t['claims']):.0f}%)")
-    return 0
+
+
+
+def _line(t: dict) -> str:
+    return (f"{t['documents']} documents, {t['claims']} keyed claims: wrong lines caught {t['caught']}/"
+            f"{t['wrong_lines']} ({100 * t['caught'] / max(1, t['wrong_lines']):.0f}%; {t['truncated']} more "
+            f"reported truncated), false alarms {t['false_alarms']} "
+            f"({100 * t['false_alarms'] / max(1, t['correct']):.1f} per 100 correct; {t['unkeyed_alarms']} on lines "
+            f"the keys do not list), judged {t['judged']}/{t['claims']} ({100 * t['judged'] / max(1, t['claims']):.0f}%)")
 
 
 if __name__ == "__main__":
