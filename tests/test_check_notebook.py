@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from derive.check.command import check_command
-from derive.check.pipeline import check_file
+from derive.check.pipeline import check_file, check_text
 from derive.check.read.markdown import InputError
 from derive.check.read.notebook import notebook_source
 
@@ -97,3 +97,11 @@ def test_code_values_bind_without_running(tmp_path):
         by_line.setdefault(c.line, []).append(str(c.verdict))
     assert by_line[7] == ["ok", "ok"]
     assert by_line[14] == ["unverifiable"]
+
+
+def test_a_lambda_is_a_function_and_a_one_keyword_call_is_judged_without_running():
+    # (4 E)(E + 1) at E = 768: 3072 * 769 = 2,362,368 by hand
+    text = ("```python\ncount = lambda E: (4 * E) * (E + 1)\nprint(\"Estimate:\", count(E=768))\n```\n\n"
+            "```output\nEstimate: {v}\n```\n")
+    assert [str(c.verdict) for c in check_text(text.replace("{v}", "2362368")).claims] == ["ok"]
+    assert [str(c.verdict) for c in check_text(text.replace("{v}", "2362369")).claims] == ["wrong"]

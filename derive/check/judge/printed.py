@@ -45,7 +45,7 @@ def printed_values(block: CodeBlock, count: int) -> dict[int, tuple[N.Node, int]
     out = {}
     for k, call in enumerate(calls):
         arg = _printed_arg(call)
-        segment = ast.get_source_segment(block.text, arg) if arg is not None else None
+        segment = _positional(arg, block.text) if arg is not None else None
         if not segment:
             continue
         try:
@@ -55,6 +55,17 @@ def printed_values(block: CodeBlock, count: int) -> dict[int, tuple[N.Node, int]
         if N.names(node) or any(isinstance(n, N.Call) for n in N.walk(node)):     # print(0.5) computes nothing
             out[k] = (node, block.start + starts[call.lineno - 1])
     return out
+
+
+def _positional(arg: ast.expr, source: str) -> str | None:
+    """The printed expression's source, a call with one keyword argument written positionally
+    (``f(E=768)`` is ``f(768)``: with one argument there is no order to get wrong)."""
+    segment = ast.get_source_segment(source, arg)
+    if isinstance(arg, ast.Call) and not arg.args and len(arg.keywords) == 1 and arg.keywords[0].arg \
+            and isinstance(arg.func, ast.Name):
+        value = ast.get_source_segment(source, arg.keywords[0].value)
+        return f"{arg.func.id}({value})" if value else segment
+    return segment
 
 
 def judge_printed(p, node: N.Node, env: Env, at: int) -> Judgement | None:

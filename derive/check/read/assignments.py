@@ -7,6 +7,7 @@
                                          derive's own evaluator, never run
     i1, i2 = 0.05, 0.10                  as many names as values: one formula each
     def sigmoid(z): return 1 / (1 + math.exp(-z))    a function of its parameters
+    area = lambda w, h: w * h                         the same, as a lambda
 
 Only statements at the top level of a block are read as formulas (code inside
 a function or a loop runs who knows how often); a name such a statement
@@ -46,6 +47,10 @@ def assignments(block: CodeBlock, literal: set[str] = frozenset()) -> list[Assig
     out = []
     for stmt in tree.body:
         line = block.line + stmt.lineno - 1
+        lam = _lambda(stmt, block.text)
+        if lam is not None:                         # area = lambda w, h: w * h
+            out.append(Assignment(stmt.targets[0].id, lam[1], line, lam[0]))
+            continue
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             name = stmt.targets[0].id
             node = _formula(stmt.value, block.text)
@@ -76,12 +81,26 @@ def _pairs(stmt: ast.stmt) -> list[tuple[ast.Name, ast.expr]]:
     return list(zip(names, values))
 
 
+def _lambda(stmt: ast.stmt, source: str) -> tuple[tuple[str, ...], N.Node] | None:
+    """``name = lambda x, y: formula``: a function of plain parameters, as ``def`` would give it."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Lambda) and _plain(stmt.value.args)):
+        return None
+    node = _formula(stmt.value.body, source)
+    return (tuple(p.arg for p in stmt.value.args.args), node) if node is not None else None
+
+
+def _plain(a: ast.arguments) -> bool:
+    """Positional parameters only, without defaults."""
+    return not (a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.posonlyargs) and bool(a.args)
+
+
 def _function(stmt: ast.stmt, source: str) -> tuple[tuple[str, ...], N.Node] | None:
     """A function whose body is one ``return`` of a formula of its plain parameters."""
     if not isinstance(stmt, ast.FunctionDef) or stmt.decorator_list:
         return None
     a = stmt.args
-    if a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.posonlyargs or not a.args:
+    if not _plain(a):
         return None
     body = [s for s in stmt.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
