@@ -1,0 +1,153 @@
+r"""Slips followed: a claim judged right from a value the document got wrong.
+
+A claim judged right from a value the document got wrong (``-0.0013``, the
+product of printed factors one of which has the wrong sign) is judged again
+with that value as it should be (the expected value of the wrong claim about
+it): when it is then wrong, it carries the slip, and says from which line. The
+same holds for a wrong result's printed number written into a later working
+(``0.25(-0.1462)(-1)`` after a wrong ``\delta = -0.1462``), when that result
+was judged against a working whose every decimal is a number the document
+printed as right before it: a working with a number that appears nowhere else
+(a typo: ``e^{-0.3875}`` for ``e^{-0.3925}``) may be the slip itself, the
+printed result right. A value given with exactly the numbers of a wrong result
+is that slip under a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from derive.check.bind.env import Binding, Env
+from derive.check.claim import CORRECT, Claim, Verdict, wrong_entries
+from derive.check.diagnose.causes import PinnedEnv
+from derive.check.evaluate.values import Val
+from derive.check.judge.search import check_link
+from derive.check.policy import POLICY
+from derive.check.read import nodes as N
+from derive.check.read.grids import grid_of, rows_text
+from derive.numbers import Printed, significant_digits
+
+
+def carried(claims: list[Claim], env: Env) -> list[Claim]:
+    """Right claims computed from a value judged wrong (through its name, or its printed
+    number written into a working), judged again with its right value."""
+    slips: dict[tuple[str, int], tuple[Claim, Val]] = {}
+    numbers: dict[str, tuple[Claim, Val]] = {}      # a wrong scalar's printed text -> it, its right value
+    shown: dict[str, bool] = {}                      # a scalar printed so far -> was it right (or given)?
+    results: dict[tuple, tuple[Claim, Val]] = {}     # a wrong result's printed numbers (two or more)
+    out = []
+    for c in claims:
+        ctx = c.context if isinstance(c.context, dict) else {}
+        if c.verdict in CORRECT and "outcome" in ctx and (slips or numbers):
+            c = _carries(c, ctx, env, slips) or _carries_number(c, ctx, env, numbers) or c
+            ctx = c.context if isinstance(c.context, dict) else {}
+        if c.verdict == Verdict.GIVEN and _texts(c) in results:
+            c = _restates_slip(c, *results[_texts(c)])
+            ctx = c.context
+        right = right_value(c, ctx)
+        if c.verdict == Verdict.WRONG and right is not None:
+            slips[(N.key(ctx["draft"].label), c.line)] = (c, right)
+            if _scalar_text(c) is not None and right.shape == (1, 1) and _trusted(ctx.get("ref"), shown):
+                numbers[_scalar_text(c)] = (c, right)
+            if _texts(c) is not None and len(_texts(c)) > 1:
+                results[_texts(c)] = (c, right)
+        if c.grid is not None and len(c.grid) == len(c.grid[0]) == 1:
+            shown[c.grid[0][0].text.replace("\u2212", "-")] = c.verdict != Verdict.WRONG
+        out.append(c)
+    return out
+
+
+def _texts(c: Claim) -> tuple | None:
+    """A claim's printed numbers as written, in order (None without numbers)."""
+    return tuple(p.text.replace("\u2212", "-") for row in c.grid for p in row) if c.grid is not None else None
+
+
+def _restates_slip(c: Claim, wrong: Claim, right: Val) -> Claim:
+    """A value given with exactly the numbers of a wrong result (``y_pred = [0.098, 0.659, 0.242]``
+    after a softmax printed so): the slip, given a name; wrong, and carried from there on."""
+    return replace(c, verdict=Verdict.WRONG, kind=wrong.kind, note="carried", expected=wrong.expected,
+                   wrong_entries=wrong.wrong_entries, basis=None,
+                   message=f"restates the wrong result of {wrong.place}", diagnosis=f"a slip carried from {wrong.place}",
+                   context={**(c.context if isinstance(c.context, dict) else {}), "true": right})
+
+
+def _scalar_text(c: Claim) -> str | None:
+    """The printed number of a one-number claim, with enough digits to be told apart."""
+    if c.grid is None or len(c.grid) != 1 or len(c.grid[0]) != 1:
+        return None
+    text = c.grid[0][0].text.replace("\u2212", "-")
+    return text if significant_digits(text) >= POLICY.rounding_given_digits else None
+
+
+def _trusted(ref, shown: dict[str, bool]) -> bool:
+    """Is every decimal written in the working ``ref`` a number the document printed as right before?"""
+    if ref is None:
+        return False
+    for n in N.walk(ref):
+        if isinstance(n, N.Num) and "." in n.printed.text and n.printed.decimals != POLICY.exact_decimals \
+                and not shown.get(n.printed.text, False):
+            return False        # (a number derive put in for a slip is its own: trusted)
+    return True
+
+
+def _carries_number(c: Claim, ctx: dict, env: Env, numbers: dict) -> Claim | None:
+    """The claim, wrong, when a working of it has a wrong result's printed number written
+    into it and the right value makes it wrong."""
+    draft = ctx.get("draft")
+    workings = [ctx.get("ref")] + [p for p in getattr(draft, "parts", ())[1:getattr(draft, "k", 0)]
+                                   if grid_of(p) is None and N.has_numbers(p)]
+    for ref, node in ((w, n) for w in workings if w is not None for n in N.walk(w)):
+        text = "-" + node.arg.printed.text if isinstance(node, N.Neg) and isinstance(node.arg, N.Num) else \
+            node.printed.text if isinstance(node, N.Num) else None
+        slip = numbers.get(text) if text is not None else None
+        if slip is None or slip[0].line >= c.line:
+            continue
+        wrong, right = slip
+        value = right.entry(0, 0)
+        fixed = N.substitute(ref, node, N.Num(node.start, node.end, Printed(str(value), value, POLICY.exact_decimals)))
+        found = _carried_slip(c, {**ctx, "ref": fixed}, env, wrong,
+                              f"its working puts in {text}, the wrong result of {wrong.place}; with {wrong.expected}",
+                              f"({wrong.printed}, should be {wrong.expected})")
+        if found is not None:
+            return found
+    return None
+
+
+def _carried_slip(c: Claim, ctx: dict, env: Env, wrong: Claim, said: str, slip: str) -> Claim | None:
+    """The claim judged again as ``ctx`` says (the right value in place of the slip): wrong, as
+    carried from ``wrong``, when it is then wrong."""
+    again = check_link(ctx["ref"], ctx["claim"], env, ctx["at"], options=[ctx["outcome"].options],
+                       exclude=ctx.get("exclude", frozenset()))
+    if again.judgement is None or again.verdict != Verdict.WRONG or c.grid is None:
+        return None
+    j = again.judgement
+    expected = rows_text(j.expected) if j.expected else None
+    return replace(c, verdict=Verdict.WRONG, basis=None, expected=expected, wrong_entries=wrong_entries(j.wrong),
+                   note="carried", message=f"{said} it is {expected or 'another value'}",
+                   diagnosis=f"a slip carried from {wrong.place} {slip}", context={**ctx, "outcome": again})
+
+
+def right_value(c: Claim, ctx: dict) -> Val | None:
+    """What a wrong claim's name should have been (its expected value), if derive knows it."""
+    draft = ctx.get("draft")
+    if getattr(draft, "label", None) is None:
+        return None
+    true = ctx.get("true")
+    outcome = ctx.get("outcome")
+    return true if true is not None else getattr(outcome, "expected", None)
+
+
+def _carries(c: Claim, ctx: dict, env: Env, slips: dict) -> Claim | None:
+    """The claim, wrong, when the right value of a slip it used makes it wrong."""
+    for key, b in sorted(ctx["outcome"].used.items()):
+        slip = slips.get((key, b.line))
+        if slip is None:
+            continue
+        wrong, right = slip
+        pinned = Binding(key, b.at, b.line, "given", value=right, scalar=right.shape == (1, 1))
+        found = _carried_slip(c, ctx, PinnedEnv(env, {key: pinned}), wrong,
+                              f"follows from {key} as printed on {wrong.place}, which is wrong; with {key} = "
+                              f"{wrong.expected}", f"({key} printed {wrong.printed}, should be {wrong.expected})")
+        if found is not None:
+            return found
+    return None
