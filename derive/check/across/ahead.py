@@ -44,8 +44,7 @@ def _stated_ahead(c: Claim, claims: list[Claim], env: Env) -> Claim | None:
                    and isinstance(d.context, dict) and "outcome" in d.context and not restating(d, key)):
         return None
     # the working's own claim, when it was found wrong (a slip carried into it): its right value
-    slipped = [d for d in claims if d.line == later.line and d.verdict == Verdict.WRONG and isinstance(d.context, dict)
-               and N.key(getattr(d.context.get("draft"), "label", None) or N.Sym(0, 0, "", "")) == key]
+    slipped = [d for d in claims if d.line == later.line and d.verdict == Verdict.WRONG and _label_key(d) == key]
     right = right_value(slipped[0], slipped[0].context) if slipped else None
     try:
         j = judge(c.grid, right if right is not None else exact_value(later, env))
@@ -58,3 +57,9 @@ def _stated_ahead(c: Claim, claims: list[Claim], env: Env) -> Claim | None:
         return replace(c, verdict=Verdict.WRONG, wrong_entries=wrong_entries(j.wrong), **common,
                        message=f"stated ahead of {where}, which gives {rows_text(j.expected) if j.expected else '?'}")
     return replace(c, verdict=j.verdict, message=f"stated ahead of {where}, which agrees", **common)
+
+
+def _label_key(c: Claim) -> str | None:
+    """The key of what a claim is about (its draft's label), if it has one."""
+    label = getattr(c.context.get("draft"), "label", None) if isinstance(c.context, dict) else None
+    return N.key(label) if label is not None else None

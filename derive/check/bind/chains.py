@@ -19,7 +19,6 @@ changes (``Draft.announced``), the old value is out of date after it.
 from __future__ import annotations
 
 from dataclasses import replace
-from fractions import Fraction
 
 import sympy as sp
 
@@ -326,7 +325,7 @@ class StatementBinder:
             return False
 
 
-PROBE = (Fraction(3, 10), Fraction(-6, 5), Fraction(2), Fraction(1, 2))      # a vector to try a definition on
+PROBE = (sp.Rational(3, 10), sp.Rational(-6, 5), sp.Integer(2), sp.Rational(1, 2))   # a vector to try a definition on
 
 
 def same_as_builtin(label: N.Index, body: N.Node, env, at: int) -> bool:
@@ -334,7 +333,7 @@ def same_as_builtin(label: N.Index, body: N.Node, env, at: int) -> bool:
     call = label.base
     if len(call.args) != 1 or len(label.indices) != 1 or not isinstance(label.indices[0], N.Sym):
         return False
-    x = to_fast(Val(sp.ImmutableMatrix([[sp.Rational(v.numerator, v.denominator) for v in PROBE]])))
+    x = to_fast(Val(sp.ImmutableMatrix([PROBE])))
     try:
         whole, _ = evaluate(N.Call(0, 0, call.name, (N.Sym(0, 0, "x", "x"),)), env, at, FAST, override={"x": x})
         index = label.indices[0].name

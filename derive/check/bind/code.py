@@ -45,10 +45,7 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
                                      depends=frozenset(N.names(a.node)) - {a.name}))
             if run_code:
                 end = doc.line_starts[min(block.end_line, len(doc.line_starts)) - 1]
-                earlier = earlier_code(blocks, block, timeout)
-                left = {} if runner.unseeded("\n".join(earlier + (block.text,))) else \
-                    runner.run_block(block.text, earlier, timeout, block.cell).values
-                for name, value in sorted(left.items()):
+                for name, value in sorted(run_cell(blocks, block, timeout).values.items()):
                     env.bind(Binding(name, end, block.end_line, "run", value=value, scalar=value.scalar))
         if block.output is not None:
             for p in printouts(block.output.text):
@@ -57,6 +54,15 @@ def bind_code(walk, run_code: bool, timeout: float) -> None:
                 line = block.output.line + p.line
                 for key in filter(None, (label_key(p.label), f"output@{line}")):
                     env.bind(Binding(key, doc.line_starts[line - 1], line, "output", printed=p.grid, rounding=True))
+
+
+def run_cell(blocks: list[CodeBlock], block: CodeBlock, timeout: float) -> runner.Run:
+    """A Python block run as its reader would, after the blocks it needs (``earlier_code``);
+    not run when it draws random numbers without a seed (what it prints would change)."""
+    earlier = earlier_code(blocks, block, timeout)
+    if runner.unseeded("\n".join(earlier + (block.text,))):
+        return runner.Run("", runner.UNSEEDED)
+    return runner.run_block(block.text, earlier, timeout, block.cell)
 
 
 def earlier_code(blocks: list[CodeBlock], block: CodeBlock, timeout: float) -> tuple[str, ...]:

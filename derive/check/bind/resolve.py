@@ -237,15 +237,16 @@ def _working_balls(b: Binding, env: Env) -> Val | None:
     3 decimals), numbers in it that the document printed before as roundings widened too."""
     for node in (b.formula, *b.workings):
         try:
-            value, _ = evaluate(node, env, b.formula_at, ARB, "enclosure", widen=_printed_literals(node, env, b.formula_at))
+            value, _ = evaluate(node, env, b.formula_at, ARB, "enclosure", widen=printed_roundings(node, env, b.formula_at))
             return value
         except EVAL_FAILURES:
             continue
     return None
 
 
-def _printed_literals(node: N.Node, env: Env, at: int) -> dict[int, sp.Rational]:
-    """Numbers in a working that the document printed before ``at`` as roundings (id -> half a unit)."""
+def printed_roundings(node: N.Node, env: Env, at: int) -> dict[int, sp.Rational]:
+    """Numbers written in ``node`` that the document printed before ``at`` as roundings (a
+    result, or a value given with enough digits): id -> half a unit."""
     return {id(n): half_unit(n.printed) for n in N.walk(node)
             if isinstance(n, N.Num) and 0 < n.printed.decimals < 300
             and significant_digits(n.printed.text) >= POLICY.rounding_given_digits

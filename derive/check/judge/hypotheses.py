@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from flint import ctx
 
 from derive.check.bind.env import Binding, Env
-from derive.check.bind.resolve import evaluate, exact_value, founded, half_unit
+from derive.check.bind.resolve import evaluate, exact_value, founded, half_unit, printed_roundings
 from derive.check.claim import Verdict
 from derive.check.evaluate.arbface import ARB
 from derive.check.evaluate.fastface import FAST
@@ -186,20 +186,16 @@ def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool
     computations, long ones (``e^{1.7678}``); standing where the member before it has
     a computation (``0.7 \log(1.4) = 0.7 \times 0.336``: 0.336 is log 1.4 rounded).
     Never ``0.1`` or ``\sqrt{4.375}``."""
-    out: dict[int, object] = dict(literal_results(link, node))
+    out: dict[int, object] = {**printed_roundings(node, link.env, link.at), **literal_results(link, node)}
     if equation and claim_side and link.claim_grid is None:
         for n in stand_ins(link.ref, node):
             out.setdefault(id(n), half_unit(n.printed))
     for n in N.walk(node):
-        if id(n) in out:
-            continue
-        if not isinstance(n, N.Num) or not 0 < n.printed.decimals < 300:
+        if id(n) in out or not isinstance(n, N.Num) or not 0 < n.printed.decimals < 300:
             continue
         digits = significant_digits(n.printed.text)
         if (claim_side and link.approx and digits >= POLICY.rounding_after_approx_digits) \
-                or (equation and digits >= POLICY.rounding_working_digits) \
-                or (digits >= POLICY.rounding_given_digits
-                    and link.env.rounded_before(n.printed.value, n.printed.decimals, link.at)):
+                or (equation and digits >= POLICY.rounding_working_digits):
             out[id(n)] = half_unit(n.printed)
     return out
 

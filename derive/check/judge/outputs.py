@@ -10,7 +10,7 @@ document printed: the basis is ``code-output``.
 from __future__ import annotations
 
 from derive.check import run as runner
-from derive.check.bind.code import earlier_code
+from derive.check.bind.code import run_cell
 from derive.check.bind.drafts import Draft
 from derive.check.claim import Basis, Claim, Verdict, wrong_entries
 from derive.check.read import CodeBlock
@@ -31,9 +31,7 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
     outs = printouts(block.output.text)
     if not outs:
         return []
-    earlier = earlier_code(blocks, block, timeout) if run_code and block.lang in PYTHON else ()
-    run = (runner.Run("", runner.UNSEEDED) if runner.unseeded("\n".join(earlier + (block.text,))) else
-           runner.run_block(block.text, earlier, timeout, block.cell)) if run_code and block.lang in PYTHON else None
+    run = run_cell(blocks, block, timeout) if run_code and block.lang in PYTHON else None
     actual = printouts(run.stdout) if run and not run.problem else None
     pairing = runner.pair(outs, actual) if actual is not None else None
     partner = dict(pairing.pairs) if pairing else {}

@@ -342,14 +342,16 @@ def _list_size(value: str) -> int:
     return sum(1 for t in plain_tokens(value) if t.kind == "num")
 
 
+INPUT_WORDS = re.compile(r"\b(?:" + "|".join(POLICY.applied_inputs) + r")", re.I)
+
+
 def _input_above(text: str, line_starts: list[int], line: int, size: int, code_lines: set[int]) -> N.Node | None:
-    words = re.compile(r"\b(?:" + "|".join(POLICY.applied_inputs) + r")", re.I)
     for k in range(line - 1, max(-1, line - POLICY.applied_window - 1), -1):
         if k in code_lines:
             continue
         row = text[line_starts[k]:line_starts[k + 1] if k + 1 < len(line_starts) else len(text)]
         lists = [b.group(0) for b in BRACKETED.finditer(row) if _list_size(b.group(0)) == size]
-        if lists and words.search(row):
+        if lists and INPUT_WORDS.search(row):
             try:
                 return _Translation([t for t in plain_tokens(lists[-1]) if t.kind != "join"]).node()
             except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError):
