@@ -365,6 +365,8 @@ def test_values_that_follow_from_a_change_change_too(gradient, verdict):
 # cutting gives 0.5968, 0.7513, 0.8807; rounding gives 0.5969, 0.7514, 0.8808.
 @pytest.mark.parametrize("second, verdict", [("0.7514", "wrong"), ("0.7513", "truncated")])
 def test_a_cut_value_is_wrong_only_where_the_document_rounds_up(second, verdict):
+    sig = lambda z: 1 / (1 + mp.e ** -mp.mpf(z))  # noqa: E731
+    assert (mp.nstr(sig("0.3925"), 8), mp.nstr(sig("1.1059"), 5)) == ("0.59688438", "0.75136")
     doc = ("$$ \\sigma(0.3925) = 0.5968 $$\n\n"
            f"$$ \\sigma(1.1059) = {second} $$\n\n")
     f = only(verdicts(doc), 1, "scalar")
@@ -376,6 +378,7 @@ def test_a_cut_value_is_wrong_only_where_the_document_rounds_up(second, verdict)
 
 def test_a_rounding_down_is_no_evidence_either_way():
     # sigma(0) = 0.5 exactly and 0.3 + 0.2 = 0.5: nothing rounded up, so the cut 0.8807 is a truncation
+    assert mp.nstr(1 / (1 + mp.e ** -2), 8) == "0.88079708"
     doc = "$$ \\sigma(2) = 0.8807 $$\n\n$$ 0.3 + 0.2 = 0.5 $$\n\n$$ \\sigma(0) = 0.5 $$\n"
     assert only(verdicts(doc), 1, "scalar").verdict == "truncated"
 
@@ -384,6 +387,8 @@ def test_a_cut_of_the_exact_value_is_a_rounding_of_the_working_from_the_printed_
     # y = sigma(1.1) = 0.75026010... printed 0.7503 (mpmath); y (1 - y) exact 0.18736987... cuts to
     # 0.1873, while from the printed y 0.7503 * 0.2497 = 0.18734991 rounds to it: the author's working,
     # a rounding; the document rounds 0.9309 (sigma(2.6) = 0.93086157...) up, so a cut would be wrong
+    y = 1 / (1 + mp.e ** mp.mpf("-1.1"))
+    assert (mp.nstr(y, 8), mp.nstr(y * (1 - y), 8)) == ("0.75026011", "0.18736988")
     doc = "$$ y = \\sigma(1.1) = 0.7503 $$\n\n$$ y (1 - y) = 0.1873 $$\n\n$$ \\sigma(2.6) = 0.9309 $$\n"
     f = only(verdicts(doc), 3, "scalar")
     assert (f.verdict, f.basis) == ("rounded", "printed-inputs"), f.message

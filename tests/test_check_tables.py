@@ -5,6 +5,8 @@ derive, and is written in the comment beside the test: e.g. sigma(2) =
 1/(1 + exp(-2)) = 0.880797077978, which rounds to 0.8808 at 4 decimals.
 """
 
+import mpmath as mp
+
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.markdown import Table, document, scan
 from derive.check.pipeline import check_text
@@ -219,6 +221,7 @@ def test_a_blank_argument_is_not_judged_against_another_value():
 
 
 def test_plain_headers_of_words_then_a_formula():
+    assert [mp.nstr(1 / (1 + mp.e ** -mp.mpf(z)), 6) for z in ("0.3825", "0.39")] == ["0.594476", "0.596283"]
     # sigma(0.3825) = 0.594476 -> 0.5945 (0.5944 is cut); sigma(0.39) = 0.596282 -> 0.5963 (mpmath)
     text = ("| Neuron | Net Input (z) | Activation σ(z) | Target |\n|---|---|---|---|\n"
             "| H1 | 0.3825 | {v} | — |\n| H2 | 0.3900 | 0.5963 | — |\n")
