@@ -37,3 +37,11 @@ def test_every_module_compiles_without_warnings():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_every_package_folder_is_shipped():
+    """The package list is explicit: a new folder of modules left out of it installs without them
+    (the tests, run from the source tree, would not notice; ``derive check`` would not import)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "derive").rglob("__init__.py")}
+    assert folders <= set(config["tool"]["setuptools"]["packages"])
