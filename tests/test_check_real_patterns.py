@@ -376,3 +376,47 @@ def test_a_cut_entry_beside_one_rounded_up_and_its_copy_under_another_name_are_w
     found = {c.line: c for c in check_text(doc, "doc.md").findings}
     assert str(found[1].verdict) == "wrong" and "cut toward zero" in found[1].diagnosis
     assert str(found[3].verdict) == "wrong" and found[3].note == "carried" and "line 1" in found[3].message
+
+
+def test_markdown_escaped_brackets_and_underscores_read_as_their_characters():
+    # text pasted from a rendered page keeps Markdown's escapes: \[1, 0] is [1, 0], W\_Q is W_Q;
+    # [1, 0].[0, 1] = 0 by hand, and 2 * 3 = 6
+    doc = "* \\[1, 0] · \\[0, 1] = 1\n* \\[1, 0] · \\[0, 1] = 0\n* W\\_Q = 2, W\\_Q \\* 3 = 6\n"
+    assert verdicts(doc, 1) == ["wrong"]
+    assert verdicts(doc, 2) == ["ok"]
+    assert verdicts(doc, 3) == ["ok"]
+
+
+def test_an_arrow_from_working_to_numbers_is_a_result():
+    # softmax([0, 1]) = [0.2689, 0.7311] (e / (1 + e) = 0.731059 by mpmath)
+    assert verdicts("* softmax([0, 1]) → [0.27, 0.73]\n", 1) == ["rounded"]
+    assert verdicts("* softmax([0, 1]) -> [0.25, 0.75]\n", 1) == ["wrong"]
+    # not a result: a limit, a change of value, a mapping to words, working after the arrow
+    doc = ("With x = 2 we let x → 0.\n\nThe rate goes 0.1 → 0.01.\n\n"
+           "Then 2 * 3 → six.\n\nAnd [1, 1] * 2 → [2, 2] + [1, 1] = [3, 3].\n")
+    assert verdicts(doc, 1) == [] and verdicts(doc, 3) == [] and verdicts(doc, 5) == []
+    assert verdicts(doc, 7) == ["ok"]         # the statement after the arrow: 2 + 1 = 3
+
+
+def test_a_display_ending_a_line_with_equals_is_not_a_heading():
+    # CommonMark, which knows no math, takes ``$$ Y = A`` above a line ``=`` for a heading
+    from derive.check.read.markdown import document, scan
+    doc = document("# Work\n\n$$\nY = A\n=\n\\begin{bmatrix} 1 + 1 \\end{bmatrix}\n$$\n")
+    scan(doc)
+    assert [h[2] for h in doc.headings] == ["Work"]
+
+
+def test_an_unreadable_part_leaves_the_readable_links_after_it_judged():
+    # (0.73 + 0.27) / 2 = 0.5 by hand; the first link concatenates with a symbol derive does not read
+    doc = ("$$ C = \\begin{bmatrix} \\text{h1} \\| \\text{h2} \\end{bmatrix} = "
+           "\\begin{bmatrix} (0.73+0.27)/2 & (0.27+0.73)/2 \\end{bmatrix} = \\begin{bmatrix} 0.50 & 0.55 \\end{bmatrix} $$\n")
+    assert "wrong" in verdicts(doc, 1)
+    assert "wrong" not in verdicts(doc.replace("0.55", "0.50"), 1)
+
+
+def test_an_at_sign_in_latex_is_a_matrix_product():
+    # [1, 2] @ [[0, 1], [1, 0]] = [2, 1] by hand
+    doc = ("$$ \\begin{bmatrix} 1 & 2 \\end{bmatrix} @ \\begin{bmatrix} 0 & 1 \\\\ 1 & 0 \\end{bmatrix} "
+           "= \\begin{bmatrix} 2 & 1 \\end{bmatrix} $$\n")
+    assert verdicts(doc, 1) == ["ok"]
+    assert verdicts(doc.replace("2 & 1 \\end{bmatrix} $$", "1 & 2 \\end{bmatrix} $$"), 1) == ["wrong"]

@@ -55,6 +55,7 @@ def parse_statements(text: str) -> list[N.Chain | LatexError]:
         if isinstance(chain, LatexError):
             chain.span = (segment[0].start, segment[-1].end)
             out.append(chain)
+            out.extend(readable_links(segment))
             head = len(out)
             continue
         if not _continues(chain):
@@ -62,6 +63,41 @@ def parse_statements(text: str) -> list[N.Chain | LatexError]:
         out[head:head] = parser.asides     # a note's claim comes before its derivation
         head += len(parser.asides)
         out.append(chain)
+    return out
+
+
+def readable_links(segment: list[Token]) -> list[N.Chain]:
+    r"""The runs of two or more readable parts of a chain with an unreadable part: in
+    ``Y = \text{A} \| \text{B} = (0.73+0.27)/2 = 0.5`` the last two parts still make a
+    claim. The chain is cut at its top-level relations only; a run has no part before
+    it (a name before unreadable working is not defined by what comes after)."""
+    parts, rels, depth, current = [], [], 0, []
+    for t in segment:
+        if depth == 0 and is_relation(t):
+            parts.append(current)
+            rels.append(t)
+            current = []
+            continue
+        depth += (t.kind == "BEGIN" or (t.kind == "SYM" and t.text in "([{")) \
+            - (t.kind == "END" or (t.kind == "SYM" and t.text in ")]}"))
+        current.append(t)
+    parts.append(current)
+    nodes = []
+    for tokens in parts:
+        try:
+            nodes.append(Parser(tokens).expr_list() if tokens else None)
+        except (LatexError, RecursionError):
+            nodes.append(None)
+    out, k = [], 1
+    while k < len(nodes):
+        j = k
+        while j < len(nodes) and nodes[j] is not None:
+            j += 1
+        if j - k >= 2 and nodes[k - 1] is None:
+            run = nodes[k:j]
+            out.append(N.Chain(run[0].start, run[-1].end, tuple(run),
+                               tuple(RELATIONS[r.text] for r in rels[k:j - 1])))
+        k = j + 1
     return out
 
 
@@ -155,7 +191,7 @@ class Parser(Scripts, Atoms, TokenCursor):
                 kind = N.Kron if t.text == "otimes" else N.Hadamard
                 right = self.unary()
                 node = kind(start, self.last_end(), node, right)
-            elif (t.kind == "CMD" and t.text in PRODUCTS) or (t.kind == "SYM" and t.text == "*"):
+            elif (t.kind == "CMD" and t.text in PRODUCTS) or (t.kind == "SYM" and t.text in ("*", "@")):
                 self.take()
                 node = _product(node, self.unary(), start, self.last_end())
             elif (t.kind == "SYM" and t.text == "/") or (t.kind == "CMD" and t.text == "div"):

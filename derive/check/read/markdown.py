@@ -151,6 +151,7 @@ def scan(doc: Document) -> list[MathSpan | CodeBlock | Table | Problem]:
     tables, prose = _tables(doc, tokens, prose, items)
     items.extend(tables)
     math = math_spans(prose)
+    _not_headings(doc, math)
     items.extend(math)
     items.extend(_plain(prose, math, inline, blocks))
     items.sort(key=lambda it: it.start)
@@ -202,6 +203,14 @@ def _headings(doc: Document, tokens) -> None:
         if t.type == "heading_open" and t.map:
             title = tokens[k + 1].content.strip() if k + 1 < len(tokens) else ""
             doc.headings.append((t.map[0] + 1, int(t.tag[1:]), title))
+
+
+def _not_headings(doc: Document, math: list) -> None:
+    """A display ending in a line ``=`` (``$$ Y = AB`` then ``= ...``) looks to CommonMark, which
+    knows no math, like a heading underlined with ``=``: no heading starts inside math."""
+    inside = [(doc.line_of(s.start), doc.line_of(s.start + len(s.text))) for s in math
+              if isinstance(s, MathSpan) and s.display]
+    doc.headings = [h for h in doc.headings if not any(a - 1 <= h[0] <= b for a, b in inside)]
 
 
 def _blank(doc: Document, masked: list[str], first_line: int, end_line: int) -> None:

@@ -46,7 +46,9 @@ GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsil
          "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "ϕ": "phi",
          "φ": "phi", "ω": "omega", "Σ": "Sigma", "Δ": "Delta"}
 SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
-RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": "approx", "#": "approx"}
+RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": "approx", "#": "approx",
+             "→": "=", "->": "="}
+ARROWS = ("→", "->")      # read as ``=`` only from working to a printed value: ``softmax([0, 1]) → [0.27, 0.73]``
 # a line of code and the value its comment says it computes: ``softmax(z)  # [0.09, 0.24, 0.67]``
 RESULT_COMMENT = re.compile(r"^[ \t]*(?P<code>[^#\n]*[^#\s])[ \t]+#[ \t]*(?P<value>[-\[(\d.][^#\n]*?)[ \t]*$", re.M)
 # module prefixes of calls in code and in text: ``np.exp`` is exp
@@ -59,11 +61,11 @@ RENAMED = {"relu": "ReLU", "arcsin": "asin", "layer_norm": "LN"}
 _NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
            r"(?:[%]|(?:[" + "".join(SUFFIXES) + r"])(?![A-Za-z0-9_]))?")
 TOKEN = re.compile(
-    r"(?P<space>[ \t]+)"
+    r"(?P<space>[ \t]+|\\(?=[][()*]))"                  # a Markdown escape (``\[1, 0]``) reads as its character
     r"|(?P<join>[ \t]*\n[ \t]*(?=(?:=(?!=)|≈|~=)))"      # a line starting with = may continue the one before
     r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|[A-Za-z_])"
-    r"|(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])[₀-₉]*)"
-    r"|(?P<rel>~=|=(?!=)|[≈≃≅])"
+    r"|(?P<name>(?:[A-Za-z_](?:[A-Za-z0-9_]|\\_)*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])[₀-₉]*)"
+    r"|(?P<rel>~=|=(?!=)|[≈≃≅→]|->)"
     r"|(?P<dot>(?<=[ \t])\.(?=[ \t]))"                    # ``q . k``: a period between spaces is a dot product
     r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@½¼¾⅓]|\.(?:" + "|".join(METHODS) + r")\b)"
     r"|(?P<other>==|!=|<=|>=|=>|->|.)", re.S)
@@ -88,6 +90,7 @@ def plain_tokens(text: str) -> list[Tok]:
         if kind == "dot":
             out.append(Tok("op", "·", m.start(), m.end()))
             continue
+        word = word.replace("\\_", "_")           # ``W\_Q1``: Markdown's escaped underscore
         head, _, method = word.rpartition(".")
         if kind == "name" and method in METHODS and not MODULES.fullmatch(head + "."):   # x.mean, K.T
             out.append(Tok("name", head, m.start(), m.start() + len(head)))
@@ -102,7 +105,7 @@ def plain_tokens(text: str) -> list[Tok]:
 def plain_statements(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of every plain ``expression = value`` statement in ``text``."""
     out = []
-    for run in _runs(plain_tokens(text)):
+    for run in _runs(_result_arrows(plain_tokens(text))):
         for piece in _pieces(run):
             out.extend((found[0].start, found[-1].end) for found in _chains(piece))
     return out
@@ -162,6 +165,31 @@ def _chains(piece: list[Tok]) -> list[list[Tok]]:
         continued = False
         start, head_end = (_head(piece, end if end is not None else a + 1, b, after=end is not None), b) \
             if b < len(piece) else (None, b)
+    return out
+
+
+def _result_arrows(tokens: list[Tok]) -> list[Tok]:
+    """An arrow is a result only from working (an operator or a call) to numbers:
+    not a limit (``x → 0``), not a change of value (``0.1 → 0.01``), not a mapping
+    to words. Any other arrow ends the statement, as a word would."""
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        if t.kind != "rel" or t.text not in ARROWS:
+            continue
+        a = k
+        while a > 0 and tokens[a - 1].kind not in ("rel", "other"):
+            a -= 1
+        before = tokens[a:k]
+        worked = any(b.kind == "op" and b.text not in "[](),"
+                     or b.kind == "name" and j + 1 < len(before) and before[j + 1].text == "("
+                     for j, b in enumerate(before))
+        e = k + 1
+        while e < len(tokens) and (tokens[e].kind == "num" or tokens[e].text in "[](),-−"):
+            e += 1
+        ends = e == len(tokens) or tokens[e].kind in ("rel", "other") \
+            or (tokens[e].kind == "name" and len(tokens[e].text) > 1)
+        if not (worked and ends and _literal(tokens[k + 1:e]) and any(x.kind == "num" for x in tokens[k + 1:e])):
+            out[k] = Tok("other", t.text, t.start, t.end)
     return out
 
 
