@@ -420,3 +420,12 @@ def test_an_at_sign_in_latex_is_a_matrix_product():
            "= \\begin{bmatrix} 2 & 1 \\end{bmatrix} $$\n")
     assert verdicts(doc, 1) == ["ok"]
     assert verdicts(doc.replace("2 & 1 \\end{bmatrix} $$", "1 & 2 \\end{bmatrix} $$"), 1) == ["wrong"]
+
+
+def test_names_given_one_value_in_a_new_example_are_definitions():
+    # d_k = 2 in one example; a later section supposes a model with d_k = d_v = 64 (8 * 64 = 512)
+    doc = ("# Toy\n\n$$ d_k = 2 $$\n\n# Shapes\n\n$$ d_k = d_v = 64 $$\n\n$$ 8 \\times d_v = 512 $$\n")
+    kinds = {(c.line, c.kind, str(c.verdict)) for c in check_text(doc, "doc.md").findings}
+    assert not any(v == "wrong" for _, _, v in kinds)
+    assert verdicts(doc, 9) == ["ok"]
+    assert verdicts(doc.replace("= 512", "= 520"), 9) == ["wrong"]

@@ -74,6 +74,10 @@ class StatementBinder:
             self.bare(parts[0])
             return
         self.walk.pending = None
+        if self.names_one_value():
+            for name in parts[:-1]:
+                StatementBinder(self.walk, replace(self.st, parts=(name, parts[-1]), rels=rels[-1:], done=1)).run()
+            return
         if rels[0] == "update" and label is not None:
             self.update_chain(label)
             return
@@ -90,6 +94,13 @@ class StatementBinder:
         # a line restating what the code printed claims its value and gives the label none
         given = None if self.st.span.notation == "labelled" else self.values(label, formula)
         self.links(done, label, formula, given)
+
+    def names_one_value(self) -> bool:
+        """``d_k = d_v = 64``: several names given one printed value, each as if alone
+        (a name known before is then restated, or given anew in a new example)."""
+        parts = self.st.parts
+        return len(parts) > 2 and self.st.done == 1 and all(isinstance(p, N.Sym) for p in parts[:-1]) \
+            and grid_of(parts[-1]) is not None and all(r == "=" for r in self.st.rels)
 
     def substitutions(self) -> None:
         """Names given a value by a formula written again with numbers put in
