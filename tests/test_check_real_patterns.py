@@ -429,3 +429,18 @@ def test_names_given_one_value_in_a_new_example_are_definitions():
     assert not any(v == "wrong" for _, _, v in kinds)
     assert verdicts(doc, 9) == ["ok"]
     assert verdicts(doc.replace("= 512", "= 520"), 9) == ["wrong"]
+
+
+def test_a_header_formula_of_one_letter_column_names_side_by_side_is_their_product():
+    # 12 l h^2: 12 * 32 * 4096^2 = 6,442,450,944 and 12 * 40 * 5120^2 = 12,582,912,000 by hand
+    doc = ("| Width $h$ | Layers $l$ | $12lh^2$ |\n|---|---|---|\n| 4096 | 32 | 6,442,450,944 |\n"
+           "| 5120 | 40 | 12,582,912,001 |\n")
+    assert verdicts(doc, 3) == ["ok"]
+    assert verdicts(doc, 4) == ["wrong"]
+
+
+def test_a_unit_after_a_number_in_scientific_notation_leaves_the_claim():
+    # 6 * 1.746e11 * 3e11 = 3.1428e23 exactly
+    doc = "$$ 6 \\times 1.746\\times 10^{11} \\times 3\\times 10^{11} = 3.1428\\times 10^{23}\\,\\text{FLOPs}. $$\n"
+    assert verdicts(doc, 1) == ["ok"]
+    assert verdicts(doc.replace("3.1428", "3.1528"), 1) == ["wrong"]

@@ -167,6 +167,9 @@ def _columns(table: Table, heads, values, env, at: int) -> list[Column]:
             cols.append(Column("ignored"))
     names = {c.node.name for c in cols if c.kind == "bind"}
     patterns = patterns_before(env, at)
+    for col in cols:
+        if col.kind == "claim":
+            col.node = letters_of(col.node, names, env)
     for col, (node, math) in zip(cols, heads):
         if col.kind == "bind" and isinstance(node.sub, N.Sym) and node.sub.name in names - {node.name}:
             col.kind = "claim"      # p_i beside a column i: entry i of p
@@ -174,6 +177,29 @@ def _columns(table: Table, heads, values, env, at: int) -> list[Column]:
             col.kind = "ignored"
     _numbered(cols, env, at, patterns)
     return cols
+
+
+def letters_of(node: N.Node, names: set[str], env) -> N.Node:
+    """``12lh^2`` over columns ``l`` and ``h``: math writes a product of one-letter names side by
+    side; a run of letters that is no name of its own but every letter a column's name is that
+    product (a power on the run belongs to its last letter)."""
+    def run(n: N.Node) -> bool:
+        return isinstance(n, N.Sym) and n.sub is None and n.power is None and len(n.name) > 1 \
+            and n.name.isalpha() and n.name not in env.values and set(n.name) <= names
+
+    def product(n: N.Sym, exp: N.Node | None, end: int) -> N.Mul:
+        letters = [N.Sym(n.start + k, n.start + k + 1, c, c) for k, c in enumerate(n.name)]
+        if exp is not None:
+            letters[-1] = N.Pow(letters[-1].start, end, letters[-1], exp)
+        return N.Mul(n.start, end, tuple(letters))
+
+    for n in list(N.walk(node)):
+        if isinstance(n, N.Pow) and run(n.base):
+            node = N.substitute(node, n, product(n.base, n.exp, n.end))
+    for n in list(N.walk(node)):
+        if run(n):
+            node = N.substitute(node, n, product(n, None, n.end))
+    return node
 
 
 def _words_known(node: N.Node, names: set[str], env, patterns) -> bool:

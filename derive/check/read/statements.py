@@ -106,9 +106,22 @@ def _uncommented(seg: list[Token]) -> list[Token]:
     seg = _trim(seg)
     while len(seg) > 1 and (_prose(seg[-1]) and (seg[-2].kind in ("NUM", "IDENT", "END") or
                                                  (seg[-2].kind == "SYM" and seg[-2].text in ")]}'"))
-                            or seg[-1].kind == "WORD" and seg[-2].kind == "NUM"):   # 0.3330 \text{nats}
+                            or seg[-1].kind == "WORD" and (seg[-2].kind == "NUM"       # 0.3330 \text{nats}
+                                                           or _power_of_ten(seg[:-1]))):
         seg = seg[:-1]
     return seg
+
+
+def _power_of_ten(seg: list[Token]) -> bool:
+    r"""Does ``seg`` end in ``10^{12}`` (or ``10^{-3}``): a number in scientific notation, which
+    a unit may follow (``3.14 \times 10^{23}\,\text{FLOPs}``)?"""
+    texts = [t.text for t in seg[-6:]]
+    for n in (3, 4):                         # 10 ^ { 12 }, 10 ^ { - 3 }
+        tail = texts[-(n + 2):]
+        if len(tail) == n + 2 and tail[:3] == ["10", "^", "{"] and tail[-1] == "}" \
+                and all(x.isdigit() or x == "-" for x in tail[3:-1]):
+            return True
+    return False
 
 
 def _trim(seg: list[Token]) -> list[Token]:
