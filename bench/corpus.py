@@ -71,7 +71,10 @@ def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
     for c in claims:
         if c.verdict == "given":
             continue
-        for p in claim_places(c):
+        places = claim_places(c)
+        # a claim over several lines (a matrix) is scored on the lines the key lists, when it covers any:
+        # its bracket lines are not values of their own
+        for p in [p for p in places if p in keyed] or places:
             verdicts.setdefault(p, set()).add(str(c.verdict))
     wrong_lines = [p for p, v in keyed.items() if v == "wrong"]
     caught = [p for p in wrong_lines if "wrong" in verdicts.get(p, ())]

@@ -444,3 +444,23 @@ def test_a_unit_after_a_number_in_scientific_notation_leaves_the_claim():
     doc = "$$ 6 \\times 1.746\\times 10^{11} \\times 3\\times 10^{11} = 3.1428\\times 10^{23}\\,\\text{FLOPs}. $$\n"
     assert verdicts(doc, 1) == ["ok"]
     assert verdicts(doc.replace("3.1428", "3.1528"), 1) == ["wrong"]
+
+
+def test_a_slip_written_out_again_as_a_vector_carries_into_the_working():
+    # e^{-1.9} = 0.1495686 (mpmath) is printed cut to 0.149 in a document that rounds (e^{-1} = 0.3678794
+    # printed 0.368); the softmax from the printed numbers, 0.149/1.517 = 0.09822, 1/1.517 = 0.65920,
+    # 0.368/1.517 = 0.24258, is printed cut as [0.098, 0.659, 0.242]; written out again in p - y, the
+    # gradient [0.098, -0.341, 0.242] carries the slip (0.24258 rounds to 0.243), and so does a summary
+    # restating p by name
+    doc = ("$$ e = [e^{-1.9}, e^{0}, e^{-1}] = [0.149, 1.0, 0.368] $$\n\n"
+           "$$ s = 0.149 + 1.0 + 0.368 = 1.517 $$\n\n"
+           "$$ p = [0.149/1.517, 1.0/1.517, 0.368/1.517] = [0.098, 0.659, 0.242] $$\n\n"
+           "$$ g = [0.098, 0.659, 0.242] - [0, 1, 0] = [0.098, -0.341, 0.242] $$\n\n"
+           "Summary: `p = [0.098, 0.659, 0.242]`\n")
+    assert verdicts(doc, 1) == ["wrong"]
+    assert verdicts(doc, 5) == ["wrong"]
+    assert verdicts(doc, 7) == ["wrong"]
+    assert verdicts(doc, 9) == ["wrong"]
+    # with the softmax printed rounded, nothing after it is carried
+    fixed = doc.replace("0.242", "0.243")
+    assert verdicts(fixed, 7) == ["ok"] and verdicts(fixed, 9) == ["rounded"]

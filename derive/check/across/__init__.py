@@ -13,13 +13,15 @@ from __future__ import annotations
 from derive.check.across.ahead import ahead
 from derive.check.across.carried import carried
 from derive.check.across.restated import settle
-from derive.check.across.rounding import cut_where_rounded
+from derive.check.across.rounding import cut_where_rounded, rounds_up
 from derive.check.bind.env import Env
 from derive.check.claim import Claim
 
 
 def across(claims: list[Claim], env: Env) -> list[Claim]:
-    return ahead(carried(cut_where_rounded(settle(claims, env)), env), env)
+    settled = settle(claims, env)
+    up = rounds_up(settled)
+    return ahead(carried(cut_where_rounded(settled, up), env, rounds=up is not None), env)
 
 
 __all__ = ["across"]

@@ -28,9 +28,10 @@ from derive.check.read.grids import grid_of, rows_text
 from derive.numbers import Printed, significant_digits
 
 
-def carried(claims: list[Claim], env: Env) -> list[Claim]:
+def carried(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
     """Right claims computed from a value judged wrong (through its name, or its printed
-    number written into a working), judged again with its right value."""
+    number written into a working), judged again with its right value (``rounds``: the
+    document rounds, so a value that is then only a cut of the right one is wrong too)."""
     slips: dict[tuple[str, int], tuple[Claim, Val]] = {}
     numbers: dict[str, tuple[Claim, Val]] = {}      # a wrong scalar's printed text -> it, its right value
     shown: dict[str, bool] = {}                      # a scalar printed so far -> was it right (or given)?
@@ -39,18 +40,20 @@ def carried(claims: list[Claim], env: Env) -> list[Claim]:
     for c in claims:
         ctx = c.context if isinstance(c.context, dict) else {}
         if c.verdict in CORRECT and "outcome" in ctx and (slips or numbers):
-            c = _carries(c, ctx, env, slips) or _carries_number(c, ctx, env, numbers) or c
+            c = _carries(c, ctx, env, slips, rounds) or _carries_number(c, ctx, env, numbers, rounds) or c
             ctx = c.context if isinstance(c.context, dict) else {}
-        if c.verdict == Verdict.GIVEN and _texts(c) in results:
+        restates = c.verdict == Verdict.GIVEN or (c.verdict in CORRECT and isinstance(ctx.get("ref"), N.Sym))
+        if restates and _texts(c) in results:
             c = _restates_slip(c, *results[_texts(c)])
             ctx = c.context
         right = right_value(c, ctx)
         if c.verdict == Verdict.WRONG and right is not None:
-            slips[(N.key(ctx["draft"].label), c.line)] = (c, right)
+            key = N.key(ctx["draft"].label)
+            slips[(key, c.line)] = slips[(key, "span", ctx["draft"].origin)] = (c, right)
             if _scalar_text(c) is not None and right.shape == (1, 1) and _trusted(ctx.get("ref"), shown):
-                numbers[_scalar_text(c)] = (c, right)
+                numbers[(_scalar_text(c),)] = (c, right)
             if _texts(c) is not None and len(_texts(c)) > 1:
-                results[_texts(c)] = (c, right)
+                results[_texts(c)] = numbers[_texts(c)] = (c, right)
         if c.grid is not None and len(c.grid) == len(c.grid[0]) == 1:
             shown[c.grid[0][0].text.replace("\u2212", "-")] = c.verdict != Verdict.WRONG
         out.append(c)
@@ -63,8 +66,9 @@ def _texts(c: Claim) -> tuple | None:
 
 
 def _restates_slip(c: Claim, wrong: Claim, right: Val) -> Claim:
-    """A value given with exactly the numbers of a wrong result (``y_pred = [0.098, 0.659, 0.242]``
-    after a softmax printed so): the slip, given a name; wrong, and carried from there on."""
+    """A value given (or a name restated) with exactly the numbers of a wrong result
+    (``y_pred = [0.098, 0.659, 0.242]`` after a softmax printed so): the slip, given a name;
+    wrong, and carried from there on."""
     return replace(c, verdict=Verdict.WRONG, kind=wrong.kind, note="carried", expected=wrong.expected,
                    wrong_entries=wrong.wrong_entries, basis=None,
                    message=f"restates the wrong result of {wrong.place}", diagnosis=f"a slip carried from {wrong.place}",
@@ -90,35 +94,67 @@ def _trusted(ref, shown: dict[str, bool]) -> bool:
     return True
 
 
-def _carries_number(c: Claim, ctx: dict, env: Env, numbers: dict) -> Claim | None:
-    """The claim, wrong, when a working of it has a wrong result's printed number written
-    into it and the right value makes it wrong."""
+def _number_text(node: N.Node) -> str | None:
+    """The printed text of a number in a working (``-0.1462`` for a negated one), else None."""
+    if isinstance(node, N.Neg) and isinstance(node.arg, N.Num):
+        return "-" + node.arg.printed.text
+    return node.printed.text if isinstance(node, N.Num) else None
+
+
+def _written(node: N.Node) -> tuple | None:
+    """What a node of a working writes: the text of one number, or (for a bracket vector or
+    matrix of numbers, ``[0.098, 0.659, 0.242]``) the texts of its entries in order."""
+    if isinstance(node, N.Mat):
+        texts = tuple(_number_text(e) for row in node.rows for e in row)
+        return texts if len(texts) > 1 and None not in texts else None
+    text = _number_text(node)
+    return (text,) if text is not None else None
+
+
+def _put_right(node: N.Node, right: Val) -> N.Node | None:
+    """The number or matrix ``node`` with the right value's entries in place of the printed ones."""
+    def exact(value) -> N.Num:
+        return N.Num(node.start, node.end, Printed(str(value), value, POLICY.exact_decimals))
+    if not isinstance(node, N.Mat):
+        return exact(right.entry(0, 0))
+    if (len(node.rows), len(node.rows[0])) != right.shape:
+        return None
+    return N.Mat(node.start, node.end, tuple(tuple(exact(right.entry(i, j)) for j in range(right.shape[1]))
+                                             for i in range(right.shape[0])), node.bracket)
+
+
+def _carries_number(c: Claim, ctx: dict, env: Env, numbers: dict, rounds: bool) -> Claim | None:
+    """The claim, wrong, when a working of it has a wrong result's printed number (or its printed
+    vector, entry for entry) written into it and the right value makes it wrong."""
     draft = ctx.get("draft")
     workings = [ctx.get("ref")] + [p for p in getattr(draft, "parts", ())[1:getattr(draft, "k", 0)]
                                    if grid_of(p) is None and N.has_numbers(p)]
     for ref, node in ((w, n) for w in workings if w is not None for n in N.walk(w)):
-        text = "-" + node.arg.printed.text if isinstance(node, N.Neg) and isinstance(node.arg, N.Num) else \
-            node.printed.text if isinstance(node, N.Num) else None
-        slip = numbers.get(text) if text is not None else None
+        written = _written(node)
+        slip = numbers.get(written) if written is not None else None
         if slip is None or slip[0].line >= c.line:
             continue
         wrong, right = slip
-        value = right.entry(0, 0)
-        fixed = N.substitute(ref, node, N.Num(node.start, node.end, Printed(str(value), value, POLICY.exact_decimals)))
-        found = _carried_slip(c, {**ctx, "ref": fixed}, env, wrong,
+        fixed = _put_right(node, right)
+        if fixed is None:
+            continue
+        text = written[0] if len(written) == 1 else "[" + ", ".join(written) + "]"
+        found = _carried_slip(c, {**ctx, "ref": N.substitute(ref, node, fixed)}, env, wrong,
                               f"its working puts in {text}, the wrong result of {wrong.place}; with {wrong.expected}",
-                              f"({wrong.printed}, should be {wrong.expected})")
+                              f"({wrong.printed}, should be {wrong.expected})", rounds)
         if found is not None:
             return found
     return None
 
 
-def _carried_slip(c: Claim, ctx: dict, env: Env, wrong: Claim, said: str, slip: str) -> Claim | None:
+def _carried_slip(c: Claim, ctx: dict, env: Env, wrong: Claim, said: str, slip: str,
+                  rounds: bool) -> Claim | None:
     """The claim judged again as ``ctx`` says (the right value in place of the slip): wrong, as
-    carried from ``wrong``, when it is then wrong."""
+    carried from ``wrong``, when it is then wrong (or only cut from it, in a document that rounds)."""
     again = check_link(ctx["ref"], ctx["claim"], env, ctx["at"], options=[ctx["outcome"].options],
                        exclude=ctx.get("exclude", frozenset()))
-    if again.judgement is None or again.verdict != Verdict.WRONG or c.grid is None:
+    off = again.verdict == Verdict.WRONG or (rounds and again.verdict == Verdict.TRUNCATED)
+    if again.judgement is None or not off or c.grid is None:
         return None
     j = again.judgement
     expected = rows_text(j.expected) if j.expected else None
@@ -137,17 +173,18 @@ def right_value(c: Claim, ctx: dict) -> Val | None:
     return true if true is not None else getattr(outcome, "expected", None)
 
 
-def _carries(c: Claim, ctx: dict, env: Env, slips: dict) -> Claim | None:
+def _carries(c: Claim, ctx: dict, env: Env, slips: dict, rounds: bool) -> Claim | None:
     """The claim, wrong, when the right value of a slip it used makes it wrong."""
     for key, b in sorted(ctx["outcome"].used.items()):
-        slip = slips.get((key, b.line))
+        slip = slips.get((key, b.line)) or slips.get((key, "span", b.span_at))    # (a value printed below its label)
         if slip is None:
             continue
         wrong, right = slip
         pinned = Binding(key, b.at, b.line, "given", value=right, scalar=right.shape == (1, 1))
         found = _carried_slip(c, ctx, PinnedEnv(env, {key: pinned}), wrong,
                               f"follows from {key} as printed on {wrong.place}, which is wrong; with {key} = "
-                              f"{wrong.expected}", f"({key} printed {wrong.printed}, should be {wrong.expected})")
+                              f"{wrong.expected}", f"({key} printed {wrong.printed}, should be {wrong.expected})",
+                              rounds)
         if found is not None:
             return found
     return None

@@ -17,12 +17,18 @@ from derive.check.read.grids import fit
 from derive.numbers import compare, parse_decimal
 
 
-def cut_where_rounded(claims: list[Claim]) -> list[Claim]:
-    """Truncated claims in a document that rounds up elsewhere: wrong."""
+def rounds_up(claims: list[Claim]) -> Claim | None:
+    """The first claim showing that the document rounds (rounds up where a cut would print
+    another number), when enough of them do (``POLICY.rounded_up_evidence``); else None."""
     ups = [c for c in claims if c.verdict in CORRECT and _rounded_up(c)]     # (a cut row may round up another entry)
-    if len(ups) < POLICY.rounded_up_evidence:
+    return ups[0] if len(ups) >= POLICY.rounded_up_evidence else None
+
+
+def cut_where_rounded(claims: list[Claim], up: Claim | None) -> list[Claim]:
+    """Truncated claims in a document that rounds up elsewhere (``up``: ``rounds_up``): wrong."""
+    if up is None:
         return claims
-    return [_cut(c, ups[0]) if c.verdict == Verdict.TRUNCATED else c for c in claims]
+    return [_cut(c, up) if c.verdict == Verdict.TRUNCATED else c for c in claims]
 
 
 def _judgement(c: Claim):
