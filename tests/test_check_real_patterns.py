@@ -464,3 +464,37 @@ def test_a_slip_written_out_again_as_a_vector_carries_into_the_working():
     # with the softmax printed rounded, nothing after it is carried
     fixed = doc.replace("0.242", "0.243")
     assert verdicts(fixed, 7) == ["ok"] and verdicts(fixed, 9) == ["rounded"]
+
+
+def test_math_delimiters_escaped_for_markdown_and_a_suffix_on_the_value():
+    # exports write \\( ... \\) and d\_{model}; 32000 * 4096 = 131,072,000 = 131.072M, 2 * 4096 = 8192 (not 8M)
+    doc = ("- \\\\(d\\_{model}=4096\\\\) and \\\\(n\\_{token}=32000\\\\)\n\n"
+           "Embedding: \\\\(n\\_{token}\\times d\\_{model}=131.072M\\\\).\n\n"
+           "Norms: \\\\(2\\times d\\_{model}=8M\\\\)\n\n"
+           "Attention: \\\\(4\\* d\\_{model}^2=67.1M\\\\)\n")
+    assert verdicts(doc, 3) == ["ok"]
+    assert verdicts(doc, 5) == ["wrong"]
+    assert verdicts(doc, 7) == ["rounded"]       # 67,108,864 to the hundred thousand
+    (c,) = [c for c in check_text(doc, "doc.md").findings if c.line == 5]
+    assert c.expected == "8192"                   # not "0", the value at the printed millions
+    # in working, a letter after a number stays a factor: 2M with M given
+    assert verdicts("$M = 3$ and $$ 2M = 6 $$\n", 1) == ["ok"]
+
+
+def test_keyword_arguments_in_text_are_not_claims():
+    # a printed module tree; the arguments are settings, not values claimed for names
+    doc = ("Model:\n\n```text\nNet(\n  (a): Linear(in_features=8, out_features=8, bias=False)\n"
+           "  (b): Linear(in_features=8, out_features=32, bias=False)\n)\n```\n\n"
+           "and f(x=2) is a call, while the mean (mu = (1 + 2 + 3)/3 = 3) is a remark.\n")
+    findings = check_text(doc, "doc.md").findings
+    assert all(c.line == 10 for c in findings)
+    assert not any(c.label in ("x", "in_features", "out_features") for c in findings)
+    assert verdicts(doc, 10) == ["wrong"]         # (1 + 2 + 3)/3 = 2
+
+
+def test_an_output_block_under_code_that_prints_nothing_is_not_its_output():
+    # the code only defines a function; the text block below it is a listing from elsewhere
+    doc = ("```python\ndef f(x):\n    return 2 * x\n```\n\n```text\ntotal = 3.5\nmean = 1.25\n```\n")
+    from derive.check.pipeline import check_text as check
+    found = check(doc, "doc.md", run_code=True).findings
+    assert found and all(str(c.verdict) == "unverifiable" for c in found)

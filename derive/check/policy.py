@@ -36,8 +36,9 @@ class Policy:
 
     number_suffixes: tuple = _rule(
         (("k", 3), ("K", 3), ("M", 6), ("B", 9)),
-        "suffixes of a number in plain text (124M, 1.5B, 12k): a power of ten, and the number is good to "
-        "its last digit times that power (124M is 124,000,000 to the million)")
+        "suffixes of a number in plain text (124M, 1.5B, 12k), and in LaTeX on the value a chain ends in "
+        "when the letter touches it (= 131.072M): a power of ten, and the number is good to its last digit "
+        "times that power (124M is 124,000,000 to the million)")
 
     rounded_up_evidence: int = _rule(
         1, "a document that prints this many values rounded up (where cutting toward zero would print another "

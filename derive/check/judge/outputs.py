@@ -33,7 +33,8 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
         return []
     run = run_cell(blocks, block, timeout) if run_code and block.lang in PYTHON else None
     actual = printouts(run.stdout) if run and not run.problem else None
-    pairing = runner.pair(outs, actual) if actual is not None else None
+    silent = actual == []       # code that prints nothing: the block below it is not its output
+    pairing = runner.pair(outs, actual) if actual else None
     partner = dict(pairing.pairs) if pairing else {}
     static = printed_values(block, len(outs)) if pairing is None and env is not None and block.lang in PYTHON \
         else {}
@@ -48,7 +49,9 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
             if found is not None:
                 claims.append(_computed(block, p, line, found, static[k][0], section))
                 continue
-            claims.append(_item(block, p, line, Verdict.UNVERIFIABLE, _unjudged(block, p, run), section))
+            why = "the code above prints nothing when run: the block is not its output" if silent \
+                else _unjudged(block, p, run)
+            claims.append(_item(block, p, line, Verdict.UNVERIFIABLE, why, section))
             continue
         c = _judged(block, p, line, actual[partner[k]], section)
         if k == len(outs) - 1 and pairing.unshown:

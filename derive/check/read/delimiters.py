@@ -60,11 +60,13 @@ def _escaped_math(prose: str, i: int) -> tuple[MathSpan | None, int]:
     r"""``\[...\]`` (display) or ``\(...\)`` (inline) at ``i``; a bare display environment
     (``\begin{equation} ... \end{equation}``, which MathJax and KaTeX render in Markdown),
     the environment kept in the span; any other escape is skipped."""
-    opening = prose[i + 1]
-    if opening in "[(":
-        end = _find(prose, "\\]" if opening == "[" else "\\)", i + 2)
+    doubled = prose.startswith("\\\\", i) and prose[i + 2:i + 3] in ("[", "(")
+    opening = prose[i + 1 + doubled]
+    if opening in "[(":     # ``\\(...\\)``: the same, its backslashes escaped for Markdown (Hugo, org exports)
+        width = 2 + doubled
+        end = _find(prose, "\\" * (1 + doubled) + ("]" if opening == "[" else ")"), i + width)
         if end >= 0:
-            return MathSpan(i + 2, prose[i + 2:end], opening == "["), end + 2
+            return MathSpan(i + width, prose[i + width:end], opening == "["), end + width
     env = ENVIRONMENT.match(prose, i)
     if env is not None:
         close = f"\\end{{{env.group(1)}}}"

@@ -31,6 +31,7 @@ from derive.check.read.lexer import LatexError, Token, tokenize
 from derive.check.read.scripts import Scripts, primed, subscript, superscript_name
 from derive.check.read.statements import ARROWS, RELATIONS, is_relation, split_statements
 from derive.numbers import Printed
+from derive.check.read.plain import SUFFIXES, printed_number
 
 
 def parse_statements(text: str) -> list[N.Chain | LatexError]:
@@ -101,6 +102,17 @@ def readable_links(segment: list[Token]) -> list[N.Chain]:
     return out
 
 
+def suffixed(node: N.Node) -> N.Node:
+    """The value a chain ends in, with a suffix touching it (``= 131.072M``): a number of
+    millions (``POLICY.number_suffixes``); in working, ``2M`` stays 2 times M."""
+    if isinstance(node, N.Mul) and len(node.factors) == 2:
+        num, letter = node.factors
+        if isinstance(num, N.Num) and isinstance(letter, N.Sym) and letter.name in SUFFIXES \
+                and num.end == letter.start and letter.end == node.end:
+            return N.Num(node.start, node.end, printed_number(num.printed.text + letter.name))
+    return node
+
+
 def _continues(chain: N.Chain) -> bool:
     """A line starting with a relation (``&= ...``) continues the statement before it."""
     return isinstance(chain.parts[0], N.Special) and chain.parts[0].what == "continuation"
@@ -145,6 +157,8 @@ class Parser(Scripts, Atoms, TokenCursor):
             parts.append(self.expr_list())
         if self.peek() is not None:
             raise self.fail(f"unexpected {self.peek().text!r}")
+        if rels:
+            parts[-1] = suffixed(parts[-1])
         return N.Chain(start, self.last_end(), tuple(parts), _assignments(parts, rels))
 
     def expr_list(self) -> N.Node:

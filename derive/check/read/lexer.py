@@ -219,7 +219,7 @@ def _escaped(text: str, i: int, tokens: list[Token]) -> int:
     if nxt == "|":
         tokens.append(Token("SYM", "‖", i, i + 2))   # \| is the norm bar
         return i + 2
-    if nxt in "%$#&_":
+    if nxt in "%$#&_*":      # (``\*``: Markdown's escaped star, a product in math)
         tokens.append(Token("SYM", nxt, i, i + 2))
         return i + 2
     tokens.append(Token("SYM", "\\" + nxt, i, i + 2))

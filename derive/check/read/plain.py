@@ -105,7 +105,7 @@ def plain_tokens(text: str) -> list[Tok]:
 def plain_statements(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of every plain ``expression = value`` statement in ``text``."""
     out = []
-    for run in _runs(_result_arrows(plain_tokens(text))):
+    for run in _runs(_keyword_arguments(_result_arrows(plain_tokens(text)))):
         for piece in _pieces(run):
             out.extend((found[0].start, found[-1].end) for found in _chains(piece))
     return out
@@ -165,6 +165,22 @@ def _chains(piece: list[Tok]) -> list[list[Tok]]:
         continued = False
         start, head_end = (_head(piece, end if end is not None else a + 1, b, after=end is not None), b) \
             if b < len(piece) else (None, b)
+    return out
+
+
+def _keyword_arguments(tokens: list[Tok]) -> list[Tok]:
+    """``Linear(in_features=8192, bias=False)``, ``f(x=2)``: an ``=`` inside the parentheses of a
+    call (a name touching its parenthesis) names an argument; it ends the statement, as a word
+    would. A parenthesis after a space is a remark, read as any text (``the mean (μ = 2)``)."""
+    out, calls = list(tokens), []
+    for k, t in enumerate(tokens):
+        if t.kind == "op" and t.text in OPENERS:
+            before = tokens[k - 1] if k else None
+            calls.append(t.text == "(" and before is not None and before.kind == "name" and before.end == t.start)
+        elif t.kind == "op" and t.text in CLOSERS and calls:
+            calls.pop()
+        elif t.kind == "rel" and any(calls):
+            out[k] = Tok("other", t.text, t.start, t.end)
     return out
 
 
