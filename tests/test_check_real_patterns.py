@@ -498,3 +498,31 @@ def test_an_output_block_under_code_that_prints_nothing_is_not_its_output():
     from derive.check.pipeline import check_text as check
     found = check(doc, "doc.md", run_code=True).findings
     assert found and all(str(c.verdict) == "unverifiable" for c in found)
+
+
+def test_grouped_thousands_inside_brackets_are_operands_when_an_operator_touches_them():
+    # 2 * 50257 * 1600 = 160,822,400 and 4 * 1600^2 = 10,240,000 by hand; (1,600) alone stays a pair
+    doc = ("$$ 2 \\times (50,257 \\times 1,600) = 160,822,400 $$\n\n$$ 4 \\times (1,600^2) = 10,240,001 $$\n\n"
+           "$$ x = (1,600) $$\n")
+    assert verdicts(doc, 1) == ["ok"]
+    assert verdicts(doc, 3) == ["wrong"]
+    (x,) = [c for c in check_text(doc, "doc.md").findings if c.line == 5]
+    assert x.kind == "definition" and "1x2" in x.message
+
+
+def test_a_remark_in_parentheses_after_a_term_is_not_a_factor():
+    # 160,822,400 + 1,966,233,600 + 1,600 = 2,127,057,600 by hand
+    doc = ("$$ 160,822,400 \\text{ (Embeds)} + 1,966,233,600 \\text{ (Blocks)} + 1,600 \\text{ (Final Norm)} "
+           "= 2,127,057,600 $$\n")
+    assert verdicts(doc, 1) == ["ok"]
+    assert verdicts(doc.replace("2,127,057,600", "2,127,057,700"), 1) == ["wrong"]
+
+
+def test_working_short_of_one_name_gives_no_value_to_restate():
+    # H is given nowhere: 2 H T^2 (D/H) printed twice with two values; neither can be judged, and
+    # the second is not wrong for differing from the first
+    doc = ("$T = 1024$ and $D = 1600$.\n\n* Scores: $2 H T^2 (D/H) = 6,710,886,400$ FLOPs\n"
+           "* Output: $2 H T^2 (D/H) = 3,355,443,200$ FLOPs\n")
+    assert verdicts(doc, 3) == ["unverifiable"] and verdicts(doc, 4) == ["unverifiable"]
+    # a name given a value by its square (no sigma given) is still a name
+    assert "ok" in verdicts("$\\sigma^2 = 0.25$, so $$ \\sigma^2 \\times 4 = 1 $$\n", 1)

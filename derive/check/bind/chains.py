@@ -210,6 +210,12 @@ class StatementBinder:
             return True
         return False
 
+    def partly_known(self, label: N.Node) -> bool:
+        r"""Is the label working over values the document gave (T, D), short of one it did not (H)?
+        (``\sigma'^2`` with no sigma' is a name given a value, not working.)"""
+        at = self.at(label)
+        return not self.evaluates(label) and any(self.env.latest(n, at) is not None for n in N.names(label))
+
     def evaluates(self, node: N.Node, exclude: frozenset = frozenset()) -> bool:
         try:
             evaluate(node, self.env, self.at(node), FAST, exclude=exclude)
@@ -313,6 +319,8 @@ class StatementBinder:
                         composite=key == names[0] and not isinstance(label, N.Sym))
             if grid is None and not self.computes(b):
                 return None
+            if b.composite and working is label and self.partly_known(label):
+                return None     # working with a name missing is no name: ``2HT^2(D/H) = ...`` twice
             self.env.bind(b)
             out = out or b
         return out

@@ -133,9 +133,25 @@ def _grouped(text: str, i: int, nest: list[str]):
     if i > 0 and (text[i - 1].isdigit() or text[i - 1] == "."):
         return None
     m = THOUSANDS.match(text, i)
-    if m is None and not any(k in ("list", "script") for k in nest):
+    if m is None and not any(k == "script" for k in nest):
         m = BARE_THOUSANDS.match(text, i)
+        if m is not None and "list" in nest and not _operand(text, i, m.end()):
+            m = None      # (1,600) may be a pair
     return m
+
+
+OPERATOR_BEFORE = re.compile(r"(?:\\times|\\cdot|[-+*/=(\[])\s*$")    # an operand follows
+PRODUCT_BEFORE = re.compile(r"(?:\\times|\\cdot|[*/])\s*$")            # a factor follows
+
+
+def _operand(text: str, start: int, end: int) -> bool:
+    r"""Is the grouped number at ``start:end`` inside brackets an operand (``(50,257 \times 1,600)``,
+    ``(1,600^2)``), not the items of a list? An operator (or the opening bracket) comes before it and
+    something other than a comma or a closing bracket after it; or a product sign before it."""
+    before, after = text[max(0, start - 12):start], text[end:].lstrip()[:1]
+    if after not in ("", ",", ")", "]"):
+        return OPERATOR_BEFORE.search(before) is not None
+    return after != "," and PRODUCT_BEFORE.search(before) is not None
 
 
 def _nesting(tokens: list[Token], k: int, nest: list[str]) -> None:

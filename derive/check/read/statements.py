@@ -104,12 +104,24 @@ def _uncommented(seg: list[Token]) -> list[Token]:
     """The statement without a trailing remark in words after a value
     (``2.7183 + 1 \text{ (exponentiate)}``) or a unit after a number (``0.333 \text{ nats}``)."""
     seg = _trim(seg)
+    seg = [t for k, t in enumerate(seg) if not (k and _aside(t) and _value_end(seg[k - 1]))]
     while len(seg) > 1 and (_prose(seg[-1]) and (seg[-2].kind in ("NUM", "IDENT", "END") or
                                                  (seg[-2].kind == "SYM" and seg[-2].text in ")]}'"))
                             or seg[-1].kind == "WORD" and (seg[-2].kind == "NUM"       # 0.3330 \text{nats}
                                                            or _power_of_ten(seg[:-1]))):
         seg = seg[:-1]
     return seg
+
+
+def _aside(t: Token) -> bool:
+    r"""Upright words in parentheses: a remark on the value before it, wherever it stands
+    (``160{,}822{,}400 \text{ (Embeds)} + 1{,}600 \text{ (Final Norm)}``)."""
+    text = t.text.strip()
+    return t.kind == "WORD" and text.startswith("(") and text.endswith(")")
+
+
+def _value_end(t: Token) -> bool:
+    return t.kind in ("NUM", "IDENT", "END") or (t.kind == "SYM" and t.text in ")]}'")
 
 
 def _power_of_ten(seg: list[Token]) -> bool:
