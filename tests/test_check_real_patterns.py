@@ -526,3 +526,32 @@ def test_working_short_of_one_name_gives_no_value_to_restate():
     assert verdicts(doc, 3) == ["unverifiable"] and verdicts(doc, 4) == ["unverifiable"]
     # a name given a value by its square (no sigma given) is still a name
     assert "ok" in verdicts("$\\sigma^2 = 0.25$, so $$ \\sigma^2 \\times 4 = 1 $$\n", 1)
+
+
+def test_working_in_a_block_labelled_python_that_is_not_python_is_read_as_math():
+    # (0.1 + 0.3 - 0.2 + 0.8) / 4 = 0.25 and sqrt(0.1325) = 0.36400549 (mpmath), printed 0.364
+    doc = ("```python\n# the mean\nmean = (0.1 + 0.3 + (-0.2) + 0.8) / 4\n     = 1.0 / 4\n     = 0.25\n```\n\n"
+           "```python\nstd = √0.1325 = 0.365\n```\n")
+    assert verdicts(doc, 5) == ["ok"]
+    assert verdicts(doc, 9) == ["wrong"]
+    # a real Python block is still code: its assignments are not claims
+    assert verdicts("```python\nmean = (1 + 2) / 2\n```\n", 2) == []
+
+
+def test_names_that_are_also_methods_are_names_in_text():
+    # sum = 1 + 2 = 3 by hand
+    assert verdicts("So sum = 1 + 2 = 4 here.\n", 1) == ["wrong"]
+    assert verdicts("So mean = 6 / 2 = 3 here.\n", 1) == ["ok"]
+
+
+def test_torch_tensors_with_a_dtype_and_commented_rows_are_read_without_running():
+    # x @ w = [[2, 1], [0, 2]] by hand; softmax over the last axis of [[0, 0]] is [[0.5, 0.5]]
+    doc = ("```python\nimport torch\nx = [\n  [1, 0, 1, 0], # first\n  [0, 2, 0, 2], # second\n]\n"
+           "x = torch.tensor(x, dtype=torch.float32)\n"
+           "w = torch.tensor([[1, 0], [0, 1], [1, 1], [0, 0]], dtype=torch.float32)\n"
+           "keys = x @ w\nprint(keys)\nz = torch.tensor([[0.0, 0.0]])\nprint(torch.softmax(z, dim=-1))\n```\n\n"
+           "Output:\n\n```\ntensor([[2., 1.],\n        [0., 2.]])\ntensor([[0.5000, 0.5000]])\n```\n")
+    found = [(c.line, str(c.verdict)) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"]
+    assert found == [(18, "ok"), (20, "ok")]
+    wrong = doc.replace("[0., 2.]]", "[0., 3.]]")
+    assert [str(c.verdict) for c in check_text(wrong, "doc.md").findings if c.kind == "code-output"][0] == "wrong"

@@ -47,6 +47,11 @@ class Policy:
     ahead_lines: int = _rule(
         120, "a value given that nothing uses before a working this many lines further down computes it afresh "
              "is a result stated ahead (a final answer first), judged against that working")
+    neutral_keywords: tuple = _rule(
+        ("dtype", "device", "requires_grad"),
+        "keyword arguments of a call in code that do not change the numbers it computes "
+        "(torch.tensor(x, dtype=torch.float32) is x); dim=-1 and axis=-1 (the last axis, derive's "
+        "reading of a matrix's softmax) are dropped too; a call with any other keyword is not read")
     random_calls: tuple = _rule(
         ("np.random.", "numpy.random.", "random.random", "random.randint", "random.uniform", "random.gauss",
          "random.choice", "random.shuffle", "torch.rand", "torch.randn", "torch.randint", "torch.randperm",

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from derive.check.bind import codevars
 from derive.check.read.outputs import Printout, describe, entries, label_text
+from derive.check.read.python import without_magics
 from derive.check.claim import RANK, Verdict
 from derive.check.policy import POLICY
 from derive.errors import DeriveError
@@ -91,7 +92,6 @@ def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT
 
 
 SEEDED = re.compile(r"\b(?:seed|manual_seed|set_seed|default_rng\(\s*\d|RandomState\(\s*\d|PRNGKey)\b")
-MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
 
 
 UNSEEDED = "draws random numbers without a seed: what it prints changes from run to run"
@@ -102,9 +102,6 @@ def unseeded(code: str) -> bool:
     return any(call in code for call in POLICY.random_calls) and not SEEDED.search(code)
 
 
-def without_magics(code: str) -> str:
-    """A notebook cell without its IPython lines (``%matplotlib inline``, ``!pip install``), line numbers kept."""
-    return MAGIC.sub("", code)
 
 
 def shown_last(code: str) -> str:

@@ -23,6 +23,7 @@ from derive.check.read import nodes as N
 from derive.check.read.assignments import assignments
 from derive.check.read.markdown import PYTHON, CodeBlock
 from derive.check.read.outputs import label_key, literals, printouts
+from derive.check.read.python import without_magics
 
 
 def bind_code(walk, run_code: bool, timeout: float) -> None:
@@ -76,7 +77,7 @@ def earlier_code(blocks: list[CodeBlock], block: CodeBlock, timeout: float) -> t
             break
         if b.lang not in PYTHON:
             continue
-        text = runner.without_magics(b.text) if b.cell else b.text
+        text = without_magics(b.text) if b.cell else b.text
         run = runner.run_block(text, tuple(good), timeout)
         kept = text if not run.problem else runner.ran_part(text, run)
         if kept and (kept == text or not runner.run_block(kept, tuple(good), timeout).problem):

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from derive.check.read.delimiters import BLANK_LINE, MathSpan, Problem, math_spans
 from derive.check.read.plain import plain_spans, result_spans
+from derive.check.read.python import is_python
 from derive.check.read.sources import Source
 from derive.errors import DeriveError
 from derive.check.policy import POLICY
@@ -180,9 +181,12 @@ def _plain(prose: str, math: list, inline: list[tuple[int, str]], blocks: list,
         if not LATEX_CODE.search(code):           # `$x = 1$` shows LaTeX source, not a claim
             out.extend(plain_spans(code, start))
     for block in blocks:
-        if isinstance(block, CodeBlock) and block.lang in PLAIN_BLOCKS and not LATEX_CODE.search(block.text):
+        if not isinstance(block, CodeBlock):
+            continue
+        python = block.lang in PYTHON and is_python(block.text)    # (working labelled python is prose math)
+        if (block.lang in PLAIN_BLOCKS or block.lang in PYTHON and not python) and not LATEX_CODE.search(block.text):
             out.extend(plain_spans(block.text, block.start))      # arithmetic set apart (not LaTeX source shown)
-        if isinstance(block, CodeBlock) and block.lang in PYTHON:
+        if python:
             results = result_spans(block.text, block.start)
             out.extend(results)
             taken = {s.start + len(s.text) for s in results}

@@ -70,6 +70,7 @@ TOKEN = re.compile(
     r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@½¼¾⅓]|\.(?:" + "|".join(METHODS) + r")\b)"
     r"|(?P<other>==|!=|<=|>=|=>|->|.)", re.S)
 OPENERS, CLOSERS = "([{", ")]}"
+COMMENT = re.compile(r"#[^\n]*")      # a comment in code
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def plain_tokens(text: str) -> list[Tok]:
             continue
         word = word.replace("\\_", "_")           # ``W\_Q1``: Markdown's escaped underscore
         head, _, method = word.rpartition(".")
-        if kind == "name" and method in METHODS and not MODULES.fullmatch(head + "."):   # x.mean, K.T
+        if kind == "name" and head and method in METHODS and not MODULES.fullmatch(head + "."):   # x.mean, K.T
             out.append(Tok("name", head, m.start(), m.start() + len(head)))
             out.append(Tok("op", "." + method, m.end() - len(method) - 1, m.end()))
         else:
@@ -168,10 +169,11 @@ def _chains(piece: list[Tok]) -> list[list[Tok]]:
     return out
 
 
-def _keyword_arguments(tokens: list[Tok]) -> list[Tok]:
+def _keyword_arguments(tokens: list[Tok], keep: bool = False) -> list[Tok]:
     """``Linear(in_features=8192, bias=False)``, ``f(x=2)``: an ``=`` inside the parentheses of a
-    call (a name touching its parenthesis) names an argument; it ends the statement, as a word
-    would. A parenthesis after a space is a remark, read as any text (``the mean (μ = 2)``)."""
+    call (a name touching its parenthesis) names an argument; in text it ends the statement, as a
+    word would (``keep``: in code, it stays the argument's ``=``). A parenthesis after a space is a
+    remark, read as any text (``the mean (μ = 2)``)."""
     out, calls = list(tokens), []
     for k, t in enumerate(tokens):
         if t.kind == "op" and t.text in OPENERS:
@@ -180,7 +182,7 @@ def _keyword_arguments(tokens: list[Tok]) -> list[Tok]:
         elif t.kind == "op" and t.text in CLOSERS and calls:
             calls.pop()
         elif t.kind == "rel" and any(calls):
-            out[k] = Tok("other", t.text, t.start, t.end)
+            out[k] = Tok("op" if keep and t.text == "=" else "other", t.text, t.start, t.end)
     return out
 
 
@@ -439,9 +441,11 @@ def parse_plain(text: str, result: bool = False) -> list[N.Chain | LatexError]:
 
 
 def parse_expression(text: str) -> N.Node:
-    """One expression of plain math or code (``1 / math.sqrt(d)``, ``np.exp(z).sum()``),
-    offsets into ``text``; ValueError, SyntaxError or LatexError when it is none."""
-    tokens = plain_tokens(text.replace("\n", " "))
+    """One expression of plain math or code (``1 / math.sqrt(d)``, ``np.exp(z).sum()``,
+    ``torch.tensor(x, dtype=torch.float32)``), offsets into ``text``; ValueError, SyntaxError
+    or LatexError when it is none. Code's comments are blanked (offsets kept)."""
+    text = COMMENT.sub(lambda m: " " * len(m.group()), text)
+    tokens = _keyword_arguments(plain_tokens(text.replace("\n", " ")), keep=True)
     if not tokens or any(t.kind in ("rel", "other") for t in tokens):
         raise ValueError("not one expression")
     return _Translation(tokens).node()
@@ -550,7 +554,7 @@ class _Translation:
                 name = self._function(func)
                 if name in CONSTRUCTORS and len(args) == 1:                       # np.array([...])
                     return self._node(args[0])
-                if keywords:
+                if not all(self._neutral(k) for k in keywords):
                     raise ValueError("keyword arguments")
                 nodes = tuple(self._node(x) for x in args)
                 if name in PRODUCTS and len(nodes) == 2:
@@ -561,6 +565,16 @@ class _Translation:
             case ast.Tuple(elts=elts) if len(elts) > 1:
                 return N.Tuple(s, e, tuple(self._node(x) for x in elts))
         raise ValueError("not plain arithmetic")
+
+    def _neutral(self, keyword: ast.keyword) -> bool:
+        """A keyword argument that does not change the numbers (``POLICY.neutral_keywords``,
+        ``dim=-1``)."""
+        name = self.values[keyword.arg].text if keyword.arg in self.values else keyword.arg
+        if name in POLICY.neutral_keywords:
+            return True
+        v = keyword.value
+        return name in ("dim", "axis") and isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.USub) \
+            and isinstance(v.operand, ast.Name) and getattr(self.values.get(v.operand.id), "text", "") == "1"
 
     def _terms(self, a: ast.expr, sign: int) -> tuple[list, list]:
         if isinstance(a, ast.BinOp) and isinstance(a.op, (ast.Add, ast.Sub)):
