@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from derive.check.pipeline import check_file  # noqa: E402
+from derive.check.pipeline import check_document  # noqa: E402
+from derive.check.read import open_document  # noqa: E402
 from derive.errors import DeriveError  # noqa: E402
 
 JUDGED = ("ok", "rounded", "truncated", "wrong")
@@ -54,6 +55,20 @@ def claim_places(c) -> list[tuple]:
     return [place(cell, part, n) for n in range(c.line, max(c.line, c.end_line) + 1)]
 
 
+def _wrong_lines(c, document) -> set[int]:
+    """The document lines of a wrong Markdown claim's wrong entries (empty when not known)."""
+    if document is None or getattr(c, "origin", None) is not None or not c.wrong_entries or not c.spans \
+            or c.grid is None:
+        return set()
+    width = len(c.grid[0])
+    lines = set()
+    for e in c.wrong_entries:
+        k = (e["row"] - 1) * width + (e["col"] - 1)
+        if 0 <= k < len(c.spans):
+            lines.add(document.line_of(c.spans[k][0]))
+    return lines
+
+
 def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
     key = json.loads(key_path.read_text())
     doc = corpus / key["document"]
@@ -63,19 +78,25 @@ def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
         # several keyed values on one line: the line is wrong if any is
         keyed[p] = "wrong" if k["verdict"] == "wrong" or keyed.get(p) == "wrong" else "right"
     try:
-        claims = check_file(str(doc), run_code).claims
+        document = open_document(str(doc))
+        claims = check_document(document, run_code).claims
         error = None
     except DeriveError as exc:
-        claims, error = [], str(exc)
+        document, claims, error = None, [], str(exc)
     verdicts: dict[tuple, set] = {}
     for c in claims:
         if c.verdict == "given":
             continue
         places = claim_places(c)
         # a claim over several lines (a matrix) is scored on the lines the key lists, when it covers any:
-        # its bracket lines are not values of their own
-        for p in [p for p in places if p in keyed] or places:
-            verdicts.setdefault(p, set()).add(str(c.verdict))
+        # its bracket lines are not values of their own; a wrong one only on the lines of its wrong entries
+        places = [p for p in places if p in keyed] or places
+        wrong_rows = _wrong_lines(c, document)
+        for p in places:
+            verdict = str(c.verdict)
+            if verdict == "wrong" and wrong_rows and p[2] not in wrong_rows:
+                verdict = "ok"
+            verdicts.setdefault(p, set()).add(verdict)
     wrong_lines = [p for p, v in keyed.items() if v == "wrong"]
     caught = [p for p in wrong_lines if "wrong" in verdicts.get(p, ())]
     truncated = [p for p in wrong_lines if p not in caught and "truncated" in verdicts.get(p, ())]

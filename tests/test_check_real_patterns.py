@@ -555,3 +555,28 @@ def test_torch_tensors_with_a_dtype_and_commented_rows_are_read_without_running(
     assert found == [(18, "ok"), (20, "ok")]
     wrong = doc.replace("[0., 2.]]", "[0., 3.]]")
     assert [str(c.verdict) for c in check_text(wrong, "doc.md").findings if c.kind == "code-output"][0] == "wrong"
+
+
+def test_code_that_writes_down_the_value_it_just_computed_claims_it():
+    # Q = X (identity weights); Q @ Q.T = [[1.25, 0.75], [0.75, 0.5]] by hand, printed with 0.65 twice;
+    # the scaled scores /2 from the printed scores are right from them, but carry the slip (0.75/2 = 0.375)
+    doc = ("```python\nX = [[1.0, 0.5], [0.5, 0.5]]\nW_Q = [[1, 0], [0, 1]]\nW_K = W_V = W_Q\n"
+           "Q = X @ W_Q\nK = X @ W_K\n# all equal X here\nQ = K = [\n    [1.0, 0.5],  # first\n    [0.5, 0.5],\n]\n"
+           "scores = Q @ K.T\nscores = [\n    [1.25, 0.65],\n    [0.65, 0.50],\n]\n"
+           "scaled = scores / 2\nscaled = [[0.625, 0.325], [0.325, 0.25]]\n```\n")
+    found = {c.line: str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind != "definition"}
+    assert found[8] == "ok"                       # Q = K = [...] restates X @ W_Q and X @ W_K
+    assert found[13] == "wrong"                   # 0.65 for 0.75
+    assert found[18] == "wrong"                   # carried: with the right scores, 0.375
+    right = doc.replace("0.65", "0.75").replace("0.325", "0.375")
+    assert {c.line: str(c.verdict) for c in check_text(right, "doc.md").findings
+            if c.kind != "definition"} == {8: "ok", 13: "ok", 18: "ok"}
+    # a value written down before anything computed the name is no claim
+    assert [c for c in check_text("```python\nz = [1, 2]\nz = [3, 4]\n```\n", "doc.md").findings
+            if c.kind != "definition"] == []
+
+
+def test_a_name_given_several_bare_settings_is_not_a_slip():
+    # three settings of d, none computed: the last from code
+    doc = ("```\nd = 64:  variance ≈ 64\nd = 512: variance ≈ 512\n```\n\n```python\nd = 4\n```\n")
+    assert not any(str(c.verdict) == "wrong" for c in check_text(doc, "doc.md").findings)

@@ -22,6 +22,7 @@ from derive.check.claim import CORRECT, Claim, Verdict, wrong_entries
 from derive.check.diagnose.causes import PinnedEnv
 from derive.check.evaluate.values import Val
 from derive.check.judge.search import check_link
+from derive.check.across.rounding import off_entries
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of, rows_text
@@ -158,7 +159,8 @@ def _carried_slip(c: Claim, ctx: dict, env: Env, wrong: Claim, said: str, slip: 
         return None
     j = again.judgement
     expected = rows_text(j.expected) if j.expected else None
-    return replace(c, verdict=Verdict.WRONG, basis=None, expected=expected, wrong_entries=wrong_entries(j.wrong),
+    entries = off_entries(c.grid, j) if rounds else wrong_entries(j.wrong)     # (cut entries are off too)
+    return replace(c, verdict=Verdict.WRONG, basis=None, expected=expected, wrong_entries=entries,
                    note="carried", message=f"{said} it is {expected or 'another value'}",
                    diagnosis=f"a slip carried from {wrong.place} {slip}", context={**ctx, "outcome": again})
 
@@ -173,9 +175,28 @@ def right_value(c: Claim, ctx: dict) -> Val | None:
     return true if true is not None else getattr(outcome, "expected", None)
 
 
+def _used(ctx: dict, env: Env) -> list[tuple[str, Binding]]:
+    """The values a verdict used: those its outcome records, the names of the working it was
+    judged against, and the values the formulas among them use (one step: ``scaled = scores / 2``
+    brings in the ``scores`` it was computed from)."""
+    out = dict(sorted(ctx["outcome"].used.items()))
+    ref = ctx.get("ref")
+    for name in sorted(set(N.names(ref)) if ref is not None else ()):
+        found = env.latest(name, ctx["at"])
+        if found is not None:
+            out.setdefault(name, found)
+    for _, b in list(out.items()):
+        for dep in sorted(b.depends) if b.formula is not None else ():
+            found = env.latest(dep, b.at)
+            if found is not None:
+                out.setdefault(dep, found)
+    return list(out.items())
+
+
 def _carries(c: Claim, ctx: dict, env: Env, slips: dict, rounds: bool) -> Claim | None:
-    """The claim, wrong, when the right value of a slip it used makes it wrong."""
-    for key, b in sorted(ctx["outcome"].used.items()):
+    """The claim, wrong, when the right value of a slip it used (or a formula it used used)
+    makes it wrong."""
+    for key, b in _used(ctx, env):
         slip = slips.get((key, b.line)) or slips.get((key, "span", b.span_at))    # (a value printed below its label)
         if slip is None:
             continue

@@ -10,8 +10,8 @@ value was kept beside the old one, on trial. The claims after it decide:
     the new value has another shape
         -> another thing under the same name: a value given
     the document's code further down (before the text gives the name again)
-    gives the name another value
-        -> it stays wrong: neither the old value nor the code's bears it out
+    gives the name its old value again
+        -> it stays wrong: the code bears out the old value, not the new one
     nothing after it uses either
         -> it stays wrong: it contradicts the value the name had, unless a
            heading stands between the two (a new section, maybe a new example),
@@ -77,7 +77,7 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
     if c.context["outcome"].judgement.reason:     # another shape: another thing under the same name
         return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
                                                                  f"on {where}, of another shape)")
-    code = _code_after(new, env)
+    code = [b for b in _code_after(new, env) if old is not None and _same_numbers(b, old)]
     if code:
         return replace(c, note="code", message=c.message + f"; the code on line {code[0].line} gives "
                                                           f"{new.name} other values too")
@@ -109,6 +109,13 @@ def _code_after(new: Binding, env: Env) -> list[Binding]:
     later = [b for b in env.values.get(new.name, ()) if b.at > new.at]
     text = [b.at for b in later if b.origin not in ("code", "output", "run")]
     return [b for b in later if b.origin in ("code", "output") and b.at < min(text, default=b.at + 1)]
+
+
+def _same_numbers(a: Binding, b: Binding) -> bool:
+    """Do two bindings print the same numbers (as values, whatever the digits)?"""
+    if a.printed is None or b.printed is None or len(a.printed) != len(b.printed):
+        return False
+    return all(len(r) == len(s) and all(x.value == y.value for x, y in zip(r, s)) for r, s in zip(a.printed, b.printed))
 
 
 def _also_with(d: Claim, name: str, old: Binding | None, env: Env) -> bool:

@@ -40,15 +40,19 @@ def _rounded_up(c: Claim) -> int:
     return getattr(_judgement(c), "ups", 0)
 
 
+def off_entries(grid, j) -> list[dict]:
+    """The entries of a printed grid that are neither exact nor rounded from judgement ``j``'s
+    expected values (cut ones included), as wrong entries."""
+    expected = j.expected if j is not None and j.expected else []
+    grid = fit(grid, (len(expected), len(expected[0]))) if grid is not None and expected else None
+    return [{"row": i + 1, "col": k + 1, "printed": p.text, "expected": e}
+            for i, (row, exp) in enumerate(zip(grid or (), expected)) for k, (p, e) in enumerate(zip(row, exp))
+            if compare(p, parse_decimal(e).value).verdict not in ("exact", "rounded")]
+
+
 def _cut(c: Claim, up: Claim) -> Claim:
     """The truncated claim as wrong: each cut entry beside its rounding."""
-    j = _judgement(c)
-    expected = j.expected if j is not None and j.expected else []
-    grid = fit(c.grid, (len(expected), len(expected[0]))) if c.grid is not None and expected else None
-    cut = [{"row": i + 1, "col": k + 1, "printed": p.text, "expected": e}
-           for i, (row, exp) in enumerate(zip(grid or (), expected)) for k, (p, e) in enumerate(zip(row, exp))
-           if compare(p, parse_decimal(e).value).verdict not in ("exact", "rounded")]
-    return replace(c, verdict=Verdict.WRONG, basis=None, wrong_entries=cut,
+    return replace(c, verdict=Verdict.WRONG, basis=None, wrong_entries=off_entries(c.grid, _judgement(c)),
                    message=c.message.replace("is a truncation of", "is cut from", 1) + ", not rounded",
                    diagnosis=f"cut toward zero, not rounded: the document rounds elsewhere ({up.place} rounds up), "
                              f"so this rounds to {c.expected}")

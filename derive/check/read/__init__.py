@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
-from derive.check.read.markdown import CodeBlock, Document, Problem, Table, document, read_text, scan
+from derive.check.read.markdown import PYTHON, CodeBlock, Document, Problem, Table, document, read_text, scan
 from derive.check.read.outputs import label_key, label_text, printouts
-from derive.check.read.plain import applied_spans, entry_spans, labelled_spans
+from derive.check.read.plain import COMMENT, applied_spans, entry_spans, labelled_spans
+from derive.check.read.python import restated_results
 from derive.check.read.prose import prose_only
 from derive.check.read.transcript import transcript_source
 
@@ -39,8 +40,8 @@ def read(doc: Document) -> Reading:
     code_lines = {k for b in items if isinstance(b, CodeBlock)
                   for k in range(b.line - 2, (b.output.end_line if b.output else b.end_line) + 1)}
     applied = applied_spans(doc.text, doc.line_starts, code_lines)
-    items = sorted(items + _restated_outputs(doc, items) + _restated_entries(doc, items) + applied,
-                   key=lambda it: it.start)
+    items = sorted(items + _restated_outputs(doc, items) + _restated_entries(doc, items) + applied
+                   + _restated_results(doc, items), key=lambda it: it.start)
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]
@@ -73,6 +74,15 @@ def _restated_outputs(doc: Document, items: list) -> list[MathSpan]:
             for b in items if isinstance(b, CodeBlock)]
     return [s for s in labelled_spans(doc.text, lambda label: names.get(label_text(label)))
             if not any(lo <= s.start < hi for lo, hi in code)]
+
+
+def _restated_results(doc: Document, items: list) -> list[MathSpan]:
+    """Values written into code after the code that computes them (``derive.check.read.python``)."""
+    blank = COMMENT.sub(lambda m: " " * len(m.group()), doc.text)
+
+    def text_of(lo: int, hi: int) -> str:
+        return blank[lo:hi]
+    return [s for b in items if isinstance(b, CodeBlock) and b.lang in PYTHON for s in restated_results(b, text_of)]
 
 
 def _restated_entries(doc: Document, items: list) -> list[MathSpan]:

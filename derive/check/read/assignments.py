@@ -51,12 +51,11 @@ def assignments(block: CodeBlock, literal: set[str] = frozenset()) -> list[Assig
         if lam is not None:                         # area = lambda w, h: w * h
             out.append(Assignment(stmt.targets[0].id, lam[1], line, lam[0]))
             continue
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            name = stmt.targets[0].id
-            node = _formula(stmt.value, block.text)
-            if node is not None and name in literal and N.is_literal(node):
-                continue
-            out.append(Assignment(name, node, line))
+        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+            node = _formula(stmt.value, block.text)      # (``W_K = W_V = W_Q``: each name gets it)
+            for name in (t.id for t in stmt.targets):
+                if not (node is not None and name in literal and N.is_literal(node)):
+                    out.append(Assignment(name, node, line))
             continue
         pairs = _pairs(stmt)
         if pairs:                                   # i1, i2 = 0.05, 0.10

@@ -78,20 +78,19 @@ class Printout:
 # ---------------------------------------------------------------- code literals
 
 def literals(block: CodeBlock) -> list[Literal]:
-    """``NAME = np.array([...])`` and ``NAME = 0.5`` assignments of a Python block."""
+    """``NAME = np.array([...])`` and ``NAME = 0.5`` assignments of a Python block (``A = B = 0.5`` too)."""
     try:
         tree = ast.parse(block.text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     out = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)):
+        if not (isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets)):
             continue
         grid = _grid(node.value, block.text)
-        if grid is not None:
+        if grid is not None:                     # (``Q = K = V = [...]``: each name gets it)
             scalar = not isinstance(node.value, (ast.List, ast.Tuple, ast.Call))
-            out.append(Literal(node.targets[0].id, grid, block.line + node.lineno - 1, scalar))
+            out.extend(Literal(t.id, grid, block.line + node.lineno - 1, scalar) for t in node.targets)
     return out
 
 

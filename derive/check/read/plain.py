@@ -307,12 +307,14 @@ def entry_of(name: str, k: int) -> N.Sym:
 
 
 def parse_labelled(span: MathSpan) -> list[N.Chain | LatexError]:
-    """A labelled span as the chain ``label = value``."""
+    """A labelled span as the chain ``label = value`` (a label of two nodes, a name and the
+    working that computes it: ``name = working = value``)."""
     try:
-        value = _Translation([t for t in plain_tokens(span.text) if t.kind != "join"]).node()
+        value = _Translation([t for t in plain_tokens(span.text.replace("\n", " ")) if t.kind != "join"]).node()
     except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError) as exc:
         return [LatexError(f"cannot read the value: {exc}", 0)]
-    return [N.Chain(0, value.end, (span.label, value), ("=",))]
+    heads = span.label if isinstance(span.label, tuple) else (span.label,)      # (name, its working)
+    return [N.Chain(0, value.end, (*heads, value), ("=",) * len(heads))]
 
 
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,2}[.)])[ \t]+(?P<body>.*\S)[ \t]*$")
