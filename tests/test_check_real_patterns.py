@@ -580,3 +580,32 @@ def test_a_name_given_several_bare_settings_is_not_a_slip():
     # three settings of d, none computed: the last from code
     doc = ("```\nd = 64:  variance ≈ 64\nd = 512: variance ≈ 512\n```\n\n```python\nd = 4\n```\n")
     assert not any(str(c.verdict) == "wrong" for c in check_text(doc, "doc.md").findings)
+
+
+def test_an_at_sign_beside_a_function_name_in_text_is_a_word():
+    # a table header "Softmax @ T=1" says at which temperature; it is no product claim
+    doc = ("| Token | Logit | Softmax @ T=1 | Softmax @ T=2 |\n|---|---|---|---|\n| a | 3.0 | 0.8 | 0.6 |\n")
+    assert not any(str(c.verdict) == "wrong" for c in check_text(doc, "doc.md").findings)
+    # between values it is still the matrix product: [1, 2] @ [[1], [1]] = 3
+    assert verdicts("Then: [1, 2] @ [[1], [1]] = 4 here.\n", 1) == ["wrong"]
+
+
+def test_one_name_given_for_several_cases_line_after_line_is_not_a_slip():
+    # per-token vectors listed on consecutive lines; the dot products use the numbers:
+    # 0.3*0.1 + 0.4*0.3 + 0.1*0.6 = 0.21 by hand
+    doc = ('"The": Query = [0.2, 0.5, 0.1], Key = [0.1, 0.3, 0.6]\n\n'
+           '"sitting": Query = [0.3, 0.4, 0.1], Key = [0.4, 0.3, 0.5]\n\n'
+           "Dot = 0.3×0.1 + 0.4×0.3 + 0.1×0.6 = 0.13\n")
+    found = {(c.line, str(c.verdict)) for c in check_text(doc, "doc.md").findings if str(c.verdict) == "wrong"}
+    assert found == {(5, "wrong")}
+    # far apart, with nothing computed from either, the new value stays a contradiction
+    far = doc.replace('\n\n"sitting"', "\n\n" + "Some words.\n\n" * 4 + '"sitting"')
+    assert any(c.label == "Query" and str(c.verdict) == "wrong" for c in check_text(far, "doc.md").findings)
+
+
+def test_a_later_value_only_cut_from_a_restatement_does_not_make_it_a_change_on_purpose():
+    # 2 * 0.9169 = 1.8338 exactly; restated as 1.8333 (a slip). b = a * 0.0762: with 1.8333 it is
+    # 0.13969746 (cut: 0.1396), with 1.8338 it is 0.13973556; the document rounds (2/3 printed 0.6667)
+    doc = ("$$ c = 2/3 \\approx 0.6667 $$\n\n$$ a = 2 \\times 0.9169 = 1.8338 $$\n\n$$ a \\approx 1.8333 $$\n\n"
+           "$$ b = a \\times 0.0762 \\approx 0.1396 $$\n")
+    assert verdicts(doc, 5) == ["wrong"]

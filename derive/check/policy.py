@@ -47,6 +47,9 @@ class Policy:
     ahead_lines: int = _rule(
         120, "a value given that nothing uses before a working this many lines further down computes it afresh "
              "is a result stated ahead (a final answer first), judged against that working")
+    case_lines: int = _rule(
+        3, "a name given a value in text, then within this many lines given another (neither computed): "
+           "a list of cases (\"The\": Query = [..], then \"dog\": Query = [..]), not a slip",)
     neutral_keywords: tuple = _rule(
         ("dtype", "device", "requires_grad"),
         "keyword arguments of a call in code that do not change the numbers it computes "

@@ -19,8 +19,8 @@ from derive.check.claim import Claim
 
 
 def across(claims: list[Claim], env: Env) -> list[Claim]:
-    settled = settle(claims, env)
-    up = rounds_up(settled)
+    up = rounds_up(claims)
+    settled = settle(claims, env, rounds=up is not None)
     return ahead(carried(cut_where_rounded(settled, up), env, rounds=up is not None), env)
 
 

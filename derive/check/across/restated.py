@@ -10,14 +10,16 @@ value was kept beside the old one, on trial. The claims after it decide:
     the new value has another shape
         -> another thing under the same name: a value given
     the document's code further down (before the text gives the name again)
-    gives the name its old value again
-        -> it stays wrong: the code bears out the old value, not the new one
+    gives the name another value
+        -> it stays wrong: neither the old value nor the code's bears it out,
+           unless it is another setting mentioned in a sentence (below)
     nothing after it uses either
         -> it stays wrong: it contradicts the value the name had, unless a
            heading stands between the two (a new section, maybe a new example),
            or it is another setting of a number that was given, not computed,
            mentioned in a sentence (``for $P = 16$ or $P = 32$``: inline math
-           giving a bare value): then it is a value given
+           giving a bare value), or another case of a value given a line or two
+           above (``POLICY.case_lines``): then it is a value given
 
 When the prose says the value changes (``now``, ``new``, ``instead`` ...,
 ``POLICY.changing_words``) it is a value given on purpose whatever follows, and
@@ -33,12 +35,15 @@ from derive.check.bind.env import Binding, Env
 from derive.check.bind.resolve import sources
 from derive.check.claim import Claim, Verdict
 from derive.check.diagnose.causes import recheck
+from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 
 
-def settle(claims: list[Claim], env: Env) -> list[Claim]:
-    """Restatements judged wrong, settled by the claims after them."""
-    return [_settled(c, c.context["draft"], claims, env) if c.verdict == Verdict.WRONG and _restates(c) else c
+def settle(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
+    """Restatements judged wrong, settled by the claims after them (``rounds``: the document
+    rounds, so a later value only cut from what it computes bears nothing out)."""
+    off = (Verdict.WRONG, Verdict.UNVERIFIABLE) + ((Verdict.TRUNCATED,) if rounds else ())
+    return [_settled(c, c.context["draft"], claims, env, off) if c.verdict == Verdict.WRONG and _restates(c) else c
             for c in claims]
 
 
@@ -53,7 +58,7 @@ def _restates(c: Claim) -> bool:
     return used is not None and used.at < draft.at
 
 
-def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
+def _settled(c: Claim, draft, claims: list[Claim], env: Env, off: tuple) -> Claim:
     """A restatement that disagrees with the old value, settled by the claims after it."""
     new = draft.restated
     old = env.previous(new)
@@ -61,7 +66,7 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
     given = dict(verdict=Verdict.GIVEN, kind="definition", basis=None, wrong_entries=[], diagnosis=None)
     if draft.announced:
         return replace(c, **given, note="changed", message=f"gives {new.name} new values (other values on {where})")
-    later = [d for d in claims if d.line > c.line and d.verdict not in (Verdict.WRONG, Verdict.UNVERIFIABLE)
+    later = [d for d in claims if d.line > c.line and d.verdict not in off
              and isinstance(d.context, dict) and "outcome" in d.context and not restating(d, new.name)]
     for d in later:
         if uses(d, new, env) and not _also_with(d, new.name, old, env):
@@ -77,18 +82,22 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env) -> Claim:
     if c.context["outcome"].judgement.reason:     # another shape: another thing under the same name
         return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
                                                                  f"on {where}, of another shape)")
-    code = [b for b in _code_after(new, env) if old is not None and _same_numbers(b, old)]
+    if not draft.display and len(draft.parts) == 2 and old is not None and old.origin in ("given", "supposed") \
+            and new.printed is not None and len(new.printed) * len(new.printed[0]) == 1:
+        # ``for $P = 16$ or $P = 32$``: another setting of a value that was given, not computed
+        return replace(c, **given, note="redefinition", message=f"mentions {new.name} with other values than "
+                                                                 f"on {where} (a setting in a sentence)")
+    if not draft.display and len(draft.parts) == 2 and old is not None and old.origin == "given" \
+            and 0 < new.line - old.line <= POLICY.case_lines:
+        return replace(c, **given, note="redefinition", message=f"gives {new.name} the values of another case "
+                                                                 f"(other values on {where}, just above)")
+    code = _code_after(new, env)
     if code:
         return replace(c, note="code", message=c.message + f"; the code on line {code[0].line} gives "
                                                           f"{new.name} other values too")
     if draft.apart:                               # a new section
         return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
                                                                  f"on {where}, in another section)")
-    if not draft.display and len(draft.parts) == 2 and old is not None and old.origin in ("given", "supposed") \
-            and new.printed is not None and len(new.printed) * len(new.printed[0]) == 1:
-        # ``for $P = 16$ or $P = 32$``: another setting of a value that was given, not computed
-        return replace(c, **given, note="redefinition", message=f"mentions {new.name} with other values than "
-                                                                 f"on {where} (a setting in a sentence)")
     return c
 
 
@@ -109,13 +118,6 @@ def _code_after(new: Binding, env: Env) -> list[Binding]:
     later = [b for b in env.values.get(new.name, ()) if b.at > new.at]
     text = [b.at for b in later if b.origin not in ("code", "output", "run")]
     return [b for b in later if b.origin in ("code", "output") and b.at < min(text, default=b.at + 1)]
-
-
-def _same_numbers(a: Binding, b: Binding) -> bool:
-    """Do two bindings print the same numbers (as values, whatever the digits)?"""
-    if a.printed is None or b.printed is None or len(a.printed) != len(b.printed):
-        return False
-    return all(len(r) == len(s) and all(x.value == y.value for x, y in zip(r, s)) for r, s in zip(a.printed, b.printed))
 
 
 def _also_with(d: Claim, name: str, old: Binding | None, env: Env) -> bool:

@@ -96,11 +96,14 @@ class StatementBinder:
         self.links(done, label, formula, given)
 
     def names_one_value(self) -> bool:
-        """``d_k = d_v = 64``: several names given one printed value, each as if alone
-        (a name known before is then restated, or given anew in a new example)."""
+        r"""``d_k = d_v = 64`` with d_v new: several names given one printed value, each as if
+        alone (a name known before is then restated, or given anew in a new example). A middle
+        name with a value is working (``\partial in / \partial out = w_5 = 0.40``)."""
         parts = self.st.parts
+        at = self.at(parts[0])
         return len(parts) > 2 and self.st.done == 1 and all(isinstance(p, N.Sym) for p in parts[:-1]) \
-            and grid_of(parts[-1]) is not None and all(r == "=" for r in self.st.rels)
+            and grid_of(parts[-1]) is not None and all(r == "=" for r in self.st.rels) \
+            and all(self.env.latest(p.name, at) is None for p in parts[1:-1])
 
     def substitutions(self) -> None:
         """Names given a value by a formula written again with numbers put in
@@ -211,10 +214,12 @@ class StatementBinder:
         return False
 
     def partly_known(self, label: N.Node) -> bool:
-        r"""Is the label working over values the document gave (T, D), short of one it did not (H)?
-        (``\sigma'^2`` with no sigma' is a name given a value, not working.)"""
+        r"""Is the label working (numbers in it) over values the document gave (T, D), short of one
+        it did not (H)? (``\sigma'^2`` with no sigma' is a name given a value, and so is
+        ``Attention_2(Q,K,V)``, a function the document names applied to its values: not working.)"""
         at = self.at(label)
-        return not self.evaluates(label) and any(self.env.latest(n, at) is not None for n in N.names(label))
+        return N.has_numbers(label) and not self.evaluates(label) \
+            and any(self.env.latest(n, at) is not None for n in N.names(label))
 
     def evaluates(self, node: N.Node, exclude: frozenset = frozenset()) -> bool:
         try:

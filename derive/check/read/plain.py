@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
+from derive.check.read.atoms import FUNCTIONS
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.lexer import LatexError
 from derive.check.read.statements import top_level_split
@@ -255,7 +256,7 @@ def _parses(tokens: list[Tok]) -> bool:
     if not tokens:
         return False
     try:
-        _Translation(tokens).tree()
+        _Translation(tokens).node()       # (derive reads it, not only Python)
     except (SyntaxError, ValueError, LatexError, RecursionError, MemoryError):
         return False
     return True
@@ -531,6 +532,8 @@ class _Translation:
             case ast.BinOp(op=ast.Add() | ast.Sub()):
                 terms, signs = self._terms(a, 1)
                 return N.Add(s, e, tuple(terms), tuple(signs))
+            case ast.BinOp(op=ast.MatMult(), left=left, right=right) if self._word(left) or self._word(right):
+                raise ValueError("@ beside a function's name is a word (Softmax @ T=1), not a product")
             case ast.BinOp(op=ast.Mult() | ast.MatMult()):
                 return N.Mul(s, e, tuple(self._factors(a)))
             case ast.BinOp(op=ast.Div(), left=left, right=right):
@@ -567,6 +570,11 @@ class _Translation:
             case ast.Tuple(elts=elts) if len(elts) > 1:
                 return N.Tuple(s, e, tuple(self._node(x) for x in elts))
         raise ValueError("not plain arithmetic")
+
+    def _word(self, a: ast.expr) -> bool:
+        """A function's name standing alone (``Softmax``): a word, not a value."""
+        return isinstance(a, ast.Name) and a.id in self.values and self.values[a.id].kind == "name" \
+            and MODULES.sub("", self.values[a.id].text) in FUNCTIONS
 
     def _neutral(self, keyword: ast.keyword) -> bool:
         """A keyword argument that does not change the numbers (``POLICY.neutral_keywords``,
