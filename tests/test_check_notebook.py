@@ -105,3 +105,17 @@ def test_a_lambda_is_a_function_and_a_one_keyword_call_is_judged_without_running
             "```output\nEstimate: {v}\n```\n")
     assert [str(c.verdict) for c in check_text(text.replace("{v}", "2362368")).claims] == ["ok"]
     assert [str(c.verdict) for c in check_text(text.replace("{v}", "2362369")).claims] == ["wrong"]
+
+
+def test_a_cell_s_last_expression_is_judged_as_shown_without_running(tmp_path):
+    # the cell shows x @ w = [[1, 0, 1, 0], [0, 2, 0, 2]] @ [[1], [1], [0], [1]] = [[1], [4]] (by hand)
+    code = ("import tensorflow as tf\nx = tf.convert_to_tensor([[1, 0, 1, 0], [0, 2, 0, 2]], dtype=tf.float32)\n"
+            "w = tf.constant([[1.0], [1.0], [0.0], [1.0]])\ntf.matmul(x, w)")
+
+    def notebook(shown):
+        return _notebook(tmp_path / "nb.ipynb", [nbformat.v4.new_code_cell(code, outputs=[nbformat.v4.new_output(
+            "execute_result", data={"text/plain": shown}, execution_count=1)])])
+    right = check_file(notebook("array([[1.],\n       [4.]], dtype=float32)")).claims
+    assert [(c.kind, str(c.verdict)) for c in right if c.kind == "code-output"] == [("code-output", "ok")]
+    wrong = check_file(notebook("array([[1.],\n       [5.]], dtype=float32)")).claims
+    assert [str(c.verdict) for c in wrong if c.kind == "code-output"] == ["wrong"]

@@ -1,8 +1,9 @@
 """What an output block prints, judged without running the code: its ``print`` calls read.
 
 Without ``--run-code`` an output block's items are paired with the block's
-top-level ``print`` calls, in order, when there are exactly as many of each and
-no ``print`` hides in a loop or a function. The value each call prints (its last
+top-level ``print`` calls (and a notebook cell's last expression, which it
+shows), in order, when there are exactly as many of each and no ``print``
+hides in a loop or a function. The value each call prints (its last
 argument, or the one value of an f-string) is read with derive's plain-math
 parser (``ast``, never run) and computed by derive's evaluator over the values
 the code gave its names by then (``derive.check.read.assignments``); the item is
@@ -37,7 +38,13 @@ def printed_values(block: CodeBlock, count: int) -> dict[int, tuple[N.Node, int]
         return {}
     calls = [s.value for s in tree.body if isinstance(s, ast.Expr) and _is_print(s.value)]
     every = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _is_print(n)]
-    if len(calls) != count or len(every) != len(calls):
+    if len(every) != len(calls):
+        return {}
+    last = tree.body[-1] if tree.body else None
+    if block.cell and isinstance(last, ast.Expr) and not _is_print(last.value):
+        calls.append(ast.Call(func=ast.Name("print", ast.Load()), args=[last.value], keywords=[],
+                              lineno=last.lineno))       # a notebook cell shows its last expression
+    if len(calls) != count:
         return {}
     starts = [0]
     for line in block.text.split("\n"):

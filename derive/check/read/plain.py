@@ -55,7 +55,8 @@ RESULT_COMMENT = re.compile(r"^[ \t]*(?P<code>[^#\n]*[^#\s])[ \t]+#[ \t]*(?P<val
 # module prefixes of calls in code and in text: ``np.exp`` is exp
 MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|jax|scipy|special|sp|cmath)\.)+")
 METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot", "round")   # x.sum(), K.T, a.dot(b)
-CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item", "float32", "float64"}
+CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item", "float32", "float64",
+                "constant", "convert_to_tensor"}
 PRODUCTS = {"dot", "matmul"}
 RENAMED = {"relu": "ReLU", "arcsin": "asin", "layer_norm": "LN"}
 
