@@ -609,3 +609,24 @@ def test_a_later_value_only_cut_from_a_restatement_does_not_make_it_a_change_on_
     doc = ("$$ c = 2/3 \\approx 0.6667 $$\n\n$$ a = 2 \\times 0.9169 = 1.8338 $$\n\n$$ a \\approx 1.8333 $$\n\n"
            "$$ b = a \\times 0.0762 \\approx 0.1396 $$\n")
     assert verdicts(doc, 5) == ["wrong"]
+
+
+def test_an_unfenced_output_under_an_output_heading_is_the_code_s_output():
+    # z = [1, 2]: sum = 3, prod = 2; the output is printed as a plain paragraph under "### Output:"
+    doc = ("```python\nz = [1, 2]\ns = sum(z)\ns\n```\n\n### Output:\n\n4\n\nThat is the sum.\n")
+    found = [(c.line, str(c.verdict)) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"]
+    assert found == [(9, "wrong")]
+    assert [str(c.verdict) for c in check_text(doc.replace("\n4\n", "\n3\n"), "doc.md").findings
+            if c.kind == "code-output"] == ["ok"]
+    # a paragraph in words under such a heading stays prose
+    words = doc.replace("\n4\n", "\nThe code prints the sum of the two numbers, 3.\n")
+    assert not any(c.kind == "code-output" for c in check_text(words, "doc.md").findings)
+
+
+def test_a_single_precision_print_is_not_judged_on_its_last_digits():
+    # softmax([4, 2, 1])_1 = 0.843794725 (mpmath); float32 prints 0.8437947, and 0.11419519 for 0.1141951990
+    doc = ("```python\nimport tensorflow as tf\np = tf.nn.softmax([[4.0, 2.0, 1.0]])\np\n```\n\n"
+           "Output:\n\n```\narray([[0.8437947 , 0.11419519, 0.04201007]], dtype=float32)\n```\n")
+    assert [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"] == ["unverifiable"]
+    wrong = doc.replace("0.11419519", "0.11419619")
+    assert [str(c.verdict) for c in check_text(wrong, "doc.md").findings if c.kind == "code-output"] == ["wrong"]

@@ -178,6 +178,9 @@ class Policy:
     run_seconds: float = _rule(30.0, "time limit of one code block under --run-code")
     float_noise_digits: int = _rule(
         15, "a code output printed with this many significant digits is a float's full print")
+    float32_digits: int = _rule(
+        7, "a code output printed with this many significant digits, within 2^-22 (relative) of the exact value, "
+           "is a single-precision float's print (PyTorch, TensorFlow): its last digits are not judged without running it")
     float_noise_ulps: int = _rule(
         64, "two full prints of a float this many times 2^-52 apart (relative, absolute below 1) agree: "
             "another Python summed in another order")

@@ -2,7 +2,7 @@
 
 Without ``--run-code`` an output block's items are paired with the block's
 top-level ``print`` calls (and a notebook cell's last expression, which it
-shows), in order, when there are exactly as many of each and no ``print``
+shows, or a last bare name, shown as in a notebook), in order, when there are exactly as many of each and no ``print``
 hides in a loop or a function. The value each call prints (its last
 argument, or the one value of an f-string) is read with derive's plain-math
 parser (``ast``, never run) and computed by derive's evaluator over the values
@@ -41,9 +41,10 @@ def printed_values(block: CodeBlock, count: int) -> dict[int, tuple[N.Node, int]
     if len(every) != len(calls):
         return {}
     last = tree.body[-1] if tree.body else None
-    if block.cell and isinstance(last, ast.Expr) and not _is_print(last.value):
+    if isinstance(last, ast.Expr) and not _is_print(last.value) and (block.cell or isinstance(last.value, ast.Name)):
+        # a notebook cell shows its last expression; a block ending in a bare name shows it as a notebook would
         calls.append(ast.Call(func=ast.Name("print", ast.Load()), args=[last.value], keywords=[],
-                              lineno=last.lineno))       # a notebook cell shows its last expression
+                              lineno=last.lineno))
     if len(calls) != count:
         return {}
     starts = [0]
@@ -84,7 +85,21 @@ def judge_printed(p, node: N.Node, env: Env, at: int) -> Judgement | None:
         j = judge(p.grid, value)
     except EVAL_FAILURES:
         return None
-    return None if j.reason else j
+    if j.reason or (j.wrong and all(_single_precision(text, value.entry(i, k)) for i, k, text, _ in j.wrong)):
+        return None       # (a float32's print: its last digits are the float the code computes, not exact)
+    return j
+
+
+def _single_precision(text: str, exact) -> bool:
+    """Is the printed number a full print of a single-precision float near the exact value
+    (``POLICY.float32_digits`` significant digits or more, within 2^-22 of it, relatively)?"""
+    if significant_digits(text) < POLICY.float32_digits:
+        return False
+    try:
+        x, e = float(text), float(exact)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return abs(x - e) <= 2.0 ** -22 * max(abs(e), 2.0 ** -126)
 
 
 def _is_print(node) -> bool:

@@ -230,10 +230,18 @@ def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
     """Fenced and indented code (blanked out of the prose), fenced ``math`` as
     math, and an output block joined to the Python block shortly before it (a
     heading between them ends the pairing, unless it names output: ``### Expected
-    output``)."""
+    output``). Under such a heading the output may also stand unfenced, as
+    paragraphs of printed values (``array([0.1698, 0.8247])``) up to the next
+    heading, list or code."""
     out, pending, gap, heading = [], None, 0, False
+    under_output, unfenced = False, []      # (paragraph lines under an output heading)
     for t in tokens:
+        if unfenced and (t.type in ("fence", "code_block", "heading_open")
+                         or t.type in ("bullet_list_open", "ordered_list_open")):
+            pending = _unfenced_output(doc, out, pending, unfenced, masked)
+            unfenced = []
         if t.type in ("fence", "code_block") and t.map:
+            under_output = False
             _blank(doc, masked, t.map[0], t.map[1])
             block = _block(doc, t)
             if isinstance(block, MathSpan):
@@ -247,15 +255,43 @@ def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
                 out.append(block)
                 pending, gap = (len(out) - 1, 0) if block.lang in PYTHON else (None, 0)
         elif t.type == "heading_open":
-            heading = True
+            heading, under_output = True, False
         elif t.type == "inline" and heading:
             heading = False
+            under_output = pending is not None and OUTPUT_HEADING.search(t.content) is not None
             if not OUTPUT_HEADING.search(t.content):
                 pending = None        # a new section: its plain block is no output of the code before
             gap = 0
+        elif t.type == "paragraph_open" and under_output and t.map:
+            unfenced.append((t.map[0], t.map[1]))
         elif t.type == "inline":
             gap += len(t.content)
+    if unfenced:
+        _unfenced_output(doc, out, pending, unfenced, masked)
     return out
+
+
+def _unfenced_output(doc: Document, out: list, pending: int | None, paragraphs: list, masked: list[str]) -> None:
+    """Paragraphs under an output heading that print values only: the output block of the
+    code before (blanked out of the prose); anything in words leaves them prose. Returns
+    the pending code block (None once paired)."""
+    if pending is None:
+        return pending
+    lo, hi = paragraphs[0][0], paragraphs[-1][1]
+    start = doc.line_starts[lo]
+    end = doc.line_starts[hi] if hi < len(doc.line_starts) else len(doc.text)
+    text = doc.text[start:end]
+    if not re.search(r"\d", text) or _prose_words(text) or _looks_like_code(text):
+        return pending
+    _blank(doc, masked, lo, hi)
+    out[pending] = replace(out[pending], output=OutputBlock(lo + 1, hi, text, start))
+    return None
+
+
+def _prose_words(text: str) -> bool:
+    """Does the text read as sentences (a line of five words or more outside brackets)?"""
+    return any(len(re.findall(r"(?<![\w.])[A-Za-z]{2,}(?![\w(=.])", re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", line)))
+               >= 5 for line in text.split("\n"))
 
 
 def _block(doc: Document, t) -> MathSpan | CodeBlock:

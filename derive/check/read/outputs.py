@@ -136,9 +136,14 @@ def _nested(node: ast.expr, source: str):
 
 # ---------------------------------------------------------------- output blocks
 
+# settings a tensor's repr prints beside its numbers (``<tf.Tensor: shape=(2, 3), dtype=float32, numpy=``)
+REPR_SETTINGS = re.compile(r"\b(?:shape|dtype|device)=(?:\([^()]*\)|[\w.'\":]+),?")
+
+
 def printouts(text: str) -> list[Printout]:
     """The printed items of an output block, in order (see the module docstring)."""
-    lines = [WRAPPED_SCALAR.sub(r"\1", line) for line in text.split("\n")]
+    lines = [REPR_SETTINGS.sub(lambda m: " " * len(m.group()), WRAPPED_SCALAR.sub(r"\1", line))
+             for line in text.split("\n")]
     out: list[Printout] = []
     caption, gap, k = "", False, 0     # caption: a line without numbers names the item under it
     while k < len(lines):
@@ -199,7 +204,7 @@ def _bracketed(lines: list[str], k: int, start: int) -> tuple[int, str, str]:
 def _label(before: str) -> str:
     """``Q:`` -> Q, ``x = array(`` -> x, ``tensor(`` -> ''."""
     before = re.sub(r"[\w.]*\(\s*$", "", ARRAY_PREFIX.sub("", before))    # torch.Size(
-    return before.strip().rstrip(":=").strip()
+    return re.sub(r"\s+", " ", before.strip().rstrip(":=").strip())
 
 
 def _rows(body: str) -> list[list[str]]:
