@@ -630,3 +630,15 @@ def test_a_single_precision_print_is_not_judged_on_its_last_digits():
     assert [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"] == ["unverifiable"]
     wrong = doc.replace("0.11419519", "0.11419619")
     assert [str(c.verdict) for c in check_text(wrong, "doc.md").findings if c.kind == "code-output"] == ["wrong"]
+
+
+def test_number_words_units_and_a_float_point_before_an_equals_sign_in_text():
+    # 52 billion * 2 = 104 billion = 1.04e11 (not 104e12); 17,179,869,184 / 1,500,000,000,000 = 0.01145324...
+    assert verdicts("Bytes: 52 billion * 2 = 104e12 here.\n", 1) == ["wrong"]
+    assert verdicts("Bytes: 52 billion * 2 = 104e9 here.\n", 1) == ["ok"]
+    assert verdicts("Time: 17,179,869,184 / 1,500,000,000,000. = 0.0114532 seconds\n", 1) == ["rounded"]
+    # '=~' is an approximation; a value in gb after it is in a unit derive does not convert
+    found = check_text("Size: 52 billion * 2 = 104e9 =~ 104 gb\n", "doc.md").findings
+    assert sorted(str(c.verdict) for c in found) == ["ok", "unverifiable"]
+    # a sentence's full stop still ends a statement
+    assert verdicts("It is 1,000. Then 2 + 2 = 5 here.\n", 1) == ["wrong"]

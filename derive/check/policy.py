@@ -40,6 +40,10 @@ class Policy:
         "when the letter touches it (= 131.072M): a power of ten, and the number is good to its last digit "
         "times that power (124M is 124,000,000 to the million)")
 
+    number_words: tuple = _rule(
+        (("thousand", 3), ("million", 6), ("billion", 9), ("trillion", 12)),
+        "words after a number in plain text (52 billion): a power of ten, and the number is good to its last "
+        "digit times that power, like a suffix")
     rounded_up_evidence: int = _rule(
         1, "a document that prints this many values rounded up (where cutting toward zero would print another "
            "number) rounds: a value cut toward zero in it is wrong, not a truncation")
@@ -126,6 +130,10 @@ class Policy:
         frozenset({"nats", "nat", "bits", "bit"}),
         "units that label a value without changing it; after any other unit (days, GB) a value far from the "
         "one computed is unverifiable: derive does not convert units")
+    unit_words: frozenset = _rule(
+        frozenset({"KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "kb", "mb", "gb", "tb",
+                   "min", "minutes", "hours", "hrs", "days", "weeks", "months", "years"}),
+        "words after a value in plain text read as its unit (104 gb), as \\text{days} is in LaTeX")
     unit_ratio: float = _rule(
         5.0, "a value printed with a unit is far from the one computed (a conversion, maybe) beyond this ratio")
 

@@ -25,10 +25,12 @@ from derive.check.read.lexer import LatexError
 from derive.check.read.plain import parse_labelled, parse_plain
 from derive.check.read.prose import announces_change, supposes
 from derive.errors import bug
+from derive.check.policy import POLICY
 
 SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
 # a unit written right after the last value: ``34\,\text{days}``, ``0.357 \text{ nats}``
 UNIT = re.compile(r"(?:\s|\\[,;:! ]|~)*\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{\s*([A-Za-z%][A-Za-z% ]*?)\s*\}")
+PLAIN_UNIT = re.compile(r"[ \t]*([A-Za-z]+)\b")      # a word after a value in plain text (``104 gb``)
 JOINING = ("=", "approx")             # the relations that continue a derivation and make a claim
 
 
@@ -107,8 +109,10 @@ class Reader:
                 continue
             last = N.Chain(parts[0].start, parts[-1].end, tuple(parts), tuple(rels))
             unit = UNIT.match(span.text, st.end)
+            word = PLAIN_UNIT.match(self.text, span.start + st.end) if span.notation == "plain" else None
+            unit = unit.group(1) if unit else word.group(1) if word and word.group(1) in POLICY.unit_words else ""
             out.append(Statement(span, self.count, tuple(parts), tuple(rels), done, span.start + st.start,
-                                 span.start + st.end, unit=unit.group(1) if unit else "", **cues))
+                                 span.start + st.end, unit=unit, **cues))
         return out
 
     def paragraph(self, offset: int) -> int:

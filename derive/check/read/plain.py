@@ -47,7 +47,7 @@ GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsil
          "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "τ": "tau", "ϕ": "phi",
          "φ": "phi", "ω": "omega", "Σ": "Sigma", "Δ": "Delta"}
 SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
-RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "≃": "approx", "≅": "approx", "#": "approx",
+RELATIONS = {"=": "=", "≈": "approx", "~=": "approx", "=~": "approx", "≃": "approx", "≅": "approx", "#": "approx",
              "→": "=", "->": "="}
 ARROWS = ("→", "->")      # read as ``=`` only from working to a printed value: ``softmax([0, 1]) → [0.27, 0.73]``
 # a line of code and the value its comment says it computes: ``softmax(z)  # [0.09, 0.24, 0.67]``
@@ -60,14 +60,16 @@ CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item
 PRODUCTS = {"dot", "matmul"}
 RENAMED = {"relu": "ReLU", "arcsin": "asin", "layer_norm": "LN"}
 
-_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-           r"(?:[%]|(?:[" + "".join(SUFFIXES) + r"])(?![A-Za-z0-9_]))?")
+NUMBER_WORDS = dict(POLICY.number_words)    # 52 billion -> 52 * 10**9
+_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?:\.(?=[ \t]*[=≈*/×]))?(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+           r"(?:[%]|(?:[" + "".join(SUFFIXES) + r"])(?![A-Za-z0-9_])"
+           r"|[ \t]+(?:" + "|".join(NUMBER_WORDS) + r")\b)?")
 TOKEN = re.compile(
     r"(?P<space>[ \t]+|\\(?=[][()*]))"                  # a Markdown escape (``\[1, 0]``) reads as its character
     r"|(?P<join>[ \t]*\n[ \t]*(?=(?:=(?!=)|≈|~=)))"      # a line starting with = may continue the one before
     r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|[A-Za-z_])"
     r"|(?P<name>(?:[A-Za-z_](?:[A-Za-z0-9_]|\\_)*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])[₀-₉]*)"
-    r"|(?P<rel>~=|=(?!=)|[≈≃≅→]|->)"
+    r"|(?P<rel>~=|=~|=(?!=)|[≈≃≅→]|->)"
     r"|(?P<dot>(?<=[ \t])\.(?=[ \t]))"                    # ``q . k``: a period between spaces is a dot product
     r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@½¼¾⅓]|\.(?:" + "|".join(METHODS) + r")\b)"
     r"|(?P<other>==|!=|<=|>=|=>|->|.)", re.S)
@@ -639,6 +641,11 @@ def printed_number(text: str) -> Printed:
     """A number as plain text prints it: ``4,718,592``; ``99.5%`` (0.995, three
     decimals); ``124M`` (124 * 10**6, good to the million); ``1.5B``; ``12k``."""
     body = text.replace(",", "")
+    word = body.split()[-1] if " " in body or "\t" in body else ""
+    if word in NUMBER_WORDS:                                   # 52 billion
+        p = parse_decimal(body.split()[0].rstrip("."))
+        power = NUMBER_WORDS[word]
+        return Printed(text, p.value * 10 ** power, p.decimals - power)
     if body.endswith("%"):
         p = parse_decimal(body[:-1])
         return Printed(text, p.value / 100, p.decimals + 2)
