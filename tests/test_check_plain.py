@@ -70,7 +70,6 @@ def test_numbers_with_suffixes_are_good_to_their_last_digit():
 
 
 @pytest.mark.parametrize("text", [
-    "2x + 1 = 5",                          # an expression cut short is never read
     "1 epoch = 100 steps",                 # words around numbers
     "W^T x = 3",                           # implicit products are not guessed
     "see [docs](https://example.org/?a=1&b=2)",
@@ -118,7 +117,8 @@ def test_a_comment_that_states_what_the_line_computes_is_a_claim():
 def test_statements_side_by_side_apart_by_spaces_are_two():
     text = "prediction=0.7514  loss=0.2749 as printed"
     assert [text[a:b] for a, b in plain_statements(text)] == ["prediction=0.7514", "loss=0.2749"]
-    assert plain_statements("so 2x + 1 = 5") == []
+    text = "so 2x + 1 = 5"                                # read whole (2 times x), never as x + 1
+    assert [text[a:b] for a, b in plain_statements(text)] == ["2x + 1 = 5"]
 
 
 def test_a_long_line_of_prose_with_an_equals_sign_is_read_in_bounded_time():
@@ -164,3 +164,13 @@ def test_arithmetic_in_a_block_of_no_language_is_read_as_prose_math():
     assert [str(c.verdict) for c in check_text(doc.replace("{v}", "4,199,424")).claims][0] == "wrong"
     # a block in a language is code, not prose
     assert check_text("```bash\necho 1 + 1 = 3\n```\n").claims == []
+
+
+def test_a_number_touching_a_name_is_a_coefficient_never_a_cut():
+    # 2x + 1 is read whole (2 times x), never as x + 1: with x unknown, unverifiable; with x = 2, 5
+    (c,) = check_text("2x + 1 = 5\n").findings
+    assert (c.label, str(c.verdict)) == ("2*x + 1", "unverifiable")
+    assert [str(c.verdict) for c in check_text("With x = 2: 2x + 1 = 5 here.\n").findings
+            if c.kind != "definition"] == ["ok"]
+    # ordinals are no products
+    assert check_text("The 1st = best.\n").findings == []

@@ -642,3 +642,11 @@ def test_number_words_units_and_a_float_point_before_an_equals_sign_in_text():
     assert sorted(str(c.verdict) for c in found) == ["ok", "unverifiable"]
     # a sentence's full stop still ends a statement
     assert verdicts("It is 1,000. Then 2 + 2 = 5 here.\n", 1) == ["wrong"]
+
+
+def test_a_would_after_the_math_makes_it_a_supposition():
+    # d = 512 given and used later; "d=1024 would have 4x as many" considers another case
+    doc = ("Let d = 512.\n\nIf d doubles: for example d=1024 would have 4× as many parameters.\n\n"
+           "```\nP = 4d(d + 1)\n  = 4 × 512 × 513\n  = 1,050,624\n```\n")
+    assert not any(str(c.verdict) == "wrong" for c in check_text(doc, "doc.md").findings)
+    assert verdicts(doc.replace("1,050,624", "1,050,625"), 8) == ["wrong"]

@@ -82,7 +82,8 @@ class Reader:
     def statements(self, span: MathSpan) -> list[Statement | Unreadable]:
         """Every statement of one span, in order, joined to its derivation."""
         restating = span.notation == "labelled"      # a value said of a known thing: never a case supposed
-        cues = dict(supposed=not span.display and not restating and supposes(self.prose, span.start),
+        cues = dict(supposed=not span.display and not restating
+                    and supposes(self.prose, span.start, span.start + len(span.text)),
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
         out, last = [], None
         try:

@@ -67,7 +67,7 @@ _NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?:\.(?=[ \t]*[=≈*/×]))?(?![\d,])|\d+(?:\.\
 TOKEN = re.compile(
     r"(?P<space>[ \t]+|\\(?=[][()*]))"                  # a Markdown escape (``\[1, 0]``) reads as its character
     r"|(?P<join>[ \t]*\n[ \t]*(?=(?:=(?!=)|≈|~=)))"      # a line starting with = may continue the one before
-    r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|[A-Za-z_])"
+    r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|_|(?:st|nd|rd|th)\b)"      # 4d_model: 4 times d_model; 1st: no number
     r"|(?P<name>(?:[A-Za-z_](?:[A-Za-z0-9_]|\\_)*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])[₀-₉]*)"
     r"|(?P<rel>~=|=~|=(?!=)|[≈≃≅→]|->)"
     r"|(?P<dot>(?<=[ \t])\.(?=[ \t]))"                    # ``q . k``: a period between spaces is a dot product
@@ -486,6 +486,9 @@ class _Translation:
             self.values[ph] = t
             self._put(f" {ph} ", t.start)
             if k + 1 < len(tokens) and tokens[k + 1].kind in ("num", "name"):
+                if t.kind == "num" and tokens[k + 1].kind == "name" and t.end == tokens[k + 1].start:
+                    self._put(" * ", t.end)                  # 4d_model: a coefficient
+                    return k + 1
                 raise ValueError("two values side by side")
             return k + 1
         if t.kind != "op":

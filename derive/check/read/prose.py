@@ -14,16 +14,18 @@ import re
 from derive.check.policy import POLICY
 
 
-def supposes(text: str, offset: int) -> bool:
+def supposes(text: str, offset: int, end: int | None = None) -> bool:
     """Inline math within ``POLICY.supposing_reach`` words of a word that opens a
     supposition (``at $z = 0$``, ``for the input $x = ...$``, ``if``, ``when``,
     ``suppose``, ``assuming``, ``say``, ``were``), or in a sentence that speaks of
-    what would be (``we would have $z = ...$``)."""
+    what would be (``we would have $z = ...$``; ``d_model=1024 would have ...``: the
+    rest of the sentence after the math, which ends at ``end``, counts too)."""
     before, words = sentence_before(text, offset)
     near = words[-POLICY.supposing_reach:] if words and before.endswith(words[-1]) else []
     if any(w.lower() in POLICY.supposing_words for w in near):
         return True
-    return any(w.lower() in POLICY.would_words for w in words)
+    after = re.split(r"[.!?]\s|\n\s*\n", text[end:end + 300])[0] if end is not None else ""
+    return any(w.lower() in POLICY.would_words for w in words + re.findall(r"[A-Za-z]+", after))
 
 
 def announces_change(text: str, offset: int) -> bool:
