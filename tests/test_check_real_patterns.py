@@ -650,3 +650,10 @@ def test_a_would_after_the_math_makes_it_a_supposition():
            "```\nP = 4d(d + 1)\n  = 4 × 512 × 513\n  = 1,050,624\n```\n")
     assert not any(str(c.verdict) == "wrong" for c in check_text(doc, "doc.md").findings)
     assert verdicts(doc.replace("1,050,624", "1,050,625"), 8) == ["wrong"]
+
+
+def test_a_double_precision_print_is_judged_to_its_last_digit():
+    # softmax([4, 2, 1])_2 = 0.1141951990 (mpmath): numpy's float64 prints 0.1141952; 0.1141957 is a slip
+    doc = ("```python\nimport numpy as np\nprint(np.exp(2.0) / (np.exp(4.0) + np.exp(2.0) + np.exp(1.0)))\n```\n\n"
+           "Output:\n\n```\n0.1141957\n```\n")
+    assert [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"] == ["wrong"]

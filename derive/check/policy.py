@@ -187,8 +187,9 @@ class Policy:
     float_noise_digits: int = _rule(
         15, "a code output printed with this many significant digits is a float's full print")
     float32_digits: int = _rule(
-        7, "a code output printed with this many significant digits, within 2^-22 (relative) of the exact value, "
-           "is a single-precision float's print (PyTorch, TensorFlow): its last digits are not judged without running it")
+        7, "a code output of single-precision floats (float32, a PyTorch or TensorFlow tensor) printed with this "
+           "many significant digits, within 2^-22 (relative) of the exact value: its last digits are not judged "
+           "without running the code")
     float_noise_ulps: int = _rule(
         64, "two full prints of a float this many times 2^-52 apart (relative, absolute below 1) agree: "
             "another Python summed in another order")

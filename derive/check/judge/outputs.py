@@ -16,7 +16,7 @@ from derive.check.claim import Basis, Claim, Verdict, wrong_entries
 from derive.check.read import CodeBlock
 from derive.check.read.grids import grid_text, rows_text
 from derive.check.read.markdown import PYTHON
-from derive.check.judge.printed import judge_printed, printed_values
+from derive.check.judge.printed import SINGLE, judge_printed, printed_values
 from derive.check.read import nodes as N
 from derive.check.read.outputs import NUMBER, describe, printouts
 
@@ -45,7 +45,8 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
             claims.append(_unpaired(block, outs[k:], actual, pairing, section))
             break
         if pairing is None:
-            found = judge_printed(p, static[k][0], env, static[k][1]) if k in static else None
+            found = judge_printed(p, static[k][0], env, static[k][1], SINGLE.search(block.output.text) is not None) \
+                if k in static else None
             if found is not None:
                 claims.append(_computed(block, p, line, found, static[k][0], section))
                 continue

@@ -16,6 +16,7 @@ print, whose last digits only running the code can tell: it is left to
 from __future__ import annotations
 
 import ast
+import re
 
 from derive.check.bind.env import Env
 from derive.check.bind.resolve import evaluate
@@ -76,8 +77,12 @@ def _positional(arg: ast.expr, source: str) -> str | None:
     return segment
 
 
-def judge_printed(p, node: N.Node, env: Env, at: int) -> Judgement | None:
-    """The printed item against the value derive computes for what the call prints."""
+SINGLE = re.compile(r"float32|float16|bfloat16|\btensor\(|tf\.Tensor")     # an output of single-precision floats
+
+
+def judge_printed(p, node: N.Node, env: Env, at: int, single: bool = False) -> Judgement | None:
+    """The printed item against the value derive computes for what the call prints
+    (``single``: the output block prints single-precision floats, ``SINGLE``)."""
     if p.grid is None or any(significant_digits(x.text) >= POLICY.float_noise_digits for row in p.grid for x in row):
         return None
     try:
@@ -85,7 +90,7 @@ def judge_printed(p, node: N.Node, env: Env, at: int) -> Judgement | None:
         j = judge(p.grid, value)
     except EVAL_FAILURES:
         return None
-    if j.reason or (j.wrong and all(_single_precision(text, value.entry(i, k)) for i, k, text, _ in j.wrong)):
+    if j.reason or (single and j.wrong and all(_single_precision(text, value.entry(i, k)) for i, k, text, _ in j.wrong)):
         return None       # (a float32's print: its last digits are the float the code computes, not exact)
     return j
 
