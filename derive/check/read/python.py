@@ -11,6 +11,10 @@ from __future__ import annotations
 import ast
 import re
 
+from derive.check.read import nodes as N
+from derive.check.read.lexer import LatexError
+from derive.check.read.plain import labelled, parse_expression
+
 MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
 
 
@@ -37,8 +41,6 @@ def restated_results(block, text_of) -> list:
     nothing read the name between the two and the formula does not use the name itself.
     ``block`` is a Python code block; ``text_of(start, end)``: the document text (comments
     blanked) at those document offsets."""
-    from derive.check.read import nodes as N
-    from derive.check.read.plain import labelled, parse_expression     # (plain imports nothing from here)
     try:
         tree = ast.parse(without_magics(block.text))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -69,8 +71,8 @@ def restated_results(block, text_of) -> list:
                     continue
                 try:
                     label = parse_expression(ast.get_source_segment(block.text, formula) or "")
-                except Exception:          # (any reading failure: the pair is simply not a claim)
-                    continue
+                except (SyntaxError, ValueError, LatexError, RecursionError, MemoryError):
+                    continue           # a formula derive does not read: the pair is no claim
                 lo, hi = offset(value), block.start + starts[value.end_lineno - 1] + value.end_col_offset
                 out.append(labelled(lo, text_of(lo, hi), (N.Sym(0, 0, name, name), label)))
         else:
