@@ -657,3 +657,11 @@ def test_a_double_precision_print_is_judged_to_its_last_digit():
     doc = ("```python\nimport numpy as np\nprint(np.exp(2.0) / (np.exp(4.0) + np.exp(2.0) + np.exp(1.0)))\n```\n\n"
            "Output:\n\n```\n0.1141957\n```\n")
     assert [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"] == ["wrong"]
+
+
+def test_a_name_and_a_colon_before_a_chain_name_its_value():
+    # x_mean = (1 + 2 + 3) / 3 = 2; 2 * x_mean = 4, not 5
+    doc = "Stats:\n\n- x_mean : (1 + 2 + 3) / 3 = 2\n- x_std : 2 * x_mean = 5\n- Total: 2 + 2 = 4\n"
+    assert verdicts(doc, 3) == ["ok"] and verdicts(doc, 4) == ["wrong"] and verdicts(doc, 5) == ["ok"]
+    # a word before a colon is no name (Total is not bound): a later 'Total' claims nothing about it
+    assert not any(c.label == "Total" for c in check_text(doc, "doc.md").findings)

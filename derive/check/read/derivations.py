@@ -90,7 +90,7 @@ class Reader:
             if span.notation == "labelled":
                 parsed = parse_labelled(span)
             elif span.notation in ("plain", "result"):
-                parsed = parse_plain(span.text, span.notation == "result")
+                parsed = [_named(c, span.label) for c in parse_plain(span.text, span.notation == "result")]
             else:
                 parsed = parse_statements(span.text)
         except RecursionError:
@@ -127,6 +127,13 @@ class Reader:
         if not re.search(r"\d", SCRIPT.sub("", text)):
             return None
         return Unreadable(span, span.start + lo, span.start + max(lo, hi - 1), text, str(exc))
+
+
+def _named(chain, label):
+    """A plain chain after ``name :`` (``span.label``) as ``name = chain``, unless it names itself."""
+    if label is None or not isinstance(chain, N.Chain) or isinstance(chain.parts[0], N.Sym):
+        return chain
+    return N.Chain(chain.start, chain.end, (label, *chain.parts), ("=", *chain.rels))
 
 
 def joined(chain: N.Chain, last: N.Chain | None, display: bool) -> tuple[list, list, int]:

@@ -265,9 +265,20 @@ def _parses(tokens: list[Tok]) -> bool:
     return True
 
 
+NAME_COLON = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(?P<name>[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*|[A-Za-z])"
+                        r"(?:\*\*)?[ \t]*:[ \t]*$")
+
+
 def plain_spans(text: str, offset: int = 0) -> list[MathSpan]:
-    """The plain statements of ``text`` as math spans (``notation="plain"``) at ``offset``."""
-    return [MathSpan(offset + a, text[a:b], False, "plain") for a, b in plain_statements(text)]
+    """The plain statements of ``text`` as math spans (``notation="plain"``) at ``offset``;
+    a statement that starts a line after a name and a colon (``for_compute : 17 / 312 =
+    0.054``; a name with an underscore, or one letter) is that name's (its ``label``)."""
+    out = []
+    for a, b in plain_statements(text):
+        m = NAME_COLON.search(text, max(0, a - 80), a)
+        label = _atom(Tok("name", m.group("name"), 0, 0)) if m else None
+        out.append(MathSpan(offset + a, text[a:b], False, "plain", label))
+    return out
 
 
 def result_spans(text: str, offset: int = 0) -> list[MathSpan]:
