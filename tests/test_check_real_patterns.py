@@ -665,3 +665,10 @@ def test_a_name_and_a_colon_before_a_chain_name_its_value():
     assert verdicts(doc, 3) == ["ok"] and verdicts(doc, 4) == ["wrong"] and verdicts(doc, 5) == ["ok"]
     # a word before a colon is no name (Total is not bound): a later 'Total' claims nothing about it
     assert not any(c.label == "Total" for c in check_text(doc, "doc.md").findings)
+
+
+def test_a_remark_in_parentheses_after_a_number_is_left_out_of_the_chain():
+    # 2 * 2 * 64 * 8192 = 2,097,152 by hand; the parentheses say where 8192 comes from
+    doc = "So 2 * 2 * 64 * 8192 ( n_heads * dim_head = d_model) = 2,097,152 bytes.\n"
+    assert verdicts(doc, 1) == ["ok"]
+    assert verdicts(doc.replace("2,097,152", "2,097,162"), 1) == ["wrong"]

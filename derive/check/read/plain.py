@@ -110,7 +110,7 @@ def plain_tokens(text: str) -> list[Tok]:
 def plain_statements(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of every plain ``expression = value`` statement in ``text``."""
     out = []
-    for run in _runs(_keyword_arguments(_result_arrows(plain_tokens(text)))):
+    for run in _runs(_keyword_arguments(_asides(_result_arrows(plain_tokens(text))))):
         for piece in _pieces(run):
             out.extend((found[0].start, found[-1].end) for found in _chains(piece))
     return out
@@ -170,6 +170,32 @@ def _chains(piece: list[Tok]) -> list[list[Tok]]:
         continued = False
         start, head_end = (_head(piece, end if end is not None else a + 1, b, after=end is not None), b) \
             if b < len(piece) else (None, b)
+    return out
+
+
+def _asides(tokens: list[Tok]) -> list[Tok]:
+    """``2 * 64 * 8192 ( n_heads * dim_head = d_model) = 2,097,152``: parentheses after a number
+    (or a closing bracket), apart from it, holding a relation, are a remark on it; they are left
+    out. After a word they are read as any text (``the mean (μ = 2)``)."""
+    out, k = [], 0
+    while k < len(tokens):
+        t = tokens[k]
+        before = out[-1] if out else None
+        if t.kind == "op" and t.text == "(" and before is not None and before.end < t.start \
+                and (before.kind == "num" or before.text in ")]"):
+            depth, j, rel = 0, k, False
+            while j < len(tokens):
+                depth += tokens[j].text in OPENERS and tokens[j].kind == "op"
+                depth -= tokens[j].text in CLOSERS and tokens[j].kind == "op"
+                rel = rel or (tokens[j].kind == "rel" and depth == 1)
+                if depth == 0 or tokens[j].kind == "other" and tokens[j].text == "\n":
+                    break
+                j += 1
+            if depth == 0 and rel:
+                k = j + 1
+                continue
+        out.append(t)
+        k += 1
     return out
 
 
@@ -435,7 +461,7 @@ def _literal_text(value: str) -> bool:
 def parse_plain(text: str, result: bool = False) -> list[N.Chain | LatexError]:
     """The statement ``text`` (as found by ``plain_statements``) as one chain; with
     ``result``, a line of code whose ``#`` comment is its value (``result_spans``)."""
-    tokens = [t for t in plain_tokens(text) if t.kind != "join"]
+    tokens = [t for t in _asides(plain_tokens(text)) if t.kind != "join"]
     if result:
         hashes = [k for k, t in enumerate(tokens) if t.text == "#"]
         if not hashes:
