@@ -672,3 +672,14 @@ def test_a_remark_in_parentheses_after_a_number_is_left_out_of_the_chain():
     doc = "So 2 * 2 * 64 * 8192 ( n_heads * dim_head = d_model) = 2,097,152 bytes.\n"
     assert verdicts(doc, 1) == ["ok"]
     assert verdicts(doc.replace("2,097,152", "2,097,162"), 1) == ["wrong"]
+
+
+def test_after_the_update_a_restated_result_that_differs_is_a_slip():
+    # p = 0.1 - 0.1 * 0.1 = 0.09 is worked out; "after the update" restates it: 0.04 is a slip.
+    doc = ("The update gives $p = 0.1 - 0.1 \\times 0.1 = 0.09$.\n\n"
+           "After the update, the probability is $p = 0.04$.\n")
+    assert verdicts(doc, 3) == ["wrong"]
+    assert verdicts(doc.replace("p = 0.04", "p = 0.09"), 3) == ["ok"]
+    # a new value announced far from any working (a setting changed) stays a value given
+    far = "Let $\\gamma = 2 \\times 0.5 = 1$.\n\n" + "Words.\n\n" * 6 + "Now switch it off: $\\gamma = 0$.\n"
+    assert not any(str(c.verdict) == "wrong" for c in check_text(far, "doc.md").findings)

@@ -54,6 +54,9 @@ class Policy:
     case_lines: int = _rule(
         3, "a name given a value in text, then within this many lines given another (neither computed): "
            "a list of cases (\"The\": Query = [..], then \"dog\": Query = [..]), not a slip",)
+    restated_result_lines: int = _rule(
+        8, "a value announced as changed ('after the update, P = ...') within this many lines below the "
+           "working that computed the name restates that result: another number there is a slip")
     neutral_keywords: tuple = _rule(
         ("dtype", "device", "requires_grad"),
         "keyword arguments of a call in code that do not change the numbers it computes "

@@ -64,7 +64,7 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env, off: tuple) -> Clai
     old = env.previous(new)
     where = f"line {old.line}" if old is not None else "further down"
     given = dict(verdict=Verdict.GIVEN, kind="definition", basis=None, wrong_entries=[], diagnosis=None)
-    if draft.announced:
+    if draft.announced and not _just_computed(old, c):
         return replace(c, **given, note="changed", message=f"gives {new.name} new values (other values on {where})")
     later = [d for d in claims if d.line > c.line and d.verdict not in off
              and isinstance(d.context, dict) and "outcome" in d.context and not restating(d, new.name)]
@@ -99,6 +99,13 @@ def _settled(c: Claim, draft, claims: list[Claim], env: Env, off: tuple) -> Clai
         return replace(c, **given, note="redefinition", message=f"gives {new.name} new values (other values "
                                                                  f"on {where}, in another section)")
     return c
+
+
+def _just_computed(old: Binding | None, c: Claim) -> bool:
+    """Was the old value worked out just above (``POLICY.restated_result_lines``)? Then "after
+    the update, ..." restates that result: the change it announces is the one just computed,
+    and another number is a slip, not a new value."""
+    return old is not None and old.formula is not None and 0 < c.line - old.line <= POLICY.restated_result_lines
 
 
 def restating(d: Claim, name: str) -> bool:
