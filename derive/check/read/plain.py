@@ -184,7 +184,7 @@ def _asides(tokens: list[Tok]) -> list[Tok]:
         if t.kind == "op" and t.text == "(" and before is not None and before.end < t.start \
                 and (before.kind == "num" or before.text in ")]"):
             depth, j, rel = 0, k, False
-            while j < len(tokens):
+            while j < min(len(tokens), k + MAX_PART):         # (bounded: a remark is short)
                 depth += tokens[j].text in OPENERS and tokens[j].kind == "op"
                 depth -= tokens[j].text in CLOSERS and tokens[j].kind == "op"
                 rel = rel or (tokens[j].kind == "rel" and depth == 1)
