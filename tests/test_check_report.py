@@ -91,3 +91,13 @@ def test_usage_errors(doc, kwargs, message):
 def test_no_files_is_a_usage_error():
     with pytest.raises(UsageError):
         check_command([])
+
+
+def test_text_lists_wrong_entries_only_for_more_than_one_number(tmp_path, capsys):
+    # b = 2 + 2 is 4, not 5 (one number: printed and expected say it); v = (1 + 1, 2) is (2, 2), not (2, 3)
+    path = tmp_path / "doc.md"
+    path.write_text("$$ b = 2 + 2 = 5 $$\n\n$$ v = (1 + 1, 2) = (2, 3) $$\n")
+    assert check_command([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "entry (1, 1)" not in out and "entry (1, 2): printed 3, expected 2" in out
+    assert "printed:  5" in out and "expected: 4" in out

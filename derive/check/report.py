@@ -62,7 +62,7 @@ def _text_finding(path: str, f: Finding) -> list[str]:
         lines.append(f"    printed:  {f.printed}")
         if f.expected:
             lines.append(f"    expected: {f.expected}")
-    for e in f.wrong_entries[:MAX_ENTRIES_SHOWN]:
+    for e in f.wrong_entries[:MAX_ENTRIES_SHOWN] if f.kind != "scalar" else ():     # (one number: said above)
         lines.append(f"    entry ({e['row']}, {e['col']}): printed {e['printed']}, expected {e['expected']}")
     if len(f.wrong_entries) > MAX_ENTRIES_SHOWN:
         lines.append(f"    ... and {len(f.wrong_entries) - MAX_ENTRIES_SHOWN} more entries")
