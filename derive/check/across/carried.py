@@ -33,10 +33,9 @@ def carried(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
     """Right claims computed from a value judged wrong (through its name, or its printed
     number written into a working), judged again with its right value (``rounds``: the
     document rounds, so a value that is then only a cut of the right one is wrong too)."""
-    slips: dict[tuple[str, int], tuple[Claim, Val]] = {}
-    numbers: dict[str, tuple[Claim, Val]] = {}      # a wrong scalar's printed text -> it, its right value
+    slips: dict[tuple, tuple[Claim, Val]] = {}       # (name, line) and (name, "span", span) -> slip, right value
+    numbers: dict[tuple, tuple[Claim, Val]] = {}     # a wrong result's printed numbers -> it, its right value
     shown: dict[str, bool] = {}                      # a scalar printed so far -> was it right (or given)?
-    results: dict[tuple, tuple[Claim, Val]] = {}     # a wrong result's printed numbers (two or more)
     out = []
     for c in claims:
         ctx = c.context if isinstance(c.context, dict) else {}
@@ -44,8 +43,9 @@ def carried(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
             c = _carries(c, ctx, env, slips, rounds) or _carries_number(c, ctx, env, numbers, rounds) or c
             ctx = c.context if isinstance(c.context, dict) else {}
         restates = c.verdict == Verdict.GIVEN or (c.verdict in CORRECT and isinstance(ctx.get("ref"), N.Sym))
-        if restates and _texts(c) in results:
-            c = _restates_slip(c, *results[_texts(c)])
+        texts = _texts(c)
+        if restates and texts is not None and len(texts) > 1 and texts in numbers:
+            c = _restates_slip(c, *numbers[texts])
             ctx = c.context
         right = right_value(c, ctx)
         if c.verdict == Verdict.WRONG and right is not None:
@@ -53,8 +53,8 @@ def carried(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
             slips[(key, c.line)] = slips[(key, "span", ctx["draft"].origin)] = (c, right)
             if _scalar_text(c) is not None and right.shape == (1, 1) and _trusted(ctx.get("ref"), shown):
                 numbers[(_scalar_text(c),)] = (c, right)
-            if _texts(c) is not None and len(_texts(c)) > 1:
-                results[_texts(c)] = numbers[_texts(c)] = (c, right)
+            if texts is not None and len(texts) > 1:
+                numbers[texts] = (c, right)
         if c.grid is not None and len(c.grid) == len(c.grid[0]) == 1:
             shown[c.grid[0][0].text.replace("\u2212", "-")] = c.verdict != Verdict.WRONG
         out.append(c)

@@ -220,9 +220,8 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
         rows = [[_carried(p, exact.entry(i, j)) if exact is not None else widened(p.value, half_unit(p))
                  for j, p in enumerate(row)] for i, row in enumerate(b.printed)]
         value = Val(ARB.matrix(rows), b.scalar and len(rows) == 1 and len(rows[0]) == 1)
-    elif hypothesis == "enclosure" and b.printed is None and b.formula is not None \
-            and (value := _working_balls(b, env)) is not None:
-        pass
+    elif hypothesis == "enclosure" and (working := _working_balls(b, env)) is not None:
+        value = working
     else:
         exact = exact_value(b, env) if hypothesis == "exact" else printed_or_exact(b, env)
         value = Val(ARB.matrix([[_ball(exact.entry(i, j)) for j in range(exact.shape[1])]
@@ -234,7 +233,10 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
 def _working_balls(b: Binding, env: Env) -> Val | None:
     """A value the document never printed, in balls: its formula (else its first working that
     evaluates) over the balls of the values it is computed from (``O = A V`` with A printed to
-    3 decimals), numbers in it that the document printed before as roundings widened too."""
+    3 decimals), numbers in it that the document printed before as roundings widened too;
+    None for a printed value or one with no formula."""
+    if b.printed is not None or b.formula is None:
+        return None
     for node in (b.formula, *b.workings):
         try:
             value, _ = evaluate(node, env, b.formula_at, ARB, "enclosure", widen=printed_roundings(node, env, b.formula_at))

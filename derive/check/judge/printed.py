@@ -2,8 +2,8 @@
 
 Without ``--run-code`` an output block's items are paired with the block's
 top-level ``print`` calls (and a notebook cell's last expression, which it
-shows, or a last bare name, shown as in a notebook), in order, when there are exactly as many of each and no ``print``
-hides in a loop or a function. The value each call prints (its last
+shows, or a last bare name, shown as in a notebook), in order, when there are
+exactly as many of each and no ``print`` hides in a loop or a function. The value each call prints (its last
 argument, or the one value of an f-string) is read with derive's plain-math
 parser (``ast``, never run) and computed by derive's evaluator over the values
 the code gave its names by then (``derive.check.read.assignments``); the item is
@@ -27,6 +27,7 @@ from derive.check.read import CodeBlock
 from derive.check.read import nodes as N
 from derive.check.read.lexer import LatexError
 from derive.check.read.plain import parse_expression
+from derive.check.read.python import line_starts
 from derive.numbers import significant_digits
 
 
@@ -48,9 +49,7 @@ def printed_values(block: CodeBlock, count: int) -> dict[int, tuple[N.Node, int]
                               lineno=last.lineno))
     if len(calls) != count:
         return {}
-    starts = [0]
-    for line in block.text.split("\n"):
-        starts.append(starts[-1] + len(line) + 1)
+    starts = line_starts(block.text)
     out = {}
     for k, call in enumerate(calls):
         arg = _printed_arg(call)

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
 from derive.check.read.markdown import PYTHON, CodeBlock, Document, Problem, Table, document, read_text, scan
-from derive.check.read.outputs import label_key, label_text, printouts
+from derive.check.read.outputs import label_key, label_text, printouts, restated_results
 from derive.check.read.plain import COMMENT, applied_spans, entry_spans, labelled_spans
-from derive.check.read.python import restated_results
 from derive.check.read.prose import prose_only
 from derive.check.read.transcript import transcript_source
 
@@ -77,12 +76,9 @@ def _restated_outputs(doc: Document, items: list) -> list[MathSpan]:
 
 
 def _restated_results(doc: Document, items: list) -> list[MathSpan]:
-    """Values written into code after the code that computes them (``derive.check.read.python``)."""
+    """Values written into code after the code that computes them (``outputs.restated_results``)."""
     blank = COMMENT.sub(lambda m: " " * len(m.group()), doc.text)
-
-    def text_of(lo: int, hi: int) -> str:
-        return blank[lo:hi]
-    return [s for b in items if isinstance(b, CodeBlock) and b.lang in PYTHON for s in restated_results(b, text_of)]
+    return [s for b in items if isinstance(b, CodeBlock) and b.lang in PYTHON for s in restated_results(b, blank)]
 
 
 def _restated_entries(doc: Document, items: list) -> list[MathSpan]:

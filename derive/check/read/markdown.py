@@ -271,7 +271,8 @@ def _code_blocks(doc: Document, tokens, masked: list[str]) -> list:
     return out
 
 
-def _unfenced_output(doc: Document, out: list, pending: int | None, paragraphs: list, masked: list[str]) -> None:
+def _unfenced_output(doc: Document, out: list, pending: int | None, paragraphs: list,
+                     masked: list[str]) -> int | None:
     """Paragraphs under an output heading that print values only: the output block of the
     code before (blanked out of the prose); anything in words leaves them prose. Returns
     the pending code block (None once paired)."""

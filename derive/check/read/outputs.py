@@ -28,7 +28,12 @@ import ast
 import re
 from dataclasses import dataclass
 
+from derive.check.read import nodes as N
+from derive.check.read.delimiters import MathSpan
+from derive.check.read.lexer import LatexError
 from derive.check.read.markdown import CodeBlock
+from derive.check.read.plain import labelled, parse_expression
+from derive.check.read.python import line_starts, without_magics
 from derive.check.read.grids import numpy_precision
 from derive.errors import DeriveError
 from derive.numbers import Printed, parse_decimal
@@ -94,10 +99,55 @@ def literals(block: CodeBlock) -> list[Literal]:
     return out
 
 
-def _grid(value: ast.expr, source: str) -> Grid | None:
+def restated_results(block: CodeBlock, text: str) -> list[MathSpan]:
+    """``scores = Q @ K.T`` and, a few lines on, ``scores = [[1.93, 1.09], ...]``: code that
+    computes a name and then writes down its value, as tutorials do. The literal claims the
+    value of the computation (a labelled span of the literal, labelled with the name and the
+    formula), when nothing read the name between the two and the formula does not use the
+    name itself. ``text``: the document with its comments blanked (offsets kept)."""
+    try:
+        tree = ast.parse(without_magics(block.text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    starts = line_starts(block.text)
+    computed: dict[str, ast.expr] = {}     # name -> the formula last assigned to it, unread since
+    out = []
+    for stmt in tree.body:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                computed.pop(n.id, None)
+        if not (isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets)):
+            for n in ast.walk(stmt):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                    computed.pop(n.id, None)
+            continue
+        value, names = _array_literal(stmt.value), [t.id for t in stmt.targets]
+        if not _nested(value, block.text):          # a formula (a literal needs numbers)
+            reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+            computed.update((name, stmt.value) for name in names if name not in reads)
+            continue
+        for name in names:
+            formula = computed.pop(name, None)
+            try:
+                label = parse_expression(ast.get_source_segment(block.text, formula) or "") if formula else None
+            except (SyntaxError, ValueError, LatexError, RecursionError, MemoryError):
+                label = None                         # a formula derive does not read: no claim
+            if label is not None:
+                lo = block.start + starts[value.lineno - 1] + value.col_offset
+                hi = block.start + starts[value.end_lineno - 1] + value.end_col_offset
+                out.append(labelled(lo, text[lo:hi], (N.Sym(0, 0, name, name), label)))
+    return out
+
+
+def _array_literal(value: ast.expr) -> ast.expr:
+    """``np.array([...])``, ``torch.tensor([...], dtype=...)``: the literal inside (else ``value``)."""
     if isinstance(value, ast.Call) and value.args and _call_name(value.func) in ARRAY_CALLS:
-        value = value.args[0]
-    rows = _nested(value, source)
+        return value.args[0]
+    return value
+
+
+def _grid(value: ast.expr, source: str) -> Grid | None:
+    rows = _nested(_array_literal(value), source)
     if rows is None:
         return None
     if isinstance(rows, Printed):

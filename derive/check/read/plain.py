@@ -342,6 +342,11 @@ def labelled(start: int, value: str, label: N.Node) -> MathSpan:
     return MathSpan(start, value, False, "labelled", label)
 
 
+def _value_node(text: str) -> N.Node:
+    """A value written in plain text (``[0.5, 0.2]``, ``26%``) as a node; raises when it is none."""
+    return _Translation([t for t in plain_tokens(text) if t.kind != "join"]).node()
+
+
 def entry_of(name: str, k: int) -> N.Sym:
     """Entry k (from 1) of the vector ``name``: ``v_k``."""
     return N.Sym(0, 0, f"{name}_{k}", name, N.Num(0, 0, parse_decimal(str(k))))
@@ -351,7 +356,7 @@ def parse_labelled(span: MathSpan) -> list[N.Chain | LatexError]:
     """A labelled span as the chain ``label = value`` (a label of two nodes, a name and the
     working that computes it: ``name = working = value``)."""
     try:
-        value = _Translation([t for t in plain_tokens(span.text.replace("\n", " ")) if t.kind != "join"]).node()
+        value = _value_node(span.text.replace("\n", " "))
     except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError) as exc:
         return [LatexError(f"cannot read the value: {exc}", 0)]
     heads = span.label if isinstance(span.label, tuple) else (span.label,)      # (name, its working)
@@ -442,7 +447,7 @@ def _input_above(text: str, line_starts: list[int], line: int, size: int, code_l
         lists = [b.group(0) for b in BRACKETED.finditer(row) if _list_size(b.group(0)) == size]
         if lists and INPUT_WORDS.search(row):
             try:
-                return _Translation([t for t in plain_tokens(lists[-1]) if t.kind != "join"]).node()
+                return _value_node(lists[-1])
             except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError):
                 return None
         if lists:
@@ -679,21 +684,15 @@ def _atom(t: Tok) -> N.Node:
 
 def printed_number(text: str) -> Printed:
     """A number as plain text prints it: ``4,718,592``; ``99.5%`` (0.995, three
-    decimals); ``124M`` (124 * 10**6, good to the million); ``1.5B``; ``12k``."""
-    body = text.replace(",", "")
-    word = body.split()[-1] if " " in body or "\t" in body else ""
-    if word in NUMBER_WORDS:                                   # 52 billion
-        p = parse_decimal(body.split()[0].rstrip("."))
-        power = NUMBER_WORDS[word]
-        return Printed(text, p.value * 10 ** power, p.decimals - power)
-    if body.endswith("%"):
-        p = parse_decimal(body[:-1])
-        return Printed(text, p.value / 100, p.decimals + 2)
-    if body[-1:] in SUFFIXES:
-        body, power = body[:-1], SUFFIXES[body[-1]]
-        p = parse_decimal(body)
-        return Printed(text, p.value * 10 ** power, p.decimals - power)
+    decimals); ``124M`` (124 * 10**6, good to the million); ``1.5B``; ``12k``;
+    ``52 billion``."""
+    body, *word = text.replace(",", "").split()
+    power = NUMBER_WORDS[word[0]] if word else SUFFIXES.get(body[-1:], 0)
+    body = body[:-1] if not word and (power or body.endswith("%")) else body
     try:
-        return parse_decimal(body)
+        p = parse_decimal(body)
     except DeriveError as exc:
         raise LatexError(str(exc), 0) from None
+    if text.endswith("%"):
+        return Printed(text, p.value / 100, p.decimals + 2)
+    return Printed(text, p.value * 10 ** power, p.decimals - power) if power else p
