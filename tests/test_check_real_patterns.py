@@ -624,7 +624,7 @@ def test_an_unfenced_output_under_an_output_heading_is_the_code_s_output():
 
 
 def test_a_single_precision_print_is_not_judged_on_its_last_digits():
-    # softmax([4, 2, 1])_1 = 0.843794725 (mpmath); float32 prints 0.8437947, and 0.11419519 for 0.1141951990
+    # softmax([4, 2, 1])_1 = 0.8437947345 (mpmath); float32 prints 0.8437947, and 0.11419519 for 0.1141951990
     doc = ("```python\nimport tensorflow as tf\np = tf.nn.softmax([[4.0, 2.0, 1.0]])\np\n```\n\n"
            "Output:\n\n```\narray([[0.8437947 , 0.11419519, 0.04201007]], dtype=float32)\n```\n")
     assert [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"] == ["unverifiable"]
