@@ -193,6 +193,9 @@ class Policy:
         7, "a code output of single-precision floats (float32, a PyTorch or TensorFlow tensor) printed with this "
            "many significant digits, within 2^-22 (relative) of the exact value: its last digits are not judged "
            "without running the code")
+    single_precision_markers: tuple = _rule(
+        ("float32", "float16", "bfloat16", "tensor(", "tf.Tensor"),
+        "an output block holding one of these prints single-precision floats (float32_digits applies)")
     float_noise_ulps: int = _rule(
         64, "two full prints of a float this many times 2^-52 apart (relative, absolute below 1) agree: "
             "another Python summed in another order")

@@ -76,7 +76,7 @@ def _positional(arg: ast.expr, source: str) -> str | None:
     return segment
 
 
-SINGLE = re.compile(r"float32|float16|bfloat16|\btensor\(|tf\.Tensor")     # an output of single-precision floats
+SINGLE = re.compile("|".join(r"\b" + re.escape(m) for m in POLICY.single_precision_markers))   # single-precision output
 
 
 def judge_printed(p, node: N.Node, env: Env, at: int, single: bool = False) -> Judgement | None:
