@@ -683,3 +683,22 @@ def test_after_the_update_a_restated_result_that_differs_is_a_slip():
     # a new value announced far from any working (a setting changed) stays a value given
     far = "Let $\\gamma = 2 \\times 0.5 = 1$.\n\n" + "Words.\n\n" * 6 + "Now switch it off: $\\gamma = 0$.\n"
     assert not any(str(c.verdict) == "wrong" for c in check_text(far, "doc.md").findings)
+
+
+def test_a_bare_function_argument_may_run_to_the_end_of_its_fraction():
+    # H = 1/4 log2(4/1) + 3/4 log2(4/3) = 0.811278... (mpmath below); strictly the
+    # text reads log2(4)/1 and log2(4)/3, which give 1.0: the other reading is taken
+    h = mp.mpf(1) / 4 * mp.log(4, 2) + mp.mpf(3) / 4 * mp.log(mp.mpf(4) / 3, 2)
+    assert mp.nstr(h, 3) == "0.811"
+    doc = "$$ H = 1/4 \\cdot \\log_2 4/1 + 3/4 \\cdot \\log_2 4/3 = {} $$\n"
+    found = check_text(doc.format("0.811"), "doc.md").findings
+    assert [str(c.verdict) for c in found] == ["rounded"]
+    assert "without parentheses" in found[0].message
+    assert verdicts(doc.format("0.821"), 1) == ["wrong"]      # one digit changed: no reading saves it
+    strict = check_text(doc.format("1.0"), "doc.md").findings     # the strict reading, when it is the one meant
+    assert [str(c.verdict) for c in strict] in (["ok"], ["rounded"]) and "parentheses" not in strict[0].message
+
+
+def test_braces_around_a_function_argument_leave_no_other_reading():
+    # \log_2{8}/3 is log2(8)/3 = 1 exactly; log2(8/3) = 1.415 is not a reading of it
+    assert verdicts("$$ a = \\log_2{8}/3 = 1.415 $$\n", 1) == ["wrong"]

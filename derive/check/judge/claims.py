@@ -77,7 +77,9 @@ def bare(d: Draft, env: Env, section: str) -> Claim:
 
 
 def record(d: Draft, env: Env, ref: N.Node, outcome: Outcome, section: str, what: str | None = None) -> Claim:
-    """A judged claim: verdict, basis, expected value, the values it was computed with."""
+    """A judged claim: verdict, basis, expected value, the values it was computed with
+    (against the reading of ``ref`` that was judged, when it is not the strict one)."""
+    ref = outcome.reading[1] if outcome.reading else ref
     j = outcome.judgement
     grid = grid_of(d.part)
     verdict = j.verdict
@@ -187,6 +189,8 @@ def _choices(outcome: Outcome, env: Env, d: Draft) -> str:
         notes.append("the values as printed")
     if outcome.basis == Basis.ENCLOSURE:
         notes.append("the rounding of the values it is computed from")
+    if outcome.reading:
+        notes.append(outcome.reading[0])
     return ", ".join(notes)
 
 

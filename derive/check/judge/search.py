@@ -36,6 +36,7 @@ from derive.check.evaluate.functions import LAYER_NORM
 from derive.check.evaluate.values import EVAL_FAILURES, Options, Val
 from derive.check.judge.compare import Judgement, excuse
 from derive.check.judge.hypotheses import Link, Trial, enclosure, near, screened, trial
+from derive.check.judge.readings import readings
 from derive.check.judge.screen import near_entries
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
@@ -61,6 +62,7 @@ class Outcome:
     diagnosis: str | None = None         # set when a variant of the formula explains the claim
     picks: dict = field(default_factory=dict)
     hypothesis: str = "exact"
+    reading: tuple[str, N.Node] | None = None   # (why, the formula) when another reading was judged (``readings``)
 
     @property
     def verdict(self) -> Verdict:
@@ -97,6 +99,23 @@ def combinations(seen: dict[str, int]) -> list[dict[str, int]]:
 def check_link(ref: N.Node, claim: N.Node, env: Env, at: int, options: list[Options] | None = None,
                exclude: frozenset = frozenset(), later: frozenset = frozenset(), approx: bool = False,
                settle: bool = True, excuse_units: int = POLICY.enclosure_excuse_units) -> Outcome:
+    """Is ``claim`` the value of ``ref``? As ``judged_link``; when that finds it wrong,
+    the other readings of ``ref``'s notation (``derive.check.judge.readings``) are
+    judged in turn, and the first one that reproduces the claim is the outcome."""
+    args = (claim, env, at, options, exclude, later, approx, settle, excuse_units)
+    outcome = judged_link(ref, *args)
+    if outcome.verdict != Verdict.WRONG:
+        return outcome
+    for why, other in readings(ref):
+        found = judged_link(other, *args)
+        if found.reproduces:
+            return replace(found, reading=(why, other))
+    return outcome
+
+
+def judged_link(ref: N.Node, claim: N.Node, env: Env, at: int, options: list[Options] | None = None,
+                exclude: frozenset = frozenset(), later: frozenset = frozenset(), approx: bool = False,
+                settle: bool = True, excuse_units: int = POLICY.enclosure_excuse_units) -> Outcome:
     """Is ``claim`` the value of ``ref`` (or is ``ref``'s printed value ``claim``'s)?
 
     ``exclude`` hides names (a label's own values, when its formula is wanted);

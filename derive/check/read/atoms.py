@@ -245,9 +245,10 @@ class Atoms:
                 name = f"{name}_{base.printed.text}"
         if self.at("SYM", "("):
             args = self.call_args()
-        else:
-            args = (self.power(),)
-        return N.Call(start, self.last_end(), name, args)
+            return N.Call(start, self.last_end(), name, args)
+        bare = not self.at("SYM", "{")
+        args = (self.power(),)
+        return N.Call(start, self.last_end(), name, args, bare)
 
     def big_operator(self, name: str, start: int) -> N.Node:
         r"""``\sum_{i=1}^{4} body``: the body is the product that follows."""

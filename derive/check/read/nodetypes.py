@@ -126,6 +126,7 @@ class Call(Node):
 
     name: str
     args: tuple[Node, ...]
+    bare: bool = False      # one argument written without parentheses or braces: ``\log_2 10``
 
 
 @dataclass(frozen=True)
