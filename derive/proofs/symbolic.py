@@ -10,48 +10,15 @@ attempt runs under a wall-clock budget; when it runs out the answer is
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from math import gcd
 
 import sympy as sp
 
+from derive.budget import OutOfTime, time_limit
+
 PROVED, NOT_ZERO, TIMED_OUT = "proved", "not zero", "timed out"
-
-
-class OutOfTime(BaseException):
-    """The time budget of a symbolic attempt ran out.
-
-    A BaseException, so that SymPy's own ``except Exception`` cannot swallow it.
-    """
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``OutOfTime`` inside the block after ``seconds`` of wall time.
-
-    SymPy cannot be asked to stop, so the main thread uses a timer signal;
-    elsewhere (a worker thread, or Windows, which has no SIGALRM) the budget
-    is checked between claims only.
-    """
-    if threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def independent_exponentials(expr: sp.Expr) -> sp.Expr:

@@ -45,6 +45,7 @@ class Resolver:
         self.seen: dict[str, int] = {}
         self.used: dict[str, Binding] = {}
         self.recomputing: set[str] = set()
+        self.recomputed: dict[str, Val | None] = {}     # each name computed once per look-up: a DAG walk
 
     def __call__(self, key: str) -> Val | None:
         if key in self.exclude:
@@ -68,6 +69,8 @@ class Resolver:
         """A name with no value of its own (``p = \\mathrm{softmax}(z)`` gave only a
         formula), or whose every value is stale (its inputs were given anew), is
         computed from its latest formula over the current values."""
+        if key in self.recomputed:
+            return self.recomputed[key]
         formulas = [f for f, at, _ in self.env.formulas.get(key, []) if at <= self.at]
         if not formulas or key in self.recomputing:
             return None
@@ -75,10 +78,12 @@ class Resolver:
         try:
             value = Evaluator(self.face, self, self.function, Options()).value_of(formulas[-1])
         except EvalError:
-            return None
+            value = None
         finally:
             self.recomputing.discard(key)
-        self.seen.setdefault(key, 1)
+        self.recomputed[key] = value
+        if value is not None:
+            self.seen.setdefault(key, 1)
         return value
 
     def function(self, name: str):

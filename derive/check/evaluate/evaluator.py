@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import sympy as sp
 
 from derive.check.read import nodes as N
@@ -46,6 +47,7 @@ class Evaluator(NamedFunctions, NameLookup):
         self.widen = widen or {}        # id of a written number -> half a unit it may be off by, or a Pin
         self.sum_from: dict[str, int | None] = {}   # a sum's index -> its lower bound (0: entries count from 0)
         self.scopes: list[dict[str, Val]] = []
+        self.applied: dict[tuple, tuple] = {}      # a document function's value per arguments (``_call_key``)
         self.depth = 0
 
     def value_of(self, node: N.Node) -> Val:
@@ -296,11 +298,34 @@ class Evaluator(NamedFunctions, NameLookup):
         if len(params) != len(node.args):
             raise EvalError(f"{node.name} takes {len(params)} arguments, given {len(node.args)}")
         args = {p: self.value_of(a) for p, a in zip(params, node.args)}
+        key = _call_key(node.name, body, args.values())
+        if key in self.applied:
+            return self.applied[key][1]
         self.scopes.append(args)
         try:
-            return self.value_of(body)
+            value = self.value_of(body)
         finally:
             self.scopes.pop()
+        self.applied[key] = (tuple(args.values()), value)    # the arguments kept alive: their ids stay theirs
+        return value
+
+
+def _call_key(name: str, body: N.Node, args) -> tuple:
+    """What a call of a document's function is memoised under: its body (by identity) and
+    its arguments, by value where a value can be a key, else by identity (a ball), so that
+    ``f_k(x) = f_{k-1}(x) + f_{k-1}(x)`` costs one evaluation per function, not two to the k."""
+    parts = []
+    for v in args:
+        data = v.data
+        if isinstance(data, np.ndarray) and data.dtype != object:
+            parts.append((data.shape, str(data.dtype), data.tobytes(), v.scalar))
+            continue
+        try:
+            hash(data)
+            parts.append((data, v.scalar))
+        except TypeError:
+            parts.append(("same object", id(v)))
+    return (name, id(body), tuple(parts))
 
 
 # How each kind of node is evaluated.
