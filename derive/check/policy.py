@@ -102,6 +102,9 @@ class Policy:
         256, "choices of earlier values tried for the names of one formula")
     max_candidates: int = _rule(
         5, "values of one name tried, latest first (a name reused in a document)")
+    candidate_lookback: int = _rule(
+        64, "earlier values of one name looked at to find those candidates, latest first: a name "
+        "given the same value a thousand times costs a claim no more than one given it 64 times")
 
     # ---------------------------------------------------------------- guesses
     epsilons: tuple = _rule(
@@ -176,6 +179,17 @@ class Policy:
 
     # ---------------------------------------------------------------- budgets
     max_bytes: int = _rule(4 * 1024 * 1024, "the largest document derive reads, in bytes")
+    max_claims: int = _rule(
+        5000, "the most claims judged in one document (an output block's items count one each); the rest of "
+              "the document is one finding that says where judging stopped")
+    output_items: int = _rule(
+        2000, "the most items of one output block judged; the rest of the block is one finding")
+    claim_seconds: float = _rule(
+        20.0, "the wall time one claim may take (a claim that runs code has run_seconds more); past it the "
+              "claim is unverifiable and says so")
+    document_seconds: float = _rule(
+        300.0, "the wall time one document's claims may take; past it the rest is one finding that says where "
+               "judging stopped")
     max_entries: int = _rule(10_000, "the most entries of a matrix derive evaluates")
     max_exponent: int = _rule(1000, "the largest exponent evaluated (10^{10^{10}} is refused)")
     max_sum_terms: int = _rule(1000, "the most terms a written sum may have")

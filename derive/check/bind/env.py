@@ -154,7 +154,7 @@ class Env:
         live = lambda b: not self.stale(b, at) and not self.outdated(key, b, at)  # noqa: E731
         out: list[Binding] = []
         before = False
-        for b in reversed(ordered[:split]):           # latest first; enough after five distinct values
+        for b in reversed(ordered[max(0, split - POLICY.candidate_lookback):split]):   # latest first
             if len(out) == POLICY.max_candidates:
                 break
             if live(b):
@@ -163,7 +163,7 @@ class Env:
                     out.append(b)
         if not before and not later:
             return self.dimension(key, at) if key in POLICY.dimension_names else []
-        for b in ordered[split:]:
+        for b in ordered[split:split + POLICY.candidate_lookback]:
             if len(out) == POLICY.max_candidates:
                 break
             if (b.origin == "output" or b.origin == "code") and live(b) and not any(same_value(b, o) for o in out):

@@ -13,6 +13,10 @@ unverifiable claim that says so (note ``internal-error``); the rest is judged.
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
+from derive.budget import OutOfTime, time_limit
 from derive.check.bind.drafts import Draft
 from derive.check.bind.walk import Bound
 from derive.check.claim import Claim, Verdict
@@ -21,6 +25,7 @@ from derive.check.judge.derivatives import first_principles
 from derive.check.judge.examples import Ties, tie
 from derive.check.judge.outputs import judge_outputs
 from derive.check.judge.tables import judge_cells
+from derive.check.policy import POLICY
 from derive.check.read import CodeBlock, Reading
 from derive.errors import bug
 
@@ -31,11 +36,19 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
     doc = reading.doc
     blocks = [item for item in reading.items if isinstance(item, CodeBlock)]
     claims: list[Claim] = []
-    for d in bound.drafts:
-        if d.what == "cell":
-            continue
+    drafts = [d for d in bound.drafts if d.what != "cell"]
+    deadline = time.monotonic() + POLICY.document_seconds
+    for k, d in enumerate(drafts):
+        if len(claims) >= POLICY.max_claims or time.monotonic() > deadline:
+            claims.append(not_reached(drafts[k:], len(claims) >= POLICY.max_claims, doc.section(d.line)))
+            break
+        seconds = POLICY.claim_seconds + (timeout if run_code and d.what == "output" else 0)
         try:
-            claims.extend(_judged(d, bound, blocks, run_code, timeout, doc.section))
+            with time_limit(seconds):
+                claims.extend(_judged(d, bound, blocks, run_code, timeout, doc.section))
+        except OutOfTime:
+            claims.append(claim(d, doc.section(d.line), Verdict.UNVERIFIABLE,
+                                f"not checked: judging it took longer than {seconds:g} s", note="budget"))
         except Exception as exc:  # noqa: BLE001 - derive's own bug on one claim: say so, judge the rest
             claims.append(internal_error(d, exc, doc.section(d.line)))
     cells = [d for d in bound.drafts if d.what == "cell"]
@@ -57,6 +70,17 @@ def _judged(d: Draft, bound: Bound, blocks, run_code: bool, timeout: float, sect
         return [claim(d, section(d.line), Verdict.UNVERIFIABLE, d.message, note=d.note)]
     found = judge_value(d, bound.env, section(d.line))
     return [found] if found is not None else []
+
+
+def not_reached(drafts: list[Draft], by_count: bool, section: str) -> Claim:
+    """One finding for the drafts a budget left unjudged: where judging stopped, and why."""
+    why = f"the document has more than {POLICY.max_claims} claims" if by_count \
+        else f"judging the document took longer than {POLICY.document_seconds:g} s"
+    first, last = drafts[0], drafts[-1]
+    return replace(claim(first, section, Verdict.UNVERIFIABLE,
+                         f"not checked: {why}; {len(drafts)} more claim(s) from line {first.line} to line "
+                         f"{last.end_line or last.line} were not judged", note="budget"),
+                   end_line=last.end_line or last.line)
 
 
 def internal_error(d: Draft, exc: BaseException, section: str) -> Claim:

@@ -9,6 +9,9 @@ document printed: the basis is ``code-output``.
 
 from __future__ import annotations
 
+import functools
+import re
+
 from derive.check import run as runner
 from derive.check.bind.code import run_cell
 from derive.check.bind.drafts import Draft
@@ -17,6 +20,7 @@ from derive.check.read import CodeBlock
 from derive.check.read.grids import grid_text, rows_text
 from derive.check.read.markdown import PYTHON
 from derive.check.judge.printed import SINGLE, judge_printed, printed_values
+from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.check.read.outputs import NUMBER, describe, printouts
 
@@ -41,6 +45,11 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
     claims = []
     for k, p in enumerate(outs):
         line = block.output.line + p.line
+        if k == POLICY.output_items:
+            claims.append(_item(block, p, line, Verdict.UNVERIFIABLE, f"not checked: the block prints {len(outs)} "
+                                f"items and derive judges the first {k}; this one and the {len(outs) - k - 1} "
+                                "after it are not judged", section, note="budget"))
+            break
         if pairing is not None and k == pairing.stop:
             claims.append(_unpaired(block, outs[k:], actual, pairing, section))
             break
@@ -69,11 +78,18 @@ def _item(block: CodeBlock, p, line: int, verdict: Verdict, message: str, sectio
 def _spans(block: CodeBlock, p) -> tuple[tuple[int, int], ...]:
     """Document offsets of the item's numbers: the last ones on its lines (a label may hold digits)."""
     count = sum(len(row) for row in p.cells)
-    lines = block.output.text.split("\n")
-    start = block.output.start + sum(len(x) + 1 for x in lines[:p.line])
-    text = "\n".join(lines[p.line:p.end_line + 1])
-    found = [(start + m.start(), start + m.end()) for m in NUMBER.finditer(text)]
+    text = block.output.text
+    starts = _line_starts(text)
+    begin = starts[min(p.line, len(starts) - 1)]
+    end = starts[p.end_line + 1] - 1 if p.end_line + 1 < len(starts) else len(text)
+    found = [(block.output.start + m.start(), block.output.start + m.end()) for m in NUMBER.finditer(text, begin, end)]
     return tuple(found[-count:]) if count and len(found) >= count else ()
+
+
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """The offset of each line of an output block (once per block: its items are many)."""
+    return (0, *(m.end() for m in re.finditer("\n", text)))
 
 
 def _computed(block: CodeBlock, p, line: int, j, node, section) -> Claim:

@@ -25,6 +25,7 @@ r"""Code blocks and the output blocks that follow them.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 
@@ -191,7 +192,13 @@ REPR_SETTINGS = re.compile(r"\b(?:shape|dtype|device)=(?:\([^()]*\)|[\w.'\":]+),
 
 
 def printouts(text: str) -> list[Printout]:
-    """The printed items of an output block, in order (see the module docstring)."""
+    """The printed items of an output block, in order (see the module docstring); read
+    once per text (the read, bind and judge passes all ask, and a block may print 100,000)."""
+    return list(_printouts(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _printouts(text: str) -> tuple[Printout, ...]:
     lines = [REPR_SETTINGS.sub(lambda m: " " * len(m.group()), WRAPPED_SCALAR.sub(r"\1", line))
              for line in text.split("\n")]
     out: list[Printout] = []
@@ -221,7 +228,7 @@ def printouts(text: str) -> list[Printout]:
                 out.append(_printout(label or caption, [numbers], k, k, stripped, False, gap))
                 caption, gap = "", False
         k += 1
-    return out
+    return tuple(out)
 
 
 def _opening(line: str) -> int:
