@@ -1,0 +1,252 @@
+"""The sandbox of ``--run-code``: one child process per block, with limits.
+
+The child gets a fresh private folder (also its ``HOME``), a small
+environment, no standard input, and, set before the interpreter starts
+(``_confine``): limits on memory (``RLIMIT_AS``), CPU time, file size and
+processes (``POLICY.run_*``), its own session, and no network where Linux
+gives it a network namespace. Run as root, it also gets a private mount
+namespace whose home folders (``/root``, ``/home``) are empty except for the
+interpreter, and it drops to the unprivileged user ``nobody`` (root ignores
+the process limit). What it prints is read as it comes and capped; the
+values it leaves come back on a pipe of their own (``values_fd``), not in a
+file the code could overwrite. Every overrun is a ``stopped`` reason, never
+an exception in derive.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import resource
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+from derive.check.policy import POLICY
+
+MB = 1024 * 1024
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+HOMES = ("/root", "/home")
+STDERR_KEPT = 64 * 1024        # the end of a traceback is what derive reads
+GRACE = 1.0                    # seconds to drain the pipes once the child has ended
+VALUES_FD = "DERIVE_VALUES_FD"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+    values: bytes = b""        # what came down the values pipe
+    stopped: str = ""          # which limit stopped the run, in words ("" when none did)
+
+
+def run(argv: list[str], folder: str, env: dict, timeout: float) -> Outcome:
+    """Run ``argv`` in ``folder`` inside the sandbox: the child finds the values
+    pipe's number in ``$DERIVE_VALUES_FD``. Raises ``OSError`` (or
+    ``subprocess.SubprocessError``) only when the child could not be started."""
+    user = _unprivileged()
+    if user is not None:
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    os.chmod(folder, 0o700)
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.Popen(argv, cwd=folder, env={**env, VALUES_FD: str(write_end)}, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_end,),
+                                start_new_session=True, preexec_fn=_confiner(user, folder))
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as values:
+        return _collect(proc, values, timeout)
+
+
+def explain(outcome: Outcome) -> str:
+    """Why a run ended early because of a limit, in words ("" when no limit did):
+    the reader's signal or error says which limit the code ran into."""
+    if outcome.stopped:
+        return outcome.stopped
+    tail = outcome.stderr[-2000:]
+    if "MemoryError" in tail or "Unable to allocate" in tail or "Cannot allocate memory" in tail:
+        return f"used more than {POLICY.run_memory_mb} MB of memory"
+    if "BlockingIOError" in tail or "Resource temporarily unavailable" in tail:
+        return f"tried to start more than {POLICY.run_processes} processes"
+    if outcome.returncode == -signal.SIGXFSZ or "File too large" in tail:
+        return f"wrote a file larger than {POLICY.run_file_mb} MB"
+    if outcome.returncode == -signal.SIGXCPU:
+        return f"used more than {POLICY.run_seconds:g} s of CPU time"
+    return ""
+
+
+# ---------------------------------------------------------------- reading the child
+
+def _collect(proc: subprocess.Popen, values, timeout: float) -> Outcome:
+    """Read stdout, stderr and the values pipe as they come until all close, the
+    child ends (then a short grace), a cap is passed, or time is up; then kill
+    the child's whole session, so nothing it started outlives the run."""
+    fds = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr", values.fileno(): "values"}
+    got = {name: bytearray() for name in fds.values()}
+    stopped, deadline = "", time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        for fd in fds:
+            sel.register(fd, selectors.EVENT_READ)
+        while sel.get_map() and not stopped:
+            if _ended(proc):
+                deadline = min(deadline, time.monotonic() + GRACE)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                stopped = "" if _ended(proc) else f"did not finish within {timeout:g} s"
+                break
+            for key, _ in sel.select(min(left, 0.1)):
+                stopped = stopped or _take(key.fd, fds[key.fd], got, sel)
+    _kill(proc)
+    proc.stdout.close()
+    proc.stderr.close()
+    out, err = (bytes(got[name]).decode("utf-8", "replace") for name in ("stdout", "stderr"))
+    return Outcome(proc.returncode, out, err, bytes(got["values"]), stopped)
+
+
+def _take(fd: int, name: str, got: dict, sel) -> str:
+    """Append what the pipe ``fd`` has to ``got[name]``; "" unless a cap was passed (then why)."""
+    chunk = os.read(fd, 65536)
+    if not chunk:
+        sel.unregister(fd)
+        return ""
+    data = got[name]
+    data += chunk
+    if name == "stderr":
+        del data[:-STDERR_KEPT]
+        return ""
+    cap = (POLICY.run_output_mb if name == "stdout" else POLICY.run_values_mb) * MB
+    if len(data) <= cap:
+        return ""
+    del data[cap:]
+    return f"printed more than {POLICY.run_output_mb} MB" if name == "stdout" else \
+        f"sent more than {POLICY.run_values_mb} MB of values"
+
+
+def _ended(proc: subprocess.Popen) -> bool:
+    """Has the child exited? (Not reaped: its process group id stays its own until ``_kill``.)"""
+    try:
+        return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill the child's session (its own process group), then reap the child."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+# ---------------------------------------------------------------- confining the child
+
+def _unprivileged():
+    """The user the child runs as when derive runs as root (``nobody``), else None."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+
+
+def _confiner(user, folder: str):
+    """The function the child runs between fork and exec (``preexec_fn``)."""
+    processes = _processes_of(user.pw_uid if user else os.getuid()) + POLICY.run_processes
+    keep = _interpreter_paths()
+
+    def confine():
+        _isolate(user is not None, keep, folder)
+        _limit(processes)
+        if user is not None:
+            os.setgroups([])
+            os.setgid(user.pw_gid)
+            os.setuid(user.pw_uid)
+    return confine
+
+
+def _limit(processes: int) -> None:
+    """Memory, CPU time, file size and process count (the soft limit, and the hard
+    limit just above it so the child cannot raise them)."""
+    cpu = int(POLICY.run_seconds) + 1
+    for which, soft, hard in ((resource.RLIMIT_AS, POLICY.run_memory_mb * MB, POLICY.run_memory_mb * MB),
+                              (resource.RLIMIT_CPU, cpu, cpu + 1),
+                              (resource.RLIMIT_FSIZE, POLICY.run_file_mb * MB, POLICY.run_file_mb * MB),
+                              (resource.RLIMIT_NPROC, processes, processes),
+                              (resource.RLIMIT_CORE, 0, 0)):
+        resource.setrlimit(which, (soft, hard))
+
+
+def _processes_of(uid: int) -> int:
+    """How many processes (threads count too) ``uid`` has now: the process limit
+    counts them all, so the child's allowance comes on top."""
+    count = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")) if os.path.isdir("/proc") else ():
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+                status = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
+            continue
+        if status.get("Uid", "").split()[:1] == [str(uid)]:
+            count += int(status.get("Threads", "1").strip() or 1)
+    return count
+
+
+def _interpreter_paths() -> list[str]:
+    """The folders the interpreter reads (its prefixes and ``sys.path``), outermost first."""
+    found = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path)
+                    if p and os.path.isdir(p)})
+    return [p for i, p in enumerate(found) if not any(p.startswith(q + os.sep) for q in found[:i])]
+
+
+def _isolate(as_root: bool, keep: list[str], folder: str) -> None:
+    """No network (a network namespace) and, as root, empty home folders
+    (a mount namespace); each only where the kernel allows it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if as_root:
+        if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0:
+            _hide_homes(libc, keep + [folder])
+        return
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"{uid} {uid} 1")
+        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def _hide_homes(libc, keep: list[str]) -> None:
+    """Cover each home folder with an empty read-only-for-others tmpfs, and bind
+    back the paths in ``keep`` below it (the interpreter, the run's folder)."""
+    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return
+    for home in HOMES:
+        inside = [p for p in keep if p.startswith(home + os.sep)]
+        if not os.path.isdir(home) or os.path.islink(home):
+            continue
+        fds = [os.open(p, os.O_PATH) for p in inside]
+        if libc.mount(b"tmpfs", home.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=755,size=1m") != 0:
+            continue
+        for path, fd in zip(inside, fds):
+            os.makedirs(path, exist_ok=True)
+            libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None)
+            os.close(fd)
+
+
+def _write(path: str, text: str) -> None:
+    """Write ``text`` to a ``/proc`` file, quietly (a kernel that refuses leaves the network on)."""
+    try:
+        with open(path, "w") as fh:
+            fh.write(text)
+    except OSError:
+        pass
