@@ -1,8 +1,10 @@
 """``--run-code``: run a Python block in its own process and compare its output.
 
-Each block runs in a fresh temporary folder, in a separate Python process,
-with a time limit, no standard input, a non-interactive plotting backend and
-a small environment. Its standard output is cut into printed items exactly as
+Each block runs in a fresh temporary folder, in a separate Python process
+confined by ``derive.check.sandbox`` (time, memory, file, process and output
+limits; no network; read-only file systems but its folder), with no standard
+input, a non-interactive plotting backend and a small environment. A block a
+limit stops is one finding that says which limit. Its standard output is cut into printed items exactly as
 the document's output block is (``codeblocks.printouts``) and the two
 sequences are paired in order:
 
@@ -144,10 +146,9 @@ def ran_part(code: str, run: Run) -> str:
 def _finished(done: sandbox.Outcome) -> Run:
     """What a run gives: its output and values, or the problem that makes it unusable."""
     stopped = sandbox.explain(done)
-    if done.stopped.startswith("did not finish"):
-        return Run("", done.stopped)
     if stopped:
-        return Run("", f"was stopped: it {stopped}", stopped=True)
+        timeout = stopped.startswith("did not finish")     # said as before the sandbox: the code did not finish
+        return Run("", stopped if timeout else f"was stopped: it {stopped}", stopped=True)
     if done.returncode != 0:
         return _failed(done)
     values = codevars.read_values(done.values)

@@ -1,16 +1,22 @@
 """The sandbox of ``--run-code``: one child process per block, with limits.
 
-The child gets a fresh private folder (also its ``HOME``), a small
-environment, no standard input, and, set before the interpreter starts
-(``_confine``): limits on memory (``RLIMIT_AS``), CPU time, file size and
-processes (``POLICY.run_*``), its own session, and no network where Linux
-gives it a network namespace. Run as root, it also gets a private mount
-namespace whose home folders (``/root``, ``/home``) are empty except for the
-interpreter, and it drops to the unprivileged user ``nobody`` (root ignores
-the process limit). What it prints is read as it comes and capped; the
-values it leaves come back on a pipe of their own (``values_fd``), not in a
-file the code could overwrite. Every overrun is a ``stopped`` reason, never
-an exception in derive.
+The child gets a fresh private folder (also its ``HOME`` and ``TMPDIR``), a
+small environment, no standard input, its own session, and, set between fork
+and exec (``_confiner``):
+
+* limits on address space, CPU time, file size and processes (``POLICY.run_*``);
+* on Linux, where the kernel allows it, namespaces of its own: no network,
+  every file system read-only except its folder, and the home folders
+  (``/root``, ``/home``, the user's) empty except for the interpreter's own
+  files. Not run as root, a user namespace makes these possible;
+* run as root, it becomes the unprivileged user ``nobody`` (root ignores the
+  process limit, and may write anywhere).
+
+What it prints is read as it comes and capped (``_collect``); the values it
+leaves come back on a pipe of their own (``$DERIVE_VALUES_FD``), not in a file
+the code could overwrite. Every overrun is a reason in words (``explain``),
+never an exception in derive; when the run is over, the child's whole session
+is killed.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from derive.check.policy import POLICY
 
 MB = 1024 * 1024
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
+SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, -100, 0x8000, 1   # one number on every arch
 HOMES = ("/root", "/home")
 STDERR_KEPT = 64 * 1024        # the end of a traceback is what derive reads
 GRACE = 1.0                    # seconds to drain the pipes once the child has ended
@@ -69,9 +76,9 @@ def run(argv: list[str], folder: str, env: dict, timeout: float) -> Outcome:
 
 
 def explain(outcome: Outcome) -> str:
-    """Why a run ended early because of a limit, in words ("" when no limit did):
-    the reader's signal or error says which limit the code ran into."""
-    if outcome.stopped:
+    """Why a limit ended the run, in words ("" when none did): a cap derive
+    enforced, or the signal or error with which the kernel refused the code."""
+    if outcome.stopped or outcome.returncode == 0:
         return outcome.stopped
     tail = outcome.stderr[-2000:]
     if "MemoryError" in tail or "Unable to allocate" in tail or "Cannot allocate memory" in tail:
@@ -92,7 +99,7 @@ def _collect(proc: subprocess.Popen, values, timeout: float) -> Outcome:
     child ends (then a short grace), a cap is passed, or time is up; then kill
     the child's whole session, so nothing it started outlives the run."""
     fds = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr", values.fileno(): "values"}
-    got = {name: bytearray() for name in fds.values()}
+    got = {name: bytearray() for name in fds.values()} | {"sizes": dict.fromkeys(fds.values(), 0)}
     stopped, deadline = "", time.monotonic() + timeout
     with selectors.DefaultSelector() as sel:
         for fd in fds:
@@ -114,22 +121,21 @@ def _collect(proc: subprocess.Popen, values, timeout: float) -> Outcome:
 
 
 def _take(fd: int, name: str, got: dict, sel) -> str:
-    """Append what the pipe ``fd`` has to ``got[name]``; "" unless a cap was passed (then why)."""
+    """Append what the pipe ``fd`` has to ``got[name]`` (of stderr, its last
+    ``STDERR_KEPT`` bytes); "" unless the stream passed its cap (then why)."""
     chunk = os.read(fd, 65536)
     if not chunk:
         sel.unregister(fd)
         return ""
-    data = got[name]
-    data += chunk
+    got[name] += chunk
+    got["sizes"][name] += len(chunk)
     if name == "stderr":
-        del data[:-STDERR_KEPT]
+        del got[name][:-STDERR_KEPT]
+    cap = POLICY.run_values_mb if name == "values" else POLICY.run_output_mb
+    if got["sizes"][name] <= cap * MB:
         return ""
-    cap = (POLICY.run_output_mb if name == "stdout" else POLICY.run_values_mb) * MB
-    if len(data) <= cap:
-        return ""
-    del data[cap:]
-    return f"printed more than {POLICY.run_output_mb} MB" if name == "stdout" else \
-        f"sent more than {POLICY.run_values_mb} MB of values"
+    del got[name][cap * MB:]
+    return f"sent more than {cap} MB of values" if name == "values" else f"printed more than {cap} MB"
 
 
 def _ended(proc: subprocess.Popen) -> bool:
@@ -165,9 +171,10 @@ def _confiner(user, folder: str):
     """The function the child runs between fork and exec (``preexec_fn``)."""
     processes = _processes_of(user.pw_uid if user else os.getuid()) + POLICY.run_processes
     keep = _interpreter_paths()
+    homes = tuple(dict.fromkeys(h for h in (*HOMES, os.path.realpath(os.path.expanduser("~"))) if h != "/"))
 
     def confine():
-        _isolate(user is not None, keep, folder)
+        _isolate(user is not None, homes, keep, folder)
         _limit(processes)
         if user is not None:
             os.setgroups([])
@@ -210,37 +217,53 @@ def _interpreter_paths() -> list[str]:
     return [p for i, p in enumerate(found) if not any(p.startswith(q + os.sep) for q in found[:i])]
 
 
-def _isolate(as_root: bool, keep: list[str], folder: str) -> None:
-    """No network (a network namespace) and, as root, empty home folders
-    (a mount namespace); each only where the kernel allows it."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if as_root:
-        if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0:
-            _hide_homes(libc, keep + [folder])
+def _isolate(as_root: bool, homes: tuple[str, ...], keep: list[str], folder: str) -> None:
+    """Namespaces of the child's own, each only where the kernel allows it: no
+    network; home folders emptied but for the interpreter; every file system
+    read-only but the run's folder. Not root, a user namespace makes them possible."""
+    if not sys.platform.startswith("linux"):
         return
+    libc = ctypes.CDLL(None, use_errno=True)
     uid, gid = os.getuid(), os.getgid()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWNET | (0 if as_root else CLONE_NEWUSER)) != 0:
+        return
+    if not as_root:
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"{uid} {uid} 1")
         _write("/proc/self/gid_map", f"{gid} {gid} 1")
-
-
-def _hide_homes(libc, keep: list[str]) -> None:
-    """Cover each home folder with an empty read-only-for-others tmpfs, and bind
-    back the paths in ``keep`` below it (the interpreter, the run's folder)."""
     if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return
-    for home in HOMES:
-        inside = [p for p in keep if p.startswith(home + os.sep)]
-        if not os.path.isdir(home) or os.path.islink(home):
-            continue
-        fds = [os.open(p, os.O_PATH) for p in inside]
-        if libc.mount(b"tmpfs", home.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=755,size=1m") != 0:
-            continue
-        for path, fd in zip(inside, fds):
-            os.makedirs(path, exist_ok=True)
-            libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None)
-            os.close(fd)
+    for home in homes:
+        _hide(libc, home, [p for p in keep + [folder] if p.startswith(home + os.sep)])
+    if libc.mount(folder.encode(), folder.encode(), None, MS_BIND, None) == 0:
+        _set_read_only(libc, b"/", True) and _set_read_only(libc, folder.encode(), False)
+        os.chdir(folder)        # Popen entered it before the bind: enter the writable mount on top
+
+
+def _hide(libc, home: str, inside: list[str]) -> None:
+    """Cover ``home`` with an empty tmpfs and bind back the paths ``inside`` it."""
+    if not os.path.isdir(home) or os.path.islink(home):
+        return
+    fds = [os.open(p, os.O_PATH) for p in inside]
+    if libc.mount(b"tmpfs", home.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=755,size=1m") != 0:
+        return
+    for path, fd in zip(inside, fds):
+        os.makedirs(path, exist_ok=True)
+        libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None)
+        os.close(fd)
+
+
+class MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+
+def _set_read_only(libc, path: bytes, on: bool) -> bool:
+    """Make the mount at ``path`` and every mount below it read-only (``on``), or
+    that one mount writable again (``mount_setattr``, Linux 5.12); False when refused."""
+    attr = MountAttr(MOUNT_ATTR_RDONLY if on else 0, 0 if on else MOUNT_ATTR_RDONLY, 0, 0)
+    flags = AT_RECURSIVE if on else 0
+    return libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path, flags, ctypes.byref(attr), ctypes.sizeof(attr)) == 0
 
 
 def _write(path: str, text: str) -> None:
