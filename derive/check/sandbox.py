@@ -184,8 +184,9 @@ def _confiner(user, folder: str):
 
 
 def _limit(processes: int) -> None:
-    """Memory, CPU time, file size and process count (the soft limit, and the hard
-    limit just above it so the child cannot raise them)."""
+    """Address space, CPU time, file size and process count, soft and hard (so the
+    child cannot raise them); CPU's hard limit a second later, so SIGXCPU comes
+    before SIGKILL; no core files."""
     cpu = int(POLICY.run_seconds) + 1
     for which, soft, hard in ((resource.RLIMIT_AS, POLICY.run_memory_mb * MB, POLICY.run_memory_mb * MB),
                               (resource.RLIMIT_CPU, cpu, cpu + 1),
