@@ -74,9 +74,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--all", dest="show_all", action="store_true",
                        help="list every claim and value given, not only the wrong claims")
     check.add_argument("--run-code", action="store_true",
-                       help="run each Python block (own process, temporary folder, 30 s limit) "
-                            "and compare what it prints; the code runs with your permissions, so use "
-                            "it only on documents you trust")
+                       help="execute each Python block of the document and compare what it prints: "
+                            "each runs in a sandbox (own process and folder, time, memory, file, process "
+                            "and output limits, no network where Linux allows it; README: 'Running a "
+                            "document's code'), which cannot stop it reading files anyone may read")
     return top
 
 

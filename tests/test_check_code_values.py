@@ -58,11 +58,27 @@ def test_the_output_block_is_still_paired_with_what_the_code_prints():
     assert out.kind == "code-output" and out.verdict == "ok", out.message
 
 
-def test_values_read_back_exactly_and_junk_is_ignored():
+def test_values_read_back_exactly():
     values = codevars.read_values('{"a": {"rows": [["0x1.8000000000000p-1"]], "scalar": true},'
-                                  ' "b": {"rows": [["1", "2"], ["3"]], "scalar": false}, "c": 3}')
-    assert list(values) == ["a"] and values["a"].entry(0, 0) == sp.Rational(3, 4) and values["a"].scalar
-    assert codevars.read_values("not json") == {}
+                                  ' "b": {"rows": [["1", "2"]], "scalar": false}}\n')
+    assert list(values) == ["a", "b"] and values["a"].entry(0, 0) == sp.Rational(3, 4) and values["a"].scalar
+    assert values["b"].entry(0, 1) == 2 and not values["b"].scalar
+
+
+@pytest.mark.parametrize("message", [
+    "not json\n",
+    '{"b": {"rows": [["1", "2"], ["3"]], "scalar": false}}\n',          # ragged rows
+    '{"c": 3}\n',                                                      # not an entry the footer writes
+    '{"a": {"rows": [["1"]], "scalar": true}}',                         # no newline: not a whole message
+    '{"a": {"rows": [["1"]], "scalar": true}}\n{"a": {"rows": [["2"]], "scalar": true}}\n',   # two
+    '[1, 2]\n',
+])
+def test_a_message_not_as_the_footer_writes_it_gives_no_values(message):
+    assert codevars.read_values(message) is None
+
+
+def test_no_message_gives_no_values():
+    assert codevars.read_values(b"") == {}
 
 
 # softmax(1, 2, 3) = (0.0900305732, 0.2447284711, 0.6652409558) (mpmath).

@@ -200,7 +200,21 @@ class Policy:
         80, "the longest side of a plain-text statement, in tokens: the reader tries each start and end of a "
             "side, so a bound keeps a long line of prose linear")
     pattern_max_index: int = _rule(64, "the largest whole value of a pattern's unknown (the i of PE_{(pos,2i)})")
-    run_seconds: float = _rule(30.0, "time limit of one code block under --run-code")
+    run_seconds: float = _rule(
+        30.0, "time limit of one code block under --run-code, on the clock and (a second more) in CPU time")
+    run_memory_mb: int = _rule(
+        2048, "address space of one code block under --run-code, in MB (NumPy, SymPy and matplotlib need "
+              "about 200); more is stopped with a MemoryError")
+    run_output_mb: int = _rule(
+        10, "what one code block may print under --run-code, in MB; it is stopped when it prints more")
+    run_file_mb: int = _rule(
+        64, "the largest file one code block may write under --run-code, in MB")
+    run_processes: int = _rule(
+        32, "processes (and threads) one code block may start under --run-code, on top of those its user "
+            "already runs")
+    run_values_mb: int = _rule(
+        4, "the largest message of values a code block's footer may send back under --run-code, in MB "
+           "(10,000 entries per name at most)")
     float_noise_digits: int = _rule(
         15, "a code output printed with this many significant digits is a float's full print")
     float32_digits: int = _rule(

@@ -1,8 +1,10 @@
 """``--run-code``: run a Python block in its own process and compare its output.
 
-Each block runs in a fresh temporary folder, in a separate Python process,
-with a time limit, no standard input, a non-interactive plotting backend and
-a small environment. Its standard output is cut into printed items exactly as
+Each block runs in a fresh temporary folder, in a separate Python process
+confined by ``derive.check.sandbox`` (time, memory, file, process and output
+limits; no network; read-only file systems but its folder), with no standard
+input, a non-interactive plotting backend and a small environment. A block a
+limit stops is one finding that says which limit. Its standard output is cut into printed items exactly as
 the document's output block is (``codeblocks.printouts``) and the two
 sequences are paired in order:
 
@@ -38,6 +40,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
+from derive.check import sandbox
 from derive.check.bind import codevars
 from derive.check.read.outputs import Printout, describe, entries, label_text
 from derive.check.read.python import without_magics
@@ -50,6 +53,7 @@ TIMEOUT = POLICY.run_seconds
 CELL_MARK = "--- derive: the block starts here ---"
 MISSING = re.compile(r"No module named '([^']+)'")
 RAISED = re.compile(r'File "[^"]*block\.py", line (\d+)')
+ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")   # threads count as processes
 
 
 @dataclass(frozen=True)
@@ -58,22 +62,25 @@ class Run:
     problem: str = ""           # why the output cannot be compared (timeout, missing module, error)
     values: dict = field(default_factory=dict)   # name -> Val the code left (``codevars``)
     failed_line: int = 0        # the line of the code that raised, when known
+    stopped: bool = False       # the sandbox ended it (a limit, a forged values message): a finding of its own
 
 
 @functools.lru_cache(maxsize=128)
 def run_python(code: str, timeout: float = TIMEOUT) -> Run:
-    """Run ``code`` with the current interpreter in a temporary folder (once per
-    text: the values it leaves and what it prints come from the same run)."""
+    """Run ``code`` with the current interpreter in the sandbox, in a fresh folder
+    (once per text: the values it leaves and what it prints come from the same run)."""
     with tempfile.TemporaryDirectory(prefix="derive-check-") as folder:
         path = os.path.join(folder, "block.py")
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(code + codevars.FOOTER)
-        done = _run(path, folder, timeout)
-        if isinstance(done, Run):
-            return done
-        values = os.path.join(folder, codevars.VALUES_FILE)
-        left = codevars.read_values(open(values, encoding="utf-8").read()) if os.path.exists(values) else {}
-    return _finished(done, left)
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": folder, "TMPDIR": folder, "MPLBACKEND": "Agg",
+               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8",
+               **{name: "1" for name in ONE_THREAD}}
+        try:
+            done = sandbox.run([sys.executable, path], folder, env, timeout)
+        except (OSError, subprocess.SubprocessError) as exc:
+            return Run("", f"could not be run in the sandbox ({exc})", stopped=True)
+    return _finished(done)
 
 
 def run_block(code: str, earlier: tuple[str, ...] = (), timeout: float = TIMEOUT, cell: bool = False) -> Run:
@@ -136,29 +143,30 @@ def ran_part(code: str, run: Run) -> str:
     return head
 
 
-def _run(path: str, folder: str, timeout: float):
-    """The finished process, or a Run that says why there is none."""
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": folder, "MPLBACKEND": "Agg",
-           "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"}
-    try:
-        return subprocess.run([sys.executable, path], cwd=folder, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return Run("", f"did not finish within {timeout:g} s")
-    except OSError as exc:
-        return Run("", f"could not be run ({exc})")
-
-
-def _finished(done, values: dict) -> Run:
+def _finished(done: sandbox.Outcome) -> Run:
+    """What a run gives: its output and values, or the problem that makes it unusable."""
+    stopped = sandbox.explain(done)
+    if stopped:
+        timeout = stopped.startswith("did not finish")     # said as before the sandbox: the code did not finish
+        return Run("", stopped if timeout else f"was stopped: it {stopped}", stopped=True)
     if done.returncode != 0:
-        where = RAISED.findall(done.stderr)
-        line = int(where[-1]) if where else 0
-        missing = MISSING.search(done.stderr)
-        if missing:
-            return Run(done.stdout, f"needs the module {missing.group(1)!r}, which is not installed", failed_line=line)
-        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
-        return Run(done.stdout, f"fails: {last[:200]}", failed_line=line)
+        return _failed(done)
+    values = codevars.read_values(done.values)
+    if values is None:
+        return Run(done.stdout, "wrote into derive's channel for its values (not one well-formed message): "
+                                "not checked", stopped=True)
     return Run(done.stdout, values=values)
+
+
+def _failed(done: sandbox.Outcome) -> Run:
+    """A run that raised: the error's last line, the line of the code that raised."""
+    where = RAISED.findall(done.stderr)
+    line = int(where[-1]) if where else 0
+    missing = MISSING.search(done.stderr)
+    if missing:
+        return Run(done.stdout, f"needs the module {missing.group(1)!r}, which is not installed", failed_line=line)
+    last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
+    return Run(done.stdout, f"fails: {last[:200]}", failed_line=line)
 
 
 @dataclass(frozen=True)

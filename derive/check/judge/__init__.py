@@ -23,7 +23,7 @@ from derive.check.claim import Claim, Verdict
 from derive.check.judge.claims import claim, judge_value
 from derive.check.judge.derivatives import first_principles
 from derive.check.judge.examples import Ties, tie
-from derive.check.judge.outputs import judge_outputs
+from derive.check.judge.outputs import judge_outputs, stopped_blocks
 from derive.check.judge.tables import judge_cells
 from derive.check.policy import POLICY
 from derive.check.read import CodeBlock, Reading
@@ -51,6 +51,8 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
                                 f"not checked: judging it took longer than {seconds:g} s", note="budget"))
         except Exception as exc:  # noqa: BLE001 - derive's own bug on one claim: say so, judge the rest
             claims.append(internal_error(d, exc, doc.section(d.line)))
+    if run_code:
+        claims.extend(stopped_blocks(blocks, timeout, doc.section))
     cells = [d for d in bound.drafts if d.what == "cell"]
     try:
         claims.extend(judge_cells(cells, bound.env, doc.section))

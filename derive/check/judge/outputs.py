@@ -70,6 +70,21 @@ def judge_outputs(d: Draft, blocks: list[CodeBlock], run_code: bool, timeout: fl
     return claims
 
 
+def stopped_blocks(blocks: list[CodeBlock], timeout: float, section) -> list[Claim]:
+    """One unverifiable claim for each Python block without an output block that
+    the sandbox stopped (a limit passed, a forged values message): with an output
+    block, its items already say so."""
+    claims = []
+    for block in blocks:
+        if block.lang not in PYTHON or block.output is not None:
+            continue
+        run = run_cell(blocks, block, timeout)
+        if run.stopped:
+            claims.append(Claim(block.line, block.end_line, "code-output", None, Verdict.UNVERIFIABLE, "",
+                                f"the code {run.problem}", section=section(block.line), note="sandbox"))
+    return claims
+
+
 def _item(block: CodeBlock, p, line: int, verdict: Verdict, message: str, section, **kw) -> Claim:
     return Claim(line, block.output.line + p.end_line, "code-output", p.label or None, verdict, _shown(p), message,
                  section=section(line), grid=p.grid, spans=_spans(block, p), **kw)
