@@ -160,7 +160,7 @@ def _dispatch(argv: list[str] | None) -> int:
         return int(done.code or 0)
     if args.command is None:
         parser().print_help()
-        return ERROR_EXIT
+        raise UsageError("no command given (build, run, check or prove)")
     return COMMANDS[args.command](args)
 
 

@@ -61,10 +61,11 @@ def read_regular(path: str | Path, limit: int, name: str | None = None) -> bytes
         raise FileError(name, "no such file") from None
     except OSError as exc:
         raise FileError(name, f"cannot read ({exc.strerror or exc})") from None
+    what = kind(os.fstat(fd).st_mode)
+    if what is not None:
+        os.close(fd)
+        raise FileError(name, f"is {what}, not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        what = kind(os.fstat(fd).st_mode)
-        if what is not None:
-            raise FileError(name, f"is {what}, not a regular file")
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
