@@ -7,11 +7,15 @@ Heavy modules (SymPy, NumPy, flint) are imported inside the commands, so that
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import traceback
 from pathlib import Path
 
 from derive import __version__
-from derive.errors import DeriveError, UsageError
+from derive.errors import ERROR_EXIT, INTERNAL_EXIT, INTERRUPTED_EXIT, DeriveError, UsageError
+from derive.files import OUTPUT_ERRNOS, stdout_error
 
 MAX_DIGITS = 30
 
@@ -45,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
                        help="folder to write into (default: output)")
     build.add_argument("--digits", type=_digits, default=4, metavar="N",
                        help=f"decimals shown on the page, 0 to {MAX_DIGITS} (default: 4)")
+    build.add_argument("--force", action="store_true",
+                       help="replace files in DIR that derive did not write (not in DIR/.derive-manifest)")
     prove = commands.add_parser(
         "prove", help="prove the gradient identities",
         description="Prove each gradient identity symbolically and by a certified numeric check.")
@@ -82,13 +88,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _run(args) -> int:
-    from derive.render import render_spec, write_atomic
+    from derive.files import ensure_writable, refuse_overwriting_input, write_atomic, write_stdout
+    from derive.render import render_spec
 
+    if args.out is not None:   # refused before the work, not after it
+        if args.out.is_dir():
+            raise UsageError(f"--out {args.out} is a folder, not a file")
+        refuse_overwriting_input(args.out, [args.spec])
+        ensure_writable(args.out)
     text = render_spec(args.spec, digits=args.digits, fmt=args.format)
     if args.out is None:
-        sys.stdout.write(text)
-    elif args.out.is_dir():
-        raise UsageError(f"--out {args.out} is a folder, not a file")
+        write_stdout(text)
     else:
         write_atomic(args.out, text)
     return 0
@@ -109,10 +119,15 @@ def _prove(args) -> int:
 def _build(args) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} is a file, not a folder")
-    from derive.render import build
+    from derive.files import write_stdout
+    from derive.outdir import make_folder, refuse_foreign
+    from derive.render import build, build_names
 
-    for path in build(args.out, digits=args.digits):
-        print(path)
+    make_folder(args.out)
+    if not args.force:   # before the half-minute of work, and again as it writes
+        refuse_foreign(args.out, build_names())
+    paths = build(args.out, digits=args.digits, force=args.force)
+    write_stdout("".join(f"{path}\n" for path in paths))
     return 0
 
 
@@ -120,21 +135,60 @@ COMMANDS = {"build": _build, "prove": _prove, "run": _run, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 failed check, 2 bad input)."""
+    """Run the command line; returns the exit code (README, "Exit codes"): 0 ok,
+    1 a wrong claim or a failed proof, 2 bad input or output, 70 a bug of
+    derive, 130 interrupted."""
     try:
-        try:
-            args = parser().parse_args(argv)
-        except SystemExit as done:  # --help and --version end here
-            return int(done.code or 0)
-        if args.command is None:
-            parser().print_help()
-            return 2
-        return COMMANDS[args.command](args)
+        code = _dispatch(argv)
+        sys.stdout.flush()   # a full disk or a closed pipe shows here, inside the guard
+        return code
     except DeriveError as exc:
-        print(f"derive: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _fail(f"derive: error: {exc}", exc.exit_code)
+    except KeyboardInterrupt:
+        return _fail("derive: interrupted", INTERRUPTED_EXIT)
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRNOS:
+            return _internal(exc)
+        return _fail(f"derive: error: {stdout_error(exc)}", ERROR_EXIT)
+    except Exception as exc:   # noqa: BLE001 (the last resort: a bug of derive, in one line)
+        return _internal(exc)
+
+
+def _dispatch(argv: list[str] | None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as done:  # --help and --version end here
+        return int(done.code or 0)
+    if args.command is None:
+        parser().print_help()
+        raise UsageError("no command given (build, run, check or prove)")
+    return COMMANDS[args.command](args)
+
+
+def _internal(exc: BaseException) -> int:
+    """A bug of derive: one line, exit 70; DERIVE_TRACEBACK=1 shows the traceback too."""
+    if os.environ.get("DERIVE_TRACEBACK"):
+        traceback.print_exception(exc)
+    return _fail(f"derive: internal error: {type(exc).__name__}: {exc} "
+                 "(a bug of derive; please report it)", INTERNAL_EXIT)
+
+
+def _fail(message: str, code: int) -> int:
+    """Print one line on stderr (newlines folded, length capped) and return ``code``."""
+    line = " ".join(message.split())
+    try:
+        print(line if len(line) <= 1000 else line[:997] + "...", file=sys.stderr)
+    except (OSError, ValueError):
+        pass   # stderr is gone too: the exit code still tells
+    return code
+
+
+def _terminate(signum, frame):
+    """SIGTERM as an exit Python sees, so temporary files are removed."""
+    sys.exit(128 + signum)
 
 
 def run() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(main())

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 from flint import ctx
 
-from derive import symbols
+from derive import limits, symbols
 from derive.errors import SpecError
-from derive.evaluate import ball
+from derive.evaluate import ball, describe
 from derive.numbers import Comparison, compare, format_decimal, format_significant
 from derive.spec import Spec, StepSpec
 from derive.stages.registry import FORMULA_SYMBOLS, STAGES, Stage
@@ -201,17 +201,52 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     if stage is None:
         raise SpecError(spec.path, s.name, f"unknown stage {s.stage!r}; known: {', '.join(sorted(STAGES))}")
     params = _stage_params(spec, s, stage)
+    _check_size(spec, s, stage, [nodes[o] for o in s.operands], params)
     operands = [_operand(o, nodes[o], mode == "as_printed" or s.use_printed) for o in s.operands]
     try:
         link = sp.ImmutableMatrix(stage.function(*operands, **params))
     except (ValueError, TypeError, sp.ShapeError) as exc:
         raise SpecError(spec.path, s.name, str(exc)) from None
+    _check_defined(spec, s, link)
     return Step(name=s.name, title=s.title, label=s.label,
                 equation=_equation(stage, s, [nodes[o] for o in s.operands], params),
                 operands=s.operands,
                 link=link, closed=_closed(link, s.operands, nodes),
                 symbol=sp.MatrixSymbol(s.name, *link.shape), inline=stage.inline,
                 variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed)
+
+
+def _check_size(spec: Spec, s: StepSpec, stage: Stage, operand_nodes: list, params: dict) -> None:
+    """Refuse a step whose result would be larger than ``limits.MATRIX_ENTRIES``,
+    before computing it: its shape comes from the general formula (symbols only)."""
+    if "n" in params and "d" in params:
+        shape = (params["n"], params["d"])
+    elif stage.equation is None:
+        try:
+            general = {k: FORMULA_SYMBOLS.get(k, v) for k, v in params.items()}
+            shape = stage.function(*[node.symbol for node in operand_nodes], **general).shape
+        except (ValueError, TypeError, sp.ShapeError):
+            return   # the exact stage says what is wrong, in its own words
+    else:
+        return   # a lookup, a loss or an entrywise stage: no larger than its operands
+    if shape[0] * shape[1] > limits.MATRIX_ENTRIES:
+        raise SpecError(spec.path, s.name, f"the result would be {shape[0]} x {shape[1]}, more than "
+                                           f"the limit of {limits.MATRIX_ENTRIES} entries")
+
+
+UNDEFINED = ((sp.nan, "undefined (NaN: 0/0, or 0 times infinity)"),
+             (sp.zoo, "infinite (a division by 0, or the log of 0)"),
+             (sp.I, "not real (the square root or log of a negative number)"))
+
+
+def _check_defined(spec: Spec, s: StepSpec, link: sp.ImmutableMatrix) -> None:
+    """Refuse a step with an entry that is no real number (0/0, 1/0, log 0, sqrt(-1)).
+    -oo stays: it is what a causal mask puts above the diagonal."""
+    for (i, j), value in _entries(link):
+        for atom, what in UNDEFINED:
+            if value.has(atom):
+                shown = "" if value == atom else f": {describe(value)}"
+                raise SpecError(spec.path, s.name, f"entry ({i + 1}, {j + 1}) is {what}{shown}")
 
 
 def _reference(node) -> str:

@@ -1,14 +1,22 @@
 """The one family of errors derive raises on purpose, and how a bug of derive is named.
 
 The CLI maps every ``DeriveError`` to a one-line message and an exit code in
-one place (``derive.cli``); anything else is a bug and keeps its traceback.
+one place (``derive.cli``); anything else is a bug of derive, reported in one
+line with its own exit code (``INTERNAL_EXIT``).
 """
+
+# Exit codes of the command, in one table (README, "Exit codes").
+OK_EXIT = 0
+FOUND_EXIT = 1          # check: a wrong claim; prove: an identity fails
+ERROR_EXIT = 2          # bad input, bad arguments, an output that cannot be written
+INTERNAL_EXIT = 70      # a bug of derive (EX_SOFTWARE of sysexits.h)
+INTERRUPTED_EXIT = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
 class DeriveError(Exception):
     """Base class: a message meant for the user, and the exit code it earns."""
 
-    exit_code = 2
+    exit_code = ERROR_EXIT
 
 
 class UsageError(DeriveError):
@@ -26,6 +34,19 @@ class SpecError(DeriveError):
         where = f"{spec}: step {step!r}" if step else spec
         super().__init__(f"{where}: {message}")
         self.spec, self.step, self.reason = spec, step, message
+
+
+class FileError(DeriveError):
+    """A file that derive will not read or write: missing, not a regular file,
+    too large, or refused by the system. The message starts with the path."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = str(path), reason
+
+
+class OutputError(FileError):
+    """An output that cannot be written safely (``--out``, a build folder, stdout)."""
 
 
 class UndecidableError(DeriveError):

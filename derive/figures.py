@@ -36,7 +36,7 @@ RATE = 0.02         # Adam's step size
 
 def _save(fig, path: Path) -> Path:
     """PNG bytes without a Software stamp, written atomically."""
-    from derive.render import write_atomic
+    from derive.files import write_atomic
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,13 +216,21 @@ def descent_figure(path: Path, loop: Loop = PAPER,
 
 # --- all of them ---------------------------------------------------------------
 
+# The figures that need no data from a derivation, by file name, in drawing order.
+STATIC = (("xor.png", xor_figure), ("sine_fits.png", regression_figure),
+          ("descent.png", descent_figure))
+
+
+def figure_names(heatmaps) -> list[str]:
+    """The names of the files ``render_all`` writes, without drawing anything."""
+    return [name for name, _ in STATIC] + [f"attention_{name}.png" for name in sorted(heatmaps)]
+
+
 def render_all(out_dir: Path, heatmaps: Mapping[str, tuple]) -> list[Path]:
     """Every figure into out_dir; ``heatmaps`` maps a name to (weights, row_labels,
     col_labels) and gives ``attention_<name>.png``, in sorted name order."""
     out = Path(out_dir)
-    paths = [xor_figure(out / "xor.png"),
-             regression_figure(out / "sine_fits.png"),
-             descent_figure(out / "descent.png")]
+    paths = [draw(out / name) for name, draw in STATIC]
     for name in sorted(heatmaps):
         weights, rows, cols = heatmaps[name]
         paths.append(heatmap_figure(out / f"attention_{name}.png", weights, rows, cols,

@@ -93,10 +93,17 @@ def heatmap(derivation: Derivation, name: str, rows: list[str], cols: list[str])
     return values, rows, cols
 
 
+# The attention heatmaps of the page: a figure name -> (step, its tokens).
+HEATMAPS = {"encoder": ("A", ["You", "are", "welcome"]),
+            "decoder": ("A_d", ["<start>", "de", "nada"])}
+
+
 def figure_files(out: Path, transformer: Derivation) -> list[Path]:
     """Every figure of the page, written into ``out``."""
-    enc, dec = ["You", "are", "welcome"], ["<start>", "de", "nada"]
-    return figures.render_all(out, {
-        "encoder": heatmap(transformer, "A", enc, enc),
-        "decoder": heatmap(transformer, "A_d", dec, dec),
-    })
+    return figures.render_all(out, {name: heatmap(transformer, step, tokens, tokens)
+                                    for name, (step, tokens) in HEATMAPS.items()})
+
+
+def figure_names() -> list[str]:
+    """The file names ``figure_files`` writes."""
+    return figures.figure_names(HEATMAPS)

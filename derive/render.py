@@ -1,14 +1,14 @@
 """The Jinja environment, its filters, and ``derive build``.
 
 Templates hold the prose; this module hands them views of derivations whose
-every number went through ``derive.numbers``. Output is deterministic and each
-file is written atomically (a temporary file, then a rename).
+every number went through ``derive.numbers``. Output is deterministic; files
+are written by ``derive.files`` (atomically, only over regular files) and a
+build replaces only what it wrote before (``derive.outdir``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import jinja2
 import sympy as sp
 
 from derive.derivation import Derivation, run
+from derive.errors import SpecError, UndecidableError
 from derive.numbers import decimal_text
 from derive.spec import Spec, example_path, load_spec
 
@@ -113,8 +114,18 @@ def example_view(spec: str | Spec, digits: int) -> dict:
     inputs = {name: {"label": spec.labels.get(name, name),
                      "rows": [[decimal_text(v) for v in row] for row in M.tolist()]}
               for name, M in spec.inputs.items() if _is_decimal(M)}
-    steps = {s.name: step_view(chained, as_printed, s.name, digits) for s in chained.steps}
+    steps = {s.name: _named_step_view(spec, chained, as_printed, s.name, digits) for s in chained.steps}
     return {"title": spec.title, "inputs": inputs, "steps": steps, "derivation": chained}
+
+
+def _named_step_view(spec: Spec, chained: Derivation, as_printed: Derivation, name: str,
+                     digits: int) -> dict:
+    """``step_view``, with a value that cannot be decided (an infinite or
+    undefined entry met while walking the chain) named by spec and step."""
+    try:
+        return step_view(chained, as_printed, name, digits)
+    except UndecidableError as exc:
+        raise SpecError(spec.path, name, f"{exc} (is an entry infinite or undefined?)") from None
 
 
 def _is_decimal(M) -> bool:
@@ -134,19 +145,6 @@ def example_json(view: dict) -> dict:
     }
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` to ``path`` so that readers never see half a file."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def render_spec(path: Path, digits: int = 4, fmt: str = "markdown") -> str:
     """A user's own spec as a Markdown page (every step, in order) or as JSON."""
     view = example_view(load_spec(path), digits)
@@ -158,12 +156,29 @@ def render_spec(path: Path, digits: int = 4, fmt: str = "markdown") -> str:
 EXAMPLES = ("decoder", "training", "gpt", "softmax", "xor")   # decoder extends encoder
 
 
-def build(out: Path, digits: int = 4) -> list[Path]:
-    """Render every document into ``out``; returns the paths written."""
+PAGES = ("whitepaper.md", "whitepaper.json", "proofs.md")
+
+
+def build_names() -> list[str]:
+    """The names of every file a build writes, known before any work is done."""
+    from derive import pages
+
+    return sorted([*PAGES, *pages.figure_names()])
+
+
+def build(out: Path, digits: int = 4, force: bool = False) -> list[Path]:
+    """Render every document into ``out``; returns the paths written. Files in
+    ``out`` that an earlier build did not write are never replaced, unless ``force``."""
+    from derive import outdir
+
+    return outdir.publish(Path(out), documents(digits), force)
+
+
+def documents(digits: int = 4) -> dict[str, bytes | str]:
+    """Every file of a build, by name: the pages, the JSON and the figures."""
     from derive import pages
     from derive.proofs.document import proofs_context
 
-    out.mkdir(parents=True, exist_ok=True)
     views = {name: example_view(name, digits) for name in EXAMPLES}
     descent, cost = pages.descent_view(digits), pages.cost_view()
     env = environment()
@@ -171,13 +186,12 @@ def build(out: Path, digits: int = 4) -> list[Path]:
         digits=digits, examples=views, descent=descent, cost=cost)
     data = {"digits": JSON_DIGITS, "examples": {name: example_json(v) for name, v in views.items()},
             "descent": descent["every10"]}
-    documents = {
+    with tempfile.TemporaryDirectory(prefix="derive-figures.") as folder:
+        figures = {p.name: p.read_bytes()
+                   for p in pages.figure_files(Path(folder), views["decoder"]["derivation"])}
+    return {   # keys: PAGES and the figures
+        **figures,
         "whitepaper.md": page,
         "whitepaper.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
         "proofs.md": env.get_template("proofs.md.j2").render(**proofs_context()),
     }
-    written = pages.figure_files(out, views["decoder"]["derivation"])
-    for name, text in documents.items():
-        write_atomic(out / name, text)
-        written.append(out / name)
-    return sorted(written)

@@ -28,15 +28,14 @@ from pathlib import Path
 
 import sympy as sp
 
-from derive.errors import DeriveError, SpecError
-from derive.numbers import Printed, parse_decimal
+from derive import limits
+from derive.errors import FileError, SpecError
+from derive.files import read_regular
+from derive.numbers import Printed
+from derive.spec_schema import (PARAMS, STEP_KEYS, TOP_KEYS, FloatText, Where, boolean, identifier,
+                                known_keys, matrix, rows, table, text, vector, whole)
 
-STEP_KEYS = {"name", "stage", "operands", "label", "title", "printed", "note",
-             "variant_of", "use_printed"}
-
-
-class FloatText(str):
-    """The text of a TOML float, kept as text so that no float is ever made."""
+__all__ = ["FloatText", "Spec", "StepSpec", "example_path", "load_spec"]
 
 
 @dataclass(frozen=True)
@@ -76,59 +75,127 @@ def example_path(name: str) -> Path:
 def load_spec(path: str | Path) -> Spec:
     """Read and validate a spec file; every problem is a one-line SpecError."""
     path = Path(path)
+    return _load(path, (path.resolve(),))
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Spec:
+    """A spec and the specs it extends (``chain``: the files on the way here)."""
     where = str(path)
     data = _read_toml(path)
-    base = _base_spec(data.get("extends"), path) if "extends" in data else Spec("", "", where)
-    inputs = dict(base.inputs)
-    inputs.update({k: _matrix(v, where, k) for k, v in data.get("inputs", {}).items()})
-    inputs.update(_random_inputs(data.get("random"), where))
-    tables = dict(base.tables)
-    tables.update({t: {tok: [_number(x, where, t) for x in vec] for tok, vec in table.items()}
-                   for t, table in data.get("tables", {}).items()})
-    steps = base.steps + tuple(_step(s, where) for s in data.get("steps", []))
+    known_keys(data, TOP_KEYS, Where(where), "a spec")
+    base = _base_spec(data["extends"], path, chain) if "extends" in data else Spec("", "", where)
+    inputs = {**base.inputs, **_inputs(data.get("inputs", {}), where),
+              **_random_inputs(data.get("random"), where)}
+    tables = {**base.tables, **_tables(data.get("tables", {}), where)}
+    labels = {**base.labels, **_texts(data.get("labels", {}), Where(where, key="labels"))}
+    steps = base.steps + _steps(data.get("steps", []), where)
+    _check_totals(where, inputs, tables, steps)
     _check_names(where, inputs, steps)
-    return Spec(name=str(data.get("name", path.stem)), title=str(data.get("title", path.stem)),
-                path=where, tables=tables, inputs=inputs,
-                labels={**base.labels, **data.get("labels", {})}, steps=_inherit_printed(steps))
+    return Spec(name=text(data.get("name", path.stem), Where(where, key="name")),
+                title=text(data.get("title", path.stem), Where(where, key="title")),
+                path=where, tables=tables, inputs=inputs, labels=labels,
+                steps=_inherit_printed(steps))
 
 
 def _read_toml(path: Path) -> dict:
+    """The TOML of a spec file: a regular file of at most ``limits.SPEC_BYTES``."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"), parse_float=FloatText)
-    except OSError as exc:
-        raise SpecError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = read_regular(path, limits.SPEC_BYTES).decode("utf-8")
+        return tomllib.loads(data, parse_float=FloatText)
+    except FileError as exc:
+        raise SpecError(str(path), None, f"cannot read: {exc.reason}") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(str(path), None, f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
         raise SpecError(str(path), None, f"not valid TOML: {exc}") from None
+    except ValueError:   # tomllib's int() of a whole number past Python's 4300 digits
+        raise SpecError(str(path), None, "not valid TOML: a whole number with more than 4300 digits") from None
+    except RecursionError:
+        raise SpecError(str(path), None, "not valid TOML: arrays or tables nested too deeply") from None
 
 
-def _base_spec(name, path: Path) -> Spec:
+def _base_spec(name, path: Path, chain: tuple[Path, ...]) -> Spec:
     """The spec named by ``extends``: beside this one, else a shipped example."""
-    if not isinstance(name, str) or not name.isidentifier():
-        raise SpecError(str(path), None, f"extends needs a spec name, got {name!r}")
+    where = Where(str(path), key="extends")
+    name = identifier(name, where)
     beside = path.parent / f"{name}.toml"
-    return load_spec(beside if beside.exists() else example_path(name))
+    target = beside if beside.is_file() else example_path(name)
+    if not target.is_file():
+        raise where.error(f"no spec {name!r}: neither {beside} nor a shipped example")
+    if target.resolve() in chain:
+        names = " -> ".join(p.name for p in chain + (target.resolve(),))
+        raise where.error(f"specs extend each other in a cycle ({names})")
+    if len(chain) > limits.EXTENDS_DEPTH:
+        raise where.error(f"a chain of more than {limits.EXTENDS_DEPTH} specs extending each other")
+    return _load(target, chain + (target.resolve(),))
 
 
-def _random_inputs(table, where: str) -> dict:
+def _inputs(raw, where: str) -> dict:
+    """``[inputs]``: named matrices of exact numbers."""
+    at = Where(where, key="inputs")
+    return {text(k, at): matrix(v, at.at(k)) for k, v in table(raw, at).items()}
+
+
+def _tables(raw, where: str) -> dict:
+    """``[tables.NAME]``: token -> vector tables for the embed stage."""
+    at = Where(where, key="tables")
+    return {text(t, at): {text(tok, at.at(t)): vector(vec, at.at(t).at(tok))
+                          for tok, vec in table(rows_, at.at(t)).items()}
+            for t, rows_ in table(raw, at).items()}
+
+
+def _texts(raw, at: Where) -> dict:
+    return {text(k, at): text(v, at.at(k)) for k, v in table(raw, at).items()}
+
+
+def _random_inputs(raw, where: str) -> dict:
     """Inputs drawn the way a NumPy script draws them, each float taken exactly.
 
         [random]
         seed = 42                      # numpy.random.RandomState(42), legacy
         draws = [["W_q", 4, 4], ...]   # rand(4, 4) for each, in this order
     """
-    if table is None:
+    if raw is None:
         return {}
+    at = Where(where, key="random")
+    known_keys(table(raw, at), ("seed", "draws"), at, "[random]")
+    seed = whole(raw.get("seed", 0), at.at("seed"), 0, limits.SEED_MAX)
+    draws = [_draw(d, at.at(f"draws[{i}]")) for i, d in enumerate(_list(raw.get("draws", []), at.at("draws")), 1)]
     import numpy as np
 
-    rng = np.random.RandomState(int(table.get("seed", 0)))
-    inputs = {}
-    for draw in table.get("draws", []):
-        if len(draw) != 3 or not all(isinstance(k, int) and k > 0 for k in draw[1:]):
-            raise SpecError(where, None, f"a random draw is [name, rows, cols], got {draw!r}")
-        values = rng.rand(draw[1], draw[2])
-        inputs[draw[0]] = sp.ImmutableMatrix(draw[1], draw[2],
-                                             lambda i, j: sp.Rational(float(values[i, j])))
+    rng, inputs = np.random.RandomState(seed), {}
+    for name, n, m in draws:
+        values = rng.rand(n, m)
+        inputs[name] = sp.ImmutableMatrix(n, m, lambda i, j: sp.Rational(float(values[i, j])))
     return inputs
+
+
+def _draw(raw, at: Where) -> tuple[str, int, int]:
+    """One draw ``[name, rows, cols]``, no larger than ``limits.MATRIX_ENTRIES``."""
+    if not isinstance(raw, list) or len(raw) != 3:
+        raise at.error(f"a random draw is [name, rows, cols], got {raw!r}"[:200])
+    name = identifier(raw[0], at)
+    n, m = (whole(k, at, 1, limits.MATRIX_ENTRIES) for k in raw[1:])
+    if n * m > limits.MATRIX_ENTRIES:
+        raise at.error(f"{n} x {m} entries, more than the limit of {limits.MATRIX_ENTRIES}")
+    return name, n, m
+
+
+def _list(raw, at: Where) -> list:
+    if not isinstance(raw, list):
+        raise at.error(f"must be a list, got {raw!r}"[:200])
+    return raw
+
+
+def _check_totals(where: str, inputs: dict, tables: dict, steps: tuple) -> None:
+    """The limits on a whole spec, its bases included."""
+    entries = sum(len(M) for M in inputs.values()) + sum(
+        len(vec) for t in tables.values() for vec in t.values())
+    if entries > limits.SPEC_ENTRIES:
+        raise SpecError(where, None, f"{entries} numbers in inputs, tables and draws, "
+                                     f"more than the limit of {limits.SPEC_ENTRIES}")
+    if len(steps) > limits.STEPS:
+        raise SpecError(where, None, f"{len(steps)} steps, more than the limit of {limits.STEPS}")
 
 
 def _inherit_printed(steps: tuple[StepSpec, ...]) -> tuple[StepSpec, ...]:
@@ -138,20 +205,34 @@ def _inherit_printed(steps: tuple[StepSpec, ...]) -> tuple[StepSpec, ...]:
                  else s for s in steps)
 
 
-def _step(raw: dict, where: str) -> StepSpec:
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.isidentifier():
-        raise SpecError(where, None, f"a step needs an identifier as its name, got {name!r}")
-    if not isinstance(raw.get("stage"), str):
-        raise SpecError(where, name, "no stage given")
+def _steps(raw, where: str) -> tuple[StepSpec, ...]:
+    """``[[steps]]``: a list of tables, at most ``limits.STEPS``."""
+    raw = _list(raw, Where(where, key="steps"))
+    if len(raw) > limits.STEPS:
+        raise SpecError(where, None, f"{len(raw)} steps, more than the limit of {limits.STEPS}")
+    return tuple(_step(s, where, i) for i, s in enumerate(raw, 1))
+
+
+def _step(raw, where: str, index: int) -> StepSpec:
+    """One step, every key checked: its name first, so that errors can name it."""
+    raw = table(raw, Where(where, key=f"steps[{index}]"))
+    name = identifier(raw.get("name"), Where(where, key=f"steps[{index}].name"))
+    at = Where(where, name)
+    stage = text(raw.get("stage"), at.at("stage")) if "stage" in raw else None
+    if stage is None:
+        raise at.error("no stage given")
+    operands = tuple(text(o, at.at("operands")) for o in _list(raw.get("operands", []), at.at("operands")))
     printed = raw.get("printed")
     return StepSpec(
-        name=name, stage=raw["stage"], operands=tuple(raw.get("operands", ())),
-        params={k: _param(v, where, name) for k, v in raw.items() if k not in STEP_KEYS},
-        label=str(raw.get("label", name)), title=str(raw.get("title", name)),
-        note=str(raw.get("note", "")),
-        printed=None if printed is None else _printed(printed, where, name),
-        variant_of=raw.get("variant_of"), use_printed=bool(raw.get("use_printed", False)))
+        name=name, stage=stage, operands=operands,
+        params={k: PARAMS[k](v, at.at(k)) if k in PARAMS else v
+                for k, v in raw.items() if k not in STEP_KEYS},
+        label=text(raw.get("label", name), at.at("label")),
+        title=text(raw.get("title", name), at.at("title")),
+        note=text(raw.get("note", ""), at.at("note")),
+        printed=None if printed is None else rows(printed, at.at("printed")),
+        variant_of=None if raw.get("variant_of") is None else text(raw["variant_of"], at.at("variant_of")),
+        use_printed=boolean(raw.get("use_printed", False), at.at("use_printed")))
 
 
 def _check_names(where: str, inputs: dict, steps: tuple[StepSpec, ...]) -> None:
@@ -165,31 +246,3 @@ def _check_names(where: str, inputs: dict, steps: tuple[StepSpec, ...]) -> None:
         if step.name in known:
             raise SpecError(where, step.name, "the name is used twice")
         known.add(step.name)
-
-
-def _number(x, where: str, what: str) -> Printed:
-    """One number of a spec: TOML float text or int, or a decimal string."""
-    if isinstance(x, bool) or not isinstance(x, (int, str)):
-        raise SpecError(where, what, f"not a number: {x!r}")
-    try:
-        return parse_decimal(str(x))
-    except DeriveError:
-        raise SpecError(where, what, f"not a number: {x!r}") from None
-
-
-def _printed(rows, where: str, what: str) -> tuple[tuple[Printed, ...], ...]:
-    rows = rows if rows and isinstance(rows[0], list) else [rows]
-    if len({len(r) for r in rows}) != 1:
-        raise SpecError(where, what, "rows of different lengths")
-    return tuple(tuple(_number(x, where, what) for x in row) for row in rows)
-
-
-def _matrix(rows, where: str, what: str) -> sp.ImmutableMatrix:
-    return sp.ImmutableMatrix([[x.value for x in row] for row in _printed(rows, where, what)])
-
-
-def _param(v, where: str, step: str):
-    """A stage parameter: a TOML number becomes exact; anything else stays as given."""
-    if isinstance(v, FloatText) or (isinstance(v, int) and not isinstance(v, bool)):
-        return _number(v, where, step).value
-    return v

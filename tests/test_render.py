@@ -69,3 +69,11 @@ def test_digits_option_changes_the_page(tmp_path):
 
 def test_pmatrix_uses_double_backslash_rows():
     assert pmatrix([["1", "2"], ["3", "4"]]) == "\\begin{pmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{pmatrix}"
+
+
+def test_the_names_known_before_a_build_are_the_files_it_writes(built):
+    from derive.outdir import MANIFEST
+    from derive.render import build_names
+
+    assert sorted(p.name for p in built.iterdir() if p.name != MANIFEST) == build_names()
+    assert (built / MANIFEST).read_text(encoding="utf-8").splitlines()[1:] == build_names()

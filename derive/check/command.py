@@ -12,7 +12,8 @@ from pathlib import Path
 from derive.check.read.markdown import InputError
 from derive.check.pipeline import Report, check_file
 from derive.check.report import FORMATS, render
-from derive.errors import UsageError
+from derive.errors import FileError, UsageError
+from derive.files import ensure_regular, ensure_writable, refuse_overwriting_input, write_atomic, write_stdout
 
 
 def check_command(files: list[str], fmt: str = "text", out: str | None = None,
@@ -24,15 +25,18 @@ def check_command(files: list[str], fmt: str = "text", out: str | None = None,
         raise UsageError("no file to check")
     if out is not None and Path(out).is_dir():
         raise UsageError(f"--out {out} is a folder, not a file")
+    if out is not None:   # refused before the work, not after it
+        refuse_overwriting_input(out, files)
+        ensure_writable(out)
     if len(files) == 1:
-        reports = [check_file(files[0], run_code)]     # an InputError is the one-line error
+        reports = [_check_regular(files[0], run_code)]     # an InputError is the one-line error
     else:
         reports = [_check_one(path, run_code) for path in files]
     text = render(reports, fmt, show_all)
     if out is not None:
-        _write(Path(out), text)
+        write_atomic(out, text)
     else:
-        sys.stdout.write(text)
+        write_stdout(text)
     for r in reports:
         if r.error:
             print(f"derive: error: {r.error}", file=sys.stderr)
@@ -43,14 +47,15 @@ def check_command(files: list[str], fmt: str = "text", out: str | None = None,
 
 def _check_one(path: str, run_code: bool) -> Report:
     try:
-        return check_file(path, run_code)
+        return _check_regular(path, run_code)
     except InputError as exc:
         return Report(path, error=str(exc))
 
 
-def _write(path: Path, text: str) -> None:
-    from derive.render import write_atomic
-
-    if not path.parent.exists():
-        raise UsageError(f"--out {path}: the folder {path.parent} does not exist")
-    write_atomic(path, text)
+def _check_regular(path: str, run_code: bool) -> Report:
+    """``check_file`` on a regular file only: a FIFO would wait forever, a device never end."""
+    try:
+        ensure_regular(path)
+    except FileError as exc:
+        raise InputError(str(exc)) from None
+    return check_file(path, run_code)
