@@ -380,3 +380,16 @@ def test_a_claim_in_an_included_file_maps_to_that_file(tmp_path):
     wrong = [c for c in report.claims if c.verdict == Verdict.WRONG]
     assert len(wrong) == 1 and wrong[0].expected == "4"
     assert source.origin(wrong[0].line).where() == f"{tmp_path / 'part.tex'}:3"
+
+
+def test_an_input_that_is_a_fifo_or_a_device_is_refused_in_one_line(tmp_path, capsys):
+    import os
+
+    from derive.cli import main
+    os.mkfifo(tmp_path / "pipe.tex")
+    for target, what in (("pipe", "named pipe"), ("/dev/zero", "character device")):
+        doc = tmp_path / "paper.tex"
+        doc.write_text(f"\\begin{{document}}\n$1 + 1 = 2$\n\\input{{{target}}}\n\\end{{document}}\n")
+        assert main(["check", str(doc)]) == 2
+        err = capsys.readouterr().err.strip().split("\n")
+        assert len(err) == 1 and "paper.tex:3" in err[0] and what in err[0]

@@ -22,7 +22,8 @@ from derive.check.read.delimiters import BLANK_LINE, MathSpan, Problem, math_spa
 from derive.check.read.plain import plain_spans, result_spans
 from derive.check.read.python import is_python
 from derive.check.read.sources import Source
-from derive.errors import DeriveError
+from derive.errors import DeriveError, FileError
+from derive.files import read_regular
 from derive.check.policy import POLICY
 
 MAX_BYTES = POLICY.max_bytes
@@ -120,7 +121,9 @@ def read_text(path: str | Path, name: str | None = None, budget: int = MAX_BYTES
         if size > MAX_BYTES or size > budget:
             what = "too large to check" if size > MAX_BYTES else "too large to check with the files before it"
             raise InputError(f"{name}: {what} ({size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB)")
-        data = p.read_bytes()
+        data = read_regular(p, min(MAX_BYTES, budget), name)      # never a FIFO or a device (an \\input of one)
+    except FileError as exc:
+        raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if b"\x00" in data:

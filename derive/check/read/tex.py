@@ -524,7 +524,7 @@ class _Reader:
         for shown, real in bases:
             for c in candidates:
                 p = Path(real, c) if real else Path(c)
-                if p.is_file():
+                if p.exists() and not p.is_dir():        # a FIFO or a device is refused when read
                     return os.path.normpath(os.path.join(shown, c)) if shown else os.path.normpath(c), p
         return None
 
