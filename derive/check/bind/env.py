@@ -72,7 +72,7 @@ class Binding:
         return exact.shape if exact is not None else (0, 0)
 
 
-INDEXES = ("rounded", "matrices", "matrices_at", "results")     # memos built from ``Env.values``
+INDEXES = ("rounded", "matrices", "matrices_at", "results", "candidates")     # memos built from ``Env.values``
 
 
 @dataclass(eq=False)
@@ -106,8 +106,13 @@ class Env:
     # ---------------------------------------------------------------- writing (the bind pass)
     def bind(self, b: Binding) -> Binding:
         self.values.setdefault(b.name, []).append(b)
-        for index in INDEXES + (("order", b.name),):      # built from the values: out of date now
+        for index in INDEXES:                              # built from the values: out of date now
             self.memo.pop(index, None)
+        order = self.memo.get(("order", b.name))
+        if order is not None:                              # kept in order: after the values at the same place
+            k = bisect.bisect_right(order[1], b.at)
+            order[0].insert(k, b)
+            order[1].insert(k, b.at)
         return b
 
     def _order(self, key: str) -> tuple[list[Binding], list[int]]:
@@ -132,10 +137,12 @@ class Env:
     def supersede(self, key: str, at: int) -> None:
         """``key`` was given new values on purpose at ``at``: older ones are out of date after it."""
         self.superseded.setdefault(key, []).append(at)
+        self.memo.pop("candidates", None)
 
     def reassign(self, key: str, at: int) -> None:
         """The code assigns ``key`` at ``at``: older values are out of date after it (no prose said so)."""
         self.reassigned.setdefault(key, []).append(at)
+        self.memo.pop("candidates", None)
 
     def note_rounded(self, grid: Grid, at: int) -> None:
         """Numbers printed as results: written again in working, they are roundings."""
@@ -149,26 +156,30 @@ class Env:
         results first and its code in an appendix): printed by it (``output``), or
         written in it (``code``) for a name the text gave before too; with
         ``later``, any value the code gives further down."""
+        memo = self.memo.setdefault("candidates", {})
+        found = memo.get((key, at, later))
+        if found is None:
+            found = memo[(key, at, later)] = self._candidates(key, at, later)
+        return list(found)
+
+    def _candidates(self, key: str, at: int, later: bool) -> tuple[Binding, ...]:
         ordered, ats = self._order(key)
         split = bisect.bisect_right(ats, at)
         live = lambda b: not self.stale(b, at) and not self.outdated(key, b, at)  # noqa: E731
         out: list[Binding] = []
-        before = False
         for b in reversed(ordered[max(0, split - POLICY.candidate_lookback):split]):   # latest first
             if len(out) == POLICY.max_candidates:
                 break
-            if live(b):
-                before = True
-                if not any(same_value(b, o) for o in out):
-                    out.append(b)
-        if not before and not later:
-            return self.dimension(key, at) if key in POLICY.dimension_names else []
+            if not any(same_value(b, o) for o in out) and live(b):   # a value met already: it is live
+                out.append(b)
+        if not out and not later:
+            return tuple(self.dimension(key, at)) if key in POLICY.dimension_names else ()
         for b in ordered[split:split + POLICY.candidate_lookback]:
             if len(out) == POLICY.max_candidates:
                 break
-            if (b.origin == "output" or b.origin == "code") and live(b) and not any(same_value(b, o) for o in out):
+            if (b.origin == "output" or b.origin == "code") and not any(same_value(b, o) for o in out) and live(b):
                 out.append(b)
-        return out
+        return tuple(out)
 
     def latest(self, key: str, at: int) -> Binding | None:
         """The value of ``key`` given last before ``at`` (in the document, not in the order
