@@ -105,8 +105,10 @@ def _run(args) -> int:
 
 
 def _check(args) -> int:
-    from derive.check.command import check_command
+    from derive.check.command import check_command, memory_ceiling
+    from derive.check.policy import POLICY
 
+    memory_ceiling(POLICY.memory_mb)        # the command's own process only, not a library caller's
     return check_command(args.files, args.format, args.out, args.show_all, args.run_code)
 
 

@@ -96,3 +96,30 @@ def test_the_lookback_bounds_the_values_a_claim_considers(monkeypatch):
     assert last_verdicts(doc) == ["ok"]
     budget(monkeypatch, env_module, candidate_lookback=3)
     assert last_verdicts(doc) == ["wrong"]
+
+
+def test_a_claim_that_runs_out_of_memory_is_unverifiable_and_the_next_is_judged(monkeypatch):
+    judged = judge_module._judged
+
+    def greedy_on_line_one(d, *args):
+        if d.line == 1:
+            raise MemoryError
+        return judged(d, *args)
+
+    monkeypatch.setattr(judge_module, "_judged", greedy_on_line_one)
+    found = findings("$$ 2 + 2 = 4 $$\n\n$$ 3 + 3 = 7 $$\n")
+    assert [str(c.verdict) for c in found] == ["unverifiable", "wrong"]
+    assert f"more than {POLICY.memory_mb} MB" in found[0].message and found[0].note == "budget"
+
+
+def test_the_memory_ceiling_is_set_for_a_check_and_never_raised(tmp_path):
+    import subprocess
+    import sys
+    probe = ("import resource; from derive.check.command import memory_ceiling; memory_ceiling({mb}); "
+             "print(resource.getrlimit(resource.RLIMIT_DATA)[0] // 2**20)")
+    ceiling = subprocess.run([sys.executable, "-c", probe.format(mb=3072)], capture_output=True, text=True)
+    assert ceiling.stdout.strip() == "3072"
+    lower = subprocess.run([sys.executable, "-c", "import resource; resource.setrlimit(resource.RLIMIT_DATA, "
+                            "(1024 * 2**20, resource.RLIM_INFINITY)); " + probe.format(mb=3072)],
+                           capture_output=True, text=True)
+    assert lower.stdout.strip() == "1024"

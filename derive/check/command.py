@@ -45,6 +45,20 @@ def check_command(files: list[str], fmt: str = "text", out: str | None = None,
     return 1 if any(f.verdict == "wrong" for r in reports for f in r.findings) else 0
 
 
+def memory_ceiling(mb: int) -> None:
+    """Lower this process's data-segment limit to ``mb`` (never raise it): past it an
+    allocation fails with MemoryError, which the judge pass turns into one
+    unverifiable claim, instead of the machine swapping or the kernel killing us."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        ceiling = mb * 2**20
+        if (soft == resource.RLIM_INFINITY or soft > ceiling) and (hard == resource.RLIM_INFINITY or hard >= ceiling):
+            resource.setrlimit(resource.RLIMIT_DATA, (ceiling, hard))
+    except (ImportError, ValueError, OSError):     # no such limit here (Windows): the budgets still bound time
+        pass
+
+
 def _check_one(path: str, run_code: bool) -> Report:
     try:
         return _check_regular(path, run_code)

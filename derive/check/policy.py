@@ -187,6 +187,9 @@ class Policy:
     claim_seconds: float = _rule(
         20.0, "the wall time one claim may take (a claim that runs code has run_seconds more); past it the "
               "claim is unverifiable and says so")
+    memory_mb: int = _rule(
+        3072, "the memory (data segment) a `derive check` command may use; a claim that needs more is "
+              "unverifiable and says so, and the rest is judged")
     document_seconds: float = _rule(
         300.0, "the wall time one document's claims may take; past it the rest is one finding that says where "
                "judging stopped")

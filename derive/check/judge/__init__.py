@@ -49,6 +49,9 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
         except OutOfTime:
             claims.append(claim(d, doc.section(d.line), Verdict.UNVERIFIABLE,
                                 f"not checked: judging it took longer than {seconds:g} s", note="budget"))
+        except MemoryError:
+            claims.append(claim(d, doc.section(d.line), Verdict.UNVERIFIABLE,
+                                f"not checked: judging it needed more than {POLICY.memory_mb} MB", note="budget"))
         except Exception as exc:  # noqa: BLE001 - derive's own bug on one claim: say so, judge the rest
             claims.append(internal_error(d, exc, doc.section(d.line)))
     if run_code:
