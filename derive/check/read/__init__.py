@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
+from derive.check.read.layouts import layout_spans
 from derive.check.read.markdown import PYTHON, CodeBlock, Document, Problem, Table, document, read_text, scan
 from derive.check.read.outputs import label_key, label_text, printouts, restated_results
 from derive.check.read.plain import COMMENT, applied_spans, entry_spans, labelled_spans
@@ -39,8 +40,9 @@ def read(doc: Document) -> Reading:
     code_lines = {k for b in items if isinstance(b, CodeBlock)
                   for k in range(b.line - 2, (b.output.end_line if b.output else b.end_line) + 1)}
     applied = applied_spans(doc.text, doc.line_starts, code_lines)
+    drawn = [s for b in items if isinstance(b, CodeBlock) and b.lang not in PYTHON for s in layout_spans(b.text, b.start)]
     items = sorted(items + _restated_outputs(doc, items) + _restated_entries(doc, items) + applied
-                   + _restated_results(doc, items), key=lambda it: it.start)
+                   + _restated_results(doc, items) + drawn, key=lambda it: it.start)
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]

@@ -87,7 +87,9 @@ class Reader:
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
         out, last = [], None
         try:
-            if span.notation == "labelled":
+            if span.notation == "layout":          # drawn in text: read already (``layouts``)
+                parsed = [span.label]
+            elif span.notation == "labelled":
                 parsed = parse_labelled(span)
             elif span.notation in ("plain", "result"):
                 parsed = [_named(c, span.label) for c in parse_plain(span.text, span.notation == "result")]
