@@ -702,3 +702,18 @@ def test_a_bare_function_argument_may_run_to_the_end_of_its_fraction():
 def test_braces_around_a_function_argument_leave_no_other_reading():
     # \log_2{8}/3 is log2(8)/3 = 1 exactly; log2(8/3) = 1.415 is not a reading of it
     assert verdicts("$$ a = \\log_2{8}/3 = 1.415 $$\n", 1) == ["wrong"]
+
+
+def test_two_products_of_names_put_in_as_numbers_settle_their_shared_name():
+    # V x E = 50000 * 64 and E x P = 64 * 128 share E and 64: E = 64, V = 50000, P = 128 (by hand)
+    doc = ("The embedding has $V \\times E = 50000 \\cdot 64 = 3,200,000$ weights.\n\n"
+           "The positions have $E \\times P = 64 \\cdot 128 = 8,192$ weights.\n\n"
+           "Each block has $3 E^2 = {block}$ weights and the head $2V = {head}$.\n")
+    assert verdicts(doc.format(block="12,288", head="100,000"), 5) == ["ok", "ok"]
+    assert verdicts(doc.format(block="12,289", head="100,000"), 5) == ["wrong", "ok"]
+
+
+def test_products_that_share_no_single_number_settle_nothing():
+    # a x b = 3 * 4 and b x c = 5 * 6 share b but no number: b is not known
+    doc = "$a \\times b = 3 \\cdot 4 = 12$\n\n$b \\times c = 5 \\cdot 6 = 30$\n\n$2 b = 8$\n"
+    assert "wrong" not in verdicts(doc, 5) and "ok" not in verdicts(doc, 5)

@@ -27,7 +27,7 @@ from derive.check.bind.entries import entry_readings
 from derive.check.bind.env import Binding
 from derive.check.bind.patterns import pattern_of
 from derive.check.bind.resolve import evaluate, exact_value
-from derive.check.bind.substitution import substituted
+from derive.check.bind.substitution import product_pair, settled, substituted
 from derive.check.bind.updates import step_rule, update_rule
 from derive.check.evaluate.fastface import FAST, to_fast
 from derive.check.evaluate.values import EVAL_FAILURES, Val
@@ -115,6 +115,8 @@ class StatementBinder:
             if rels[k] != "=":
                 continue
             found = substituted(parts[k], parts[k + 1], lambda name, at=self.at(parts[k + 1]): self.known(name, at))
+            if found is None:
+                self.settled_pair(parts[k], parts[k + 1])
             for name, (sym, number) in (found or {}).items():
                 if name in POLICY.dimension_names:
                     continue
@@ -126,9 +128,26 @@ class StatementBinder:
                     # a value the document gave: the number put in for it is a claim about it
                     self.draft("claim", number, label=sym, parts=(sym, number), k=1, relation="approx")
                     continue
-                grid = grid_of(number)
-                self.env.bind(Binding(name, at, self.line(parts[k + 1]), "substituted", printed=grid, scalar=True,
-                                      rounding=rounding(grid, False)))
+                self.bind_substituted(name, number, at, self.line(parts[k + 1]))
+
+    def bind_substituted(self, name: str, number: N.Node, at: int, line: int) -> None:
+        """``name`` stood for the printed ``number`` from ``at`` on."""
+        grid = grid_of(number)
+        self.env.bind(Binding(name, at, line, "substituted", printed=grid, scalar=True, rounding=rounding(grid, False)))
+
+    def settled_pair(self, pattern: N.Node, concrete: N.Node) -> None:
+        """A product of two names put in as two numbers that nothing settles yet: kept
+        (``Env.pairs``); with an earlier pair that shares one name and one number, both
+        pairs' names are bound (``substitution.settled``) after this statement (its own
+        working is not judged by the values it gives), those still without a value."""
+        pair = product_pair(pattern, concrete)
+        if pair is None:
+            return
+        after = self.st.end
+        for name, number in settled(pair, self.env.pairs).items():
+            if not self.env.candidates(name, after):
+                self.bind_substituted(name, number, after, self.line(concrete))
+        self.env.pairs.append(pair)
 
     def known(self, name: str, at: int) -> tuple:
         """The values a name already has at ``at`` (a scalar): its exact value and the

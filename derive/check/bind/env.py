@@ -97,6 +97,7 @@ class Env:
     zero_based: set[str] = field(default_factory=set)                  # vectors counted from v_0
     patterns: list = field(default_factory=list)                       # functions defined on patterns (PE_{(pos,2i)})
     headings: list[int] = field(default_factory=list)                  # where each heading is (offsets)
+    pairs: list = field(default_factory=list)                          # products of two names put in as numbers
     memo: dict = field(default_factory=dict, repr=False)               # what the judge pass reads again and again
 
     def section(self, at: int) -> int:

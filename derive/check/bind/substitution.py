@@ -12,6 +12,11 @@ bound this way (origin ``substituted``), so a formula like
 ``-2(target_{o1} - out_{o1})`` further down can be computed; for a name the
 document gave a value, the number put in is a claim about that value
 (``\hat{y}(1 - \hat{y}) = 0.7391(1 - 0.7391)`` when \hat{y} is 0.7491).
+
+A product of two names that no value settles is kept as a pair (``product_pair``):
+two pairs that share one name and one number settle each other
+(``V \times E = 50257 \cdot 768`` and ``E \times P = 768 \cdot 1024``: E is 768,
+so V is 50257 and P is 1024; ``settled``).
 """
 
 from __future__ import annotations
@@ -89,3 +94,42 @@ def _match(p: N.Node, c: N.Node, found: dict, known=lambda name: ()) -> bool:
 
 def _number(node: N.Node) -> bool:
     return isinstance(node, N.Num) or isinstance(node, N.Neg) and isinstance(node.arg, N.Num)
+
+
+def product_pair(pattern: N.Node, concrete: N.Node) -> tuple[tuple[str, str], tuple[N.Node, N.Node]] | None:
+    r"""``V \times E = 50257 \cdot 768``: the two names and the two numbers, or None."""
+    if not (isinstance(pattern, N.Mul) and isinstance(concrete, N.Mul)
+            and len(pattern.factors) == 2 == len(concrete.factors)):
+        return None
+    a, b = pattern.factors
+    if not all(isinstance(f, N.Sym) and f.name not in CONSTANTS for f in (a, b)) or a.name == b.name \
+            or not all(_number(f) for f in concrete.factors):
+        return None
+    return (a.name, b.name), tuple(concrete.factors)
+
+
+def settled(pair, earlier: list) -> dict[str, N.Node]:
+    """The names two pairs settle: they share exactly one name and exactly one number
+    (by printed value); that name is that number, each other name the other number of its
+    pair. Empty when no earlier pair does."""
+    names, numbers = pair
+    for other_names, other_numbers in earlier:
+        shared = set(names) & set(other_names)
+        common = {_value(x) for x in numbers} & {_value(y) for y in other_numbers}
+        if len(shared) != 1 or len(common) != 1 or len({_value(x) for x in numbers}) != 2 \
+                or len({_value(y) for y in other_numbers}) != 2:
+            continue
+        name, value = shared.pop(), common.pop()
+        out = {}
+        for ns, xs in ((names, numbers), (other_names, other_numbers)):
+            mine = next(x for x in xs if _value(x) == value)
+            rest = next(x for x in xs if _value(x) != value)
+            out[name] = mine
+            out[next(n for n in ns if n != name)] = rest
+        return out
+    return {}
+
+
+def _value(node: N.Node):
+    num = node if isinstance(node, N.Num) else node.arg
+    return -num.printed.value if isinstance(node, N.Neg) else num.printed.value
