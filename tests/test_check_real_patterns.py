@@ -717,3 +717,28 @@ def test_products_that_share_no_single_number_settle_nothing():
     # a x b = 3 * 4 and b x c = 5 * 6 share b but no number: b is not known
     doc = "$a \\times b = 3 \\cdot 4 = 12$\n\n$b \\times c = 5 \\cdot 6 = 30$\n\n$2 b = 8$\n"
     assert "wrong" not in verdicts(doc, 5) and "ok" not in verdicts(doc, 5)
+
+
+def _softmax(row):
+    exps = [mp.e ** x if x != -mp.inf else mp.mpf(0) for x in row]
+    return [x / sum(exps) for x in exps]
+
+
+def test_a_cue_line_above_a_list_names_the_function_it_is_of():
+    # softmax([3, 1, 0]) = [0.8438, 0.1142, 0.0420] (mpmath); the input's caption names logits
+    assert [mp.nstr(x, 2) for x in _softmax([3, 1, 0])] == ["0.84", "0.11", "0.042"]
+    doc = ("Dividing the logits by T:\n$$\nz / T = [6/2, 2/2, 0/2] = [3.0, 1.0, 0.0]\n$$\n"
+           "Apply softmax:\n$$\nP = [{p}]\n$$\n")
+    assert "ok" in verdicts(doc.format(p="0.84, 0.11, 0.04"), 7) or "rounded" in verdicts(doc.format(p="0.84, 0.11, 0.04"), 7)
+    assert "wrong" in verdicts(doc.format(p="0.86, 0.11, 0.04"), 7)
+    plain = "Logits: [3.0, 1.0, 0.0]\n\nThe temperature is 2:\n$$\nP = [0.84, 0.11, 0.04]\n$$\n"
+    assert "wrong" not in verdicts(plain.replace("0.84", "0.86"), 5)       # no cue: nothing claimed
+
+
+def test_a_masked_row_in_code_comments_is_the_input_of_the_softmax_after_it():
+    # softmax([1, 2, -inf]) = [1/(1+e), e/(1+e), 0] = [0.2689, 0.7311, 0]
+    assert [mp.nstr(x, 2) for x in _softmax([1, 2, -mp.inf])] == ["0.27", "0.73", "0.0"]
+    doc = ("```python\nscores = where(mask, scores, -inf)\n# scores:         [1.0, 2.0, 0.5]\n"
+           "# after masking:  [1.0, 2.0, -inf]\n# after softmax:  [{p}]\n```\n")
+    assert verdicts(doc.format(p="0.27, 0.73, 0.00"), 5) in (["ok"], ["rounded"])
+    assert verdicts(doc.format(p="0.25, 0.75, 0.00"), 5) == ["wrong"]

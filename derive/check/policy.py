@@ -75,8 +75,12 @@ class Policy:
     applied_trailing_words: tuple = _rule(
         ("output", "outputs", "result", "results", "values", "probabilities", "probs", "distribution", "weights"),
         "words after a function's name in such a label ('Softmax output:')")
+    applied_leading_words: tuple = _rule(
+        ("after", "apply", "applying", "applied", "take", "taking"),
+        "words before a function's name in such a label ('After softmax: [..]'), or alone with it on the "
+        "line just above the list ('Apply softmax:')")
     applied_inputs: tuple = _rule(
-        ("score", "logit", "input", "scaled"),
+        ("score", "logit", "input", "scaled", "mask"),
         "words that say a list above is a function's input (a list of exponentials is not)")
     applied_window: int = _rule(
         12, "lines above a 'Softmax: [..]' line searched for its input list")

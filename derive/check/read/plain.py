@@ -401,22 +401,30 @@ def entry_spans(text: str, line_starts: list[int], after: int, keys: dict[int, s
 BRACKETED = re.compile(r"\[[^\[\]\n]{1,400}\]")
 
 
+APPLIED = re.compile(r"^[ \t]*(?:#[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*)?(?P<label>[A-Za-z][\w ()\-]{0,40}?)(?:\*\*)?"
+                     r"[ \t]*(?::|=)[ \t]*(?P<value>\[[^\n]*?\])[ \t]*$", re.M)
+FUNCTION_CUE = re.compile(r"^[ \t]*(?:#[ \t]*)?(?P<cue>[A-Za-z][\w ()\-]{0,40}?)[ \t]*:?[ \t]*$")
+
+
 def applied_spans(text: str, line_starts: list[int], code_lines: set[int]) -> list[MathSpan]:
     """``Softmax: [0.6011, 0.1711, 0.2278]`` a few lines after ``Scaled scores: [1.25, 0,
-    -0.625]``: a line whose label is a function derive knows (``POLICY.applied_functions``,
-    with words like "output" after it) and whose value is a list of numbers claims that
-    function of the nearest list of as many numbers above it on a line that names its
-    input (``POLICY.applied_inputs``: scores, logits ...), at most ``POLICY.applied_window``
-    lines up; an exponentials line in between is no input."""
+    -0.625]``: a line (or a code comment) whose value is a list of numbers and whose label
+    names a function derive knows (``POLICY.applied_functions``, with words like "after"
+    before it and "output" after it), or whose line just above is such a cue alone
+    (``Apply softmax:`` over ``P = [0.88, 0.11, 0.01]``), claims that function of the
+    nearest list of as many numbers above it on a line that names its input, or under a
+    line that does (``POLICY.applied_inputs``: scores, logits, masked ...), at most
+    ``POLICY.applied_window`` lines up; an exponentials line in between is no input. A
+    list may hold ``-inf`` (a masked score)."""
     out = []
-    for m in LABELLED.finditer(text):
-        func = _applied_function(m.group("label"))
+    for m in APPLIED.finditer(text):
+        line = bisect.bisect_right(line_starts, m.start()) - 1
+        func = _applied_function(m.group("label")) or _cue_above(text, line_starts, line)
         value = m.group("value").strip()
         size = _list_size(value)
         if func is None or size < 2:
             continue
-        line = bisect.bisect_right(line_starts, m.start()) - 1
-        arg = _input_above(text, line_starts, line, size, code_lines)
+        arg = _input_above(text, line_starts, line, size, set() if line in code_lines else code_lines)
         if arg is not None:
             out.append(labelled(m.start("value"), m.group("value"), N.Call(0, 0, func, (arg,))))
     return out
@@ -426,14 +434,49 @@ def _applied_function(label: str) -> str | None:
     words = label.lower().replace("(", " ").replace(")", " ").split()
     while words and words[-1] in POLICY.applied_trailing_words:
         words.pop()
+    while words and words[0] in POLICY.applied_leading_words:
+        words.pop(0)
     return POLICY.applied_functions.get(" ".join(words))
 
 
+def _cue_above(text: str, line_starts: list[int], line: int) -> str | None:
+    """The function named by the line just above (``Apply softmax:``; a ``$$`` line is skipped)."""
+    for k in range(line - 1, max(-1, line - 3), -1):
+        row = _row(text, line_starts, k).strip()
+        if row in ("$$", "\\[", "```"):
+            continue
+        m = FUNCTION_CUE.match(row)
+        words = m.group("cue").lower().split() if m else []
+        return _applied_function(m.group("cue")) if words and words[0] in POLICY.applied_leading_words else None
+    return None
+
+
+def _row(text: str, line_starts: list[int], k: int) -> str:
+    return text[line_starts[k]:line_starts[k + 1] if k + 1 < len(line_starts) else len(text)]
+
+
+def _caption(text: str, line_starts: list[int], k: int) -> str:
+    """The line of prose just above line k that ends in a colon (``Dividing logits by T:``),
+    over a ``$$`` line at most; "" when there is none."""
+    for j in range(k - 1, max(-1, k - 3), -1):
+        row = _row(text, line_starts, j).strip()
+        if row in ("$$", "\\["):
+            continue
+        return row if row.endswith(":") else ""
+    return ""
+
+
+MASKED = re.compile(r"[-−]\s*inf\b")
+
+
 def _list_size(value: str) -> int:
-    """How many numbers a bracketed list of numbers holds (0 when it is not one)."""
-    if not (value.startswith("[") and value.endswith("]")) or not _literal_text(value):
+    """How many entries a bracketed list of numbers holds (0 when it is not one); an
+    entry may be ``-inf`` when another is a number."""
+    finite = MASKED.sub("0", value)
+    if not (value.startswith("[") and value.endswith("]")) or not _literal_text(finite) \
+            or finite != value and not _literal_text(MASKED.sub("", value)):
         return 0
-    return sum(1 for t in plain_tokens(value) if t.kind == "num")
+    return sum(1 for t in plain_tokens(finite) if t.kind == "num")
 
 
 INPUT_WORDS = re.compile(r"\b(?:" + "|".join(POLICY.applied_inputs) + r")", re.I)
@@ -443,9 +486,9 @@ def _input_above(text: str, line_starts: list[int], line: int, size: int, code_l
     for k in range(line - 1, max(-1, line - POLICY.applied_window - 1), -1):
         if k in code_lines:
             continue
-        row = text[line_starts[k]:line_starts[k + 1] if k + 1 < len(line_starts) else len(text)]
+        row = _row(text, line_starts, k)
         lists = [b.group(0) for b in BRACKETED.finditer(row) if _list_size(b.group(0)) == size]
-        if lists and INPUT_WORDS.search(row):
+        if lists and (INPUT_WORDS.search(row) or INPUT_WORDS.search(_caption(text, line_starts, k))):
             try:
                 return _value_node(lists[-1])
             except (SyntaxError, ValueError, RecursionError, MemoryError, LatexError):
