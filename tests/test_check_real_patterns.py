@@ -742,3 +742,21 @@ def test_a_masked_row_in_code_comments_is_the_input_of_the_softmax_after_it():
            "# after masking:  [1.0, 2.0, -inf]\n# after softmax:  [{p}]\n```\n")
     assert verdicts(doc.format(p="0.27, 0.73, 0.00"), 5) in (["ok"], ["rounded"])
     assert verdicts(doc.format(p="0.25, 0.75, 0.00"), 5) == ["wrong"]
+
+
+def test_a_span_that_starts_with_equals_continues_the_span_just_before_it():
+    # 4 / 2 = 2 by hand; the third span says 3
+    doc = "Time: $\\frac{4}{2}$ <br>$= 2$ $= V$\n\nAnd $a = 2 + 3$ then $= 6$.\n"
+    assert verdicts(doc.replace("V", "2"), 1) == ["ok", "ok"]
+    assert verdicts(doc.replace("V", "3"), 1) == ["ok", "wrong"]
+    assert "wrong" not in verdicts(doc.replace("V", "2"), 3)       # words between: no continuation
+
+
+def test_size_commands_only_change_the_look():
+    assert verdicts("$\\large \\frac{1}{4} = 0.25$ and $\\small 3 \\times 3 = 9$\n", 1) == ["ok", "ok"]
+
+
+def test_a_parenthesis_between_two_spans_ends_the_derivation():
+    # (where $d = k$) $= (4 \times 2)$: the second span is not the value of d
+    doc = "Shape: $(n \\times d)$ (where $d = k$) $= (4 \\times 2)$\n"
+    assert "wrong" not in verdicts(doc, 1)

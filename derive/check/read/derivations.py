@@ -70,6 +70,9 @@ class Unreadable:
     internal: bool = False       # derive's own bug, not the document's
 
 
+CONTINUING_GAP = re.compile(r"(?:[ \t]|\$|\\[()\[\]]|<br\s*/?>)*")    # spaces, delimiters, one line break
+
+
 class Reader:
     """Cuts spans into statements; knows the document's paragraphs."""
 
@@ -78,6 +81,7 @@ class Reader:
         self.prose = prose if prose is not None else text     # the text with its math blanked
         self.blanks = [m.end() for m in BLANK_LINE.finditer(text)]
         self.count = 0
+        self.previous: tuple[MathSpan, N.Chain] | None = None     # the last statement read, and its span
 
     def statements(self, span: MathSpan) -> list[Statement | Unreadable]:
         """Every statement of one span, in order, joined to its derivation."""
@@ -85,7 +89,7 @@ class Reader:
         cues = dict(supposed=not span.display and not restating
                     and supposes(self.prose, span.start, span.start + len(span.text)),
                     announced=announces_change(self.prose, span.start), paragraph=self.paragraph(span.start))
-        out, last = [], None
+        out, last = [], self._carried_over(span)
         try:
             if span.notation == "layout":          # drawn in text: read already (``layouts``)
                 parsed = [span.label]
@@ -116,7 +120,21 @@ class Reader:
             unit = unit.group(1) if unit else word.group(1) if word and word.group(1) in POLICY.unit_words else ""
             out.append(Statement(span, self.count, tuple(parts), tuple(rels), done, span.start + st.start,
                                  span.start + st.end, unit=unit, **cues))
+        self.previous = (span, last) if last is not None else None
         return out
+
+    def _carried_over(self, span: MathSpan) -> N.Chain | None:
+        """The last statement of the span just before, when only spaces or a line break
+        (``<br>``) stand between the two spans: ``$\frac{a}{b}$ <br> $= 12.8$ $= 0.0147$``
+        is one derivation (a later span that starts with ``=`` continues it). Placed
+        relative to ``span``."""
+        if self.previous is None or span.notation != "latex":
+            return None
+        before, chain = self.previous
+        gap = self.text[before.start + len(before.text):span.start]
+        if not CONTINUING_GAP.fullmatch(gap):
+            return None
+        return N.shifted(chain, before.start - span.start)
 
     def paragraph(self, offset: int) -> int:
         k = bisect.bisect_right(self.blanks, offset)

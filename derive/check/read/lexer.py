@@ -57,7 +57,9 @@ TRANSPARENT = {"mathbf", "boldsymbol", "bm", "mathit", "mathcal", "mathbb", "vec
                "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
                "bigm", "Bigm",
                "middle", "space", "nonumber", "boxed", "underline", "fbox", "mathbfit",
-               "notag", "hline", "phantom", "mathstrut"}
+               "notag", "hline", "phantom", "mathstrut", "scriptscriptstyle",
+               "tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE",
+               "huge", "Huge"}
 SEPARATORS = {"quad", "qquad", "cr", "newline"}
 # Brackets spelled as commands (``\left\lbrack``) are the brackets.
 DELIMITERS = {"lbrack": "[", "rbrack": "]", "lparen": "(", "rparen": ")"}

@@ -7,7 +7,7 @@ types (``derive.check.read.nodetypes``), keys and walks.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from derive.check.read.nodetypes import (Add, Call, Chain, Div, Hadamard, Index, Kron, Mat, Mul,  # noqa: F401
                                     Neg, Node, Num, Pow, Special, Str, Sum, Sym, Transpose, Tuple)
@@ -180,3 +180,18 @@ def names(node: Node) -> list[str]:
         if isinstance(n, Sym) and n.name not in seen:
             seen.append(n.name)
     return seen
+
+
+def shifted(node: Node, by: int) -> Node:
+    """The tree with every offset moved by ``by`` (a node read in one span, joined to a
+    statement of a later span, is placed relative to the later one)."""
+    changes = {"start": node.start + by, "end": node.end + by}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = shifted(value, by)
+        elif isinstance(value, tuple) and value and all(isinstance(v, Node) for v in value):
+            changes[f.name] = tuple(shifted(v, by) for v in value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, tuple) for v in value):
+            changes[f.name] = tuple(tuple(shifted(c, by) if isinstance(c, Node) else c for c in row) for row in value)
+    return replace(node, **changes)
