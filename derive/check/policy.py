@@ -82,6 +82,11 @@ class Policy:
     applied_inputs: tuple = _rule(
         ("score", "logit", "input", "scaled", "mask"),
         "words that say a list above is a function's input (a list of exponentials is not)")
+    row_statistics: dict = _rule(
+        {"mean": "mean", "avg": "mean", "average": "mean", "std": "std", "var": "var", "variance": "var",
+         "sum": "sum"},
+        "words for a statistic of a labelled row ('\"Hello\": mean=0.25, std=0.364' under a listing whose "
+        "rows have those labels in comments)")
     applied_window: int = _rule(
         12, "lines above a 'Softmax: [..]' line searched for its input list")
     entry_list_gap: int = _rule(

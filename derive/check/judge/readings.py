@@ -10,6 +10,9 @@ printed value still fails under every reading.
 
     bare_argument_division   f x / d  read as  f(x / d)   (f's one argument
                              written without parentheses or braces)
+    sample_statistics        std(x), var(x) of n written numbers as the sample
+                             statistics (divided by n - 1, not n): numpy's std is
+                             the first, torch's the second, and prose names both "std"
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from derive.check.read import nodes as N
+from derive.numbers import parse_decimal
 
 
 def _absorbed(node: N.Node) -> N.Node | None:
@@ -43,7 +47,28 @@ def bare_argument_division(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
     yield "a function's argument written without parentheses read to the end of the fraction after it", read
 
 
-RULES: tuple[Callable[[N.Node], Iterator[tuple[str, N.Node]]], ...] = (bare_argument_division,)
+def sample_statistics(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
+    r"""Every ``std(x)`` and ``var(x)`` of a written matrix of n entries, made the sample
+    statistic: ``std(x) \sqrt{n/(n-1)}``, ``var(x) \cdot n/(n-1)``: one reading."""
+    sites = [node for node in N.walk(ref) if isinstance(node, N.Call) and node.name in ("std", "var")
+             and len(node.args) == 1 and isinstance(node.args[0], N.Mat)]
+    read = ref
+    for node in sites:
+        n = sum(len(row) for row in node.args[0].rows)
+        if n < 2:
+            return
+        ratio = N.Div(node.start, node.end, _whole(n, node), _whole(n - 1, node))
+        scale = N.Call(node.start, node.end, "sqrt", (ratio,)) if node.name == "std" else ratio
+        read = N.substitute(read, node, N.Mul(node.start, node.end, (node, scale)))
+    if sites:
+        yield "the sample statistic (divided by n - 1)", read
+
+
+def _whole(k: int, at: N.Node) -> N.Num:
+    return N.Num(at.start, at.end, parse_decimal(str(k)))
+
+
+RULES: tuple[Callable[[N.Node], Iterator[tuple[str, N.Node]]], ...] = (bare_argument_division, sample_statistics)
 
 
 def readings(ref: N.Node) -> Iterator[tuple[str, N.Node]]:

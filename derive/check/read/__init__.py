@@ -11,12 +11,14 @@ Nothing here evaluates anything: reading is structure only.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
 from derive.check.read.layouts import layout_spans
+from derive.check.read.rowstats import row_statistics_spans
 from derive.check.read.markdown import PYTHON, CodeBlock, Document, Problem, Table, document, read_text, scan
 from derive.check.read.outputs import label_key, label_text, printouts, restated_results
 from derive.check.read.plain import COMMENT, applied_spans, entry_spans, labelled_spans
@@ -41,8 +43,9 @@ def read(doc: Document) -> Reading:
                   for k in range(b.line - 2, (b.output.end_line if b.output else b.end_line) + 1)}
     applied = applied_spans(doc.text, doc.line_starts, code_lines)
     drawn = [s for b in items if isinstance(b, CodeBlock) and b.lang not in PYTHON for s in layout_spans(b.text, b.start)]
-    items = sorted(items + _restated_outputs(doc, items) + _restated_entries(doc, items) + applied
-                   + _restated_results(doc, items) + drawn, key=lambda it: it.start)
+    stats = row_statistics_spans(doc.text)
+    items = sorted(_unclaimed(items, stats) + _restated_outputs(doc, items) + _restated_entries(doc, items) + applied
+                   + _restated_results(doc, items) + drawn + stats, key=lambda it: it.start)
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]
@@ -62,6 +65,21 @@ def read(doc: Document) -> Reading:
         else:
             out.items.append(item)
     return out
+
+
+def _unclaimed(items: list, claimed: list[MathSpan]) -> list:
+    """The items without the plain statements whose value a more specific reading claims
+    (``mean=0.25`` in ``"Hello": mean=0.25`` is the mean of that row, not a name's value)."""
+    starts = sorted(s.start for s in claimed)
+    if not starts:
+        return items
+    return [it for it in items if not (isinstance(it, MathSpan) and it.notation == "plain"
+                                       and _holds(starts, it.start, it.start + len(it.text)))]
+
+
+def _holds(starts: list[int], lo: int, hi: int) -> bool:
+    k = bisect.bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi
 
 
 def _restated_outputs(doc: Document, items: list) -> list[MathSpan]:
