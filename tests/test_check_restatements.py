@@ -83,3 +83,10 @@ def test_an_expression_without_names_is_never_given_anew():
     # e^{-5} = 0.006737947 (mpmath): printed again under another heading it is still judged
     doc = "# One\n\n$$ e^{-5} \\approx 0.0067 $$\n\n# Two\n\n$$ e^{-5} \\approx 0.0062 $$\n"
     assert at(doc, 7).verdict == "wrong"
+
+
+def test_a_value_that_matches_only_an_older_value_of_its_name_is_given_not_right():
+    # x = 2, then x = 3, then x = 2 again: the last line restates no value derive checked,
+    # it matches only an older one (a search among earlier values earns no "ok")
+    found = check_text("$x = 2$\n\n$x = 3$\n\n$x = 2$\n", "doc.md").findings
+    assert [(c.line, str(c.verdict)) for c in found if c.line == 5] == [(5, "given")]

@@ -45,6 +45,8 @@ def label_claim(d: Draft, env: Env) -> tuple[Outcome | None, N.Node | None]:
         own = [b for b in own if env.section(b.at) == env.section(d.at)]     # working: this example's values
     if own:
         again = check_link(label, d.part, env, d.at)
+        if again.reproduces and any(again.picks.values()):
+            return None, None       # it restates an older value, not the latest: a value given again, not a check
         if again.judgement is not None:
             return again, label
         return again, None
