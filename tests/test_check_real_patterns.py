@@ -760,3 +760,17 @@ def test_a_parenthesis_between_two_spans_ends_the_derivation():
     # (where $d = k$) $= (4 \times 2)$: the second span is not the value of d
     doc = "Shape: $(n \\times d)$ (where $d = k$) $= (4 \\times 2)$\n"
     assert "wrong" not in verdicts(doc, 1)
+
+
+def test_working_built_from_a_sum_of_roundings_carries_their_rounding():
+    # e^10 = 22026.46579..., e^-5 = 0.0067379...: the printed sum 22027.4725 is the sum of the
+    # printed roundings; 1/22027.4725 and the exact softmax entry 1/22027.47253... differ in
+    # the ninth digit, within the rounding of the working's numbers
+    exact = 1 / (mp.e ** 10 + 1 + mp.e ** -5)
+    assert mp.nstr(exact, 6) == "4.53979e-5"
+    doc = ("Given scores = [10, 0, -5], apply softmax.\n\n"
+           "$$e^{10} = 22026.4658, \\quad e^{0} = 1.0000, \\quad e^{-5} = 0.0067$$\n\n"
+           "$$\\text{sum} = 22026.4658 + 1.0000 + 0.0067 = 22027.4725$$\n\n"
+           "$$\\text{softmax}(0) = \\frac{1.0000}{D} = 0.0000454$$\n")
+    assert "wrong" not in verdicts(doc.replace("D", "22027.4725"), 7)
+    assert "wrong" in verdicts(doc.replace("D", "22017.4725"), 7)        # a changed digit in the working

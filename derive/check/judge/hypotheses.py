@@ -150,26 +150,29 @@ def near(link: Link, picks: dict, opt: Options) -> bool:
     return deviation(link.claim_grid, fast) <= POLICY.screen_units
 
 
-def literal_results(link: Link, node: N.Node) -> dict[int, Pin]:
+def literal_results(link: Link, node: N.Node, working: bool = False) -> dict[int, Pin]:
     r"""Numbers written into ``node`` that are the printed rounding of a result derive
     computes exactly (id of the node -> its ``Pin``): under the exact hypothesis, and in
-    the enclosure, ``0.9591`` in ``(0 - 0.9591)^2`` after ``\hat{y} pprox 0.9591`` is
-    that \hat{y}, whose digits are known; the printed hypothesis keeps the number as written."""
+    the enclosure, ``0.9591`` in ``(0 - 0.9591)^2`` after ``\hat{y} \approx 0.9591`` is
+    that \hat{y}, whose digits are known; the printed hypothesis keeps the number as written.
+    In ``working`` set against a formula (an equation's written side), a result the
+    document computed from its own roundings is no pin: its digits carry that rounding."""
     out = {}
     for n in N.walk(node):
         if isinstance(n, N.Num) and 0 < n.printed.decimals < 300 \
                 and significant_digits(n.printed.text) >= POLICY.rounding_given_digits:
-            exact = _result_of(link.env, n.printed, link.at)
+            exact = _result_of(link.env, n.printed, link.at, working)
             if exact is not None:
                 out[id(n)] = Pin(exact)
     return out
 
 
-def _result_of(env: Env, p, at: int):
-    """The exact value of the latest computed result before ``at`` printed as ``p``, if any."""
+def _result_of(env: Env, p, at: int, working: bool = False):
+    """The exact value of the latest computed result before ``at`` printed as ``p``, if any
+    (with ``working``, not one computed from numbers printed as roundings)."""
     for b in env.results_printed_as(p.value, p.decimals, at):
         try:
-            if not founded(b, env):
+            if not founded(b, env) or working and _from_roundings(b, env):
                 continue
             value = exact_value(b, env)
         except EVAL_FAILURES:
@@ -179,6 +182,13 @@ def _result_of(env: Env, p, at: int):
     return None
 
 
+def _from_roundings(b: Binding, env: Env) -> bool:
+    """Is the result computed from numbers printed before as roundings (``22026.4658 +
+    1.0000 + 0.0067`` after ``e^{10} = 22026.4658``)? Its exact value is then that of its
+    working, not of what it rounds: a number that prints it is known to its last digit only."""
+    return b.formula is not None and bool(printed_roundings(b.formula, env, b.formula_at))
+
+
 def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool) -> dict[int, object]:
     r"""Numbers written into ``node`` that are roundings (id of the node -> half a unit):
     after ``\approx`` (``1.3499 + 1.6487``); printed before as a result
@@ -186,7 +196,8 @@ def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool
     computations, long ones (``e^{1.7678}``); standing where the member before it has
     a computation (``0.7 \log(1.4) = 0.7 \times 0.336``: 0.336 is log 1.4 rounded).
     Never ``0.1`` or ``\sqrt{4.375}``."""
-    out: dict[int, object] = {**printed_roundings(node, link.env, link.at), **literal_results(link, node)}
+    out: dict[int, object] = {**printed_roundings(node, link.env, link.at),
+                              **literal_results(link, node, equation and claim_side and link.claim_grid is None)}
     if equation and claim_side and link.claim_grid is None:
         for n in stand_ins(link.ref, node):
             out.setdefault(id(n), half_unit(n.printed))
