@@ -230,3 +230,24 @@ def test_plain_headers_of_words_then_a_formula():
     # words alone, or words before a function derive knows, are no formula
     plain = "| Net Input | Softmax output (z) |\n|---|---|\n| 0.3825 | 0.5945 |\n"
     assert claims(plain) == []
+
+
+def test_a_column_headed_by_a_function_is_that_function_of_the_input_column():
+    # softmax([2, 1, 0]) = [0.6652, 0.2447, 0.0900]; at T = 2, softmax([1, 0.5, 0]) = [0.5065, 0.3072, 0.1863]
+    def softmax(row):
+        exps = [mp.e ** x for x in row]
+        return [x / sum(exps) for x in exps]
+    assert [mp.nstr(x, 4) for x in softmax([2, 1, 0])] == ["0.6652", "0.2447", "0.09003"]
+    assert [mp.nstr(x, 4) for x in softmax([1, 0.5, 0])] == ["0.5065", "0.3072", "0.1863"]
+    table = ("| Token | Logit | Softmax | Softmax @ T=2 |\n|---|---|---|---|\n"
+             "| a | 2.0 | 0.67 | 0.51 |\n| b | 1.0 | 0.24 | {b2} |\n| c | 0.0 | 0.09 | 0.19 |\n")
+    right = check_text(table.format(b2="0.31"), "doc.md").findings
+    assert sorted(str(c.verdict) for c in right) == ["rounded"] * 6
+    wrong = [(c.line, str(c.verdict)) for c in check_text(table.format(b2="0.35"), "doc.md").findings
+             if str(c.verdict) == "wrong"]
+    assert wrong == [(4, "wrong")]
+
+
+def test_a_function_column_without_an_input_column_claims_nothing():
+    table = "| Token | Softmax |\n|---|---|\n| a | 0.67 |\n| b | 0.33 |\n"
+    assert [str(c.verdict) for c in check_text(table, "doc.md").findings if str(c.verdict) != "given"] == []

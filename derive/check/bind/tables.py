@@ -37,6 +37,7 @@ from derive.check.read.delimiters import MathSpan
 from derive.check.read.grids import grid_of
 from derive.check.read.latex import parse_statements
 from derive.check.read.markdown import Cell, Table
+from derive.check.read.plain import INPUT_WORDS, _applied_function
 
 NUMBERED = re.compile(r"([A-Za-z]+)\s*_?\s*(\d+)")     # "dim 0", "key 1", "col_3"
 THOUSANDS = re.compile(r"[-−]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -266,7 +267,7 @@ def _row_claims(table: Table, cols: list[Column], values) -> dict[int, tuple]:
 def _readings(table: Table, cols: list[Column], values) -> list[tuple[str, dict]]:
     """The claims of the rows; columns numbered from 1 may also count from 1
     (``dim 1`` the first dimension): then both readings, for the judge to choose."""
-    claims = _row_claims(table, cols, values)
+    claims = {**_row_claims(table, cols, values), **_applied_columns(table, cols, values)}
     numbered = [c for c in cols if c.kind == "claim" and c.index is not None]
     if not numbered or min(c.index for c in numbered) == 0:
         return [("as-is", claims)]
@@ -274,6 +275,38 @@ def _readings(table: Table, cols: list[Column], values) -> list[tuple[str, dict]
                                                               for a in c.node.args)), c.index - 1)
                if any(c is n for n in numbered) else c for c in cols]
     return [("as-is", claims), ("from-one", _row_claims(table, shifted, values))]
+
+
+APPLIED_HEAD = re.compile(r"^\s*(?P<func>[A-Za-z][A-Za-z ]*?)\s*(?:(?:@|at|with|,)?\s*\(?\s*(?:T|τ|temperature)"
+                          r"\s*=\s*(?P<t>\d+(?:\.\d+)?)\s*\)?)?\s*$")
+
+
+def _applied_columns(table: Table, cols: list[Column], values) -> dict[int, tuple]:
+    """``| Logit | Softmax @ T=0.5 |``: a column whose header names a function derive knows
+    (``POLICY.applied_functions``), at a temperature or not, beside one column whose header
+    names its input (``POLICY.applied_inputs``) is that function of the input column
+    (divided by the temperature): each cell claims its entry. Every cell of both columns
+    must be a number, and there are two rows at least."""
+    heads = [c.text.strip() if not c.spans else "" for c in table.header]
+    inputs = [k for k, h in enumerate(heads) if h and INPUT_WORDS.search(h) and _filled(values, k)]
+    if len(inputs) != 1 or len(values) < 2:       # one row is part of a table, not its whole input
+        return {}
+    vector = N.Mat(0, 0, (tuple(row[inputs[0]][0] for row in values),), bracket=True)      # a row
+    out = {}
+    for k, head in enumerate(heads):
+        m = APPLIED_HEAD.match(head)
+        func = _applied_function(m.group("func")) if m else None
+        if func is None or k == inputs[0] or not _filled(values, k):
+            continue
+        cols[k] = Column("applied", cols[k].node)
+        arg = N.Div(0, 0, vector, number(m.group("t"))) if m.group("t") else vector
+        for i, ((_, cells), row) in enumerate(zip(table.rows, values)):
+            out[id(cells[k])] = (N.Index(0, 0, N.Call(0, 0, func, (arg,)), (number(i + 1),)), *row[k], "")
+    return out
+
+
+def _filled(values, k: int) -> bool:
+    return bool(values) and all(k < len(row) and row[k] is not None for row in values)
 
 
 def _transposed(table: Table, values, env) -> dict[int, tuple | None]:
