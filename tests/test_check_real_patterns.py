@@ -774,3 +774,13 @@ def test_working_built_from_a_sum_of_roundings_carries_their_rounding():
            "$$\\text{softmax}(0) = \\frac{1.0000}{D} = 0.0000454$$\n")
     assert "wrong" not in verdicts(doc.replace("D", "22027.4725"), 7)
     assert "wrong" in verdicts(doc.replace("D", "22017.4725"), 7)        # a changed digit in the working
+
+
+def test_a_chain_converts_between_units_of_one_kind():
+    # 1282 s = 1282 / 86400 days = 0.014838 days -> 0.0148; 90 min = 1.5 hours
+    doc = "$$ t = 1282 \\text{ secs} = {d} \\text{ days} $$\n\n$$ u = 90 \\text{ min} = {h} \\text{ hours} $$\n"
+    assert verdicts(doc.replace("{d}", "0.0148").replace("{h}", "1.5"), 1) == ["rounded"]
+    assert verdicts(doc.replace("{d}", "0.0147").replace("{h}", "1.5"), 1) == ["wrong"]
+    assert verdicts(doc.replace("{d}", "0.0148").replace("{h}", "1.5"), 3) == ["ok"]
+    # units of different kinds are not converted (and a far value is not called wrong)
+    assert "wrong" not in verdicts("$$ m = 2 \\text{ days} = 2 \\text{ GB} $$\n", 1)

@@ -143,12 +143,22 @@ class Policy:
 
     plain_units: frozenset = _rule(
         frozenset({"nats", "nat", "bits", "bit"}),
-        "units that label a value without changing it; after any other unit (days, GB) a value far from the "
-        "one computed is unverifiable: derive does not convert units")
+        "units that label a value without changing it; after any other unit (days, GB) that no member before "
+        "it was converted from (unit_scales), a value far from the one computed is unverifiable")
     unit_words: frozenset = _rule(
         frozenset({"KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "kb", "mb", "gb", "tb",
                    "min", "minutes", "hours", "hrs", "days", "weeks", "months", "years"}),
         "words after a value in plain text read as its unit (104 gb), as \\text{days} is in LaTeX")
+    unit_scales: dict = _rule(
+        {**{w: ("time", 1) for w in ("s", "sec", "secs", "second", "seconds")},
+         **{w: ("time", 60) for w in ("min", "mins", "minute", "minutes")},
+         **{w: ("time", 3600) for w in ("h", "hr", "hrs", "hour", "hours")},
+         **{w: ("time", 86400) for w in ("day", "days")},
+         **{w: ("time", 604800) for w in ("week", "weeks")},
+         **{p + w: ("compute", 10 ** e) for p, e in (("", 0), ("G", 9), ("T", 12), ("P", 15), ("E", 18))
+            for w in ("FLOP", "FLOPs")}},
+        "units a chain may convert between, with their size in one base unit of their kind: '= 1282 secs = "
+        "0.0148 days' is judged in days (months, years and GB, whose sizes are conventions, are not converted)")
     unit_ratio: float = _rule(
         5.0, "a value printed with a unit is far from the one computed (a conversion, maybe) beyond this ratio")
 
