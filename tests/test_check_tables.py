@@ -251,3 +251,25 @@ def test_a_column_headed_by_a_function_is_that_function_of_the_input_column():
 def test_a_function_column_without_an_input_column_claims_nothing():
     table = "| Token | Softmax |\n|---|---|\n| a | 0.67 |\n| b | 0.33 |\n"
     assert [str(c.verdict) for c in check_text(table, "doc.md").findings if str(c.verdict) != "given"] == []
+
+
+TOTALS = ("| Part | Weights | Biases | Total |\n|---|---|---|---|\n"
+          "| Q | 64 × 64 = 4,096 | 64 | 4,160 |\n| K | 64 × 64 = 4,096 | 64 | {k} |\n"
+          "| **Total** | **8,192** | **128** | **{t}** |\n")
+# 4,096 + 64 = 4,160 per row; 8,192 + 128 = 8,320 in all (by hand)
+
+
+def test_a_total_column_and_a_total_row_are_sums_where_the_table_adds_up():
+    right = check_text(TOTALS.format(k="4,160", t="8,320"), "doc.md").findings
+    assert all(str(c.verdict) == "ok" for c in right) and len(right) == 7
+    wrong = [(c.line, str(c.verdict)) for c in check_text(TOTALS.format(k="4,170", t="8,320"), "doc.md").findings
+             if str(c.verdict) == "wrong"]
+    assert wrong == [(4, "wrong"), (5, "wrong")]       # the row, and the total of the column it is in
+    assert [c.line for c in check_text(TOTALS.format(k="4,160", t="8,330"), "doc.md").findings
+            if str(c.verdict) == "wrong"] == [5]
+
+
+def test_a_total_that_is_no_sum_anywhere_claims_nothing():
+    # 12 layers x 100 = 1,200: a product in every row, so the column is not a sum
+    table = "| Model | Layers | Per layer | Total |\n|---|---|---|---|\n| a | 12 | 100 | 1,200 |\n| b | 24 | 100 | 2,400 |\n"
+    assert not any(str(c.verdict) == "wrong" for c in check_text(table, "doc.md").findings)

@@ -87,6 +87,10 @@ class Policy:
          "sum": "sum"},
         "words for a statistic of a labelled row ('\"Hello\": mean=0.25, std=0.364' under a listing whose "
         "rows have those labels in comments)")
+    total_words: tuple = _rule(
+        ("total", "sum", "overall", "grand total", "total params", "total parameters"),
+        "a table column or row (its header or first cell) that is the sum of the numbers before it, where "
+        "one row or column of the table adds up")
     applied_window: int = _rule(
         12, "lines above a 'Softmax: [..]' line searched for its input list")
     entry_list_gap: int = _rule(

@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import sympy as sp
+
 from derive.check.bind.drafts import Draft
 from derive.check.bind.patterns import number, patterns_before, put
 from derive.check.evaluate.functions import KNOWN
@@ -37,7 +39,9 @@ from derive.check.read.delimiters import MathSpan
 from derive.check.read.grids import grid_of
 from derive.check.read.latex import parse_statements
 from derive.check.read.markdown import Cell, Table
-from derive.check.read.plain import INPUT_WORDS, _applied_function
+from derive.check.read.plain import INPUT_WORDS, _applied_function, parse_plain
+from derive.check.policy import POLICY
+from derive.numbers import compare
 
 NUMBERED = re.compile(r"([A-Za-z]+)\s*_?\s*(\d+)")     # "dim 0", "key 1", "col_3"
 THOUSANDS = re.compile(r"[-−]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -103,8 +107,14 @@ def _formula(cell: Cell) -> tuple[N.Node | None, bool]:
     return node, math
 
 
+BOLD = re.compile(r"(\*\*|__)(?P<inner>[^*_]+)\1")
+
+
 def _literal(cell: Cell) -> tuple[N.Node, MathSpan] | None:
-    """A cell that is a printed number (or a list of them), with the span it is read from."""
+    """A cell that is a printed number (or a list of them; in bold or not), with the span it is read from."""
+    bold = BOLD.fullmatch(cell.text.strip()) if not cell.spans else None
+    if bold:
+        cell = Cell(cell.start + cell.text.index(bold.group("inner")), bold.group("inner"))
     text, math = _text(cell)
     if text is None or not text.strip() or (math and cell.text.strip().strip("$").strip() != text.strip()):
         return None
@@ -267,7 +277,7 @@ def _row_claims(table: Table, cols: list[Column], values) -> dict[int, tuple]:
 def _readings(table: Table, cols: list[Column], values) -> list[tuple[str, dict]]:
     """The claims of the rows; columns numbered from 1 may also count from 1
     (``dim 1`` the first dimension): then both readings, for the judge to choose."""
-    claims = {**_row_claims(table, cols, values), **_applied_columns(table, cols, values)}
+    claims = {**_row_claims(table, cols, values), **_applied_columns(table, cols, values), **_totals(table, values)}
     numbered = [c for c in cols if c.kind == "claim" and c.index is not None]
     if not numbered or min(c.index for c in numbered) == 0:
         return [("as-is", claims)]
@@ -307,6 +317,64 @@ def _applied_columns(table: Table, cols: list[Column], values) -> dict[int, tupl
 
 def _filled(values, k: int) -> bool:
     return bool(values) and all(k < len(row) and row[k] is not None for row in values)
+
+
+def _totals(table: Table, values) -> dict[int, tuple]:
+    """A column headed "Total" (``POLICY.total_words``) is the sum of the numeric columns
+    before it, row by row; a row whose first cell says "Total" is the sum of the rows above
+    it, column by column. Only where the table's own numbers say so: some row (or column)
+    must add up, to its printed digits, for the others to be claimed."""
+    cells = [[_value(c, row[k] if k < len(row) else None) for k, c in enumerate(cs)]
+             for (_, cs), row in zip(table.rows, values)]
+    out = {}
+    heads = [_words(c.text) for c in table.header]
+    for k, head in enumerate(heads):
+        addends = [j for j in range(k) if all(j < len(r) and r[j] is not None for r in cells)]
+        if head in POLICY.total_words and len(addends) >= 2 and all(k < len(r) and r[k] for r in cells):
+            sums = [([r[j] for j in addends], r[k]) for r in cells]
+            out.update(_supported(sums, [cs[k] for _, cs in table.rows]))
+    total = [i for i, (_, cs) in enumerate(table.rows) if cs and _words(cs[0].text) in POLICY.total_words]
+    if len(total) == 1 and total[0] >= 2:
+        i, above = total[0], cells[:total[0]]
+        columns = [k for k in range(1, len(cells[i])) if cells[i][k] and all(k < len(r) and r[k] for r in above)]
+        sums = [([r[k] for r in above], cells[i][k]) for k in columns]
+        out.update(_supported(sums, [table.rows[i][1][k] for k in columns]))
+    return out
+
+
+def _supported(sums: list, where: list) -> dict[int, tuple]:
+    """Each (addends, total) as a claim on its cell, when one of them adds up (printed digits)."""
+    if not any(compare(total[0].printed if isinstance(total[0], N.Num) else grid_of(total[0])[0][0],
+                       sum((grid_of(a[0])[0][0].value for a in addends), sp.Integer(0))).verdict in ("exact", "rounded")
+               for addends, total in sums if all(_scalar(a) for a in addends + [total])):
+        return {}
+    out = {}
+    for (addends, total), cell in zip(sums, where):
+        if all(_scalar(a) for a in addends + [total]):
+            terms = tuple(a[0] for a in addends)
+            out[id(cell)] = (N.Add(0, 0, terms, (1,) * len(terms)), *total, "")
+    return out
+
+
+def _scalar(value) -> bool:
+    grid = grid_of(value[0]) if value else None
+    return grid is not None and len(grid) == len(grid[0]) == 1
+
+
+def _value(cell: Cell, literal) -> tuple[N.Node, MathSpan] | None:
+    """A cell's number: the cell itself, or the last member of the working in it (``512 × 512 = 262,144``)."""
+    if literal is not None:
+        return literal
+    if len(cell.spans) != 1:
+        return None
+    span = cell.spans[0]
+    parsed = parse_plain(span.text) if span.notation == "plain" else parse_statements(span.text)
+    chain = parsed[0] if len(parsed) == 1 and isinstance(parsed[0], N.Chain) else None
+    return (chain.parts[-1], span) if chain is not None and grid_of(chain.parts[-1]) is not None else None
+
+
+def _words(text: str) -> str:
+    return re.sub(r"[*_`:]", "", text).strip().lower()
 
 
 def _transposed(table: Table, values, env) -> dict[int, tuple | None]:
