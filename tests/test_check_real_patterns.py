@@ -784,3 +784,10 @@ def test_a_chain_converts_between_units_of_one_kind():
     assert verdicts(doc.replace("{d}", "0.0148").replace("{h}", "1.5"), 3) == ["ok"]
     # units of different kinds are not converted (and a far value is not called wrong)
     assert "wrong" not in verdicts("$$ m = 2 \\text{ days} = 2 \\text{ GB} $$\n", 1)
+
+
+def test_math_letters_copied_from_a_pdf_are_the_letters_they_style():
+    # U+1D443 is a mathematical italic P: 2 P with P = 175 is 350
+    doc = "With \U0001D443 = 175 we get 2\U0001D443 = {v}.\n"
+    assert verdicts(doc.replace("{v}", "350"), 1) == ["ok"]
+    assert verdicts(doc.replace("{v}", "351"), 1) == ["wrong"]

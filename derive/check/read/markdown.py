@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -134,8 +135,19 @@ def read_text(path: str | Path, name: str | None = None, budget: int = MAX_BYTES
         raise InputError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
+# Mathematical alphanumeric symbols (U+1D400 to U+1D7FF: 𝑇, 𝐏, 𝟏), as text copied out of a
+# PDF prints its math: each is the letter or digit it styles (one character for one).
+MATH_ALPHANUMERIC = re.compile("[\U0001D400-\U0001D7FF]")
+
+
+def _plain_letter(m: re.Match) -> str:
+    letter = unicodedata.normalize("NFKC", m.group())
+    return letter if len(letter) == 1 else m.group()
+
+
 def document(text: str, path: str = "<text>", source: Source | None = None) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = MATH_ALPHANUMERIC.sub(_plain_letter, text)
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     return Document(path, text, starts, source=source)
 
