@@ -367,3 +367,11 @@ def test_modules_compile_without_warnings():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_a_context_an_example_runs_with_is_a_setting_not_the_model_s():
+    # Llama 2 70B was trained with a 4k context; running it with 8K, or a 1M token prompt, claims nothing
+    for text in ("Run Llama 2 70B with 8K context, batch 4.", "Llama 2 70B (1M token context) needs more memory.",
+                 "Model: Llama 2 70B. Context: 1,000,000 tokens."):
+        assert [c for c in fact_claims(text) if c.attribute == "context"] == [], text
+    assert only("Llama 2 70B has an 8K context.").verdict == Verdict.WRONG      # the model's own: still judged

@@ -15,7 +15,9 @@ number that is tied to an attribute *and* to a model named in the same sentence.
 
 A number in a range or product (``12-24``, ``2 x 12``), after ``=`` of a
 computation, or that counts part of a model (``7M parameters per layer``,
-``the first 6 layers``) is not tied. "about", "~", "more than", "up to" before
+``the first 6 layers``) is not tied; nor is a bare context after "with", a bracket
+or a colon (``with 4K context``), which is what an example runs with, not the
+model's limit (``has a 4k context``, ``context length``). "about", "~", "more than", "up to" before
 the number give the relation (``~``, ``>``, ``<=``).
 
 **A fact and a model.** The fact belongs to the nearest name before it (or,
@@ -199,6 +201,20 @@ def _judge_tie(t: str, s0: int, key: str, tie: "_Tie", reading: Reading) -> tupl
     return tie.attribute, judge(key, tie.attribute, reading, tie.relation)
 
 
+_LIMIT = re.compile(r"window|length|size|n_ctx|n_positions|max|position|block", re.I)
+
+
+_SETTING_BEFORE = re.compile(r"(?:\bwith|\(|:)[ \t]*$", re.I)
+
+
+def _run_setting(attribute: str, words: str, before: str) -> bool:
+    """A bare "context" after "with", a bracket or a colon (``with 4K context``, ``(1M token
+    context)``, ``Context: 1,000,000 tokens``) is the context an example runs with, a
+    setting, not the model's limit; "has a 4k context" and a context window, length or
+    size are facts about the model."""
+    return attribute == "context" and not _LIMIT.search(words) and bool(_SETTING_BEFORE.search(before))
+
+
 @dataclass
 class _Tie:
     number: re.Match
@@ -236,7 +252,8 @@ def _ties(t: str, s0: int, s1: int, names: list[Mention], numbers: dict[int, re.
         if not a or _EQUALS_BEFORE.search(t, max(s0, at - 4), at):
             continue
         attribute = a.lastgroup
-        if attribute == "params" and _PART_AFTER.match(t, a.end(), s1):
+        if attribute == "params" and _PART_AFTER.match(t, a.end(), s1) \
+                or _run_setting(attribute, a.group(attribute), t[max(s0, at - 12):at]):
             continue
         q = _QUAL_BEFORE.search(t, max(s0, at - 24), at)
         ties.setdefault(at, []).append(_Tie(n, attribute, q.start() if q else at, a.end(), a.start(attribute),
@@ -252,7 +269,8 @@ def _ties(t: str, s0: int, s1: int, names: list[Mention], numbers: dict[int, re.
         q = _QUAL_AFTER.match(t, sep.end(), s1)
         at = q.end() if q else sep.end()
         n = numbers.get(at)
-        if n is None or (attribute == "params" and _PART_AFTER.match(t, n.end(), s1)):
+        if n is None or (attribute == "params" and _PART_AFTER.match(t, n.end(), s1)) \
+                or _run_setting(attribute, a.group(attribute), sep.group()):
             continue
         ties.setdefault(at, []).append(_Tie(n, attribute, a.start(), n.end(), a.start(), _relation(q)))
     for name in names:                                  # 3. GPT-2 small (124M)
