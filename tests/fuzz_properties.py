@@ -1,0 +1,94 @@
+"""The properties derive must keep on any input, as plain functions that raise
+``AssertionError`` with the reason: shared by ``tests/test_fuzz.py`` and
+``bench/fuzz.py``.
+
+``derive check FILE``: exit code 0, 1 or 2; nothing on stderr that says
+"internal error" or shows a traceback; no finding with the note
+``internal-error`` (a bug of derive met on one claim); done within
+``SECONDS``. ``derive run SPEC``: exit code 0 or 2, never 1; the same for
+stderr and time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from derive.cli import main
+
+# The slowest an example may be. A claim has 20 s of budget (policy
+# ``claim_seconds``), but a document of a few lines that needs seconds is a
+# formula some limit should have refused sooner.
+SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one command did: its exit code, its two streams, and its wall time."""
+
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def invoke(argv: list[str]) -> Outcome:
+    """``derive ARGV`` in this process, its streams captured."""
+    out, err = io.StringIO(), io.StringIO()
+    start = time.monotonic()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return Outcome(code, out.getvalue(), err.getvalue(), time.monotonic() - start)
+
+
+def _no_bug_on_stderr(outcome: Outcome) -> None:
+    """At most one line on stderr, never a traceback or an internal error."""
+    err = outcome.stderr
+    assert "Traceback" not in err, f"a traceback on stderr:\n{err}"
+    assert "internal error" not in err, f"derive reported a bug of its own: {err.strip()}"
+    assert outcome.code != 70, f"exit code 70: {err.strip()}"
+
+
+def _in_time(outcome: Outcome, what: str) -> None:
+    assert outcome.seconds <= SECONDS, f"{what} took {outcome.seconds:.1f} s (more than {SECONDS:g} s)"
+
+
+def _internal_findings(stdout: str) -> list[str]:
+    """The messages of the findings with the note ``internal-error`` in a JSON report."""
+    if not stdout.strip():
+        return []
+    docs = json.loads(stdout)
+    docs = docs if isinstance(docs, list) else [docs]     # one file: one object
+    return [f"line {f['line']}: {f['message']}" for doc in docs
+            for f in doc["findings"] if f.get("note") == "internal-error"]
+
+
+def check_property(text: str, folder: Path, suffix: str = ".md") -> Outcome:
+    """``derive check`` on ``text`` saved as ``doc{suffix}`` keeps every promise."""
+    path = folder / f"doc{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    outcome = invoke(["check", str(path), "--format", "json", "--all"])
+    _no_bug_on_stderr(outcome)
+    assert outcome.code in (0, 1, 2), f"exit code {outcome.code}: {outcome.stderr.strip()}"
+    bugs = _internal_findings(outcome.stdout) if outcome.code in (0, 1) else []
+    assert not bugs, "findings with the note internal-error:\n" + "\n".join(bugs)
+    _in_time(outcome, "derive check")
+    return outcome
+
+
+def run_property(text: str, folder: Path) -> Outcome:
+    """``derive run`` on ``text`` saved as ``spec.toml`` keeps every promise."""
+    path = folder / "spec.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    outcome = invoke(["run", str(path), "--format", "json"])
+    _no_bug_on_stderr(outcome)
+    assert outcome.code in (0, 2), f"exit code {outcome.code}: {outcome.stderr.strip()}"
+    if outcome.code == 2:
+        assert outcome.stderr.startswith("derive: error: ") and outcome.stderr.count("\n") == 1, \
+            f"bad input must be one line on stderr, got {outcome.stderr!r}"
+    _in_time(outcome, "derive run")
+    return outcome
