@@ -43,6 +43,8 @@ TARGETS = {
 class Tally:
     """What the run has seen so far."""
 
+    seed: int = 0
+    targets: tuple[str, ...] = ()
     examples: int = 0
     slow: int = 0
     slowest: tuple[float, str, str] = (0.0, "", "")
@@ -79,7 +81,9 @@ def one_round(target: str, round_seed: int, batch: int, tally: Tally, current: P
         reason, text = last[-1]        # Hypothesis replays the minimal example last
         if "took" in reason:
             tally.slow += 1
-        tally.failures.setdefault(_family(reason), (target, text))
+        if _family(reason) not in tally.failures:
+            tally.failures[_family(reason)] = (target, text)
+            print(f"FAIL ({target}): {reason}\nminimized reproducer: {text!r}\n", flush=True)
 
 
 def _family(reason: str) -> str:
@@ -94,6 +98,7 @@ def report(tally: Tally, minutes: float) -> None:
     print(f"slowest passing example: {seconds:.2f} s ({target}):\n{text!r}")
     for reason, (target, text) in tally.failures.items():
         print(f"\nFAIL ({target}): {reason}\nminimized reproducer: {text!r}")
+    print(f"seed {tally.seed}, targets {', '.join(tally.targets)}")
 
 
 def main(argv=None) -> int:
@@ -106,7 +111,7 @@ def main(argv=None) -> int:
     ap.add_argument("--current", type=Path, default=Path(tempfile.gettempdir()) / "derive-fuzz-current.txt")
     args = ap.parse_args(argv)
     targets = args.targets.split(",")
-    tally, start, k = Tally(), time.monotonic(), 0
+    tally, start, k = Tally(seed=args.seed, targets=tuple(targets)), time.monotonic(), 0
     while time.monotonic() - start < args.minutes * 60:
         target = targets[k % len(targets)]
         one_round(target, args.seed * 100_003 + k, args.batch, tally, args.current, args.hang)

@@ -5,7 +5,8 @@
 ``derive check FILE``: exit code 0, 1 or 2; nothing on stderr that says
 "internal error" or shows a traceback; no finding with the note
 ``internal-error`` (a bug of derive met on one claim); done within
-``SECONDS``. ``derive run SPEC``: exit code 0 or 2, never 1; the same for
+``SECONDS``; no bug of derive dropped silently by a best-effort step (a
+diagnosis, a derivative from first principles). ``derive run SPEC``: exit code 0 or 2, never 1; the same for
 stderr and time.
 """
 
@@ -15,10 +16,16 @@ import contextlib
 import io
 import json
 import time
+from unittest import mock
 from dataclasses import dataclass
 from pathlib import Path
 
+import derive.check.diagnose as diagnose_pass
+import derive.check.judge as judge_pass
+import derive.check.judge.examples as examples
+from derive.budget import OutOfTime
 from derive.cli import main
+from derive.errors import DeriveError
 
 # The slowest an example may be. A claim has 20 s of budget (policy
 # ``claim_seconds``), but a document of a few lines that needs seconds is a
@@ -36,11 +43,43 @@ class Outcome:
     seconds: float
 
 
-def invoke(argv: list[str]) -> Outcome:
-    """``derive ARGV`` in this process, its streams captured."""
+# Best-effort steps whose failures the checker drops on purpose (a diagnosis, a
+# chained verdict, a derivative from first principles): a DeriveError there is
+# the input's fault, any other exception is a bug of derive that no report shows.
+BEST_EFFORT = [(judge_pass, "first_principles"), (examples, "judge_step"),
+               (diagnose_pass, "variant_reproducing"), (diagnose_pass, "other_index"),
+               (diagnose_pass, "cause_of"), (diagnose_pass, "upstream")]
+
+
+@contextlib.contextmanager
+def watching_best_effort(seen: list[str]):
+    """Record in ``seen`` every bug of derive raised inside a best-effort step."""
+    def watched(module, name):
+        function = getattr(module, name)
+
+        def call(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except (DeriveError, OutOfTime):
+                raise
+            except Exception as exc:
+                seen.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
+                raise
+        return call
+
+    with contextlib.ExitStack() as stack:
+        for module, name in BEST_EFFORT:
+            stack.enter_context(mock.patch.object(module, name, watched(module, name)))
+        yield
+
+
+def invoke(argv: list[str], swallowed: list[str] | None = None) -> Outcome:
+    """``derive ARGV`` in this process, its streams captured (and the bugs of
+    best-effort steps recorded in ``swallowed``)."""
     out, err = io.StringIO(), io.StringIO()
     start = time.monotonic()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            watching_best_effort([] if swallowed is None else swallowed):
         code = main(argv)
     return Outcome(code, out.getvalue(), err.getvalue(), time.monotonic() - start)
 
@@ -71,8 +110,10 @@ def check_property(text: str, folder: Path, suffix: str = ".md") -> Outcome:
     """``derive check`` on ``text`` saved as ``doc{suffix}`` keeps every promise."""
     path = folder / f"doc{suffix}"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    outcome = invoke(["check", str(path), "--format", "json", "--all"])
+    swallowed: list[str] = []
+    outcome = invoke(["check", str(path), "--format", "json", "--all"], swallowed)
     _no_bug_on_stderr(outcome)
+    assert not swallowed, "a bug of derive in a best-effort step, dropped silently: " + swallowed[0]
     assert outcome.code in (0, 1, 2), f"exit code {outcome.code}: {outcome.stderr.strip()}"
     bugs = _internal_findings(outcome.stdout) if outcome.code in (0, 1) else []
     assert not bugs, "findings with the note internal-error:\n" + "\n".join(bugs)
