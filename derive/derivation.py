@@ -57,8 +57,11 @@ class Step:
 
 
 def entry_symbol(name: str, i: int, j: int) -> sp.Symbol:
-    """The name of entry (i, j) of a step, used in the links of later steps."""
-    return sp.Symbol(f"{name}[{i},{j}]")
+    """The name of entry (i, j) of a step, used in the links of later steps.
+
+    Finite: an entry that is infinite (a causal mask's -oo) is passed on as the
+    number itself, never as a symbol, so -oo + S[0,1] is -oo, not a sum."""
+    return sp.Symbol(f"{name}[{i},{j}]", finite=True)
 
 
 @dataclass
@@ -241,12 +244,16 @@ UNDEFINED = ((sp.nan, "undefined (NaN: 0/0, or 0 times infinity)"),
 
 def _check_defined(spec: Spec, s: StepSpec, link: sp.ImmutableMatrix) -> None:
     """Refuse a step with an entry that is no real number (0/0, 1/0, log 0, sqrt(-1)).
-    -oo stays: it is what a causal mask puts above the diagonal."""
+    -oo stays: it is what a causal mask puts above the diagonal; but only as a
+    whole entry (-oo times a value whose sign derive does not know is refused)."""
     for (i, j), value in _entries(link):
         for atom, what in UNDEFINED:
             if value.has(atom):
                 shown = "" if value == atom else f": {describe(value)}"
                 raise SpecError(spec.path, s.name, f"entry ({i + 1}, {j + 1}) is {what}{shown}")
+        if value.has(sp.oo, -sp.oo) and not value.is_infinite:
+            raise SpecError(spec.path, s.name, f"entry ({i + 1}, {j + 1}) multiplies an infinity (a causal "
+                                               f"mask's -oo) by a value of unknown sign: {describe(value)}")
 
 
 def _reference(node) -> str:
