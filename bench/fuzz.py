@@ -34,6 +34,7 @@ TARGETS = {
     "ipynb": (strat.notebook_json(), lambda text, d: props.check_property(text, d, ".ipynb")),
     "tex": (strat.tex_document(), lambda text, d: props.check_property(text, d, ".tex")),
     "worked": (strat.worked_document(), lambda text, d: props.check_property(text, d, ".md")),
+    "damaged": (strat.damaged_document(), lambda text, d: props.check_property(text, d, ".md")),
     "spec": (strat.spec_toml(), props.run_property),
     "running": (strat.running_spec(), props.run_property),
 }

@@ -11,8 +11,11 @@ deterministic run) and ``bench/fuzz.py`` (a long run on demand).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # ---------------------------------------------------------------- numbers
 
@@ -84,18 +87,23 @@ def latex_name() -> st.SearchStrategy[str]:
 
 # ---------------------------------------------------------------- LaTeX formulas
 
-@st.composite
-def latex_matrix(draw, entry) -> str:
-    """``\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}``, sometimes ragged or unclosed."""
-    env = draw(st.sampled_from(["bmatrix", "pmatrix", "matrix", "vmatrix"]))
-    rows, cols = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    ragged = draw(st.integers(0, 9)) == 0
-    body = " \\\\ ".join(" & ".join(draw(entry) for _ in range(cols + (draw(st.integers(-1, 1)) if ragged else 0)))
-                         for _ in range(rows))
-    if env == "matrix" and draw(st.booleans()):
+def _render_matrix(env: str, grid: list[list[str]], ragged: bool, closed: bool) -> str:
+    """A grid of entries as a LaTeX matrix: rows cut to the first row's length unless ``ragged``."""
+    cols = len(grid[0])
+    rows = grid if ragged else [(r * cols)[:cols] for r in grid]
+    body = " \\\\ ".join(" & ".join(r) for r in rows)
+    if env == "array":
         return f"\\left[\\begin{{array}}{{{'c' * cols}}} {body} \\end{{array}}\\right]"
-    end = "" if draw(st.integers(0, 19)) == 0 else f" \\end{{{env}}}"
-    return f"\\begin{{{env}}} {body}{end}"
+    return f"\\begin{{{env}}} {body}" + (f" \\end{{{env}}}" if closed else "")
+
+
+def latex_matrix(entry: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """``\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}``, sometimes ragged or unclosed.
+    (Built with ``tuples``, not ``composite``, so that Hypothesis sees it recurse.)"""
+    grid = st.lists(st.lists(entry, min_size=1, max_size=4), min_size=1, max_size=4)
+    return st.tuples(st.sampled_from(["bmatrix", "pmatrix", "matrix", "vmatrix", "array"]), grid,
+                     st.integers(0, 9).map(lambda k: k == 0), st.integers(0, 19).map(lambda k: k != 0)).map(
+        lambda t: _render_matrix(*t))
 
 
 def _latex_compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -137,7 +145,7 @@ def latex_leaf() -> st.SearchStrategy[str]:
     return st.one_of(latex_number(), latex_number(), latex_name(), st.sampled_from(LATEX_JUNK))
 
 
-def latex_expr(max_leaves: int = 12) -> st.SearchStrategy[str]:
+def latex_expr(max_leaves: int = 6) -> st.SearchStrategy[str]:
     """A LaTeX formula: numbers and names combined by operators, fractions,
     roots, exponentials, calls and matrices, with junk among the leaves."""
     return st.recursive(latex_leaf(), _latex_compound, max_leaves=max_leaves)
@@ -318,7 +326,7 @@ def block() -> st.SearchStrategy[str]:
 @st.composite
 def markdown_document(draw) -> str:
     """A Markdown document: blocks separated by blank lines (sometimes not)."""
-    blocks = draw(st.lists(block(), min_size=1, max_size=8))
+    blocks = draw(st.lists(block(), min_size=1, max_size=6))
     seps = [draw(st.sampled_from(["\n\n", "\n\n", "\n", " "])) for _ in blocks]
     return "".join(b + s for b, s in zip(blocks, seps))
 
@@ -602,3 +610,49 @@ def running_spec(draw) -> str:
             lines.append(f"use_printed = {draw(st.sampled_from(['true', 'false']))}")
         names.append(f"S{k}")
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- real documents, damaged
+
+def seed_documents() -> list[str]:
+    """Documents of this repository with real math: the test fixtures and the
+    generated whitepaper (read once, when a strategy is built)."""
+    paths = sorted((ROOT / "tests" / "fixtures" / "check").glob("*.md")) + [ROOT / "output" / "whitepaper.md"]
+    return [p.read_text(encoding="utf-8") for p in paths if p.is_file()]
+
+
+@st.composite
+def _mutation(draw, text: str) -> str:
+    """One small change: a digit replaced, a character dropped or doubled, junk inserted, lines swapped."""
+    if not text:
+        return draw(junk())
+    at = draw(st.integers(0, len(text) - 1))
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return text[:at] + draw(st.sampled_from("0123456789-.e")) + text[at + 1:]
+    if kind == 1:
+        return text[:at] + text[at + 1:]
+    if kind == 2:
+        return text[:at] + text[at] * draw(st.integers(2, 30)) + text[at + 1:]
+    if kind == 3:
+        return text[:at] + draw(junk()) + text[at:]
+    lines = text.split("\n")
+    i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+    lines[i], lines[j] = lines[j], lines[i]
+    return "\n".join(lines)
+
+
+def damaged_document() -> st.SearchStrategy[str]:
+    """A window of up to 60 lines of a real document, with a few small mutations."""
+    documents = seed_documents()
+
+    @st.composite
+    def build(draw) -> str:
+        lines = draw(st.sampled_from(documents)).split("\n")
+        start = draw(st.integers(0, max(0, len(lines) - 1)))
+        text = "\n".join(lines[start:start + draw(st.integers(1, 60))])
+        for _ in range(draw(st.integers(0, 5))):
+            text = draw(_mutation(text))
+        return text
+
+    return build()

@@ -39,6 +39,13 @@ def test_check_survives_worked_documents(text):
         props.check_property(text, Path(tmp), ".md")
 
 
+@SHORT
+@given(strat.damaged_document())
+def test_check_survives_damaged_real_documents(text):
+    with _folder() as tmp:
+        props.check_property(text, Path(tmp), ".md")
+
+
 @settings(SHORT, max_examples=6)
 @given(strat.notebook_json())
 def test_check_survives_any_notebook(text):
