@@ -197,6 +197,9 @@ VERDICTS = ("exact", "rounded", "truncated", "wrong")
 def compare(printed: str | Printed, value: sp.Expr, env_at=None) -> Comparison:
     """Judge ``printed`` against the exact ``value`` at the printed decimals."""
     claim = parse_decimal(printed) if isinstance(printed, str) else printed
+    if value in (sp.oo, -sp.oo):   # a causal mask's -oo: no decimal is it, and Arb has no ball for it
+        sign = "-" if value is sp.S.NegativeInfinity else ""
+        return Comparison("wrong", claim, f"{sign}inf", "inf" if sign else "-inf")
     rounded = grid_value(value, claim.decimals, "round", env_at)
     claimed = _on_grid(Fraction(int(claim.value.p), int(claim.value.q)), claim.decimals, "round")
     if value.is_Rational and claim.value == value:

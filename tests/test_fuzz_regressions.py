@@ -29,3 +29,22 @@ def test_a_causal_mask_times_a_value_of_unknown_sign_is_refused_by_name(tmp_path
     code, err = run_spec(tmp_path, body, capsys)
     assert code == 2
     assert err.startswith("derive: error: ") and "step 'S': entry (1, 1)" in err and "infinity" in err
+
+
+def test_a_number_printed_where_a_causal_mask_has_minus_infinity_is_wrong(tmp_path, capsys):
+    body = step("M", "causal_mask", "A") + "printed = [[1, 0], [3, 1]]\n"
+    path = tmp_path / "masked.toml"
+    path.write_text(SPEC_HEAD + body, encoding="utf-8")
+    assert main(["run", str(path)]) == 0
+    page = capsys.readouterr().out
+    assert "1 of\n> 4)" in page or "(1 of 4)" in " ".join(page.split())   # the one entry printed for -oo
+    assert "\\boxed{0}" in page
+
+
+def test_comparing_a_decimal_with_minus_infinity_says_wrong():
+    import sympy as sp
+
+    from derive.numbers import compare
+
+    found = compare("0.5", -sp.oo)
+    assert (found.verdict, found.expected) == ("wrong", "-inf")
