@@ -34,9 +34,11 @@ TARGETS = {
     "ipynb": (strat.notebook_json(), lambda text, d: props.check_property(text, d, ".ipynb")),
     "tex": (strat.tex_document(), lambda text, d: props.check_property(text, d, ".tex")),
     "worked": (strat.worked_document(), lambda text, d: props.check_property(text, d, ".md")),
+    "features": (strat.feature_document(), lambda text, d: props.check_property(text, d, ".md")),
     "damaged": (strat.damaged_document(), lambda text, d: props.check_property(text, d, ".md")),
     "spec": (strat.spec_toml(), props.run_property),
     "running": (strat.running_spec(), props.run_property),
+    "extending": (strat.extending_spec(), props.run_property),
 }
 
 

@@ -656,3 +656,114 @@ def damaged_document() -> st.SearchStrategy[str]:
         return text
 
     return build()
+
+
+# ---------------------------------------------------------------- the checker's features, one line each
+
+def _vec(draw, k: int | None = None) -> list[str]:
+    return [draw(small_number()) for _ in range(k or draw(st.integers(1, 4)))]
+
+
+@st.composite
+def feature_line(draw) -> str:
+    """A line exercising one feature the checker reads specially (README, "What derive reads")."""
+    v, w, c = _vec(draw, 3), _vec(draw, 3), draw(small_number())
+    n = draw(small_number())
+    return draw(st.sampled_from([
+        f"$$ W \\leftarrow W - {c} \\nabla_W L $$",
+        f"$$ W_{{new}} = {_grid(draw, 2, 2, small_number())} $$",
+        f"$$ \\frac{{\\partial L}}{{\\partial o}} = 2(t - o) = {n} $$",
+        f"$$ \\partial L / \\partial w_1 = {n} $$",
+        f"$$ \\sum_{{i=0}}^{{2}} v_i w_i = {n} $$",
+        f"$$ \\sum_{{i=1}}^{{3}} e^{{v_i}} = {n} $$",
+        f"$$ \\mathrm{{PE}}_{{(pos, 2i)}} = \\sin(pos / 10000^{{2i/d}}) $$\n\n$$ \\mathrm{{PE}}_{{(1, 0)}} = {n} $$",
+        f"$$ \\sigma(z)_i = \\frac{{e^{{z_i}}}}{{\\sum_j e^{{z_j}}}} $$\n\n$$ \\sigma({', '.join(v)}) = [{', '.join(w)}] $$",
+        f"$$ \\mu = \\frac{{1}}{{3}} \\sum_i v_i = {n}, \\quad \\sigma^2 = {c} $$",
+        f"$$ \\mathrm{{LN}}(v) = \\frac{{v - \\mu}}{{\\sqrt{{\\sigma^2 + \\epsilon}}}} = [{', '.join(w)}] $$",
+        f"$$ y(1 - y) = {c}(1 - {c}) = {n} $$",
+        f"$$ (t - o)^2 = ({c} - {n})^2 = {draw(small_number())} $$",
+        f"$$ u v^T = {_grid(draw, 3, 3, small_number())} $$",
+        f"$$ h = ({', '.join(v)}) $$\n\n$$ W h = [{', '.join(w)}] $$",
+        f"$$ x \\odot y = [{', '.join(w)}] $$",
+        f"$$ x \\otimes y = {_grid(draw, 2, 2, small_number())} $$",
+        f"$$ \\text{{softmax}}({c}) = {n} $$",
+        f"$$ a = {c} \\pm {n} $$",
+        f"$$ \\boxed{{x = {c}}} $$",
+        f"$$ x_{{t+1}} = x_t - {c} \\cdot {n} $$",
+        f"$$ f(x) = \\begin{{cases}} x & x > 0 \\\\ 0 & \\text{{else}} \\end{{cases}} $$\n\n$$ f({c}) = {n} $$",
+        f"$$ g(x) = {c} x + 1 $$\n\n$$ g({n}) = {draw(small_number())} $$",
+        f"$$ 3.14 \\times 10^{{23}}\\,\\text{{FLOPs}} = {n} $$",
+        f"$$ T = {c} \\text{{ days}} = {n}\\,\\text{{hours}} $$",
+        f"Scaled scores: [{', '.join(v)}]\n\nSoftmax: [{', '.join(w)}]",
+        f"- softmax([{', '.join(v)}]) → [{', '.join(w)}]",
+        f"so `softmax(z / {c})  # [{', '.join(w)}]`",
+        f"In [3]: x = {c}\n\nOut[3]: {n}",
+        f"GPT-2 small has {draw(st.sampled_from(['12', '24', '48']))} layers, a width of "
+        f"{draw(st.sampled_from(['768', '1024', '1600']))} and {draw(st.sampled_from(['124M', '355M', '1.5B']))} parameters.",
+        f"| $z$ | $\\sigma(z)$ |\n|---|---|\n| {c} | {n} |\n| {draw(small_number())} | {draw(small_number())} |",
+        f"| quantity | value |\n|---|---|\n| $d_k$ | {c} |\n| $\\sqrt{{d_k}}$ | {n} |",
+        f"$$ L = -\\log({c}) \\approx {n} \\text{{ nats}} $$",
+        f"$$ \\hat{{x}}_{{1}} \\approx {n} $$\n\n$$ 2 \\times {n} = {draw(small_number())} $$",
+    ]))
+
+
+@st.composite
+def python_with_output(draw) -> str:
+    """A numeric Python block whose prints pair with the output block under it."""
+    names = ["a", "b", "z", "scale", "p"]
+    lines = ["import numpy as np", "import math"]
+    for name in names[:draw(st.integers(1, 5))]:
+        lines.append(draw(st.sampled_from([
+            f"{name} = {draw(small_number())}",
+            f"{name} = np.array([{', '.join(_vec(draw))}])",
+            f"{name} = math.sqrt({draw(small_number())})",
+            f"{name} = np.exp({draw(small_number())}) / np.exp([{', '.join(_vec(draw))}]).sum()",
+            f"{name} = lambda E: 4 * E * (E + 1)",
+            f"def {name}(x): return 1 / (1 + math.exp(-x))",
+            f"{name}, q = {draw(small_number())}, {draw(small_number())}",
+            f"{name} = torch.tensor([{', '.join(_vec(draw))}], dtype=torch.float32)",
+        ])))
+    prints = draw(st.lists(st.sampled_from(names + ["a * 2", "np.round(a, 3)", "a.sum()", "a @ a", "b(2)"]),
+                           min_size=1, max_size=3))
+    lines += [f"print({p})" for p in prints]
+    outputs = [draw(st.sampled_from([draw(small_number()), f"[{' '.join(_vec(draw))}]",
+                                     f"tensor([{', '.join(_vec(draw))}])", "Traceback (most recent call last):"]))
+               for _ in prints]
+    return "```python\n" + "\n".join(lines) + "\n```\n\n```\n" + "\n".join(outputs) + "\n```"
+
+
+@st.composite
+def feature_document(draw) -> str:
+    """Definitions, then lines that each use one feature of the checker, and code with output."""
+    head = ["$$ x = 0.5 $$", "$$ v = [1, 2, 3] $$", "$$ w = (0.5, -1, 2) $$", "$$ t = 1 $$", "$$ o = 0.7 $$",
+            "$$ W = \\begin{bmatrix} 1 & 0 \\\\ 0.5 & 2 \\end{bmatrix} $$", "$$ d_k = 4 $$", "$$ z = (2, 1, 0.1) $$"]
+    lines = draw(st.lists(st.sampled_from(head), max_size=5, unique=True))
+    lines += draw(st.lists(st.one_of(feature_line(), feature_line(), python_with_output(),
+                                     worked_line(["x", "t", "o"], ["v", "w"], ["W"])), min_size=1, max_size=6))
+    return "\n\n".join(lines) + "\n"
+
+
+@st.composite
+def extending_spec(draw) -> str:
+    """A spec that extends a shipped example and adds steps over its names: any
+    stage, operands of any shape the example has, ``variant_of`` and ``use_printed``."""
+    from derive.spec import example_path, load_spec
+
+    base = draw(st.sampled_from(["softmax", "xor", "training", "encoder"]))
+    spec = load_spec(example_path(base))
+    names = sorted(spec.inputs) + [s.name for s in spec.steps]
+    lines = [f'extends = "{base}"']
+    for k in range(draw(st.integers(1, 4))):
+        stage = draw(st.sampled_from(sorted(ARITY)))
+        ops = [draw(st.sampled_from(names)) for _ in range(ARITY[stage])]
+        lines += ["[[steps]]", f'name = "F{k}"', f'stage = "{stage}"',
+                  "operands = [" + ", ".join(f'"{o}"' for o in ops) + "]"]
+        lines += [f"{key} = {draw(st.sampled_from(values))}" for key, values in PLAUSIBLE.get(stage, {}).items()]
+        if draw(st.integers(0, 3)) == 0:
+            lines.append(f'variant_of = "{draw(st.sampled_from(names))}"')
+        if draw(st.integers(0, 3)) == 0:
+            lines.append("use_printed = true")
+        if draw(st.integers(0, 2)) == 0:
+            lines.append(f"printed = {draw(toml_matrix())}")
+        names.append(f"F{k}")
+    return "\n".join(lines) + "\n"
