@@ -211,10 +211,13 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     except (ValueError, TypeError, sp.ShapeError) as exc:
         raise SpecError(spec.path, s.name, str(exc)) from None
     _check_defined(spec, s, link)
+    closed = _closed(link, s.operands, nodes)
+    if closed is not None:   # the log of an earlier entry that is negative shows only here
+        _check_defined(spec, s, closed)
     return Step(name=s.name, title=s.title, label=s.label,
                 equation=_equation(stage, s, [nodes[o] for o in s.operands], params),
                 operands=s.operands,
-                link=link, closed=_closed(link, s.operands, nodes),
+                link=link, closed=closed,
                 symbol=sp.MatrixSymbol(s.name, *link.shape), inline=stage.inline,
                 variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed)
 

@@ -47,3 +47,14 @@ def test_comparing_a_decimal_with_minus_infinity_says_wrong():
 
     found = compare("0.5", -sp.oo)
     assert (found.verdict, found.expected) == ("wrong", "-inf")
+
+
+def test_the_log_of_an_earlier_negative_entry_is_refused_by_name(tmp_path, capsys):
+    # logits of probabilities are negative; a cross-entropy taking them as probabilities
+    # takes their log: complex, seen only once the earlier step's values are put in
+    path = tmp_path / "logs.toml"
+    path.write_text('[inputs]\nP = [0.25, 0.75]\n' + step("Z", "logits", "P") + step("L", "cross_entropy", "Z", "P"),
+                    encoding="utf-8")
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("derive: error: ") and "step 'L'" in err and "not real" in err
