@@ -27,7 +27,9 @@ from fractions import Fraction
 import sympy as sp
 
 from derive.errors import NumberFormatError, UndecidableError
-from derive.evaluate import Undecided, describe, enclosure
+from flint import arb, ctx, fmpq
+
+from derive.evaluate import START_PREC, Undecided, ball, describe, enclosure
 
 _DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 
@@ -89,6 +91,9 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
     try:
         return enclosure(value, check, lambda: f"{describe(value)} to {decimals} decimals", env_at)
     except UndecidableError:
+        size = _size(value, env_at)
+        if _negligible(size, decimals, mode):
+            return 0
         # Only an exact halfway value can defeat every precision: if the value
         # is a rational in disguise, round that rational exactly.
         simpler = sp.simplify(value) if env_at is None and _small(value) else value
@@ -97,11 +102,29 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
         raise
 
 
-def _small(expr: sp.Expr, limit: int = 40, digits: int = 30) -> bool:
-    """Has the expression at most ``limit`` nodes and no number longer than ``digits``
-    digits? simplify is tried on those only: on anything larger it may run for hours."""
+def _size(value: sp.Expr, env_at) -> arb:
+    """A ball holding |value|, at the first working precision."""
+    with ctx.workprec(START_PREC):
+        return abs(ball(value, env_at() if env_at else None))
+
+
+def _negligible(size: arb, decimals: int, mode: str) -> bool:
+    """Is a value of ``size`` certainly less than the grid's first step from 0
+    (half a unit when rounding)? Exact bounds refuse a value below 2^-65536
+    (e^{-2222222}): undecided at every precision, yet certainly 0 on the grid."""
+    step = last_unit(decimals) / (2 if mode == "round" else 1)
+    return step != 0 and bool(size < arb(fmpq(step.numerator, step.denominator)))
+
+
+def _small(expr: sp.Expr, limit: int = 40, digits: int = 30, exponent: int = 1000) -> bool:
+    """Has the expression at most ``limit`` nodes, no number longer than ``digits``
+    digits and no exponential of a number beyond ``exponent``? simplify is tried on
+    those only: on anything larger it may run for hours (its nsimplify writes
+    exp(2222222) out digit by digit)."""
     for count, node in enumerate(sp.preorder_traversal(expr), start=1):
         if count > limit or node.is_Rational and max(len(str(node.p)), len(str(node.q))) > digits:
+            return False
+        if isinstance(node, sp.exp) and node.args[0].is_Number and abs(node.args[0]) > exponent:
             return False
     return True
 

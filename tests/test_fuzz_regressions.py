@@ -58,3 +58,47 @@ def test_the_log_of_an_earlier_negative_entry_is_refused_by_name(tmp_path, capsy
     assert main(["run", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("derive: error: ") and "step 'L'" in err and "not real" in err
+
+
+def _softmax_entry(k: int):
+    """softmax([2.941, 2222222.5849, -0.6085])_k, exactly: one score so large that the
+    others' weights are below 2^-65536 and the large one's is 1 minus that."""
+    import sympy as sp
+
+    scores = [sp.Rational(2941, 1000), sp.Rational(22222225849, 10000), sp.Rational(-1217, 2000)]
+    return sp.exp(scores[k]) / sum(sp.exp(s) for s in scores)
+
+
+def test_a_weight_below_two_to_the_minus_65536_rounds_to_zero():
+    from derive.numbers import compare, grid_value
+
+    assert grid_value(_softmax_entry(0), 4) == 0
+    assert grid_value(-_softmax_entry(2), 4, "truncate") == 0
+    assert compare("0.0166", _softmax_entry(0)).verdict == "wrong"
+
+
+def test_a_weight_a_hair_under_one_is_undecidable_at_once_not_after_seconds_of_simplify():
+    import time
+
+    import pytest
+
+    from derive.errors import UndecidableError
+    from derive.numbers import grid_value
+
+    start = time.monotonic()
+    with pytest.raises(UndecidableError):     # cut to 4 decimals: 0.9999 or 1.0000 needs 3 million bits
+        grid_value(_softmax_entry(1), 4, "truncate")
+    assert time.monotonic() - start < 2
+
+
+def test_a_softmax_row_with_a_huge_score_is_judged_within_its_budget():
+    import time
+
+    from derive.check.pipeline import check_text
+
+    doc = ("$$ S = \\begin{pmatrix} 2.9410 & 2222222.5849 & -0.6085 \\end{pmatrix} $$\n\n"
+           "$$ A = \\mathrm{softmax}(S) = \\begin{pmatrix} 0.5783 & 0.4051 & 0.0166 \\end{pmatrix} $$\n")
+    start = time.monotonic()
+    findings = check_text(doc, "doc.md").findings
+    assert time.monotonic() - start < 10
+    assert [(c.label, str(c.verdict)) for c in findings if c.line == 3] == [("A", "wrong")]
