@@ -75,8 +75,8 @@ def one_round(target: str, round_seed: int, batch: int, tally: Tally, current: P
                 raise
             finally:
                 faulthandler.cancel_dump_traceback_later()
-        if outcome.seconds > tally.slowest[0]:
-            tally.slowest = (outcome.seconds, target, text)
+        if outcome.cpu > tally.slowest[0]:
+            tally.slowest = (outcome.cpu, target, text)
 
     try:
         run()
@@ -96,9 +96,9 @@ def _family(reason: str) -> str:
 
 def report(tally: Tally, minutes: float) -> None:
     print(f"fuzz: {tally.examples} examples in {minutes:.1f} min; {len(tally.failures)} distinct failure(s); "
-          f"{tally.slow} over {props.SECONDS:g} s")
+          f"{tally.slow} timeout(s) (an example over {props.SECONDS:g} s of CPU)")
     seconds, target, text = tally.slowest
-    print(f"slowest passing example: {seconds:.2f} s ({target}):\n{text!r}")
+    print(f"slowest passing example: {seconds:.2f} s of CPU ({target}):\n{text!r}")
     for reason, (target, text) in tally.failures.items():
         print(f"\nFAIL ({target}): {reason}\nminimized reproducer: {text!r}")
     print(f"seed {tally.seed}, targets {', '.join(tally.targets)}")

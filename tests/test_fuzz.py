@@ -40,6 +40,13 @@ def test_check_survives_worked_documents(text):
 
 
 @SHORT
+@given(strat.feature_document())
+def test_check_survives_documents_using_every_feature(text):
+    with _folder() as tmp:
+        props.check_property(text, Path(tmp), ".md")
+
+
+@SHORT
 @given(strat.damaged_document())
 def test_check_survives_damaged_real_documents(text):
     with _folder() as tmp:
@@ -70,5 +77,12 @@ def test_run_survives_any_spec(text):
 @SHORT
 @given(strat.running_spec())
 def test_run_survives_specs_that_run(text):
+    with _folder() as tmp:
+        props.run_property(text, Path(tmp))
+
+
+@settings(SHORT, max_examples=8)
+@given(strat.extending_spec())
+def test_run_survives_specs_extending_the_shipped_examples(text):
     with _folder() as tmp:
         props.run_property(text, Path(tmp))
