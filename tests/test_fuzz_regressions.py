@@ -102,3 +102,37 @@ def test_a_softmax_row_with_a_huge_score_is_judged_within_its_budget():
     findings = check_text(doc, "doc.md").findings
     assert time.monotonic() - start < 10
     assert [(c.label, str(c.verdict)) for c in findings if c.line == 3] == [("A", "wrong")]
+
+
+def test_a_time_limit_inside_another_leaves_the_outer_one_armed():
+    # the judge puts a limit on each claim; a caller's limit on the whole check
+    # was switched off by the first claim's, so a slow document could run on
+    import time
+
+    import pytest
+
+    from derive.budget import OutOfTime, time_limit
+
+    start = time.monotonic()
+    with pytest.raises(OutOfTime):
+        with time_limit(0.2):
+            with time_limit(5):
+                pass
+            while time.monotonic() - start < 3:   # a run-away block, cut at 0.2 s
+                pass
+
+
+def test_a_time_limit_inside_a_shorter_one_ends_with_the_outer_one():
+    import time
+
+    import pytest
+
+    from derive.budget import OutOfTime, time_limit
+
+    start = time.monotonic()
+    with pytest.raises(OutOfTime):
+        with time_limit(0.2):
+            with time_limit(30):
+                while time.monotonic() - start < 3:
+                    pass
+    assert time.monotonic() - start < 2
