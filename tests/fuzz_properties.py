@@ -23,7 +23,7 @@ from pathlib import Path
 import derive.check.diagnose as diagnose_pass
 import derive.check.judge as judge_pass
 import derive.check.judge.examples as examples
-from derive.budget import OutOfTime
+from derive.budget import OutOfTime, time_limit
 from derive.cli import main
 from derive.errors import DeriveError
 
@@ -80,9 +80,12 @@ def invoke(argv: list[str], swallowed: list[str] | None = None) -> Outcome:
     best-effort steps recorded in ``swallowed``)."""
     out, err = io.StringIO(), io.StringIO()
     start, cpu = time.monotonic(), time.process_time()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            watching_best_effort([] if swallowed is None else swallowed):
-        code = main(argv)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                watching_best_effort([] if swallowed is None else swallowed), time_limit(3 * SECONDS):
+            code = main(argv)
+    except OutOfTime:   # a hang fails the property instead of stopping the run
+        raise AssertionError(f"derive {argv[0]} did not finish within {3 * SECONDS:g} s") from None
     return Outcome(code, out.getvalue(), err.getvalue(), time.monotonic() - start, time.process_time() - cpu)
 
 
