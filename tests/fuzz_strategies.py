@@ -334,6 +334,22 @@ def markdown_document(draw) -> str:
 # ---------------------------------------------------------------- notebooks and LaTeX
 
 @st.composite
+def notebook_output(draw) -> dict:
+    """A stored output: printed text, a result's text/plain (as a string or a list of lines), an error."""
+    text = draw(output_text())
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return {"output_type": "stream", "name": draw(st.sampled_from(["stdout", "stderr"])), "text": text}
+    if kind == 1:
+        plain = text.splitlines(keepends=True) if draw(st.booleans()) else text
+        return {"output_type": "execute_result", "execution_count": draw(st.integers(1, 9)), "metadata": {},
+                "data": {"text/plain": plain}}
+    if kind == 2:
+        return {"output_type": "display_data", "metadata": {}, "data": {"text/plain": text, "image/png": "iVBORw0KGgo="}}
+    return {"output_type": "error", "ename": "ValueError", "evalue": text[:40], "traceback": [text]}
+
+
+@st.composite
 def notebook_json(draw) -> str:
     """An nbformat 4 notebook of markdown and code cells (with stored outputs) from the blocks above."""
     cells = []
@@ -341,13 +357,12 @@ def notebook_json(draw) -> str:
         if draw(st.booleans()):
             cells.append({"id": f"c{k}", "cell_type": "markdown", "metadata": {}, "source": draw(markdown_document())})
         else:
-            outputs = [{"output_type": "stream", "name": "stdout", "text": draw(output_text())}] \
-                if draw(st.booleans()) else []
+            outputs = draw(st.lists(notebook_output(), max_size=2))
             cells.append({"id": f"c{k}", "cell_type": "code", "metadata": {}, "execution_count": None,
                           "source": draw(python_code()), "outputs": outputs})
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
     text = json.dumps(nb)
-    if draw(st.integers(0, 9)) == 0:   # a broken file
+    if draw(st.sampled_from([False] * 9 + [True])):   # a broken file, now and then (integers favour 0)
         text = text[:draw(st.integers(0, len(text)))]
     return text
 
