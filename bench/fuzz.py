@@ -25,20 +25,34 @@ sys.path.insert(0, str(ROOT))            # this checkout's derive, not an instal
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 import fuzz_properties as props  # noqa: E402
 import fuzz_strategies as strat  # noqa: E402
 
+FORMATS = st.sampled_from(["json", "json", "text", "markdown", "github"])
+
+
+def _checked(documents, suffix: str):
+    """A target of ``derive check``: documents of one kind, each with a report format."""
+    return st.tuples(documents, FORMATS), lambda case, d: props.check_property(case[0], d, suffix, case[1])
+
+
+def _run(specs):
+    """A target of ``derive run``: specs, each with an output format (markdown or json)."""
+    return st.tuples(specs, st.sampled_from(["json", "markdown"])), lambda case, d: props.run_property(case[0], d, case[1])
+
+
 TARGETS = {
-    "md": (strat.markdown_document(), lambda text, d: props.check_property(text, d, ".md")),
-    "ipynb": (strat.notebook_json(), lambda text, d: props.check_property(text, d, ".ipynb")),
-    "tex": (strat.tex_document(), lambda text, d: props.check_property(text, d, ".tex")),
-    "worked": (strat.worked_document(), lambda text, d: props.check_property(text, d, ".md")),
-    "features": (strat.feature_document(), lambda text, d: props.check_property(text, d, ".md")),
-    "damaged": (strat.damaged_document(), lambda text, d: props.check_property(text, d, ".md")),
-    "spec": (strat.spec_toml(), props.run_property),
-    "running": (strat.running_spec(), props.run_property),
-    "extending": (strat.extending_spec(), props.run_property),
+    "md": _checked(strat.markdown_document(), ".md"),
+    "ipynb": _checked(strat.notebook_json(), ".ipynb"),
+    "tex": _checked(strat.tex_document(), ".tex"),
+    "worked": _checked(strat.worked_document(), ".md"),
+    "features": _checked(strat.feature_document(), ".md"),
+    "damaged": _checked(strat.damaged_document(), ".md"),
+    "spec": _run(strat.spec_toml()),
+    "running": _run(strat.running_spec()),
+    "extending": _run(strat.extending_spec()),
 }
 
 
@@ -63,20 +77,21 @@ def one_round(target: str, round_seed: int, batch: int, tally: Tally, current: P
     @settings(max_examples=batch, deadline=None, database=None, report_multiple_bugs=False,
               suppress_health_check=list(HealthCheck), print_blob=False)
     @given(strategy)
-    def run(text: str) -> None:
-        current.write_text(f"{target}\n{text}", encoding="utf-8", errors="surrogatepass")
+    def run(case: tuple[str, str]) -> None:
+        text, fmt = case
+        current.write_text(f"{target} --format {fmt}\n{text}", encoding="utf-8", errors="surrogatepass")
         tally.examples += 1
         faulthandler.dump_traceback_later(hang, exit=True)
         with tempfile.TemporaryDirectory() as tmp:
             try:
-                outcome = prop(text, Path(tmp))
+                outcome = prop(case, Path(tmp))
             except AssertionError as exc:
-                last.append((str(exc).splitlines()[0][:200], text))
+                last.append((str(exc).splitlines()[0][:200], f"--format {fmt}: {text!r}"))
                 raise
             finally:
                 faulthandler.cancel_dump_traceback_later()
         if outcome.cpu > tally.slowest[0]:
-            tally.slowest = (outcome.cpu, target, text)
+            tally.slowest = (outcome.cpu, target, f"--format {fmt}: {text!r}")
 
     try:
         run()
@@ -86,7 +101,7 @@ def one_round(target: str, round_seed: int, batch: int, tally: Tally, current: P
             tally.slow += 1
         if _family(reason) not in tally.failures:
             tally.failures[_family(reason)] = (target, text)
-            print(f"FAIL ({target}): {reason}\nminimized reproducer: {text!r}\n", flush=True)
+            print(f"FAIL ({target}): {reason}\nminimized reproducer: {text}\n", flush=True)
 
 
 def _family(reason: str) -> str:
@@ -98,9 +113,9 @@ def report(tally: Tally, minutes: float) -> None:
     print(f"fuzz: {tally.examples} examples in {minutes:.1f} min; {len(tally.failures)} distinct failure(s); "
           f"{tally.slow} timeout(s) (an example over {props.SECONDS:g} s of CPU)")
     seconds, target, text = tally.slowest
-    print(f"slowest passing example: {seconds:.2f} s of CPU ({target}):\n{text!r}")
+    print(f"slowest passing example: {seconds:.2f} s of CPU ({target}):\n{text}")
     for reason, (target, text) in tally.failures.items():
-        print(f"\nFAIL ({target}): {reason}\nminimized reproducer: {text!r}")
+        print(f"\nFAIL ({target}): {reason}\nminimized reproducer: {text}")
     print(f"seed {tally.seed}, targets {', '.join(tally.targets)}")
 
 

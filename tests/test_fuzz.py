@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import fuzz_properties as props
 import fuzz_strategies as strat
@@ -26,10 +27,10 @@ def _folder():
 
 
 @SHORT
-@given(strat.markdown_document())
-def test_check_survives_any_markdown(text):
+@given(strat.markdown_document(), st.sampled_from(["json", "text", "markdown", "github"]))
+def test_check_survives_any_markdown_in_every_report_format(text, fmt):
     with _folder() as tmp:
-        props.check_property(text, Path(tmp), ".md")
+        props.check_property(text, Path(tmp), ".md", fmt)
 
 
 @SHORT
@@ -75,10 +76,10 @@ def test_run_survives_any_spec(text):
 
 
 @SHORT
-@given(strat.running_spec())
-def test_run_survives_specs_that_run(text):
+@given(strat.running_spec(), st.sampled_from(["json", "markdown"]))
+def test_run_survives_specs_that_run_in_both_formats(text, fmt):
     with _folder() as tmp:
-        props.run_property(text, Path(tmp))
+        props.run_property(text, Path(tmp), fmt)
 
 
 @settings(SHORT, max_examples=8)
