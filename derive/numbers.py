@@ -91,8 +91,7 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
     try:
         return enclosure(value, check, lambda: f"{describe(value)} to {decimals} decimals", env_at)
     except UndecidableError:
-        size = _size(value, env_at)
-        if _negligible(size, decimals, mode):
+        if _negligible(value, decimals, mode, env_at):
             return 0
         # Only an exact halfway value can defeat every precision: if the value
         # is a rational in disguise, round that rational exactly.
@@ -102,18 +101,19 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
         raise
 
 
-def _size(value: sp.Expr, env_at) -> arb:
-    """A ball holding |value|, at the first working precision."""
-    with ctx.workprec(START_PREC):
-        return abs(ball(value, env_at() if env_at else None))
-
-
-def _negligible(size: arb, decimals: int, mode: str) -> bool:
-    """Is a value of ``size`` certainly less than the grid's first step from 0
-    (half a unit when rounding)? Exact bounds refuse a value below 2^-65536
-    (e^{-2222222}): undecided at every precision, yet certainly 0 on the grid."""
+def _negligible(value: sp.Expr, decimals: int, mode: str, env_at) -> bool:
+    """Is the value certainly less than the grid's first step from 0 (half a unit
+    when rounding)? Exact bounds refuse a value below 2^-65536 (e^{-2222222}):
+    undecided at every precision, yet certainly 0 on the grid."""
     step = last_unit(decimals) / (2 if mode == "round" else 1)
-    return step != 0 and bool(size < arb(fmpq(step.numerator, step.denominator)))
+    if step == 0:
+        return False
+    with ctx.workprec(START_PREC):
+        try:
+            size = abs(ball(value, env_at() if env_at else None))
+        except Undecided:   # an earlier step of the chain is undecided (an argmax of a tie)
+            return False
+    return bool(size < arb(fmpq(step.numerator, step.denominator)))
 
 
 def _small(expr: sp.Expr, limit: int = 40, digits: int = 30, exponent: int = 1000) -> bool:

@@ -136,3 +136,12 @@ def test_a_time_limit_inside_a_shorter_one_ends_with_the_outer_one():
                 while time.monotonic() - start < 3:
                     pass
     assert time.monotonic() - start < 2
+
+
+def test_an_argmax_of_an_exact_tie_in_a_chain_is_no_internal_error(tmp_path, capsys):
+    # both entries of a row are sigmoid(3): equal exactly, so no ball can order them
+    path = tmp_path / "tie.toml"
+    path.write_text('[inputs]\nH = [[3, 3], [1, 2]]\n' + step("A", "sigmoid", "H")
+                    + step("I", "argmax", "A") + 'vocabulary = ["yes", "no"]\n', encoding="utf-8")
+    code = main(["run", str(path)])
+    assert code in (0, 2) and "internal error" not in capsys.readouterr().err
