@@ -94,6 +94,8 @@ class Derivation:
             for s in self.steps:
                 memo: dict = {}
                 for (i, j), value in _entries(s.link):
+                    if s.closed is not None and s.closed[i, j].is_Number:
+                        value = s.closed[i, j]   # exact: an argmax of a tie, which no ball decides
                     if value.is_finite is not False:
                         env[entry_symbol(s.name, i, j)] = ball(value, env, memo)
             self._envs[prec] = env
