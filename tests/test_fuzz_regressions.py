@@ -157,3 +157,17 @@ def test_an_argmax_of_an_exact_tie_picks_the_first_and_later_digits_follow(tmp_p
     d = run(load_spec(path))
     assert d.digits("I", 0) == [["0"], ["1"]]
     assert d.digits("A", 4)[0] == ["0.9526", "0.9526"]
+
+
+def test_a_power_to_a_fraction_with_a_long_numerator_is_refused_not_expanded():
+    # 16796000^{3990319/1000000}: SymPy would write out 16796000^3990319 (30 million digits)
+    import time
+
+    from derive.check.pipeline import check_text
+
+    start = time.monotonic()
+    found = check_text("$$ 16796000^{3.990319} = 15.9 $$\n", "doc.md").findings
+    assert time.monotonic() - start < 5
+    assert [str(c.verdict) for c in found] == ["unverifiable"]
+    assert "p or q past" in found[0].message
+    assert [str(c.verdict) for c in check_text("$$ 2^{0.5} \\approx 1.4142 $$\n").findings] == ["rounded"]
