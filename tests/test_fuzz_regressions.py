@@ -171,3 +171,16 @@ def test_a_power_to_a_fraction_with_a_long_numerator_is_refused_not_expanded():
     assert [str(c.verdict) for c in found] == ["unverifiable"]
     assert "p or q past" in found[0].message
     assert [str(c.verdict) for c in check_text("$$ 2^{0.5} \\approx 1.4142 $$\n").findings] == ["rounded"]
+
+
+def test_the_float_screen_of_a_number_past_float64_is_infinite_not_an_error():
+    import math
+
+    import sympy as sp
+
+    from derive.check.evaluate.fastface import FAST
+
+    assert FAST.number(sp.Integer(10) ** 400) == math.inf
+    assert FAST.number(-sp.Integer(10) ** 400) == -math.inf
+    assert FAST.number(sp.Rational(10 ** 320, 10 ** 299)) == 1e21     # a long numerator, a float value
+    assert FAST.number(sp.Rational(3, 4)) == 0.75
