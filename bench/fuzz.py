@@ -97,7 +97,7 @@ def one_round(target: str, round_seed: int, batch: int, tally: Tally, current: P
         run()
     except AssertionError:
         reason, text = last[-1]        # Hypothesis replays the minimal example last
-        if "took" in reason:
+        if "took" in reason or "did not finish" in reason:
             tally.slow += 1
         if _family(reason) not in tally.failures:
             tally.failures[_family(reason)] = (target, text)
