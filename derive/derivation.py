@@ -57,8 +57,11 @@ class Step:
 
 
 def entry_symbol(name: str, i: int, j: int) -> sp.Symbol:
-    """The name of entry (i, j) of a step, used in the links of later steps."""
-    return sp.Symbol(f"{name}[{i},{j}]")
+    """The name of entry (i, j) of a step, used in the links of later steps.
+
+    Finite: an entry that is infinite (a causal mask's -oo) is passed on as the
+    number itself, never as a symbol, so -oo + S[0,1] is -oo, not a sum."""
+    return sp.Symbol(f"{name}[{i},{j}]", finite=True)
 
 
 @dataclass
@@ -91,6 +94,8 @@ class Derivation:
             for s in self.steps:
                 memo: dict = {}
                 for (i, j), value in _entries(s.link):
+                    if s.closed is not None and s.closed[i, j].is_Number:
+                        value = s.closed[i, j]   # exact: an argmax of a tie, which no ball decides
                     if value.is_finite is not False:
                         env[entry_symbol(s.name, i, j)] = ball(value, env, memo)
             self._envs[prec] = env
@@ -208,10 +213,13 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     except (ValueError, TypeError, sp.ShapeError) as exc:
         raise SpecError(spec.path, s.name, str(exc)) from None
     _check_defined(spec, s, link)
+    closed = _closed(link, s.operands, nodes)
+    if closed is not None:   # the log of an earlier entry that is negative shows only here
+        _check_defined(spec, s, closed)
     return Step(name=s.name, title=s.title, label=s.label,
                 equation=_equation(stage, s, [nodes[o] for o in s.operands], params),
                 operands=s.operands,
-                link=link, closed=_closed(link, s.operands, nodes),
+                link=link, closed=closed,
                 symbol=sp.MatrixSymbol(s.name, *link.shape), inline=stage.inline,
                 variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed)
 
@@ -241,12 +249,16 @@ UNDEFINED = ((sp.nan, "undefined (NaN: 0/0, or 0 times infinity)"),
 
 def _check_defined(spec: Spec, s: StepSpec, link: sp.ImmutableMatrix) -> None:
     """Refuse a step with an entry that is no real number (0/0, 1/0, log 0, sqrt(-1)).
-    -oo stays: it is what a causal mask puts above the diagonal."""
+    -oo stays: it is what a causal mask puts above the diagonal; but only as a
+    whole entry (-oo times a value whose sign derive does not know is refused)."""
     for (i, j), value in _entries(link):
         for atom, what in UNDEFINED:
             if value.has(atom):
                 shown = "" if value == atom else f": {describe(value)}"
                 raise SpecError(spec.path, s.name, f"entry ({i + 1}, {j + 1}) is {what}{shown}")
+        if value.has(sp.oo, -sp.oo) and not value.is_infinite:
+            raise SpecError(spec.path, s.name, f"entry ({i + 1}, {j + 1}) multiplies an infinity (a causal "
+                                               f"mask's -oo) by a value of unknown sign: {describe(value)}")
 
 
 def _reference(node) -> str:

@@ -27,7 +27,9 @@ from fractions import Fraction
 import sympy as sp
 
 from derive.errors import NumberFormatError, UndecidableError
-from derive.evaluate import Undecided, describe, enclosure
+from flint import arb, ctx, fmpq
+
+from derive.evaluate import START_PREC, Undecided, ball, describe, enclosure
 
 _DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 
@@ -89,6 +91,8 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
     try:
         return enclosure(value, check, lambda: f"{describe(value)} to {decimals} decimals", env_at)
     except UndecidableError:
+        if _negligible(value, decimals, mode, env_at):
+            return 0
         # Only an exact halfway value can defeat every precision: if the value
         # is a rational in disguise, round that rational exactly.
         simpler = sp.simplify(value) if env_at is None and _small(value) else value
@@ -97,11 +101,30 @@ def grid_value(value: sp.Expr, decimals: int, mode: str = "round", env_at=None) 
         raise
 
 
-def _small(expr: sp.Expr, limit: int = 40, digits: int = 30) -> bool:
-    """Has the expression at most ``limit`` nodes and no number longer than ``digits``
-    digits? simplify is tried on those only: on anything larger it may run for hours."""
+def _negligible(value: sp.Expr, decimals: int, mode: str, env_at) -> bool:
+    """Is the value certainly less than the grid's first step from 0 (half a unit
+    when rounding)? Exact bounds refuse a value below 2^-65536 (e^{-2222222}):
+    undecided at every precision, yet certainly 0 on the grid."""
+    step = last_unit(decimals) / (2 if mode == "round" else 1)
+    if step == 0:
+        return False
+    with ctx.workprec(START_PREC):
+        try:
+            size = abs(ball(value, env_at() if env_at else None))
+        except Undecided:   # an earlier step of the chain is undecided (an argmax of a tie)
+            return False
+    return bool(size < arb(fmpq(step.numerator, step.denominator)))
+
+
+def _small(expr: sp.Expr, limit: int = 40, digits: int = 30, exponent: int = 1000) -> bool:
+    """Has the expression at most ``limit`` nodes, no number longer than ``digits``
+    digits and no exponential of a number beyond ``exponent``? simplify is tried on
+    those only: on anything larger it may run for hours (its nsimplify writes
+    exp(2222222) out digit by digit)."""
     for count, node in enumerate(sp.preorder_traversal(expr), start=1):
         if count > limit or node.is_Rational and max(len(str(node.p)), len(str(node.q))) > digits:
+            return False
+        if isinstance(node, sp.exp) and node.args[0].is_Number and abs(node.args[0]) > exponent:
             return False
     return True
 
@@ -197,6 +220,9 @@ VERDICTS = ("exact", "rounded", "truncated", "wrong")
 def compare(printed: str | Printed, value: sp.Expr, env_at=None) -> Comparison:
     """Judge ``printed`` against the exact ``value`` at the printed decimals."""
     claim = parse_decimal(printed) if isinstance(printed, str) else printed
+    if value in (sp.oo, -sp.oo):   # a causal mask's -oo: no decimal is it, and Arb has no ball for it
+        sign = "-" if value is sp.S.NegativeInfinity else ""
+        return Comparison("wrong", claim, f"{sign}inf", "inf" if sign else "-inf")
     rounded = grid_value(value, claim.decimals, "round", env_at)
     claimed = _on_grid(Fraction(int(claim.value.p), int(claim.value.q)), claim.decimals, "round")
     if value.is_Rational and claim.value == value:

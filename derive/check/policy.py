@@ -218,6 +218,9 @@ class Policy:
                "judging stopped")
     max_entries: int = _rule(10_000, "the most entries of a matrix derive evaluates")
     max_exponent: int = _rule(1000, "the largest exponent evaluated (10^{10^{10}} is refused)")
+    max_power_fraction: int = _rule(
+        10_000, "a power to a fraction p/q is evaluated only when p and q are at most this (x^{3.990319} is "
+                "refused: SymPy writes out x^3990319 to simplify it)")
     max_sum_terms: int = _rule(1000, "the most terms a written sum may have")
     max_depth: int = _rule(200, "the deepest nesting of a formula derive evaluates")
     max_parse_depth: int = _rule(60, "the deepest nesting of a formula read")

@@ -5,6 +5,9 @@ A screen that passes is always confirmed in the exact face before a verdict.
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import sympy as sp
 
@@ -25,7 +28,10 @@ class FastFace(Face):
     def number(self, value):
         if not value.is_Rational:       # a printed -\infty (a mask written out)
             return float(value)
-        return float(value.p) / float(value.q) if abs(value.q) < 10 ** 300 else float(sp.N(value))
+        try:
+            return float(value.p) / float(value.q) if abs(value.q) < 10 ** 300 else float(sp.N(value))
+        except OverflowError:      # a numerator past float64 (10^320 / 10^299 is 10^21, though)
+            return _float_or_infinite(Fraction(int(value.p), int(value.q)))
 
     def map(self, data, fn):
         with np.errstate(all="ignore"):
@@ -102,6 +108,14 @@ FAST_FUNCTIONS = {
     "log10": np.log10, "log2": np.log2, "sqrt": np.sqrt, "tanh": np.tanh, "abs": np.abs,
     "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "relu": lambda x: max(0.0, x),
 }
+
+
+def _float_or_infinite(x: Fraction) -> float:
+    """The nearest float64, or an infinity past its range: what NumPy computes there."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 FAST = FastFace()

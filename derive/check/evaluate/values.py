@@ -20,6 +20,7 @@ from derive.stages import activation, attention, feedforward, norm
 from derive.check.policy import POLICY
 
 MAX_EXPONENT = POLICY.max_exponent      # 10^{10^{10}} is refused, not computed
+MAX_POWER_FRACTION = POLICY.max_power_fraction   # SymPy writes x^p out for x^{p/q}
 MAX_ENTRIES = POLICY.max_entries
 
 
@@ -253,6 +254,8 @@ class ExactFace(Face):
             raise EvalError("division by zero")
         if not e.is_Integer and _certainly(x, lambda b: b < 0):
             raise EvalError("a negative number to a power that is not whole")
+        if x.is_Rational and e.is_Rational and max(abs(e.p), e.q) > MAX_POWER_FRACTION:
+            raise EvalError(f"a power to a fraction p/q with p or q past {MAX_POWER_FRACTION}")
         return sp.Pow(x, e)
 
     def constant(self, name: str):
