@@ -123,3 +123,20 @@ def test_the_memory_ceiling_is_set_for_a_check_and_never_raised(tmp_path):
                             "(1024 * 2**20, resource.RLIM_INFINITY)); " + probe.format(mb=3072)],
                            capture_output=True, text=True)
     assert lower.stdout.strip() == "1024"
+
+
+def test_an_item_of_the_bind_pass_past_its_time_budget_is_one_finding_and_the_rest_is_read(monkeypatch):
+    import derive.check.bind.walk as walk_module
+    budget(monkeypatch, walk_module, claim_seconds=0.2)
+    item, calls = walk_module.Walk.item, []
+
+    def endless_on_the_first(self, it):
+        calls.append(it)
+        while len(calls) == 1:
+            pass
+        return item(self, it)
+
+    monkeypatch.setattr(walk_module.Walk, "item", endless_on_the_first)
+    found = findings("$$ 2 + 2 = 5 $$\n\n$$ 3 + 3 = 7 $$\n")
+    assert [(c.line, str(c.verdict)) for c in found] == [(1, "unverifiable"), (3, "wrong")]
+    assert "reading it took longer than 0.2 s" in found[0].message and found[0].note == "budget"

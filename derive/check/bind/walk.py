@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from derive.budget import OutOfTime, time_limit
 from derive.check.bind.chains import EVALUATION_FAILURES, StatementBinder
 from derive.check.bind.code import bind_code
 from derive.check.bind.drafts import Draft
@@ -25,6 +26,7 @@ from derive.check.read import nodes as N
 from derive.check.read.latex import parse_statements
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.nodes import Node
+from derive.check.policy import POLICY
 from derive.check.run import TIMEOUT
 from derive.errors import bug
 
@@ -82,10 +84,11 @@ class Walk:
         if any(N.has_numbers(p) for p in st.parts):
             self.unreadable(st.start, st.end, st.span.text[st.start - st.span.start:st.end - st.span.start], reason)
 
-    def unreadable(self, start: int, end: int, text: str, message: str, internal: bool = False) -> None:
+    def unreadable(self, start: int, end: int, text: str, message: str, internal: bool = False,
+                   note: str | None = None) -> None:
         doc = self.doc
         self.drafts.append(Draft("unverifiable", start, doc.line_of(start), doc.line_of(max(start, end)),
-                                 text=text, message=message, note="internal-error" if internal else None))
+                                 text=text, message=message, note="internal-error" if internal else note))
         self.unread_definition(text, start)
 
     def unread_definition(self, text: str, at: int) -> None:
@@ -107,10 +110,20 @@ def bind(reading: Reading, run_code: bool = False, timeout: float = TIMEOUT) -> 
     doc = reading.doc
     headings = [doc.line_starts[line - 1] for line, _, _ in doc.headings]
     walk = Walk(reading, Env(zero_based=set(reading.zero_based), headings=headings))
-    bind_code(walk, run_code, timeout)
+    try:
+        with time_limit(POLICY.document_seconds):
+            bind_code(walk, run_code, timeout)
+    except OutOfTime:
+        walk.unreadable(0, 0, "", f"not read: binding the code's values took longer than "
+                        f"{POLICY.document_seconds:g} s", note="budget")
     for item in reading.items:
+        seconds = POLICY.claim_seconds
         try:
-            walk.item(item)
+            with time_limit(seconds):
+                walk.item(item)
+        except OutOfTime:           # each item of the bind pass has a claim's budget, as each claim has
+            start = getattr(item, "start", 0)
+            walk.unreadable(start, start, "", f"not read: reading it took longer than {seconds:g} s", note="budget")
         except Exception as exc:  # noqa: BLE001 - derive's own bug on one item (a table): say so, go on
             start = getattr(item, "start", 0)
             walk.unreadable(start, start, "", bug(exc), internal=True)
