@@ -141,17 +141,21 @@ def running_spec(draw) -> str:
         lines += ["[[steps]]", 'name = "PE"', 'stage = "positional_encoding"', f"n = {n}", f"d = {n}"]
         names.append("PE")
     for k in range(draw(st.integers(1, 6))):
-        stage = draw(st.sampled_from(sorted(ARITY)))
-        ops = [draw(st.sampled_from(names)) for _ in range(ARITY[stage])]
-        lines += ["[[steps]]", f'name = "S{k}"', f'stage = "{stage}"',
-                  "operands = [" + ", ".join(f'"{o}"' for o in ops) + "]"]
-        lines += [f"{key} = {draw(st.sampled_from(values))}" for key, values in PLAUSIBLE.get(stage, {}).items()]
+        lines += _step(draw, f"S{k}", names)
         if draw(st.booleans()):
             lines.append(f"printed = {grid()}")
         if draw(st.integers(0, 4)) == 0:
             lines.append(f"use_printed = {draw(st.sampled_from(['true', 'false']))}")
         names.append(f"S{k}")
     return "\n".join(lines) + "\n"
+
+
+def _step(draw, name: str, names: list[str]) -> list[str]:
+    """The TOML lines of one step: any stage, operands drawn from ``names``, plausible parameters."""
+    stage = draw(st.sampled_from(sorted(ARITY)))
+    ops = [draw(st.sampled_from(names)) for _ in range(ARITY[stage])]
+    return (["[[steps]]", f'name = "{name}"', f'stage = "{stage}"', "operands = [" + ", ".join(f'"{o}"' for o in ops) + "]"]
+            + [f"{key} = {draw(st.sampled_from(values))}" for key, values in PLAUSIBLE.get(stage, {}).items()])
 
 
 @st.composite
@@ -165,11 +169,7 @@ def extending_spec(draw) -> str:
     names = sorted(spec.inputs) + [s.name for s in spec.steps]
     lines = [f'extends = "{base}"']
     for k in range(draw(st.integers(1, 4))):
-        stage = draw(st.sampled_from(sorted(ARITY)))
-        ops = [draw(st.sampled_from(names)) for _ in range(ARITY[stage])]
-        lines += ["[[steps]]", f'name = "F{k}"', f'stage = "{stage}"',
-                  "operands = [" + ", ".join(f'"{o}"' for o in ops) + "]"]
-        lines += [f"{key} = {draw(st.sampled_from(values))}" for key, values in PLAUSIBLE.get(stage, {}).items()]
+        lines += _step(draw, f"F{k}", names)
         if draw(st.integers(0, 3)) == 0:
             lines.append(f'variant_of = "{draw(st.sampled_from(names))}"')
         if draw(st.integers(0, 3)) == 0:
