@@ -791,3 +791,9 @@ def test_math_letters_copied_from_a_pdf_are_the_letters_they_style():
     doc = "With \U0001D443 = 175 we get 2\U0001D443 = {v}.\n"
     assert verdicts(doc.replace("{v}", "350"), 1) == ["ok"]
     assert verdicts(doc.replace("{v}", "351"), 1) == ["wrong"]
+
+
+def test_an_elementary_function_written_equal_to_a_formula_is_no_definition_of_it():
+    # "\sqrt{S} = 4 - a" does not make sqrt a function of the document: sqrt(16) stays 4
+    doc = "$\\sqrt{S} = 4 - a$ for some $S$.\n\n$$ \\sqrt{16} = 4 $$\n"
+    assert verdicts(doc, 3) == ["ok"]

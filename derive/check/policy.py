@@ -208,7 +208,7 @@ class Policy:
     output_items: int = _rule(
         2000, "the most items of one output block judged; the rest of the block is one finding")
     claim_seconds: float = _rule(
-        20.0, "the wall time one claim may take to judge, and one statement, table or block to read and bind "
+        8.0, "the wall time one claim may take to judge, and one statement, table or block to read and bind "
               "(a claim that runs code has run_seconds more); past it the claim is unverifiable and says so")
     memory_mb: int = _rule(
         3072, "the memory (data segment) a `derive check` command may use; a claim that needs more is "

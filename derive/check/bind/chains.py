@@ -30,6 +30,7 @@ from derive.check.bind.resolve import evaluate, exact_value
 from derive.check.bind.substitution import product_pair, settled, substituted
 from derive.check.bind.updates import step_rule, update_rule
 from derive.check.evaluate.fastface import FAST, to_fast
+from derive.check.evaluate.functions import ELEMENTWISE
 from derive.check.evaluate.values import EVAL_FAILURES, Val
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
@@ -234,7 +235,8 @@ class StatementBinder:
         """``Q = X W_Q`` or ``\\sigma(z) = ...``: remember the formula; no claim."""
         if grid_of(part) is not None:
             return False
-        if isinstance(label, N.Call) and label.args and all(isinstance(a, N.Sym) for a in label.args):
+        if isinstance(label, N.Call) and label.args and all(isinstance(a, N.Sym) for a in label.args) \
+                and label.name not in ELEMENTARY:      # nobody defines sqrt: \sqrt{S} = ... is a claim
             if N.names(part) and not self.evaluates(label):
                 self.env.define(label.name, tuple(a.name for a in label.args), part, self.at(label))
                 return True
@@ -439,6 +441,9 @@ def in_units_of(parts, units: list, k: int):
             p = parts[j]
             out[j] = N.Div(p.start, p.end, N.Mul(p.start, p.end, (p, _whole(theirs[1], p))), _whole(mine[1], p))
     return tuple(out) if out != list(parts) else parts
+
+
+ELEMENTARY = frozenset(ELEMENTWISE) - {"sigma", "sigmoid", "ReLU", "relu"}    # a document may define these
 
 
 def unit_after(text: str, at: int) -> str:
