@@ -25,7 +25,7 @@ import sympy as sp
 from derive.check.bind.drafts import Draft
 from derive.check.bind.entries import entry_readings
 from derive.check.bind.env import Binding
-from derive.check.bind.patterns import pattern_of
+from derive.check.bind.patterns import number as integer, pattern_of
 from derive.check.bind.resolve import evaluate, exact_value
 from derive.check.bind.substitution import product_pair, settled, substituted
 from derive.check.bind.updates import step_rule, update_rule
@@ -439,7 +439,7 @@ def in_units_of(parts, units: list, k: int):
         theirs = units[j]
         if theirs is not None and theirs[0] == mine[0] and theirs[1] != mine[1] and grid_of(parts[j]) is not None:
             p = parts[j]
-            out[j] = N.Div(p.start, p.end, N.Mul(p.start, p.end, (p, _whole(theirs[1], p))), _whole(mine[1], p))
+            out[j] = N.Div(p.start, p.end, N.Mul(p.start, p.end, (p, integer(theirs[1]))), integer(mine[1]))
     return tuple(out) if out != list(parts) else parts
 
 
@@ -455,10 +455,6 @@ def unit_after(text: str, at: int) -> str:
 def unit_scale(unit: str) -> tuple[str, int] | None:
     """The kind of a unit and its size in that kind's base unit (``POLICY.unit_scales``), or None."""
     return POLICY.unit_scales.get(unit.strip()) if unit else None
-
-
-def _whole(k: int, at: N.Node) -> N.Num:
-    return N.Num(at.start, at.end, parse_decimal(str(k)))
 
 
 def rounding(grid, computed: bool) -> bool:

@@ -344,16 +344,18 @@ def _totals(table: Table, values) -> dict[int, tuple]:
 
 def _supported(sums: list, where: list) -> dict[int, tuple]:
     """Each (addends, total) as a claim on its cell, when one of them adds up (printed digits)."""
-    if not any(compare(total[0].printed if isinstance(total[0], N.Num) else grid_of(total[0])[0][0],
-                       sum((grid_of(a[0])[0][0].value for a in addends), sp.Integer(0))).verdict in ("exact", "rounded")
-               for addends, total in sums if all(_scalar(a) for a in addends + [total])):
+    whole = [(addends, total, cell) for (addends, total), cell in zip(sums, where)
+             if all(_scalar(a) for a in addends + [total])]
+    if not any(_adds_up(addends, total) for addends, total, _ in whole):
         return {}
-    out = {}
-    for (addends, total), cell in zip(sums, where):
-        if all(_scalar(a) for a in addends + [total]):
-            terms = tuple(a[0] for a in addends)
-            out[id(cell)] = (N.Add(0, 0, terms, (1,) * len(terms)), *total, "")
-    return out
+    return {id(cell): (N.Add(0, 0, tuple(a[0] for a in addends), (1,) * len(addends)), *total, "")
+            for addends, total, cell in whole}
+
+
+def _adds_up(addends: list, total) -> bool:
+    """Do the printed addends sum to the printed total, to its digits?"""
+    exact = sum((grid_of(a[0])[0][0].value for a in addends), sp.Integer(0))
+    return compare(grid_of(total[0])[0][0], exact).verdict in ("exact", "rounded")
 
 
 def _scalar(value) -> bool:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from derive.check.bind.patterns import number
 from derive.check.read import nodes as N
-from derive.numbers import parse_decimal
 
 
 def _absorbed(node: N.Node) -> N.Node | None:
@@ -57,15 +57,11 @@ def sample_statistics(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
         n = sum(len(row) for row in node.args[0].rows)
         if n < 2:
             return
-        ratio = N.Div(node.start, node.end, _whole(n, node), _whole(n - 1, node))
+        ratio = N.Div(node.start, node.end, number(n), number(n - 1))
         scale = N.Call(node.start, node.end, "sqrt", (ratio,)) if node.name == "std" else ratio
         read = N.substitute(read, node, N.Mul(node.start, node.end, (node, scale)))
     if sites:
         yield "the sample statistic (divided by n - 1)", read
-
-
-def _whole(k: int, at: N.Node) -> N.Num:
-    return N.Num(at.start, at.end, parse_decimal(str(k)))
 
 
 RULES: tuple[Callable[[N.Node], Iterator[tuple[str, N.Node]]], ...] = (bare_argument_division, sample_statistics)

@@ -440,15 +440,20 @@ def _applied_function(label: str) -> str | None:
 
 
 def _cue_above(text: str, line_starts: list[int], line: int) -> str | None:
-    """The function named by the line just above (``Apply softmax:``; a ``$$`` line is skipped)."""
-    for k in range(line - 1, max(-1, line - 3), -1):
-        row = _row(text, line_starts, k).strip()
-        if row in ("$$", "\\[", "```"):
-            continue
-        m = FUNCTION_CUE.match(row)
-        words = m.group("cue").lower().split() if m else []
-        return _applied_function(m.group("cue")) if words and words[0] in POLICY.applied_leading_words else None
-    return None
+    """The function named by the line just above (``Apply softmax:``) when it is such a cue alone."""
+    m = FUNCTION_CUE.match(_line_above(text, line_starts, line))
+    words = m.group("cue").lower().split() if m else []
+    return _applied_function(m.group("cue")) if words and words[0] in POLICY.applied_leading_words else None
+
+
+def _line_above(text: str, line_starts: list[int], k: int) -> str:
+    """Line k - 1, stripped, or the line above it when that one only opens or closes
+    math or code (``$$``, ``\\[``, a fence); "" at the top."""
+    for j in range(k - 1, max(-1, k - 3), -1):
+        row = _row(text, line_starts, j).strip()
+        if row not in ("$$", "\\[", "```"):
+            return row
+    return ""
 
 
 def _row(text: str, line_starts: list[int], k: int) -> str:
@@ -456,14 +461,9 @@ def _row(text: str, line_starts: list[int], k: int) -> str:
 
 
 def _caption(text: str, line_starts: list[int], k: int) -> str:
-    """The line of prose just above line k that ends in a colon (``Dividing logits by T:``),
-    over a ``$$`` line at most; "" when there is none."""
-    for j in range(k - 1, max(-1, k - 3), -1):
-        row = _row(text, line_starts, j).strip()
-        if row in ("$$", "\\["):
-            continue
-        return row if row.endswith(":") else ""
-    return ""
+    """The line of prose just above line k when it ends in a colon (``Dividing logits by T:``), else ""."""
+    row = _line_above(text, line_starts, k)
+    return row if row.endswith(":") else ""
 
 
 MASKED = re.compile(r"[-−]\s*inf\b")
