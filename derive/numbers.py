@@ -237,7 +237,7 @@ def compare(printed: str | Printed, value: sp.Expr, env_at=None) -> Comparison:
     up = verdict == "rounded" and not (value.is_Rational and claim.value == value) and claimed == rounded \
         and not _tie(value, claim.decimals) and rounded != grid_value(value, claim.decimals, "truncate", env_at)
     shown = grid_text(rounded, claim.decimals)
-    if rounded == 0 and claimed != 0 and value != 0 and claim.decimals < 0:    # 8192 printed as 8M: not "expected 0"
+    if rounded == 0 and claimed != 0 and value != 0:     # 8192 printed as 8M, 32 for 3e-5: not "expected 0"
         shown = str(value) if value.is_Integer else format_significant(value, 3, env_at)
     return Comparison(verdict, claim, shown, difference, up)
 

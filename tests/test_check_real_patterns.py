@@ -637,9 +637,11 @@ def test_number_words_units_and_a_float_point_before_an_equals_sign_in_text():
     assert verdicts("Bytes: 52 billion * 2 = 104e12 here.\n", 1) == ["wrong"]
     assert verdicts("Bytes: 52 billion * 2 = 104e9 here.\n", 1) == ["ok"]
     assert verdicts("Time: 17,179,869,184 / 1,500,000,000,000. = 0.0114532 seconds\n", 1) == ["rounded"]
-    # '=~' is an approximation; a value in gb after it is in a unit derive does not convert
+    # '=~' is an approximation; 104e9 bytes are 104 gb (10^9 bytes each), not 105
     found = check_text("Size: 52 billion * 2 = 104e9 =~ 104 gb\n", "doc.md").findings
-    assert sorted(str(c.verdict) for c in found) == ["ok", "unverifiable"]
+    assert sorted(str(c.verdict) for c in found) == ["ok", "ok"]
+    found = check_text("Size: 52 billion * 2 = 104e9 =~ 105 gb\n", "doc.md").findings
+    assert sorted(str(c.verdict) for c in found) == ["ok", "wrong"]
     # a sentence's full stop still ends a statement
     assert verdicts("It is 1,000. Then 2 + 2 = 5 here.\n", 1) == ["wrong"]
 
@@ -797,3 +799,13 @@ def test_an_elementary_function_written_equal_to_a_formula_is_no_definition_of_i
     # "\sqrt{S} = 4 - a" does not make sqrt a function of the document: sqrt(16) stays 4
     doc = "$\\sqrt{S} = 4 - a$ for some $S$.\n\n$$ \\sqrt{16} = 4 $$\n"
     assert verdicts(doc, 3) == ["ok"]
+
+
+def test_bold_results_grouped_decimals_and_an_about_sign_in_text():
+    # 1,250.5 * 4 = 5,002 by hand; 90,000 / 16 = 5,625; x ** 2 stays a power: 3 ** 2 = 9
+    assert verdicts("- Total: 1,250.5 × 4 = **5,002**\n", 1) == ["ok"]
+    assert verdicts("- Total: 1,250.5 × 4 = **5,003**\n", 1) == ["wrong"]
+    assert verdicts("- Tokens: 90,000 / 16 = ~5,625 tokens\n", 1) == ["ok"]
+    assert verdicts("- Tokens: 90,000 / 16 = ~5,635 tokens\n", 1) == ["wrong"]
+    assert verdicts("Check: 3 ** 2 = 9 here.\n", 1) == ["ok"]
+    assert verdicts("Check: 3 ** 2 = 6 here.\n", 1) == ["wrong"]

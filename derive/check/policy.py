@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 
+# data units with a decimal prefix, by power of 1000 (Kb, Mb, Gb are bits: not among them)
+_DATA_PREFIXED = (("KB", "kB", "kb"), ("MB", "mb"), ("GB", "gb"), ("TB", "tb"), ("PB",))
+
+
 def _rule(value, why: str):
     """A policy entry: its value and the one line that justifies it."""
     if isinstance(value, (set, list, dict)):
@@ -150,9 +154,9 @@ class Policy:
         "units that label a value without changing it; after any other unit (days, GB) that no member before "
         "it was converted from (unit_scales), a value far from the one computed is unverifiable")
     unit_words: frozenset = _rule(
-        frozenset({"KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "kb", "mb", "gb", "tb",
-                   "min", "minutes", "hours", "hrs", "days", "weeks", "months", "years"}),
-        "words after a value in plain text read as its unit (104 gb), as \\text{days} is in LaTeX")
+        frozenset({"months", "years"}),
+        "words after a value in plain text read as its unit though no chain converts them (as \\text{years} "
+        "is in LaTeX); every unit of unit_scales is read too")
     unit_scales: dict = _rule(
         {**{w: ("time", 1) for w in ("s", "sec", "secs", "second", "seconds")},
          **{w: ("time", 60) for w in ("min", "mins", "minute", "minutes")},
@@ -160,9 +164,21 @@ class Policy:
          **{w: ("time", 86400) for w in ("day", "days")},
          **{w: ("time", 604800) for w in ("week", "weeks")},
          **{p + w: ("compute", 10 ** e) for p, e in (("", 0), ("G", 9), ("T", 12), ("P", 15), ("E", 18))
-            for w in ("FLOP", "FLOPs")}},
-        "units a chain may convert between, with their size in one base unit of their kind: '= 1282 secs = "
-        "0.0148 days' is judged in days (months, years and GB, whose sizes are conventions, are not converted)")
+            for w in ("FLOP", "FLOPs")},
+         **{w: ("data", 1) for w in ("byte", "bytes")},
+         **{w: ("data", 1000 ** e) for e, ws in enumerate(_DATA_PREFIXED, 1) for w in ws},
+         **{p + "iB": ("data", 1024 ** e) for e, p in enumerate("KMGTP", 1)}},
+        "units a chain converts between, with their size in one base unit of their kind: '= 1282 secs = "
+        "0.0148 days' is judged in days, '160 KB x 32,768 = 5.3 GB' in GB (KB, MB, GB as powers of 1000: "
+        "binary_units is the other reading; months and years are not converted)")
+    binary_units: dict = _rule(
+        {w: 1024 ** e for e, ws in enumerate(_DATA_PREFIXED, 1) for w in ws},
+        "data units that also name powers of 1024 (GB for GiB): a chain wrong with powers of 1000 is read "
+        "again with these sizes, in every unit of the chain at once, and the verdict says so")
+    counted_units: dict = _rule(
+        {"data": "B"},
+        "a working with no unit equated to a value in a unit of this kind counts the base unit (2 x 80 x 2 "
+        "= 320 B = 0.32 KB); read again in the value's own unit when that makes it wrong (70 x 2 = 140 GB)")
     unit_ratio: float = _rule(
         5.0, "a value printed with a unit is far from the one computed (a conversion, maybe) beyond this ratio")
 

@@ -47,10 +47,11 @@ def carried(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
         if restates and texts is not None and len(texts) > 1 and texts in numbers:
             c = _restates_slip(c, *numbers[texts])
             ctx = c.context
-        right = right_value(c, ctx)
+        right = right_value(c, ctx, named=False)
         if c.verdict == Verdict.WRONG and right is not None:
-            key = N.key(ctx["draft"].label)
-            slips[(key, c.line)] = slips[(key, "span", ctx["draft"].origin)] = (c, right)
+            if ctx["draft"].label is not None:
+                key = N.key(ctx["draft"].label)
+                slips[(key, c.line)] = slips[(key, "span", ctx["draft"].origin)] = (c, right)
             if _scalar_text(c) is not None and right.shape == (1, 1) and _trusted(ctx.get("ref"), shown):
                 numbers[(_scalar_text(c),)] = (c, right)
             if texts is not None and len(texts) > 1:
@@ -151,9 +152,11 @@ def _carries_number(c: Claim, ctx: dict, env: Env, numbers: dict, rounds: bool) 
 def _carried_slip(c: Claim, ctx: dict, env: Env, wrong: Claim, said: str, slip: str,
                   rounds: bool) -> Claim | None:
     """The claim judged again as ``ctx`` says (the right value in place of the slip): wrong, as
-    carried from ``wrong``, when it is then wrong (or only cut from it, in a document that rounds)."""
+    carried from ``wrong``, when it is then wrong (or only cut from it, in a document that rounds).
+    The working is read as it was when the claim was judged (the slip's right value is in that
+    reading's units: no other reading may explain it away)."""
     again = check_link(ctx["ref"], ctx["claim"], env, ctx["at"], options=[ctx["outcome"].options],
-                       exclude=ctx.get("exclude", frozenset()))
+                       exclude=ctx.get("exclude", frozenset()), read_again=False)
     off = again.verdict == Verdict.WRONG or (rounds and again.verdict == Verdict.TRUNCATED)
     if again.judgement is None or not off or c.grid is None:
         return None
@@ -165,10 +168,11 @@ def _carried_slip(c: Claim, ctx: dict, env: Env, wrong: Claim, said: str, slip: 
                    diagnosis=f"a slip carried from {wrong.place} {slip}", context={**ctx, "outcome": again})
 
 
-def right_value(c: Claim, ctx: dict) -> Val | None:
-    """What a wrong claim's name should have been (its expected value), if derive knows it."""
+def right_value(c: Claim, ctx: dict, named: bool = True) -> Val | None:
+    """What a wrong claim's name (``named``; else its printed value) should have been (its
+    expected value), if derive knows it."""
     draft = ctx.get("draft")
-    if getattr(draft, "label", None) is None:
+    if draft is None or named and getattr(draft, "label", None) is None:
         return None
     true = ctx.get("true")
     outcome = ctx.get("outcome")

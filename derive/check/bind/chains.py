@@ -25,16 +25,17 @@ import sympy as sp
 from derive.check.bind.drafts import Draft
 from derive.check.bind.entries import entry_readings
 from derive.check.bind.env import Binding
-from derive.check.bind.patterns import number as integer, pattern_of
+from derive.check.bind.patterns import pattern_of
 from derive.check.bind.resolve import evaluate, exact_value
 from derive.check.bind.substitution import product_pair, settled, substituted
+from derive.check.bind.units import in_units_of, measured
 from derive.check.bind.updates import step_rule, update_rule
 from derive.check.evaluate.fastface import FAST, to_fast
 from derive.check.evaluate.functions import ELEMENTWISE
 from derive.check.evaluate.values import EVAL_FAILURES, Val
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
-from derive.check.read.derivations import JOINING, PLAIN_UNIT, UNIT, Statement
+from derive.check.read.derivations import JOINING, Statement
 from derive.check.read.grids import grid_of
 from derive.numbers import parse_decimal, significant_digits
 
@@ -171,7 +172,7 @@ class StatementBinder:
               parts=None, rels=None) -> None:
         """A draft for every member after the first that prints a number or working."""
         parts, rels = parts or self.st.parts, rels or self.st.rels
-        parts, units = self.measured(parts)
+        parts, units = measured(parts, self.walk.doc.text, self.origin)
         trial = self.restatement(label, given)
         last = next((p for p in reversed(parts[1:]) if grid_of(p) is not None), None)
         for k in range(done, len(parts)):
@@ -192,27 +193,11 @@ class StatementBinder:
             # "if $x^2 = 5$": the first member of a supposed claim about names may only be supposed
             supposed = self.st.supposed and k == 1 and label is not None and bool(N.names(label))
             unit = self.st.unit if k == len(parts) - 1 else ""
-            written = in_units_of(parts, units, k)
+            written = in_units_of(parts, units, k, self.walk.doc.text, self.origin)
+            if k == 1 and label is not None and written[0] is not parts[0] and N.has_numbers(label):
+                label = written[0]           # a working as the label (7B × 2 bytes = 14 GB), in k's unit
             self.draft("claim", part, label=label, parts=written, k=k, relation=rel, supposed=supposed,
                        unit="" if written is not parts and unit else unit, **mine)
-
-    def measured(self, parts) -> tuple[tuple, list[tuple[str, int] | None]]:
-        """The members with a known unit taken off (``1282 \text{ secs}`` is 1282) and
-        each member's unit (``POLICY.unit_scales``): a name of one as its last factor, or
-        written right after it; None where it has none derive knows."""
-        values, units = [], []
-        for p in parts:
-            last = p.factors[-1] if isinstance(p, N.Mul) and len(p.factors) >= 2 else None
-            scale = unit_scale(last.name) if isinstance(last, N.Sym) else None
-            rest = p.factors[:-1] if scale else ()
-            value = (rest[0] if len(rest) == 1 else N.Mul(p.start, rest[-1].end, rest)) if rest else p
-            if scale and grid_of(value) is not None:
-                values.append(value)
-                units.append(scale)
-            else:
-                values.append(p)
-                units.append(unit_scale(unit_after(self.walk.doc.text, self.origin + p.end)))
-        return (tuple(values) if any(v is not p for v, p in zip(values, parts)) else parts), units
 
     def restatement(self, label: N.Node | None, given: Binding | None) -> dict:
         """For a name that had values: the binding this statement gave it (on
@@ -427,34 +412,7 @@ def gives_value(parts, rels, label: N.Node, formula: bool) -> bool:
     return not (rels[-1] == "approx" and N.key(label) in POLICY.constants)
 
 
-def in_units_of(parts, units: list, k: int):
-    """The members before member k converted into member k's unit when both are printed
-    numbers with units of one kind: ``12.8 \times 10^2 \text{ secs}`` before ``0.0147
-    \text{ days}`` is (12.8e2 x 1) / 86400; ``parts`` itself when none is."""
-    mine = units[k]
-    if mine is None or grid_of(parts[k]) is None:
-        return parts
-    out = list(parts)
-    for j in range(k):
-        theirs = units[j]
-        if theirs is not None and theirs[0] == mine[0] and theirs[1] != mine[1] and grid_of(parts[j]) is not None:
-            p = parts[j]
-            out[j] = N.Div(p.start, p.end, N.Mul(p.start, p.end, (p, integer(theirs[1]))), integer(mine[1]))
-    return tuple(out) if out != list(parts) else parts
-
-
 ELEMENTARY = frozenset(ELEMENTWISE) - {"sigma", "sigmoid", "ReLU", "relu"}    # a document may define these
-
-
-def unit_after(text: str, at: int) -> str:
-    """The unit written right after offset ``at`` (``\text{ days}``, or a word: ``secs``), or ""."""
-    m = UNIT.match(text, at) or PLAIN_UNIT.match(text, at)
-    return m.group(1) if m else ""
-
-
-def unit_scale(unit: str) -> tuple[str, int] | None:
-    """The kind of a unit and its size in that kind's base unit (``POLICY.unit_scales``), or None."""
-    return POLICY.unit_scales.get(unit.strip()) if unit else None
 
 
 def rounding(grid, computed: bool) -> bool:

@@ -13,13 +13,28 @@ printed value still fails under every reading.
     sample_statistics        std(x), var(x) of n written numbers as the sample
                              statistics (divided by n - 1, not n): numpy's std is
                              the first, torch's the second, and prose names both "std"
+    binary_units             KB, MB, GB, TB as powers of 1024 (``POLICY.binary_units``),
+                             every one of the working at once: 2 x 64 x 8192 x 2 bytes
+                             = 2.0 MB in MiB
+    unit_in_working          a working with no unit, counted in bytes before a value in
+                             a data unit (``derive.check.bind.units``), read in the
+                             value's own unit instead: (1 x 2048 x 8192 x 80 x 2) / 1024^3
+                             = 2.5 GB
+
+A claim wrong (or only truncated) under its strict reading is tried again under
+each reading: a reading that reproduces it names why it was taken.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import sympy as sp
 
 from derive.check.bind.patterns import number
+from derive.check.bind.units import is_unit_number
+from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 
 
@@ -64,7 +79,29 @@ def sample_statistics(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
         yield "the sample statistic (divided by n - 1)", read
 
 
-RULES: tuple[Callable[[N.Node], Iterator[tuple[str, N.Node]]], ...] = (bare_argument_division, sample_statistics)
+def binary_units(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
+    """Every data unit of ``ref`` that also names a power of 1024 given that size: one reading."""
+    sites = [n for n in N.walk(ref) if is_unit_number(n) and n.printed.text in POLICY.binary_units]
+    read = ref
+    for n in sites:
+        size = POLICY.binary_units[n.printed.text]
+        read = N.substitute(read, n, N.Num(n.start, n.end, replace(n.printed, value=sp.Integer(size))))
+    if sites:
+        yield "KB, MB, GB and TB taken as powers of 1024 (KiB, MiB, GiB, TiB)", read
+
+
+def unit_in_working(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
+    """A working with no unit, counted in base units over the value's unit (``(w B) / GB``),
+    taken in the value's unit (``w``): one reading."""
+    counted = set(POLICY.counted_units.values())
+    if isinstance(ref, N.Div) and is_unit_number(ref.den) and isinstance(ref.num, N.Mul) \
+            and len(ref.num.factors) == 2 and is_unit_number(ref.num.factors[1]) \
+            and ref.num.factors[1].printed.text in counted:
+        yield f"the working taken in {ref.den.printed.text}, the unit of its value", ref.num.factors[0]
+
+
+RULES: tuple[Callable[[N.Node], Iterator[tuple[str, N.Node]]], ...] = (
+    bare_argument_division, sample_statistics, binary_units, unit_in_working)
 
 
 def readings(ref: N.Node) -> Iterator[tuple[str, N.Node]]:

@@ -98,13 +98,15 @@ def combinations(seen: dict[str, int]) -> list[dict[str, int]]:
 
 def check_link(ref: N.Node, claim: N.Node, env: Env, at: int, options: list[Options] | None = None,
                exclude: frozenset = frozenset(), later: frozenset = frozenset(), approx: bool = False,
-               settle: bool = True, excuse_units: int = POLICY.enclosure_excuse_units) -> Outcome:
-    """Is ``claim`` the value of ``ref``? As ``judged_link``; when that finds it wrong,
-    the other readings of ``ref``'s notation (``derive.check.judge.readings``) are
-    judged in turn, and the first one that reproduces the claim is the outcome."""
+               settle: bool = True, excuse_units: int = POLICY.enclosure_excuse_units,
+               read_again: bool = True) -> Outcome:
+    """Is ``claim`` the value of ``ref``? As ``judged_link``; when that finds it wrong (or
+    only a truncation), the other readings of ``ref``'s notation (``derive.check.judge.readings``)
+    are judged in turn, and the first one that reproduces the claim is the outcome (not with
+    ``read_again``: ``ref`` is already the reading a verdict was given under)."""
     args = (claim, env, at, options, exclude, later, approx, settle, excuse_units)
     outcome = judged_link(ref, *args)
-    if outcome.verdict != Verdict.WRONG:
+    if not read_again or outcome.verdict not in (Verdict.WRONG, Verdict.TRUNCATED):
         return outcome
     for why, other in readings(ref):
         found = judged_link(other, *args)

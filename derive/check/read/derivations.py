@@ -22,10 +22,9 @@ from derive.check.read import nodes as N
 from derive.check.read.delimiters import BLANK_LINE, MathSpan
 from derive.check.read.latex import parse_statements
 from derive.check.read.lexer import LatexError
-from derive.check.read.plain import parse_labelled, parse_plain
+from derive.check.read.plain import parse_labelled, parse_plain, plain_unit
 from derive.check.read.prose import announces_change, supposes
 from derive.errors import bug
-from derive.check.policy import POLICY
 
 SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
 # a unit written right after the last value: ``34\,\text{days}``, ``0.357 \text{ nats}``
@@ -117,7 +116,7 @@ class Reader:
             last = N.Chain(parts[0].start, parts[-1].end, tuple(parts), tuple(rels))
             unit = UNIT.match(span.text, st.end)
             word = PLAIN_UNIT.match(self.text, span.start + st.end) if span.notation == "plain" else None
-            unit = unit.group(1) if unit else word.group(1) if word and word.group(1) in POLICY.unit_words else ""
+            unit = unit.group(1) if unit else word.group(1) if word and plain_unit(word.group(1)) else ""
             out.append(Statement(span, self.count, tuple(parts), tuple(rels), done, span.start + st.start,
                                  span.start + st.end, unit=unit, **cues))
         self.previous = (span, last) if last is not None else None

@@ -61,20 +61,27 @@ PRODUCTS = {"dot", "matmul"}
 RENAMED = {"relu": "ReLU", "arcsin": "asin", "layer_norm": "LN"}
 
 NUMBER_WORDS = dict(POLICY.number_words)    # 52 billion -> 52 * 10**9
-_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?:\.(?=[ \t]*[=≈*/×]))?(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+|\.(?=[ \t]*[=≈*/×]))?(?![\d,])|\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
            r"(?:[%]|(?:[" + "".join(SUFFIXES) + r"])(?![A-Za-z0-9_])"
            r"|[ \t]+(?:" + "|".join(NUMBER_WORDS) + r")\b)?")
 TOKEN = re.compile(
     r"(?P<space>[ \t]+|\\(?=[][()*]))"                  # a Markdown escape (``\[1, 0]``) reads as its character
+    r"|(?P<bold>(?<![\w*)\]])(?:\*\*|__)(?=[-−\d.(\[])|(?<=[\w%)\]])(?:\*\*|__)(?![\w(*]))"   # = **562,500**
     r"|(?P<join>[ \t]*\n[ \t]*(?=(?:=(?!=)|≈|~=)))"      # a line starting with = may continue the one before
     r"|(?P<num>" + _NUMBER + r")(?![\w.]\d|_|(?:st|nd|rd|th)\b)"      # 4d_model: 4 times d_model; 1st: no number
     r"|(?P<name>(?:[A-Za-z_](?:[A-Za-z0-9_]|\\_)*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|[" + "".join(GREEK) + r"])[₀-₉]*)"
-    r"|(?P<rel>~=|=~|=(?!=)|[≈≃≅→]|->)"
+    r"|(?P<rel>~=|=[ \t]*~(?=[ \t]*[\d.])|=(?!=)|[≈≃≅→]|->)"      # = ~562,500: about
     r"|(?P<dot>(?<=[ \t])\.(?=[ \t]))"                    # ``q . k``: a period between spaces is a dot product
     r"|(?P<op>\*\*|[-+*/^×·−–÷√()\[\]{},²³⁴@½¼¾⅓]|\.(?:" + "|".join(METHODS) + r")\b)"
     r"|(?P<other>==|!=|<=|>=|=>|->|.)", re.S)
 OPENERS, CLOSERS = "([{", ")]}"
 COMMENT = re.compile(r"#[^\n]*")      # a comment in code
+
+
+def plain_unit(word: str) -> bool:
+    """Is a word after a number in plain text its unit (``POLICY.unit_words``, ``unit_scales``)?
+    One letter (s, h) never is: too often a name."""
+    return word in POLICY.unit_words or (len(word) > 1 and word in POLICY.unit_scales)
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def plain_tokens(text: str) -> list[Tok]:
     out = []
     for m in TOKEN.finditer(text):
         kind, word = m.lastgroup, m.group()
-        if kind == "space":
+        if kind in ("space", "bold"):
             continue
         if kind == "dot":
             out.append(Tok("op", "·", m.start(), m.end()))
@@ -527,7 +534,7 @@ def parse_plain(text: str, result: bool = False) -> list[N.Chain | LatexError]:
         return [LatexError(f"cannot read the plain math: {exc}", 0)]
     except LatexError as exc:
         return [exc]
-    names = tuple(RELATIONS[tokens[k].text] for k in rels)
+    names = tuple(RELATIONS[re.sub(r"[ \t]+", "", tokens[k].text)] for k in rels)
     return [N.Chain(parts[0].start, parts[-1].end, tuple(parts), names)]
 
 
@@ -564,12 +571,23 @@ class _Translation:
         self.source.append(text)
         self.length += len(text)
 
+    def _placeholder(self, t: Tok) -> None:
+        ph = f"_{t.kind[0]}{len(self.values)}"
+        self.values[ph] = t
+        self._put(f" {ph} ", t.start)
+
     def _emit(self, tokens: list[Tok], k: int) -> int:
         t = tokens[k]
+        if t.kind == "num" and k + 1 < len(tokens) and tokens[k + 1].kind == "name" \
+                and plain_unit(tokens[k + 1].text):
+            self._put("(", t.start)                          # 160 KB: a quantity, bound before / and ×
+            self._placeholder(t)
+            self._put(" * ", t.end)
+            self._placeholder(tokens[k + 1])
+            self._put(")", tokens[k + 1].end)
+            return k + 2
         if t.kind in ("num", "name"):
-            ph = f"_{t.kind[0]}{len(self.values)}"
-            self.values[ph] = t
-            self._put(f" {ph} ", t.start)
+            self._placeholder(t)
             if k + 1 < len(tokens) and tokens[k + 1].kind in ("num", "name"):
                 if t.kind == "num" and tokens[k + 1].kind == "name" and t.end == tokens[k + 1].start:
                     self._put(" * ", t.end)                  # 4d_model: a coefficient
