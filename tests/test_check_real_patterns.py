@@ -809,3 +809,14 @@ def test_bold_results_grouped_decimals_and_an_about_sign_in_text():
     assert verdicts("- Tokens: 90,000 / 16 = ~5,635 tokens\n", 1) == ["wrong"]
     assert verdicts("Check: 3 ** 2 = 9 here.\n", 1) == ["ok"]
     assert verdicts("Check: 3 ** 2 = 6 here.\n", 1) == ["wrong"]
+
+
+def test_variables_listed_after_the_working_that_uses_them():
+    # 2 H T with H = 25, T = 2 (listed below it as "$H$ (heads) = $25$"): 100 by hand
+    doc = ("## Cost\n\nThe cost is $2 H T = {v}$ operations.\n\n"
+           "Where:\n* $H$ (heads) = $25$\n* $T$ (length) = $2$\n")
+    assert verdicts(doc.replace("{v}", "100"), 3) == ["ok"]
+    assert verdicts(doc.replace("{v}", "101"), 3) == ["wrong"]
+    # a name given twice, or given under another heading, is not taken from below
+    assert "wrong" not in verdicts(doc.replace("{v}", "101") + "\n$H = 30$\n", 3)
+    assert "wrong" not in verdicts(doc.replace("{v}", "101").replace("Where:", "## Other\n\nWhere:"), 3)

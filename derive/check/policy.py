@@ -189,6 +189,9 @@ class Policy:
         60, "earlier values compared with a matrix printed without a name")
     known_min_entries: int = _rule(
         4, "a value printed without a name is matched to an earlier one only with this many entries")
+    given_later: bool = _rule(
+        True, "a name the text gives one number and no other, further down in the same section, has that value "
+              "in the working above it (the variables listed after the FLOP counts that use them)")
     output_gap_chars: int = _rule(
         300, "prose allowed between a code block and the output block that belongs to it")
     fact_roundable: tuple = _rule(

@@ -174,13 +174,23 @@ class Env:
             if not any(same_value(b, o) for o in out) and live(b):   # a value met already: it is live
                 out.append(b)
         if not out and not later:
-            return tuple(self.dimension(key, at)) if key in POLICY.dimension_names else ()
+            return tuple(self.dimension(key, at)) if key in POLICY.dimension_names else self._given_later(ordered, at)
         for b in ordered[split:split + POLICY.candidate_lookback]:
             if len(out) == POLICY.max_candidates:
                 break
             if (b.origin == "output" or b.origin == "code") and not any(same_value(b, o) for o in out) and live(b):
                 out.append(b)
         return tuple(out)
+
+    def _given_later(self, ordered: list[Binding], at: int) -> tuple[Binding, ...]:
+        """The one value the text gives a name, a number further down in the same section, when it
+        gives it no other (``POLICY.given_later``: a list of the variables after the working)."""
+        b = ordered[0] if len(ordered) == 1 else None
+        if POLICY.given_later and b is not None and b.origin == "given" and (b.span_at if b.span_at >= 0 else b.at) > at \
+                and b.printed is not None and len(b.printed) == len(b.printed[0]) == 1 \
+                and self.section(b.at) == self.section(at):
+            return (b,)
+        return ()
 
     def latest(self, key: str, at: int) -> Binding | None:
         """The value of ``key`` given last before ``at`` (in the document, not in the order

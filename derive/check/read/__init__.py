@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from derive.check.read.delimiters import MathSpan
 from derive.check.read.derivations import Reader, Statement, Unreadable
@@ -21,7 +21,10 @@ from derive.check.read.layouts import layout_spans
 from derive.check.read.rowstats import row_statistics_spans
 from derive.check.read.markdown import PYTHON, CodeBlock, Document, Problem, Table, document, read_text, scan
 from derive.check.read.outputs import label_key, label_text, printouts, restated_results
-from derive.check.read.plain import COMMENT, applied_spans, entry_spans, labelled_spans
+from derive.check.read import nodes as N
+from derive.check.read.latex import parse_statements
+from derive.check.read.lexer import LatexError
+from derive.check.read.plain import COMMENT, applied_spans, entry_spans, labelled_spans, literal_text
 from derive.check.read.prose import prose_only
 from derive.check.read.transcript import transcript_source
 
@@ -46,6 +49,7 @@ def read(doc: Document) -> Reading:
     stats = row_statistics_spans(doc.text)
     items = sorted(_unclaimed(items, stats) + _restated_outputs(doc, items) + _restated_entries(doc, items) + applied
                    + _restated_results(doc, items) + drawn + stats, key=lambda it: it.start)
+    items = _named_values(doc, items)
     spans = [i for i in items if isinstance(i, MathSpan)] + \
         [s for t in items if isinstance(t, Table) for c in t.header + tuple(c for _, r in t.rows for c in r)
          for s in c.spans]
@@ -80,6 +84,40 @@ def _unclaimed(items: list, claimed: list[MathSpan]) -> list:
 def _holds(starts: list[int], lo: int, hi: int) -> bool:
     k = bisect.bisect_left(starts, lo)
     return k < len(starts) and starts[k] < hi
+
+
+# between a name's span and its value's: ``$T$ (sequence length) = $1024$``, ``$H$: $25$``
+NAMING_GAP = re.compile(r"(?:\$\$?|\\\))?[ \t]*(?:\([^()\n]{1,80}\))?[ \t]*[=:][ \t]*(?:\$\$?|\\\()?")
+
+
+def _named_values(doc: Document, items: list) -> list:
+    """A value in math of its own after a name in math and a remark: ``$T$ (sequence length) =
+    $1024$`` gives T the value 1024, as ``$T = 1024$`` would (the value's span becomes a
+    named one)."""
+    out = list(items)
+    for k in range(1, len(out)):
+        name, value = out[k - 1], out[k]
+        if not (isinstance(name, MathSpan) and isinstance(value, MathSpan) and name.notation == "latex"
+                and value.notation == "latex" and not value.display
+                and NAMING_GAP.fullmatch(doc.text, name.start + len(name.text), value.start)):
+            continue
+        label = _lone_name(name.text)
+        if label is not None and literal_text(value.text):
+            out[k] = MathSpan(value.start, value.text, False, "named", label)
+    return out
+
+
+def _lone_name(text: str):
+    """The name a math span holds and nothing else, or None."""
+    try:
+        found = parse_statements(text)
+    except Exception:  # noqa: BLE001 - any text that is not one name is none
+        return None
+    if len(found) == 1 and not isinstance(found[0], LatexError) and len(found[0].parts) == 1 \
+            and isinstance(found[0].parts[0], N.Sym):
+        sym = found[0].parts[0]
+        return replace(sym, start=0, end=0)
+    return None
 
 
 def _restated_outputs(doc: Document, items: list) -> list[MathSpan]:

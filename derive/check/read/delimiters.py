@@ -19,7 +19,8 @@ class MathSpan:
     text: str
     display: bool
     notation: str = "latex"   # or "plain": math written without LaTeX (``derive.check.read.plain``), or
-    #                           "labelled": the text is a value only, claimed for ``label``
+    #                           "labelled": the text is a value only, claimed for ``label``; "named":
+    #                           a value only, given to the name ``label`` (``$T$ (length) = $1024$``)
     label: object = field(default=None, compare=False)    # a node (``derive.check.read.nodes``)
 
 

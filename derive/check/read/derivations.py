@@ -92,7 +92,7 @@ class Reader:
         try:
             if span.notation == "layout":          # drawn in text: read already (``layouts``)
                 parsed = [span.label]
-            elif span.notation == "labelled":
+            elif span.notation in ("labelled", "named"):
                 parsed = parse_labelled(span)
             elif span.notation in ("plain", "result"):
                 parsed = [_named(c, span.label) for c in parse_plain(span.text, span.notation == "result")]

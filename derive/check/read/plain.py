@@ -320,7 +320,7 @@ def result_spans(text: str, offset: int = 0) -> list[MathSpan]:
     out = []
     for m in RESULT_COMMENT.finditer(text):
         code, value = m.group("code"), m.group("value")
-        if code.count('"') % 2 or code.count("'") % 2 or not _literal_text(value):
+        if code.count('"') % 2 or code.count("'") % 2 or not literal_text(value):
             continue
         span = text[m.start("code"):m.end("value")]
         if not isinstance(parse_plain(span, result=True)[0], LatexError):
@@ -339,7 +339,7 @@ def labelled_spans(text: str, name_of, offset: int = 0) -> list[MathSpan]:
     out = []
     for m in LABELLED.finditer(text):
         name = name_of(m.group("label"))
-        if name is not None and _literal_text(m.group("value")):
+        if name is not None and literal_text(m.group("value")):
             out.append(labelled(offset + m.start("value"), m.group("value"), N.Sym(0, 0, name, name)))
     return out
 
@@ -480,8 +480,8 @@ def _list_size(value: str) -> int:
     """How many entries a bracketed list of numbers holds (0 when it is not one); an
     entry may be ``-inf`` when another is a number."""
     finite = MASKED.sub("0", value)
-    if not (value.startswith("[") and value.endswith("]")) or not _literal_text(finite) \
-            or finite != value and not _literal_text(MASKED.sub("", value)):
+    if not (value.startswith("[") and value.endswith("]")) or not literal_text(finite) \
+            or finite != value and not literal_text(MASKED.sub("", value)):
         return 0
     return sum(1 for t in plain_tokens(finite) if t.kind == "num")
 
@@ -505,7 +505,7 @@ def _input_above(text: str, line_starts: list[int], line: int, size: int, code_l
     return None
 
 
-def _literal_text(value: str) -> bool:
+def literal_text(value: str) -> bool:
     """Does ``value`` print numbers only (``0.73``, ``[0.09, 0.24]``)?"""
     tokens = plain_tokens(value)
     return _literal(tokens) and any(t.kind == "num" for t in tokens)
