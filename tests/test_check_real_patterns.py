@@ -448,10 +448,10 @@ def test_a_unit_after_a_number_in_scientific_notation_leaves_the_claim():
 
 def test_a_slip_written_out_again_as_a_vector_carries_into_the_working():
     # e^{-1.9} = 0.1495686 (mpmath) is printed cut to 0.149 in a document that rounds (e^{-1} = 0.3678794
-    # printed 0.368); the softmax from the printed numbers, 0.149/1.517 = 0.09822, 1/1.517 = 0.65920,
-    # 0.368/1.517 = 0.24258, is printed cut as [0.098, 0.659, 0.242]; written out again in p - y, the
-    # gradient [0.098, -0.341, 0.242] carries the slip (0.24258 rounds to 0.243), and so does a summary
-    # restating p by name
+    # printed 0.368); the softmax written with that 0.149 carries the slip: with 0.1495686 the first
+    # entry is 0.1495686/1.517 = 0.09860 -> 0.099, not 0.098 (the sum 1.517 itself stays right:
+    # 0.1495686 + 1 + 0.3678794 = 1.5174480); written out again in p - y, the gradient
+    # [0.098, -0.341, 0.242] carries it too, and so does a summary restating p by name
     doc = ("$$ e = [e^{-1.9}, e^{0}, e^{-1}] = [0.149, 1.0, 0.368] $$\n\n"
            "$$ s = 0.149 + 1.0 + 0.368 = 1.517 $$\n\n"
            "$$ p = [0.149/1.517, 1.0/1.517, 0.368/1.517] = [0.098, 0.659, 0.242] $$\n\n"
@@ -461,9 +461,14 @@ def test_a_slip_written_out_again_as_a_vector_carries_into_the_working():
     assert verdicts(doc, 5) == ["wrong"]
     assert verdicts(doc, 7) == ["wrong"]
     assert verdicts(doc, 9) == ["wrong"]
-    # with the softmax printed rounded, nothing after it is carried
-    fixed = doc.replace("0.242", "0.243")
-    assert verdicts(fixed, 7) == ["ok"] and verdicts(fixed, 9) == ["rounded"]
+    # with e^{-1.9} printed rounded (0.150), nothing is carried: s = 1.518, p = [0.0988, 0.6588, 0.2424]
+    # -> [0.099, 0.659, 0.242] by hand
+    fixed = ("$$ e = [e^{-1.9}, e^{0}, e^{-1}] = [0.150, 1.0, 0.368] $$\n\n"
+             "$$ s = 0.150 + 1.0 + 0.368 = 1.518 $$\n\n"
+             "$$ p = [0.150/1.518, 1.0/1.518, 0.368/1.518] = [0.099, 0.659, 0.242] $$\n\n"
+             "$$ g = [0.099, 0.659, 0.242] - [0, 1, 0] = [0.099, -0.341, 0.242] $$\n\n"
+             "Summary: `p = [0.099, 0.659, 0.242]`\n")
+    assert [verdicts(fixed, k) for k in (1, 5, 7, 9)] == [["rounded"], ["rounded"], ["ok"], ["rounded"]]
 
 
 def test_math_delimiters_escaped_for_markdown_and_a_suffix_on_the_value():
@@ -820,3 +825,60 @@ def test_variables_listed_after_the_working_that_uses_them():
     # a name given twice, or given under another heading, is not taken from below
     assert "wrong" not in verdicts(doc.replace("{v}", "101") + "\n$H = 30$\n", 3)
     assert "wrong" not in verdicts(doc.replace("{v}", "101").replace("Where:", "## Other\n\nWhere:"), 3)
+
+
+def test_a_value_cut_from_the_printed_inputs_but_rounded_from_their_digits():
+    # a = 0.98661308 and b = 0.9950332 are printed to 8 decimals; a*0.0776 + b*0.0 = 0.076561175...
+    # from the printed a, but from a's own digits (sigmoid(4.3) = 0.9866130821) 0.0765611...: both
+    # round to 0.0766, so 0.0765 is wrong either way; 0.07656 is a rounding
+    doc = "$a = 0.98661308$\n\n$$ d = a \\times 0.0776 = {v} $$\n"
+    assert verdicts(doc.replace("{v}", "0.07656"), 3) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "0.0765"), 3) in (["truncated"], ["wrong"])
+    # s = 2.23607 is given rounded (6 significant digits); 2.23607 * 0.2236 = 0.499985252 cuts to 0.49998,
+    # but s may be anything in [2.236065, 2.236075], which gives [0.4999841, 0.4999864]: 0.49998 rounds a
+    # value its rounding allows (sqrt(5) * 0.2236 = 0.4999848 does); 0.49997 rounds none of them
+    doc = "$s = 2.23607$\n\n$$ d = s \\times 0.2236 = {v} $$\n"
+    assert verdicts(doc.replace("{v}", "0.49998"), 3) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "0.49997"), 3) == ["wrong"]
+
+
+def test_math_inside_an_admonition_is_read_on_its_own_lines():
+    # 84e21 / 494.5e12 = 169,868,554 s -> 169.9e6 (by hand: 84 / 494.5 = 0.1698686)
+    doc = ('Exercise.\n\n??? success "Solution"\n    **Calculation:**\n\n'
+           '    $$T = \\frac{84 \\times 10^{21}}{494.5 \\times 10^{12}} = {v} \\times 10^6$$\n\n'
+           'Back in the text: $2 + 2 = 4$.\n')
+    assert verdicts(doc.replace("{v}", "169.9"), 6) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "168.9"), 6) == ["wrong"]
+    assert verdicts(doc.replace("{v}", "169.9"), 8) == ["ok"]
+
+
+def test_ceiling_and_floor_brackets():
+    # ceil(208 / 80) = ceil(2.6) = 3; floor(7.9) = 7; ceil(1000 / 64) = ceil(15.625) = 16
+    assert verdicts("$$ \\lceil \\frac{208}{80} \\rceil = 3 $$\n", 1) == ["ok"]
+    assert verdicts("$$ \\lceil \\frac{208}{80} \\rceil = 2 $$\n", 1) == ["wrong"]
+    assert verdicts("$$ \\lfloor 7.9 \\rfloor = 7 $$\n", 1) == ["ok"]
+    assert verdicts("Batches: math.ceil(1000 / 64) = 16 here.\n", 1) == ["ok"]
+    assert verdicts("Batches: math.ceil(1000 / 64) = 15 here.\n", 1) == ["wrong"]
+
+
+def test_scientific_notation_typed_with_a_caret():
+    # sqrt(5 + 1e-5) = 2.2360702 (mpmath); read as 1 * e^{-5} it would be sqrt(5.0067379) = 2.2375741
+    (c,) = check_text("$$ \\sigma = \\sqrt{5.0 + 1e^{-5}} = 2.23607 $$\n", "doc.md").findings
+    assert str(c.verdict) == "rounded" and "scientific notation" in c.message
+    assert verdicts("$$ \\sigma = \\sqrt{5.0 + 1e^{-5}} = 2.23617 $$\n", 1) == ["wrong"]
+    # a product written with a space before e is Euler's number: 2 e^{1} = 5.43656
+    assert verdicts("$$ 2 \\, e^{1} = 5.4366 $$\n", 1) == ["rounded"]
+
+
+def test_an_output_is_judged_against_what_the_code_computes_not_its_earlier_prints():
+    # sigmoid(4.3) = 0.98661308217, sigmoid(5.3) = 0.99503319834 (mpmath); the code prints them rounded
+    # to 8 decimals, and 0.8 a + 0.1 b + 0.5 = 1.38879378557 prints as 1.38879379; from the printed
+    # (rounded) a and b it would be 1.388793784
+    doc = ("```python\nimport numpy as np\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n\n"
+           "z1 = np.array([[4.3, 5.3]])\na1 = sigmoid(z1)\nprint(\"a1 =\", a1)\n```\n\n"
+           "```\na1 = [[0.98661308 0.9950332 ]]\n```\n\n"
+           "```python\nW2 = np.array([[0.8], [0.1]])\nz2 = a1 @ W2 + 0.5\nprint(\"z2 =\", z2)\n```\n\n"
+           "```\nz2 = [[{v}]]\n```\n")
+    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
+    assert outputs(doc.replace("{v}", "1.38879379")) == ["rounded", "rounded"]
+    assert outputs(doc.replace("{v}", "1.38879389"))[1] == "wrong"

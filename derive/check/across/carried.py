@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from derive.check.bind.env import Binding, Env
+import sympy as sp
+
+from derive.check.bind.env import Binding, Env, PinnedEnv
 from derive.check.claim import CORRECT, Claim, Verdict, wrong_entries
-from derive.check.diagnose.causes import PinnedEnv
 from derive.check.evaluate.values import Val
 from derive.check.judge.search import check_link
 from derive.check.across.rounding import off_entries
@@ -56,6 +57,7 @@ def carried(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
                 numbers[(_scalar_text(c),)] = (c, right)
             if texts is not None and len(texts) > 1:
                 numbers[texts] = (c, right)
+                numbers.update(_wrong_entry_numbers(c, right))
         if c.grid is not None and len(c.grid) == len(c.grid[0]) == 1:
             shown[c.grid[0][0].text.replace("\u2212", "-")] = c.verdict != Verdict.WRONG
         out.append(c)
@@ -83,6 +85,20 @@ def _scalar_text(c: Claim) -> str | None:
         return None
     text = c.grid[0][0].text.replace("\u2212", "-")
     return text if significant_digits(text) >= POLICY.rounding_given_digits else None
+
+
+def _wrong_entry_numbers(c: Claim, right: Val) -> dict[tuple, tuple[Claim, Val]]:
+    """The wrong entries of a wrong vector or matrix, each a number a later working may write
+    (``0.149 / 1.517`` after ``[0.149, 1.0, 0.368]`` cut from e^{-1.9}), with its right value."""
+    out = {}
+    if c.grid is None or right.shape != (len(c.grid), len(c.grid[0])) or not hasattr(right.data, "free_symbols"):
+        return out
+    for e in c.wrong_entries:
+        i, k = e["row"] - 1, e["col"] - 1
+        text = c.grid[i][k].text.replace("\u2212", "-")
+        if significant_digits(text) >= POLICY.rounding_given_digits:
+            out[(text,)] = (c, Val(sp.ImmutableMatrix([[right.data[i, k]]]), True))
+    return out
 
 
 def _trusted(ref, shown: dict[str, bool]) -> bool:

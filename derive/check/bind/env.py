@@ -17,7 +17,7 @@ to be replaced (``supersede``) and values computed from names given anew since
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import sympy as sp
 
@@ -297,3 +297,40 @@ def same_value(a: Binding, b: Binding) -> bool:
     if a.value is not None and b.value is not None and a.value.shape == b.value.shape:
         return a.value.data == b.value.data
     return a is b
+
+
+class PinnedEnv(Env):
+    """The document's environment with some names pinned to one given value each
+    (a value the document replaced, or the inputs rounded); all else as it is,
+    except that values computed by formulas are computed again (their formulas
+    may reach a pinned name)."""
+
+    def __init__(self, env: Env, pins: dict[str, Binding | None]):
+        super().__init__(**{f.name: getattr(env, f.name) for f in fields(env) if f.name != "memo"})
+        self.pins = {k: b for k, b in pins.items() if b is not None}
+        self.fresh: dict[int, Binding] = {}
+
+    def candidates(self, key: str, at: int, later: bool = False) -> list[Binding]:
+        if key in self.pins:
+            return [self.pins[key]]
+        return [self._fresh(b) for b in super().candidates(key, at, later)]
+
+    def _fresh(self, b: Binding) -> Binding:
+        if b.formula is None and not b.workings:
+            return b
+        if id(b) not in self.fresh:
+            self.fresh[id(b)] = replace(b, memo={})
+        return self.fresh[id(b)]
+
+
+class CodeEnv(PinnedEnv):
+    """The document's environment as the code computes it: a name the code gives a value and
+    also prints is its value, not the print (a rounding: ``0.9950332`` for sigmoid(5.3))."""
+
+    def __init__(self, env: Env):
+        super().__init__(env, {})
+
+    def _order(self, key: str) -> tuple[list[Binding], list[int]]:
+        ordered, ats = super()._order(key)
+        kept = [k for k, b in enumerate(ordered) if b.origin != "output"]
+        return ([ordered[k] for k in kept], [ats[k] for k in kept]) if kept else (ordered, ats)

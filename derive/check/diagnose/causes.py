@@ -11,9 +11,8 @@ slips of the pen, inputs rounded before use, a copy of another value.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import fields, replace
 
-from derive.check.bind.env import Binding, Env
+from derive.check.bind.env import Binding, Env, PinnedEnv
 from derive.check.bind.patterns import MAX_INDEX, apply_pattern, patterns_before
 from derive.check.claim import Claim
 from derive.check.variants import RULES, Variant
@@ -94,30 +93,6 @@ def recheck(ctx: dict, env: Env, pins: dict[str, Binding | None], **kw):
     """The claim of ``ctx`` judged again, in its own variant, with ``pins`` fixed (``PinnedEnv``)."""
     return check_link(ctx["ref"], ctx["claim"], PinnedEnv(env, pins), ctx["at"], options=[ctx["outcome"].options],
                       exclude=ctx.get("exclude", frozenset()), settle=False, **kw)
-
-
-class PinnedEnv(Env):
-    """The document's environment with some names pinned to one given value each
-    (a value the document replaced, or the inputs rounded); all else as it is,
-    except that values computed by formulas are computed again (their formulas
-    may reach a pinned name)."""
-
-    def __init__(self, env: Env, pins: dict[str, Binding | None]):
-        super().__init__(**{f.name: getattr(env, f.name) for f in fields(env) if f.name != "memo"})
-        self.pins = {k: b for k, b in pins.items() if b is not None}
-        self.fresh: dict[int, Binding] = {}
-
-    def candidates(self, key: str, at: int, later: bool = False) -> list[Binding]:
-        if key in self.pins:
-            return [self.pins[key]]
-        return [self._fresh(b) for b in super().candidates(key, at, later)]
-
-    def _fresh(self, b: Binding) -> Binding:
-        if b.formula is None and not b.workings:
-            return b
-        if id(b) not in self.fresh:
-            self.fresh[id(b)] = replace(b, memo={})
-        return self.fresh[id(b)]
 
 
 def copy_of_other(c: Claim, env: Env, ctx: dict) -> str | None:

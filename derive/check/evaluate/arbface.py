@@ -189,7 +189,8 @@ ARB_FUNCTIONS = {
     "log10": lambda f, x: x.log() / arb(10).log(), "log2": lambda f, x: x.log() / arb(2).log(),
     "sqrt": lambda f, x: x.sqrt(), "tanh": lambda f, x: x.tanh(),
     "abs": lambda f, x: x if x >= 0 else -x if x <= 0 else hull(arb(0), abs(x).upper()),
-    "sigmoid": _sigmoid, "relu": lambda f, x: f._relu(x),
+    "sigmoid": _sigmoid, "relu": lambda f, x: f._relu(x), "ceil": lambda f, x: x.ceil(),
+    "floor": lambda f, x: x.floor(),
 }
 
 ARB = ArbFace()

@@ -106,7 +106,7 @@ class FastFace(Face):
 FAST_FUNCTIONS = {
     "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
     "log10": np.log10, "log2": np.log2, "sqrt": np.sqrt, "tanh": np.tanh, "abs": np.abs,
-    "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "relu": lambda x: max(0.0, x),
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "relu": lambda x: max(0.0, x), "ceil": np.ceil, "floor": np.floor,
 }
 
 

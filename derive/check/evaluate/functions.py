@@ -16,7 +16,7 @@ from derive.check.policy import POLICY
 ELEMENTWISE = {"sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "ln": "log",
                "log": "log", "log10": "log10", "log_10": "log10", "log2": "log2", "log_2": "log2",
                "sqrt": "sqrt", "tanh": "tanh", "abs": "abs", "sigma": "sigmoid",
-               "sigmoid": "sigmoid", "ReLU": "relu", "relu": "relu"}
+               "sigmoid": "sigmoid", "ReLU": "relu", "relu": "relu", "ceil": "ceil", "floor": "floor"}
 SOFTMAX = {"softmax", "Softmax"}
 LAYER_NORM = {"LN", "LayerNorm", "layernorm", "Norm", "LayerNormalization"}
 CONCAT = {"Concat", "concat"}

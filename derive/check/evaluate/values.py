@@ -187,11 +187,12 @@ class Face:
 
     def div(self, a: Val, b: Val) -> Val:
         if not b.scalar:
-            if a.shape == b.shape and 1 in b.shape:
-                # m / \sqrt{v} of two vectors (an Adam step): entry by entry
+            if (a.shape == b.shape or a.scalar) and 1 in b.shape:
+                # m / \sqrt{v} of two vectors (an Adam step), 1 / (1 + e^{-z}) of a vector z: entry by entry
                 if any(self.is_zero(b.entry(i, j)) for i in range(b.shape[0]) for j in range(b.shape[1])):
                     raise EvalError("division by zero")
-                return self.hadamard(a, Val(self.map(b.data, lambda x: 1 / x)))
+                inverse = Val(self.map(b.data, lambda x: 1 / x))
+                return self.hadamard(a, inverse)
             raise EvalError("division by a matrix")
         if self.is_zero(b.entry(0, 0)):
             raise EvalError("division by zero")
@@ -324,7 +325,7 @@ EXACT_FUNCTIONS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
     "log10": lambda x: sp.log(x) / sp.log(10), "log2": lambda x: sp.log(x) / sp.log(2),
     "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "sigmoid": activation.sigmoid,
-    "relu": feedforward.ReLU,
+    "relu": feedforward.ReLU, "ceil": sp.ceiling, "floor": sp.floor,
 }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import re
 
-from derive.check.bind.env import Env
+from derive.check.bind.env import CodeEnv, Env
 from derive.check.bind.resolve import evaluate
 from derive.check.evaluate.values import EVAL_FAILURES, EXACT
 from derive.check.judge.compare import Judgement, judge
@@ -85,13 +85,23 @@ def judge_printed(p, node: N.Node, env: Env, at: int, single: bool = False) -> J
     if p.grid is None or any(significant_digits(x.text) >= POLICY.float_noise_digits for row in p.grid for x in row):
         return None
     try:
-        value, _ = evaluate(node, env, at, EXACT, "exact")
+        value = _computed(node, env, at)
         j = judge(p.grid, value)
     except EVAL_FAILURES:
         return None
     if j.reason or (single and j.wrong and all(_single_precision(text, value.entry(i, k)) for i, k, text, _ in j.wrong)):
         return None       # (a float32's print: its last digits are the float the code computes, not exact)
     return j
+
+
+def _computed(node: N.Node, env: Env, at: int):
+    """What the code computes for ``node``: from the values its formulas give (not from their
+    prints above, which are roundings: ``0.9950332`` for sigmoid(5.3)), else from whatever the
+    document gave the names."""
+    try:
+        return evaluate(node, CodeEnv(env), at, EXACT, "exact")[0]
+    except EVAL_FAILURES:
+        return evaluate(node, env, at, EXACT, "exact")[0]
 
 
 def _single_precision(text: str, exact) -> bool:

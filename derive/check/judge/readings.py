@@ -20,6 +20,8 @@ printed value still fails under every reading.
                              a data unit (``derive.check.bind.units``), read in the
                              value's own unit instead: (1 x 2048 x 8192 x 80 x 2) / 1024^3
                              = 2.5 GB
+    caret_exponent           2e^{-5} (a number touching e^{...}) as 2 x 10^{-5}:
+                             scientific notation typed with a caret
 
 A claim wrong (or only truncated) under its strict reading is tried again under
 each reading: a reading that reproduces it names why it was taken.
@@ -100,8 +102,24 @@ def unit_in_working(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
         yield f"the working taken in {ref.den.printed.text}, the unit of its value", ref.num.factors[0]
 
 
+def caret_exponent(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
+    """Every number written against ``e^{k}`` read as the number times 10^k: one reading."""
+    sites = []
+    for node in N.walk(ref):
+        if isinstance(node, N.Mul):
+            for a, b in zip(node.factors, node.factors[1:]):
+                if isinstance(a, N.Num) and isinstance(b, N.Pow) and isinstance(b.base, N.Sym) \
+                        and b.base.name == "e" and a.end == b.start:
+                    sites.append(b.base)
+    read = ref
+    for e in sites:
+        read = N.substitute(read, e, number(10))
+    if sites:
+        yield "a number written against e^{k} read as scientific notation (times 10^k)", read
+
+
 RULES: tuple[Callable[[N.Node], Iterator[tuple[str, N.Node]]], ...] = (
-    bare_argument_division, sample_statistics, binary_units, unit_in_working)
+    bare_argument_division, sample_statistics, binary_units, unit_in_working, caret_exponent)
 
 
 def readings(ref: N.Node) -> Iterator[tuple[str, N.Node]]:

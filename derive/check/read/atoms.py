@@ -21,7 +21,8 @@ from derive.numbers import Printed, parse_decimal
 MATRICES = {"pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix", "array"}
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "tanh", "max", "min", "sqrt", "softmax",
              "Softmax", "LN", "LayerNorm", "ReLU", "relu", "sigmoid", "Concat", "concat",
-             "abs", "mean", "var", "std", "sum", "log10", "log2", "argmax", "diag"}
+             "abs", "mean", "var", "std", "sum", "log10", "log2", "argmax", "diag", "ceil", "floor"}
+ROUNDING_BRACKETS = {"⌈": ("⌉", "ceil"), "⌊": ("⌋", "floor")}
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
          "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma",
          "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta",
@@ -120,6 +121,12 @@ class Atoms:
             inner = self.expr()
             self.expect("SYM", "|")
             return N.Call(start, self.last_end(), "abs", (inner,))
+        if t.text in ROUNDING_BRACKETS:                               # \lceil x \rceil, \lfloor x \rfloor
+            close, name = ROUNDING_BRACKETS[t.text]
+            self.take()
+            inner = self.expr()
+            self.expect("SYM", close)
+            return N.Call(start, self.last_end(), name, (inner,))
         if t.text == "\\{":
             raise self.fail("sets and dictionaries are not evaluated")
         raise self.fail(f"unexpected {t.text!r}")

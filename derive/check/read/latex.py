@@ -224,7 +224,7 @@ class Parser(Scripts, Atoms, TokenCursor):
         if t.kind in ("NUM", "IDENT", "WORD", "STR", "BEGIN"):
             return True
         if t.kind == "SYM":    # a norm bar opens a norm unless one is open (then it closes it)
-            return t.text in ("(", "[", "{", "\\{") or (t.text == "‖" and not self.open_bars)
+            return t.text in ("(", "[", "{", "\\{", "⌈", "⌊") or (t.text == "‖" and not self.open_bars)
         if t.kind == "CMD":
             return not (t.text in PRODUCTS or t.text in RELATIONS or t.text in ARROWS
                         or t.text in ("div", "pm", "mp"))

@@ -77,7 +77,8 @@ MAX_TOKENS = POLICY.max_tokens
 _TAIL = r"(?:\.\d+)?(?!\d|\{,\}\d|\\,\d|,\d)"
 THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:(?:\{,\}|\\,)\d{3})+" + _TAIL)
 BARE_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+" + _TAIL)
-BARS = {"lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|"}
+BARS = {"lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|",
+        "lceil": "⌈", "rceil": "⌉", "lfloor": "⌊", "rfloor": "⌋"}
 LIST_OPENERS = {"(", "[", "\\{"}
 
 

@@ -145,9 +145,34 @@ def _plain_letter(m: re.Match) -> str:
     return letter if len(letter) == 1 else m.group()
 
 
+# an admonition of MkDocs (``!!! note``, ``??? success "Solution"``, ``???+ tip``): its body is the
+# lines indented four spaces under it, Markdown (not an indented code block)
+ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z]")
+MAX_NESTING = 4
+
+
+def admonitions_opened(text: str) -> str:
+    """The text with every admonition's body moved four spaces left (line numbers kept), nested
+    ones too (up to ``MAX_NESTING`` deep), so that its math and code read as the page shows them."""
+    for _ in range(MAX_NESTING):
+        out, inside, changed = [], False, False
+        for line in text.split("\n"):
+            if inside and (line.startswith("    ") or line.startswith("\t")):
+                out.append(line[4:] if line.startswith("    ") else line[1:])
+                changed = True
+                continue
+            inside = (inside and not line.strip()) or ADMONITION.match(line) is not None
+            out.append(line)
+        if not changed:
+            break
+        text = "\n".join(out)
+    return text
+
+
 def document(text: str, path: str = "<text>", source: Source | None = None) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = MATH_ALPHANUMERIC.sub(_plain_letter, text)
+    text = admonitions_opened(text) if ADMONITION.search(text) else text
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     return Document(path, text, starts, source=source)
 
