@@ -147,21 +147,27 @@ def _carries_number(c: Claim, ctx: dict, env: Env, numbers: dict, rounds: bool) 
     draft = ctx.get("draft")
     workings = [ctx.get("ref")] + [p for p in getattr(draft, "parts", ())[1:getattr(draft, "k", 0)]
                                    if grid_of(p) is None and N.has_numbers(p)]
-    for ref, node in ((w, n) for w in workings if w is not None for n in N.walk(w)):
-        written = _written(node)
-        slip = numbers.get(written) if written is not None else None
-        if slip is None or slip[0].line >= c.line:
-            continue
-        wrong, right = slip
-        fixed = _put_right(node, right)
-        if fixed is None:
-            continue
-        text = written[0] if len(written) == 1 else "[" + ", ".join(written) + "]"
-        found = _carried_slip(c, {**ctx, "ref": N.substitute(ref, node, fixed)}, env, wrong,
-                              f"its working puts in {text}, the wrong result of {wrong.place}; with {wrong.expected}",
-                              f"({wrong.printed}, should be {wrong.expected})", rounds)
-        if found is not None:
-            return found
+    for ref in (w for w in workings if w is not None):
+        sites: dict[tuple, list[N.Node]] = {}
+        for node in N.walk(ref):
+            written = _written(node)
+            slip = numbers.get(written) if written is not None else None
+            if slip is not None and slip[0].line < c.line:
+                sites.setdefault(written, []).append(node)
+        for written, nodes in sites.items():
+            wrong, right = numbers[written]
+            fixed = ref
+            for node in nodes:                 # the number written several times: each one put right
+                new = _put_right(node, right)
+                fixed = N.substitute(fixed, node, new) if new is not None else fixed
+            if fixed is ref:
+                continue
+            text = written[0] if len(written) == 1 else "[" + ", ".join(written) + "]"
+            found = _carried_slip(c, {**ctx, "ref": fixed}, env, wrong,
+                                  f"its working puts in {text}, the wrong result of {wrong.place}; with {wrong.expected}",
+                                  f"({wrong.printed}, should be {wrong.expected})", rounds)
+            if found is not None:
+                return found
     return None
 
 

@@ -35,9 +35,10 @@ def rational(q) -> arb:
 
 
 def widened(q, half) -> arb:
-    """Every value whose rounding is ``q``: the ball [q - half, q + half] (an infinity is itself)."""
+    """Every value whose rounding is ``q``: the ball [q - half, q + half] (an infinity is itself;
+    an exact value that is not a rational, put into a working by derive, is its own ball)."""
     if not q.is_Rational:
-        return rational(q)
+        return rational(q) if not q.is_finite else exact_ball(q)
     return arb(fmpq(int(q.p), int(q.q)), fmpq(int(half.p), int(half.q)))
 
 
