@@ -882,3 +882,31 @@ def test_an_output_is_judged_against_what_the_code_computes_not_its_earlier_prin
     outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
     assert outputs(doc.replace("{v}", "1.38879379")) == ["rounded", "rounded"]
     assert outputs(doc.replace("{v}", "1.38879389"))[1] == "wrong"
+
+
+def test_an_output_from_rounded_prints_read_back_is_wrong_only_beyond_their_rounding():
+    # erf(0.4) = 0.428392355047 (mpmath), printed [0.42839236]; derive cannot compute erf, so the next
+    # cell's 1.5 a is computed from the print: 0.64258854, while the code itself prints 0.64258853
+    # (1.5 * 0.428392355047 = 0.642588532571); the print's rounding (1.5 * 0.5e-8) allows both
+    doc = ("```python\nimport numpy as np\nfrom scipy.special import erf\na = erf(np.array([0.4]))\nprint(\"a =\", a)\n"
+           "```\n\n```\na = [0.42839236]\n```\n\n```python\nb = 1.5 * a\nprint(\"b =\", b)\n```\n\n```\nb = [{v}]\n```\n")
+    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
+    assert outputs(doc.replace("{v}", "0.64258853"))[1] == "unverifiable"
+    assert outputs(doc.replace("{v}", "0.64268853"))[1] == "wrong"
+
+
+def test_a_product_in_code_is_entry_by_entry():
+    # numpy: [0.5, 0.25] * [0.2, 0.4] = [0.1, 0.1]; the matrix product is written @
+    doc = ("```python\nimport numpy as np\na = np.array([[0.5, 0.25]])\nb = np.array([[0.2, 0.4]])\n"
+           "print(a * b)\n```\n\n```\n[[{v}]]\n```\n")
+    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
+    assert outputs(doc.replace("{v}", "0.1 0.1")) == ["ok"]
+    assert outputs(doc.replace("{v}", "0.1 0.2")) == ["wrong"]
+
+
+def test_therefore_starts_a_statement():
+    # W = [0.1, 0.2] - 0.01 [0.002, 0.0004] = [0.09998, 0.199996] by hand
+    doc = ("$$\n\\therefore W_1 = \\begin{bmatrix} 0.1 & 0.2 \\end{bmatrix} - 0.01 \\begin{bmatrix} 0.002 & 0.0004 "
+           "\\end{bmatrix}\n$$\n\n$$\n\\therefore W_1 = \\begin{bmatrix} {v} \\end{bmatrix}\n$$\n")
+    assert verdicts(doc.replace("{v}", "0.09998 & 0.199996"), 6) == ["ok"]
+    assert verdicts(doc.replace("{v}", "0.09998 & 0.199986"), 6) == ["wrong"]

@@ -18,10 +18,14 @@ from __future__ import annotations
 import ast
 import re
 
+from flint import ctx
+
 from derive.check.bind.env import CodeEnv, Env
 from derive.check.bind.resolve import evaluate
 from derive.check.evaluate.values import EVAL_FAILURES, EXACT
-from derive.check.judge.compare import Judgement, judge
+from derive.check.evaluate.arbface import ARB
+from derive.check.judge.compare import Judgement, judge, judge_balls
+from derive.check.judge.hypotheses import BALL_PRECISION
 from derive.check.policy import POLICY
 from derive.check.read import CodeBlock
 from derive.check.read import nodes as N
@@ -85,8 +89,10 @@ def judge_printed(p, node: N.Node, env: Env, at: int, single: bool = False) -> J
     if p.grid is None or any(significant_digits(x.text) >= POLICY.float_noise_digits for row in p.grid for x in row):
         return None
     try:
-        value = _computed(node, env, at)
+        value, from_code = _computed(node, env, at)
         j = judge(p.grid, value)
+        if j.wrong and not from_code and _within_prints(p.grid, node, env, at):
+            return None     # from the rounded prints read back, a value they allow: only running tells
     except EVAL_FAILURES:
         return None
     if j.reason or (single and j.wrong and all(_single_precision(text, value.entry(i, k)) for i, k, text, _ in j.wrong)):
@@ -97,11 +103,23 @@ def judge_printed(p, node: N.Node, env: Env, at: int, single: bool = False) -> J
 def _computed(node: N.Node, env: Env, at: int):
     """What the code computes for ``node``: from the values its formulas give (not from their
     prints above, which are roundings: ``0.9950332`` for sigmoid(5.3)), else from whatever the
-    document gave the names."""
+    document gave the names; and whether it came from the code's formulas."""
     try:
-        return evaluate(node, CodeEnv(env), at, EXACT, "exact")[0]
+        return evaluate(node, CodeEnv(env), at, EXACT, "exact")[0], True
     except EVAL_FAILURES:
-        return evaluate(node, env, at, EXACT, "exact")[0]
+        return evaluate(node, env, at, EXACT, "exact")[0], False
+
+
+def _within_prints(grid, node: N.Node, env: Env, at: int) -> bool:
+    """Does every printed entry lie within what the values read back from the prints allow, as
+    roundings (an enclosure up to ``POLICY.coarse_enclosure_units`` wide)?"""
+    try:
+        with ctx.workprec(BALL_PRECISION):
+            balls, _ = evaluate(node, env, at, ARB, "enclosure")
+            wide = judge_balls(grid, balls, None, POLICY.coarse_enclosure_units)
+    except EVAL_FAILURES:
+        return False
+    return wide.fits == wide.total
 
 
 def _single_precision(text: str, exact) -> bool:

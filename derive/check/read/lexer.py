@@ -60,7 +60,7 @@ TRANSPARENT = {"mathbf", "boldsymbol", "bm", "mathit", "mathcal", "mathbb", "vec
                "notag", "hline", "phantom", "mathstrut", "scriptscriptstyle",
                "tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE",
                "huge", "Huge"}
-SEPARATORS = {"quad", "qquad", "cr", "newline"}
+SEPARATORS = {"quad", "qquad", "cr", "newline", "therefore", "because"}     # (∴ and ∵ start a new statement)
 # Brackets spelled as commands (``\left\lbrack``) are the brackets.
 DELIMITERS = {"lbrack": "[", "rbrack": "]", "lparen": "(", "rparen": ")"}
 SKIPPED_ARGUMENT = {"label", "tag", "hspace", "vspace", "phantom"}

@@ -54,9 +54,10 @@ ARROWS = ("→", "->")      # read as ``=`` only from working to a printed value
 RESULT_COMMENT = re.compile(r"^[ \t]*(?P<code>[^#\n]*[^#\s])[ \t]+#[ \t]*(?P<value>[-\[(\d.][^#\n]*?)[ \t]*$", re.M)
 # module prefixes of calls in code and in text: ``np.exp`` is exp
 MODULES = re.compile(r"^(?:(?:np|numpy|math|torch|tf|F|nn|jnp|jax|scipy|special|sp|cmath)\.)+")
-METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot", "round")   # x.sum(), K.T, a.dot(b)
+VALUE_METHODS = ("copy", "clone", "detach", "cpu", "numpy")              # x.copy(): the same values
+METHODS = ("sum", "mean", "max", "min", "std", "var", "T", "item", "dot", "round") + VALUE_METHODS  # x.sum(), K.T
 CONSTRUCTORS = {"array", "asarray", "tensor", "Tensor", "matrix", "float", "item", "float32", "float64",
-                "constant", "convert_to_tensor"}
+                "constant", "convert_to_tensor", *VALUE_METHODS}
 PRODUCTS = {"dot", "matmul"}
 RENAMED = {"relu": "ReLU", "arcsin": "asin", "layer_norm": "LN"}
 
@@ -539,20 +540,21 @@ def parse_plain(text: str, result: bool = False) -> list[N.Chain | LatexError]:
 
 
 def parse_expression(text: str) -> N.Node:
-    """One expression of plain math or code (``1 / math.sqrt(d)``, ``np.exp(z).sum()``,
+    """One expression of code (``*`` entry by entry, as numpy's) (``1 / math.sqrt(d)``, ``np.exp(z).sum()``,
     ``torch.tensor(x, dtype=torch.float32)``), offsets into ``text``; ValueError, SyntaxError
     or LatexError when it is none. Code's comments are blanked (offsets kept)."""
     text = COMMENT.sub(lambda m: " " * len(m.group()), text)
     tokens = _keyword_arguments(plain_tokens(text.replace("\n", " ")), keep=True)
     if not tokens or any(t.kind in ("rel", "other") for t in tokens):
         raise ValueError("not one expression")
-    return _Translation(tokens).node()
+    return _Translation(tokens, code=True).node()
 
 
 class _Translation:
     """Tokens -> Python source with placeholders -> ``ast`` -> derive's nodes."""
 
-    def __init__(self, tokens: list[Tok]):
+    def __init__(self, tokens: list[Tok], code: bool = False):
+        self.code = code                               # Python's * is entry by entry (numpy), @ the product
         if len(tokens) > POLICY.max_tokens:
             raise LatexError("plain math too long", tokens[0].start)
         self.values: dict[str, Tok] = {}
@@ -643,6 +645,8 @@ class _Translation:
                 return N.Add(s, e, tuple(terms), tuple(signs))
             case ast.BinOp(op=ast.MatMult(), left=left, right=right) if self._word(left) or self._word(right):
                 raise ValueError("@ beside a function's name is a word (Softmax @ T=1), not a product")
+            case ast.BinOp(op=ast.Mult(), left=left, right=right) if self.code:
+                return N.Hadamard(s, e, self._node(left), self._node(right))
             case ast.BinOp(op=ast.Mult() | ast.MatMult()):
                 return N.Mul(s, e, tuple(self._factors(a)))
             case ast.BinOp(op=ast.Div(), left=left, right=right):
