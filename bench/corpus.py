@@ -55,18 +55,19 @@ def claim_places(c) -> list[tuple]:
     return [place(cell, part, n) for n in range(c.line, max(c.line, c.end_line) + 1)]
 
 
-def _wrong_lines(c, document) -> set[int]:
-    """The document lines of a wrong Markdown claim's wrong entries (empty when not known)."""
-    if document is None or getattr(c, "origin", None) is not None or not c.wrong_entries or not c.spans \
-            or c.grid is None:
+def _wrong_places(c, document) -> set[tuple]:
+    """The places (cell, part, line) of a wrong claim's wrong entries (empty when not known)."""
+    if document is None or not c.wrong_entries or not c.spans or c.grid is None:
         return set()
     width = len(c.grid[0])
-    lines = set()
+    places = set()
     for e in c.wrong_entries:
         k = (e["row"] - 1) * width + (e["col"] - 1)
         if 0 <= k < len(c.spans):
-            lines.add(document.line_of(c.spans[k][0]))
-    return lines
+            line = document.line_of(c.spans[k][0])
+            origin = document.source.origin(line) if document.source is not None else None
+            places.add(place(origin.cell, origin.part, origin.line) if origin is not None else place(None, "", line))
+    return places
 
 
 def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
@@ -91,10 +92,10 @@ def score(corpus: Path, key_path: Path, run_code: bool) -> dict:
         # a claim over several lines (a matrix) is scored on the lines the key lists, when it covers any:
         # its bracket lines are not values of their own; a wrong one only on the lines of its wrong entries
         places = [p for p in places if p in keyed] or places
-        wrong_rows = _wrong_lines(c, document)
+        wrong_rows = _wrong_places(c, document)
         for p in places:
             verdict = str(c.verdict)
-            if verdict == "wrong" and wrong_rows and p[2] not in wrong_rows:
+            if verdict == "wrong" and wrong_rows and p not in wrong_rows:
                 verdict = "ok"
             verdicts.setdefault(p, set()).add(verdict)
     wrong_lines = [p for p, v in keyed.items() if v == "wrong"]

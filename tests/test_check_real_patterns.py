@@ -910,3 +910,15 @@ def test_therefore_starts_a_statement():
            "\\end{bmatrix}\n$$\n\n$$\n\\therefore W_1 = \\begin{bmatrix} {v} \\end{bmatrix}\n$$\n")
     assert verdicts(doc.replace("{v}", "0.09998 & 0.199996"), 6) == ["ok"]
     assert verdicts(doc.replace("{v}", "0.09998 & 0.199986"), 6) == ["wrong"]
+
+
+
+def test_an_entry_of_three_digits_keeps_its_decimals_beside_longer_ones():
+    # [[0.7, 0.8], [0.9, 0.1]] - 0.01 [[0.0765, 0.1183], [0.0772, 0.1193]] = [[0.699235, 0.798817],
+    # [0.899228, 0.098807]] by hand: 0.0988 is 0.098807 to its own 4 decimals, beside 0.89923
+    doc = ("$$ W = \\begin{bmatrix} 0.7 & 0.8 \\\\ 0.9 & 0.1 \\end{bmatrix} - 0.01 \\begin{bmatrix} 0.0765 & 0.1183 "
+           "\\\\ 0.0772 & 0.1193 \\end{bmatrix} = \\begin{bmatrix} 0.6992 & 0.7988 \\\\ 0.89923 & {v} \\end{bmatrix} $$\n")
+    assert verdicts(doc.replace("{v}", "0.0988"), 1) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "0.0989"), 1) == ["wrong"]
+    # two digits still stand for the matrix's finest: 0.80 beside 0.5415 is 0.8000, and 0.8123 is no 0.80
+    assert verdicts("$$ v = (0.5415 + 0, 0.8123) = (0.5415, 0.80) $$\n", 1) == ["wrong"]

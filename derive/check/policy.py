@@ -33,7 +33,7 @@ class Policy:
     rounding_after_approx_digits: int = _rule(
         2, "a number written after \\approx with this many digits is a rounding")
     complete_digits: int = _rule(
-        4, "an entry of a matrix with this many significant digits keeps its decimals; a shorter one has the "
+        3, "an entry of a matrix with this many significant digits keeps its decimals; a shorter one has the "
            "matrix's finest (0.8 beside 0.5415 is 0.8000)")
     exact_decimals: int = _rule(
         60, "a whole-number grid printed without a point is exact: judged to this many decimals")
