@@ -922,3 +922,27 @@ def test_an_entry_of_three_digits_keeps_its_decimals_beside_longer_ones():
     assert verdicts(doc.replace("{v}", "0.0989"), 1) == ["wrong"]
     # two digits still stand for the matrix's finest: 0.80 beside 0.5415 is 0.8000, and 0.8123 is no 0.80
     assert verdicts("$$ v = (0.5415 + 0, 0.8123) = (0.5415, 0.80) $$\n", 1) == ["wrong"]
+
+
+def test_a_derivation_over_several_displays_restating_its_label():
+    # [1, 4, 5] W with W = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]] is [3.8, 4.8] by hand; + 0.5 each: [4.3, 5.3]
+    doc = ("$$\nz = \\begin{bmatrix} 1 & 4 & 5 \\end{bmatrix} \\begin{bmatrix} 0.1 & 0.2 \\\\ 0.3 & 0.4 \\\\ 0.5 & 0.6"
+           " \\end{bmatrix} + \\begin{bmatrix} 0.5 & 0.5 \\end{bmatrix}\n$$\n\n"
+           "$$\nz = \\begin{bmatrix} {v} \\end{bmatrix} + \\begin{bmatrix} 0.5 & 0.5 \\end{bmatrix}\n$$\n\n"
+           "$$\nz = \\begin{bmatrix} 4.3 & 5.3 \\end{bmatrix}\n$$\n")
+    assert verdicts(doc.replace("{v}", "3.8 & 4.8"), 6) == ["ok"]
+    assert verdicts(doc.replace("{v}", "3.9 & 4.8"), 6) == ["wrong"]
+    # with words between the displays, the second is a new value of its own
+    apart = doc.replace("3.8 & 4.8", "3.9 & 4.8").replace("$$\n\n$$\nz = \\begin{bmatrix} 3.9",
+                                                          "$$\n\nNow take another row:\n\n$$\nz = \\begin{bmatrix} 3.9")
+    assert "wrong" not in verdicts(apart, 8)
+
+
+def test_a_value_worked_out_from_printed_roundings_is_known_no_better_than_they_are():
+    # d = [0.7896] (x) [0.0983] = 0.07761768 from the printed numbers, printed 0.0776; the author's own
+    # digits (0.78955061, 0.09825032) give 0.0775736, so a . d with a = 0.9866 (printed, 4 decimals) may be
+    # 0.9866 * 0.0775736 = 0.076534...: 0.0765 is a rounding the inputs allow, 0.0767 is not
+    doc = ("$a = 0.9866$ and $g = 0.7896$, $f = 0.0983$.\n\n$$\nd = g f\n$$\n\n$$\nd = 0.7896 \\times 0.0983\n$$\n\n"
+           "$$\nd = 0.0776\n$$\n\n$$\ne = a d = {v}\n$$\n")
+    assert verdicts(doc.replace("{v}", "0.0765"), 16) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "0.0767"), 16) == ["wrong"]

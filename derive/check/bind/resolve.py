@@ -194,12 +194,12 @@ def _formula_value(b: Binding, env: Env) -> Val | None:
             continue
         value = Val(value.data, b.scalar) if value.shape == (1, 1) and b.printed is not None else value
         if all(founded(u, env) for u in r.used.values()):
-            b.memo["from"] = tuple(r.used.values())
+            b.memo["from"], b.memo["source"] = tuple(r.used.values()), formula
             return value
-        found = found or (value, tuple(r.used.values()))
+        found = found or (value, tuple(r.used.values()), formula)
     if found is None:
         return None
-    b.memo["from"] = found[1]
+    b.memo["from"], b.memo["source"] = found[1], found[2]
     return found[0]
 
 
@@ -219,7 +219,7 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
     if key in b.memo:
         return b.memo[key]
     if hypothesis == "enclosure" and b.printed is not None and b.rounding:
-        exact = exact_value(b, env) if founded(b, env) and computed(b, env) else None
+        exact = exact_value(b, env) if founded(b, env) and computed(b, env) and not from_roundings(b, env) else None
         if exact is not None and exact.shape != (len(b.printed), len(b.printed[0])):
             exact = None
         rows = [[_carried(p, exact.entry(i, j)) if exact is not None else widened(p.value, half_unit(p))
@@ -233,6 +233,20 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
                                 for i in range(exact.shape[0])]), exact.scalar)
     b.memo[key] = value
     return value
+
+
+def from_roundings(b: Binding, env: Env) -> bool:
+    r"""Was the value worked out from numbers printed before as roundings (``22026.4658 +
+    1.0000 + 0.0067`` after ``e^{10} = 22026.4658``; ``[0.7896, 0.7504] \odot [0.0983, 0.1598]``)?
+    Then it is known no better than they are: a number that prints it is known to its last digit only."""
+    if b.formula is None and not b.workings:
+        return False
+    try:
+        exact_value(b, env)               # (which of its formula and workings gave it)
+    except EVAL_FAILURES:
+        return False
+    source = b.memo.get("source")
+    return source is not None and bool(printed_roundings(source, env, b.formula_at))
 
 
 def _working_balls(b: Binding, env: Env) -> Val | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from flint import ctx
 
 from derive.check.bind.env import Binding, Env
-from derive.check.bind.resolve import evaluate, exact_value, founded, half_unit, printed_roundings
+from derive.check.bind.resolve import evaluate, exact_value, founded, from_roundings, half_unit, printed_roundings
 from derive.check.claim import Verdict
 from derive.check.evaluate.arbface import ARB
 from derive.check.evaluate.fastface import FAST
@@ -172,7 +172,7 @@ def _result_of(env: Env, p, at: int, working: bool = False):
     (with ``working``, not one computed from numbers printed as roundings)."""
     for b in env.results_printed_as(p.value, p.decimals, at):
         try:
-            if not founded(b, env) or working and _from_roundings(b, env):
+            if not founded(b, env) or working and from_roundings(b, env):
                 continue
             value = exact_value(b, env)
         except EVAL_FAILURES:
@@ -180,13 +180,6 @@ def _result_of(env: Env, p, at: int, working: bool = False):
         if value.shape == (1, 1) and compare(p, value.entry(0, 0)).verdict in ("exact", "rounded"):
             return value.entry(0, 0)
     return None
-
-
-def _from_roundings(b: Binding, env: Env) -> bool:
-    """Is the result computed from numbers printed before as roundings (``22026.4658 +
-    1.0000 + 0.0067`` after ``e^{10} = 22026.4658``)? Its exact value is then that of its
-    working, not of what it rounds: a number that prints it is known to its last digit only."""
-    return b.formula is not None and bool(printed_roundings(b.formula, env, b.formula_at))
 
 
 def literal_roundings(link: Link, node: N.Node, equation: bool, claim_side: bool) -> dict[int, object]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from derive.check.read import nodes as N
 from derive.check.read.delimiters import BLANK_LINE, MathSpan
+from derive.check.read.grids import grid_of
 from derive.check.read.latex import parse_statements
 from derive.check.read.lexer import LatexError
 from derive.check.read.plain import parse_labelled, parse_plain, plain_unit
@@ -69,6 +70,7 @@ class Unreadable:
     internal: bool = False       # derive's own bug, not the document's
 
 
+DISPLAYS_GAP = re.compile(r"(?:\s|\$|\\[\[\]])*")                         # between two displays
 CONTINUING_GAP = re.compile(r"(?:[ \t]|\$|\\[()\[\]]|<br\s*/?>)*")    # spaces, delimiters, one line break
 
 
@@ -125,14 +127,17 @@ class Reader:
     def _carried_over(self, span: MathSpan) -> N.Chain | None:
         """The last statement of the span just before, when only spaces or a line break
         (``<br>``) stand between the two spans: ``$\frac{a}{b}$ <br> $= 12.8$ $= 0.0147$``
-        is one derivation (a later span that starts with ``=`` continues it). Placed
-        relative to ``span``."""
+        is one derivation (a later span that starts with ``=`` continues it); so are two displays
+        with nothing but blank lines between when the first ends in arithmetic of numbers, not
+        in a value (``$$ z = [1, 4] W + b $$`` with W and b written out, then ``$$ z = [3.8, 4.8]
+        + b $$``). Placed relative to ``span``."""
         if self.previous is None or span.notation != "latex":
             return None
         before, chain = self.previous
         gap = self.text[before.start + len(before.text):span.start]
-        if not CONTINUING_GAP.fullmatch(gap):
-            return None
+        if not (CONTINUING_GAP.fullmatch(gap) or before.display and span.display and DISPLAYS_GAP.fullmatch(gap)
+                and grid_of(chain.parts[-1]) is None and _arithmetic(chain.parts[-1])):
+            return None         # (a display that ended in a value, or in a formula, is done)
         return N.shifted(chain, before.start - span.start)
 
     def paragraph(self, offset: int) -> int:
@@ -146,6 +151,11 @@ class Reader:
         if not re.search(r"\d", SCRIPT.sub("", text)):
             return None
         return Unreadable(span, span.start + lo, span.start + max(lo, hi - 1), text, str(exc))
+
+
+def _arithmetic(node: N.Node) -> bool:
+    """Numbers and matrices of numbers put together by arithmetic alone (no name, no function)."""
+    return not N.names(node) and not any(isinstance(n, N.Call) for n in N.walk(node))
 
 
 def _named(chain, label):
