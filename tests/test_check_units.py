@@ -96,3 +96,15 @@ def test_bits_and_names_are_no_data_units():
     assert "wrong" not in verdicts("- Link: 100 × 8 = 800 Gb\n", 1)
     # a sum of a quantity and a count has no unit: nothing converts it
     assert "wrong" not in verdicts("- Odd: 2 GB + 3 = 5 GB\n", 1)
+
+
+def test_years_of_365_days_or_of_365_and_a_quarter():
+    # 1965 / 365 = 5.3836 -> 5.38; 1461 days are 4.0027 years of 365 days, 4 years of 365.25 days
+    assert verdicts("$$ t = 1965 \\text{ days} = 5.38 \\text{ years} $$\n", 1) == ["rounded"]
+    assert verdicts("$$ t = 1965 \\text{ days} = 5.48 \\text{ years} $$\n", 1) == ["wrong"]
+    (c,) = found("$$ t = 1461 \\text{ days} = 4.000 \\text{ years} $$\n", 1)
+    assert str(c.verdict) == "ok" and "365.25" in c.message
+    # 169.8e6 s / 86400 = 1965.3 days (by hand)
+    doc = "$$ T = \\frac{169.8 \\times 10^6}{86400} \\approx 1965 \\text{ days} \\approx {v} \\text{ years} $$\n"
+    assert verdicts(doc.replace("{v}", "5.4"), 1) == ["rounded", "rounded"]
+    assert "wrong" in verdicts(doc.replace("{v}", "5.6"), 1)

@@ -154,8 +154,8 @@ class Policy:
         "units that label a value without changing it; after any other unit (days, GB) that no member before "
         "it was converted from (unit_scales), a value far from the one computed is unverifiable")
     unit_words: frozenset = _rule(
-        frozenset({"months", "years"}),
-        "words after a value in plain text read as its unit though no chain converts them (as \\text{years} "
+        frozenset({"months"}),
+        "words after a value in plain text read as its unit though no chain converts them (as \\text{months} "
         "is in LaTeX); every unit of unit_scales is read too")
     unit_scales: dict = _rule(
         {**{w: ("time", 1) for w in ("s", "sec", "secs", "second", "seconds")},
@@ -163,6 +163,7 @@ class Policy:
          **{w: ("time", 3600) for w in ("h", "hr", "hrs", "hour", "hours")},
          **{w: ("time", 86400) for w in ("day", "days")},
          **{w: ("time", 604800) for w in ("week", "weeks")},
+         **{w: ("time", 365 * 86400) for w in ("year", "years", "yr", "yrs")},
          **{p + w: ("compute", 10 ** e) for p, e in (("", 0), ("G", 9), ("T", 12), ("P", 15), ("E", 18))
             for w in ("FLOP", "FLOPs")},
          **{w: ("data", 1) for w in ("byte", "bytes")},
@@ -170,7 +171,10 @@ class Policy:
          **{p + "iB": ("data", 1024 ** e) for e, p in enumerate("KMGTP", 1)}},
         "units a chain converts between, with their size in one base unit of their kind: '= 1282 secs = "
         "0.0148 days' is judged in days, '160 KB x 32,768 = 5.3 GB' in GB (KB, MB, GB as powers of 1000: "
-        "binary_units is the other reading; months and years are not converted)")
+        "binary_units is the other reading; months, whose size is a convention, are not converted)")
+    julian_years: dict = _rule(
+        {w: 36525 * 864 for w in ("year", "years", "yr", "yrs")},
+        "a year is 365 days; a chain wrong with that is read again with 365.25, and the verdict says so")
     binary_units: dict = _rule(
         {w: 1024 ** e for e, ws in enumerate(_DATA_PREFIXED, 1) for w in ws},
         "data units that also name powers of 1024 (GB for GiB): a chain wrong with powers of 1000 is read "

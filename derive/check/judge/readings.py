@@ -16,6 +16,7 @@ printed value still fails under every reading.
     binary_units             KB, MB, GB, TB as powers of 1024 (``POLICY.binary_units``),
                              every one of the working at once: 2 x 64 x 8192 x 2 bytes
                              = 2.0 MB in MiB
+    julian_years             a year of 365.25 days, not 365
     unit_in_working          a working with no unit, counted in bytes before a value in
                              a data unit (``derive.check.bind.units``), read in the
                              value's own unit instead: (1 x 2048 x 8192 x 80 x 2) / 1024^3
@@ -92,6 +93,17 @@ def binary_units(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
         yield "KB, MB, GB and TB taken as powers of 1024 (KiB, MiB, GiB, TiB)", read
 
 
+def julian_years(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
+    """Every year of ``ref`` given 365.25 days: one reading."""
+    sites = [n for n in N.walk(ref) if is_unit_number(n) and n.printed.text in POLICY.julian_years]
+    read = ref
+    for n in sites:
+        size = POLICY.julian_years[n.printed.text]
+        read = N.substitute(read, n, N.Num(n.start, n.end, replace(n.printed, value=sp.Integer(size))))
+    if sites:
+        yield "a year taken as 365.25 days", read
+
+
 def unit_in_working(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
     """A working with no unit, counted in base units over the value's unit (``(w B) / GB``),
     taken in the value's unit (``w``): one reading."""
@@ -119,7 +131,7 @@ def caret_exponent(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
 
 
 RULES: tuple[Callable[[N.Node], Iterator[tuple[str, N.Node]]], ...] = (
-    bare_argument_division, sample_statistics, binary_units, unit_in_working, caret_exponent)
+    bare_argument_division, sample_statistics, binary_units, julian_years, unit_in_working, caret_exponent)
 
 
 def readings(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
