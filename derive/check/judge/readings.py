@@ -82,25 +82,26 @@ def sample_statistics(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
         yield "the sample statistic (divided by n - 1)", read
 
 
-def binary_units(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
-    """Every data unit of ``ref`` that also names a power of 1024 given that size: one reading."""
-    sites = [n for n in N.walk(ref) if is_unit_number(n) and n.printed.text in POLICY.binary_units]
+def _resized(ref: N.Node, sizes: dict) -> N.Node | None:
+    """``ref`` with every unit in it named in ``sizes`` given that size; None when it has none."""
+    sites = [n for n in N.walk(ref) if is_unit_number(n) and n.printed.text in sizes]
     read = ref
     for n in sites:
-        size = POLICY.binary_units[n.printed.text]
-        read = N.substitute(read, n, N.Num(n.start, n.end, replace(n.printed, value=sp.Integer(size))))
-    if sites:
+        read = N.substitute(read, n, N.Num(n.start, n.end, replace(n.printed, value=sp.Integer(sizes[n.printed.text]))))
+    return read if sites else None
+
+
+def binary_units(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
+    """Every data unit of ``ref`` that also names a power of 1024 given that size: one reading."""
+    read = _resized(ref, POLICY.binary_units)
+    if read is not None:
         yield "KB, MB, GB and TB taken as powers of 1024 (KiB, MiB, GiB, TiB)", read
 
 
 def julian_years(ref: N.Node) -> Iterator[tuple[str, N.Node]]:
     """Every year of ``ref`` given 365.25 days: one reading."""
-    sites = [n for n in N.walk(ref) if is_unit_number(n) and n.printed.text in POLICY.julian_years]
-    read = ref
-    for n in sites:
-        size = POLICY.julian_years[n.printed.text]
-        read = N.substitute(read, n, N.Num(n.start, n.end, replace(n.printed, value=sp.Integer(size))))
-    if sites:
+    read = _resized(ref, POLICY.julian_years)
+    if read is not None:
         yield "a year taken as 365.25 days", read
 
 
