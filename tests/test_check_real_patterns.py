@@ -946,3 +946,15 @@ def test_a_value_worked_out_from_printed_roundings_is_known_no_better_than_they_
            "$$\nd = 0.0776\n$$\n\n$$\ne = a d = {v}\n$$\n")
     assert verdicts(doc.replace("{v}", "0.0765"), 16) == ["rounded"]
     assert verdicts(doc.replace("{v}", "0.0767"), 16) == ["wrong"]
+
+
+
+def test_a_cut_of_a_result_written_out_again_stays_a_cut():
+    # the fixture's scaled score -0.2051 is printed as a result, then written out: e^{-0.2051} = 0.8145659
+    # (mpmath) rounds to 0.8146; a planted 0.8145 is cut from the digits the working writes, though
+    # -0.2051 could stand for anything in [-0.20515, -0.20505], whose exponentials reach 0.81452
+    from pathlib import Path
+    doc = (Path(__file__).parent / "fixtures" / "check" / "attention_example.md").read_text()
+    assert "e^{-0.2051} &\\approx 0.8146" in doc
+    assert verdicts(doc, 50) == ["rounded"]
+    assert verdicts(doc.replace("e^{-0.2051} &\\approx 0.8146", "e^{-0.2051} &\\approx 0.8145"), 50) == ["wrong"]

@@ -30,6 +30,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 
 from derive.check.bind.env import Binding, Env
+from derive.check.bind.resolve import printed_roundings
 from derive.check.claim import Basis, Verdict
 from derive.check.evaluate.fastface import FAST
 from derive.check.evaluate.functions import LAYER_NORM
@@ -218,7 +219,11 @@ def _first_fit(link: Link, combos: list[dict], options: list[Options]) -> Trial 
 def _rounded_within(link: Link, cut: Trial) -> Trial:
     """A fit only as a truncation that a narrow enclosure of the same inputs explains as a
     rounding (0.0765 for the printed inputs' 0.07655, the author's own 0.07654): rounded, on
-    the enclosure; else the truncation."""
+    the enclosure; else the truncation. Not when the working writes out a result printed before
+    (``e^{-0.2051}`` after S printed -0.2051): those are the digits its author used, and a cut of
+    their value is a cut."""
+    if printed_roundings(link.ref, link.env, link.at):
+        return cut
     try:
         narrow = enclosure(link, cut.picks, cut.options, cut.value, link.excuse_units)
     except FAILURES:
