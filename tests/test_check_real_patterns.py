@@ -958,3 +958,14 @@ def test_a_cut_of_a_result_written_out_again_stays_a_cut():
     assert "e^{-0.2051} &\\approx 0.8146" in doc
     assert verdicts(doc, 50) == ["rounded"]
     assert verdicts(doc.replace("e^{-0.2051} &\\approx 0.8146", "e^{-0.2051} &\\approx 0.8145"), 50) == ["wrong"]
+
+
+def test_a_value_from_printed_roundings_is_held_to_what_its_working_allows():
+    # out = 1 / (1 + e^{-1.1059}) = 0.7513653 (mpmath) with 1.1059 printed before as a result; 1.1059 may
+    # stand for [1.10585, 1.10595], so out lies in [0.7513559, 0.7513747], and out (1 - out) in
+    # [0.1868096, 0.1868141]: 0.1868 rounds it, 0.1867 (a cut) does not, however out was rounded
+    doc = ("$$ z = 0.4 \\times 0.5933 + 0.45 \\times 0.5969 + 0.6 \\approx 1.1059 $$\n\n"
+           "$$ o = \\frac{1}{1 + e^{-1.1059}} \\approx 0.7514 $$\n\n$$ r = 2/3 \\approx 0.6667 $$\n\n"
+           "$$ d = o (1 - o) \\approx {v} $$\n")
+    assert verdicts(doc.replace("{v}", "0.1868"), 7) == ["rounded"]
+    assert verdicts(doc.replace("{v}", "0.1867"), 7) == ["wrong"]

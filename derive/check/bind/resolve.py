@@ -219,10 +219,13 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
     if key in b.memo:
         return b.memo[key]
     if hypothesis == "enclosure" and b.printed is not None and b.rounding:
-        exact = exact_value(b, env) if founded(b, env) and computed(b, env) and not from_roundings(b, env) else None
+        rough = founded(b, env) and computed(b, env) and from_roundings(b, env)
+        exact = exact_value(b, env) if founded(b, env) and computed(b, env) and not rough else None
         if exact is not None and exact.shape != (len(b.printed), len(b.printed[0])):
             exact = None
-        rows = [[_carried(p, exact.entry(i, j)) if exact is not None else widened(p.value, half_unit(p))
+        worked = _source_balls(b, env) if rough else None
+        rows = [[_carried(p, exact.entry(i, j)) if exact is not None else
+                 _within(widened(p.value, half_unit(p)), worked.entry(i, j) if worked is not None else None)
                  for j, p in enumerate(row)] for i, row in enumerate(b.printed)]
         value = Val(ARB.matrix(rows), b.scalar and len(rows) == 1 and len(rows[0]) == 1)
     elif hypothesis == "enclosure" and (working := _working_balls(b, env)) is not None:
@@ -233,6 +236,25 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
                                 for i in range(exact.shape[0])]), exact.scalar)
     b.memo[key] = value
     return value
+
+
+def _source_balls(b: Binding, env: Env) -> Val | None:
+    """The working a printed value was worked out from, over balls: numbers in it that the
+    document printed before as roundings widened to every value they may stand for."""
+    source = b.memo.get("source")
+    try:
+        value, _ = evaluate(source, env, b.formula_at, ARB, "enclosure", widen=printed_roundings(source, env, b.formula_at))
+    except EVAL_FAILURES:
+        return None
+    return value if value.shape == (len(b.printed), len(b.printed[0])) else None
+
+
+def _within(printed: arb, worked: arb | None) -> arb:
+    """What both the printed rounding and the working allow (the printed rounding alone when
+    the two do not meet: the working is then someone else's slip, judged where it stands)."""
+    if worked is None or not printed.overlaps(worked):
+        return printed
+    return printed.intersection(worked)
 
 
 def from_roundings(b: Binding, env: Env) -> bool:
