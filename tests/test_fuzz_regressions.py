@@ -184,3 +184,12 @@ def test_the_float_screen_of_a_number_past_float64_is_infinite_not_an_error():
     assert FAST.number(-sp.Integer(10) ** 400) == -math.inf
     assert FAST.number(sp.Rational(10 ** 320, 10 ** 299)) == 1e21     # a long numerator, a float value
     assert FAST.number(sp.Rational(3, 4)) == 0.75
+
+
+def test_a_number_whose_last_place_is_past_float_range_is_screened_not_an_error():
+    from derive.check.pipeline import check_text
+
+    # "0.e311" is 0 good to its last place, 10^311: the float screen of the gap used to overflow
+    found = check_text("$$ e^{1} / (e^{1} + e^{0}) \\approx 0.e311 $$\n", "doc.md").findings
+    assert [c.note for c in found if c.note == "internal-error"] == []
+    assert [str(c.verdict) for c in check_text("$$ e^{1} / (e^{1} + e^{0}) \\approx 0.7311 $$\n").findings] == ["rounded"]

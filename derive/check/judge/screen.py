@@ -46,7 +46,8 @@ def _gaps(grid: Grid, fast: Val) -> list[float] | None:
             if infinite(p) or not math.isfinite(x):
                 out.append(0.0 if infinite(p) and x == float(p.value) else math.inf)
                 continue
-            unit = 10.0 ** (-p.decimals) if p.decimals < 300 else 0.0
+            # (a last place past float range: 10^-300 counts as 0, 10^300 and beyond as infinite)
+            unit = 0.0 if p.decimals >= 300 else math.inf if p.decimals <= -300 else 10.0 ** (-p.decimals)
             gap = abs(float(p.value) - x) - 1e-12 * abs(x) - 1e-300
             out.append(gap / unit if unit else (0.0 if gap <= 0 else math.inf))
     return out
