@@ -219,8 +219,9 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
     if key in b.memo:
         return b.memo[key]
     if hypothesis == "enclosure" and b.printed is not None and b.rounding:
-        rough = founded(b, env) and computed(b, env) and from_roundings(b, env)
-        exact = exact_value(b, env) if founded(b, env) and computed(b, env) and not rough else None
+        known = founded(b, env) and computed(b, env)
+        rough = known and from_roundings(b, env)
+        exact = exact_value(b, env) if known and not rough else None
         if exact is not None and exact.shape != (len(b.printed), len(b.printed[0])):
             exact = None
         worked = _source_balls(b, env) if rough else None
@@ -241,12 +242,16 @@ def _balls(b: Binding, env: Env, hypothesis: str) -> Val:
 def _source_balls(b: Binding, env: Env) -> Val | None:
     """The working a printed value was worked out from, over balls: numbers in it that the
     document printed before as roundings widened to every value they may stand for."""
-    source = b.memo.get("source")
     try:
-        value, _ = evaluate(source, env, b.formula_at, ARB, "enclosure", widen=printed_roundings(source, env, b.formula_at))
+        value = _in_balls(b.memo.get("source"), env, b.formula_at)
     except EVAL_FAILURES:
         return None
     return value if value.shape == (len(b.printed), len(b.printed[0])) else None
+
+
+def _in_balls(node: N.Node, env: Env, at: int) -> Val:
+    """``node`` over the balls of its values, the numbers in it printed before as roundings widened."""
+    return evaluate(node, env, at, ARB, "enclosure", widen=printed_roundings(node, env, at))[0]
 
 
 def _within(printed: arb, worked: arb | None) -> arb:
@@ -280,8 +285,7 @@ def _working_balls(b: Binding, env: Env) -> Val | None:
         return None
     for node in (b.formula, *b.workings):
         try:
-            value, _ = evaluate(node, env, b.formula_at, ARB, "enclosure", widen=printed_roundings(node, env, b.formula_at))
-            return value
+            return _in_balls(node, env, b.formula_at)
         except EVAL_FAILURES:
             continue
     return None

@@ -45,15 +45,14 @@ def unit_of(name: str) -> Unit | None:
 
 
 def unit_after(text: str, at: int) -> str:
-    """The unit written right after offset ``at`` (``\text{ days}``, or a word: ``secs``), or ""."""
+    r"""The unit written right after offset ``at`` (``\text{ days}``, or a word: ``secs``), or ""."""
     m = LATEX_UNIT.match(text, at) or PLAIN_UNIT.match(text, at)
     return m.group(1) if m else ""
 
 
-def unit_number(unit: Unit, node: N.Node, size: int | None = None) -> N.Num:
+def unit_number(unit: Unit, node: N.Node) -> N.Num:
     """A unit in a working: a number printed as the unit's name, worth its size."""
-    return N.Num(node.start, node.end, Printed(unit[2], sp.Integer(unit[1] if size is None else size),
-                                               POLICY.exact_decimals))
+    return N.Num(node.start, node.end, Printed(unit[2], sp.Integer(unit[1]), POLICY.exact_decimals))
 
 
 def is_unit_number(node: N.Node) -> bool:
@@ -118,7 +117,7 @@ def in_base_units(node: N.Node, units: dict[int, Unit]) -> N.Node:
 # --------------------------------------------------------------------------- a chain's members
 
 def measured(parts, text: str, origin: int) -> tuple[tuple, list[Unit | None]]:
-    """The members with a known unit taken off (``1282 \text{ secs}`` is 1282) and each
+    r"""The members with a known unit taken off (``1282 \text{ secs}`` is 1282) and each
     member's unit: a name of one as its last factor, or written right after it; None where it
     has none derive knows."""
     values, units = [], []
@@ -137,7 +136,7 @@ def measured(parts, text: str, origin: int) -> tuple[tuple, list[Unit | None]]:
 
 
 def in_units_of(parts, units: list, k: int, text: str, origin: int):
-    """The members before member k put in member k's unit (``parts`` itself when none is):
+    r"""The members before member k put in member k's unit (``parts`` itself when none is):
     a printed quantity of the same kind converted (``12.8 \times 10^2 \text{ secs}`` before
     ``0.0147 \text{ days}`` is 12.8e2 s / 86400 s), a working of that kind with its quantities
     in base units over the size of k's unit, a working with no unit in counted base units
