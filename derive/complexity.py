@@ -14,14 +14,9 @@ convention is:
 * a sum of k matrices (a bias row, a residual) is k - 1 ``add`` per entry;
   broadcasting a bias row, transposing and concatenating heads cost nothing;
 * the causal mask costs nothing (it selects -oo; exp(-oo) is still computed);
-* softmax of an r x c matrix (no max shift, as the stage): per row c ``exp``,
-  c - 1 ``add`` (the row sum) and c ``div``;
-* layer norm of an r x c matrix, with gamma and beta (GPT's layer norm is
-  affine; the stage's symbolic face leaves them implicit): per row
-  mean (c - 1 add, 1 div), x - mu (c add), variance (c mul, c - 1 add, 1 div),
-  sqrt(sigma^2 + eps) (1 add, 1 sqrt), gamma (x - mu) / sigma + beta (c mul,
-  c div, c add): 4c - 1 add, 2c mul, c + 2 div, 1 sqrt;
-* ReLU is one comparison (``cmp``) per entry.
+* softmax, layer norm (counted with gamma and beta), ReLU and every other
+  ``Stage`` record count what their record's ``ops`` rule says; the rule and
+  its convention are written beside the stage's formula in ``derive.stages``.
 
 The layer is GPT-2's (pre-norm): N_1 = LN(X); h heads with d_k = d_v = d/h;
 O = Concat(heads) W_O + b_O; R_1 = X + O; N_2 = LN(R_1); R_2 = R_1 + FFN(N_2)
@@ -37,17 +32,18 @@ layer reuses W_E^T (tied), so it adds nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.symbols import as_expr
-from derive.stages.attention import (CausalMask, Softmax, causal_mask, matmul, project, scaled_scores,
-                                     softmax)
+from derive.stages.attention import CausalMask, causal_mask, matmul, project, scaled_scores
+from derive.stages.cost import Ops
 from derive.stages.embedding import add
-from derive.stages.feedforward import ReLUMatrix, feed_forward
-from derive.stages.matexpr import MatrixFunction, RowBroadcast
-from derive.stages.norm import LayerNorm, layer_norm
+from derive.stages.feedforward import feed_forward
+from derive.stages.matexpr import RowBroadcast
+from derive.stages.norm import layer_norm
+from derive.stages.record import StageFunction
+from derive.stages.softmax import softmax
 from derive.symbols import W_1, W_2, W_K, W_O, W_Q, W_V, X, b_1, b_2, beta, d_ff, d_k, d_model, d_v, eps, gamma, h, n
 
 # Sizes of the stack: layers, vocabulary, context length.
@@ -57,51 +53,6 @@ l, V, n_ctx = sp.symbols("l V n_ctx", integer=True, positive=True)
 GPT_WIDTHS = {d_k: d_model / h, d_v: d_model / h, d_ff: 4 * d_model}
 
 
-@dataclass(frozen=True)
-class Ops:
-    """Scalar operations by kind (SymPy expressions in the shape symbols)."""
-
-    mac: sp.Expr = sp.S.Zero
-    add: sp.Expr = sp.S.Zero
-    mul: sp.Expr = sp.S.Zero
-    div: sp.Expr = sp.S.Zero
-    exp: sp.Expr = sp.S.Zero
-    sqrt: sp.Expr = sp.S.Zero
-    cmp: sp.Expr = sp.S.Zero
-
-    def items(self) -> list[tuple[str, sp.Expr]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
-
-    def __add__(self, other: Ops) -> Ops:
-        return Ops(*[a + b for (_, a), (_, b) in zip(self.items(), other.items())])
-
-    def scale(self, k) -> Ops:
-        return Ops(*[sp.expand(k * v) for _, v in self.items()])
-
-    def subs(self, values: dict) -> Ops:
-        return Ops(*[sp.expand(as_expr(v).subs(values)) for _, v in self.items()])
-
-    @property
-    def flops(self) -> sp.Expr:
-        """2 mac + every other operation (a multiply-accumulate is two flops)."""
-        return sp.expand(2 * self.mac + sum(v for k, v in self.items() if k != "mac"))
-
-
-def _softmax_ops(r, c) -> Ops:
-    return Ops(exp=r * c, add=r * (c - 1), div=r * c)
-
-
-def _layer_norm_ops(r, c) -> Ops:
-    return Ops(add=r * (4 * c - 1), mul=r * 2 * c, div=r * (c + 2), sqrt=r)
-
-
-# The rule of each matrix function of matexpr: the operations on an r x c argument.
-FUNCTION_RULES = {
-    Softmax: _softmax_ops,
-    LayerNorm: _layer_norm_ops,
-    ReLUMatrix: lambda r, c: Ops(cmp=r * c),
-    CausalMask: lambda r, c: Ops(),
-}
 
 
 def count_ops(expr) -> Ops:
@@ -116,10 +67,10 @@ def count_ops(expr) -> Ops:
         rows, cols = expr.shape
         inner = sum((count_ops(a) for a in expr.args), Ops())
         return inner + Ops(add=(len(expr.args) - 1) * rows * cols)
-    if isinstance(expr, MatrixFunction):
+    if isinstance(expr, (StageFunction, CausalMask)):
         rows, cols = expr.shape
         inner = sum((count_ops(a) for a in expr.args if isinstance(a, sp.MatrixExpr)), Ops())
-        return inner + FUNCTION_RULES[type(expr)](rows, cols)
+        return inner + (expr.stage.ops(rows, cols) if isinstance(expr, StageFunction) else Ops())
     raise TypeError(f"no counting rule for {type(expr).__name__}")
 
 

@@ -27,7 +27,7 @@ from derive.errors import SpecError
 from derive.evaluate import ball, describe
 from derive.numbers import Comparison, compare, format_decimal, format_significant
 from derive.spec import Spec, StepSpec
-from derive.stages.registry import FORMULA_SYMBOLS, STAGES, Stage
+from derive.stages.registry import FORMULA_SYMBOLS, STAGES, Entry
 
 MODES = ("chained", "as_printed")
 CLOSED_FORM_LIMIT = 160   # characters of the longest entry shown in closed form
@@ -224,7 +224,7 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
                 variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed)
 
 
-def _check_size(spec: Spec, s: StepSpec, stage: Stage, operand_nodes: list, params: dict) -> None:
+def _check_size(spec: Spec, s: StepSpec, stage: Entry, operand_nodes: list, params: dict) -> None:
     """Refuse a step whose result would be larger than ``limits.MATRIX_ENTRIES``,
     before computing it: its shape comes from the general formula (symbols only)."""
     if "n" in params and "d" in params:
@@ -267,7 +267,7 @@ def _reference(node) -> str:
     return rf"\left({node.label}\right)" if compound else node.label
 
 
-def _stage_params(spec: Spec, s: StepSpec, stage: Stage) -> dict:
+def _stage_params(spec: Spec, s: StepSpec, stage: Entry) -> dict:
     unknown = sorted(set(s.params) - set(stage.params))
     if unknown:
         raise SpecError(spec.path, s.name, f"stage {s.stage!r} takes no parameter {unknown[0]!r}")
@@ -285,7 +285,7 @@ def _stage_params(spec: Spec, s: StepSpec, stage: Stage) -> dict:
     return params
 
 
-def _equation(stage: Stage, s: StepSpec, operand_nodes: list, params: dict) -> str:
+def _equation(stage: Entry, s: StepSpec, operand_nodes: list, params: dict) -> str:
     """The step's general formula: the stage applied to its operands' symbols,
     with parameters such as d_k and epsilon kept as symbols."""
     if stage.equation is not None:

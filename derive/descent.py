@@ -33,7 +33,7 @@ from flint import arb, ctx, fmpq
 from derive.errors import UsageError
 from derive.evaluate import ball
 from derive.numbers import parse_decimal
-from derive.stages.attention import softmax_row
+from derive.stages.softmax import softmax_row
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,14 @@ def _heaviside(x: arb, *_half_maximum) -> arb:
     raise Undecided("Heaviside argument too close to zero")
 
 
+def square_ball(x: arb) -> arb:
+    """x^2 over a ball: [min x^2, max x^2], never below 0 (x * x of a ball holding 0 is)."""
+    if x > 0 or x < 0:
+        return x * x
+    top = abs(x.lower()).upper().max(abs(x.upper()).upper())
+    return arb.union(arb(0), top * top)
+
+
 def _certainly_ge(a: arb, b: arb) -> bool:
     diff = a - b
     return bool(diff >= 0) or (diff.is_exact() and diff.is_zero())
@@ -144,6 +152,7 @@ _FUNCTIONS: dict[type, Callable[..., arb]] = {
     sp.cos: lambda a: a.cos(),
     sp.tan: lambda a: a.tan(),
     sp.tanh: lambda a: a.tanh(),
+    sp.erf: lambda a: a.erf(),
     sp.Abs: lambda a: abs(a),
     sp.Max: _max,
     sp.Min: _min,

@@ -5,8 +5,9 @@ through: reductions use ``axis=-1`` and products use ``@``. A kernel given
 ``own=True`` may overwrite its argument: the compiler passes it only for a
 temporary that nothing else reads (see ``derive.fast_printer``).
 
-    \mathrm{softmax}(S)_{ij} = \frac{e^{S_{ij} - \max_k S_{ik}}}{\sum_l e^{S_{il} - \max_k S_{ik}}}
-    \mathrm{LN}(x)_{ij} = \frac{x_{ij} - \mu_i}{\sqrt{\sigma^2_i + \epsilon}}
+The kernels of softmax, layer norm, the activations and every other ``Stage``
+record are the records' own ``fast`` faces, named ``_NAME`` here; this module
+adds the mask, the scalar multiply and the matrix chain.
 """
 
 from __future__ import annotations
@@ -15,28 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-
-def softmax(S: np.ndarray, own: bool = False) -> np.ndarray:
-    r"""Row softmax, shifted by the row maximum so that no exponential overflows."""
-    m = S.max(axis=-1, keepdims=True)                  # (..., n, 1)
-    Z = np.subtract(S, m, out=S if own else None)      # (..., n, n): every entry <= 0
-    np.exp(Z, out=Z)
-    Z /= Z.sum(axis=-1, keepdims=True)
-    return Z
-
-
-def layer_norm(x: np.ndarray, eps: float, own: bool = False) -> np.ndarray:
-    r"""\frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}} per row, population variance (divide by d)."""
-    mu = x.mean(axis=-1, keepdims=True)                # (..., n, 1)
-    xc = np.subtract(x, mu, out=x if own else None)    # (..., n, d)
-    sigma2 = np.square(xc).mean(axis=-1, keepdims=True)
-    xc *= 1.0 / np.sqrt(sigma2 + eps)                  # a scalar per row, never a division per entry
-    return xc
-
-
-def relu(x: np.ndarray, own: bool = False) -> np.ndarray:
-    r"""\max(0, x) element-wise."""
-    return np.maximum(x, 0.0, out=x if own else None)
+from derive.stages.record import all_stages
 
 
 def causal_mask(S: np.ndarray, own: bool = False) -> np.ndarray:
@@ -98,12 +78,15 @@ def _multiply(factors, split, i, j):
     return _multiply(factors, split, i, s) @ _multiply(factors, split, s + 1, j)
 
 
+def kernel_name(stage_name: str) -> str:
+    """The name a compiled function calls a stage's fast face by."""
+    return f"_{stage_name}"
+
+
 KERNELS = {
     "np": np,
-    "_softmax": softmax,
-    "_layer_norm": layer_norm,
-    "_relu": relu,
     "_causal_mask": causal_mask,
     "_scale": scale,
     "_chain": chain,
+    **{kernel_name(name): stage.fast for name, stage in all_stages().items()},
 }

@@ -27,10 +27,10 @@ import sympy as sp
 
 from derive.symbols import as_expr
 from derive.errors import DeriveError
-from derive.stages.attention import CausalMask, Softmax
-from derive.stages.feedforward import ReLUMatrix
+from derive.fast_kernels import kernel_name
+from derive.stages.attention import CausalMask
 from derive.stages.matexpr import Concat, RowBroadcast
-from derive.stages.norm import LayerNorm
+from derive.stages.record import StageFunction
 
 RESERVED = {"np", "math"}
 
@@ -143,9 +143,7 @@ def graph(outputs: list) -> tuple[list, Counter]:
 # operand, ``{own0}`` whether it may be overwritten, ``{s0}`` the first scalar.
 RULES: dict[type, tuple[str, bool]] = {
     sp.Transpose: ("{0}.swapaxes(-1, -2)", False),      # a view: no copy
-    Softmax: ("_softmax({0}, {own0})", True),
-    LayerNorm: ("_layer_norm({0}, {s0}, {own0})", True),
-    ReLUMatrix: ("_relu({0}, {own0})", True),
+    StageFunction: ("{kernel}({0}, {scalars}{own0})", True),    # a Stage record's fast face
     CausalMask: ("_causal_mask({0}, {own0})", True),
     Concat: ("np.concatenate(({all},), axis=-1)", True),
     sp.HadamardProduct: ("{product}", True),
@@ -198,7 +196,10 @@ class Emitter:
         scalars = [self.scalar(a) for a in node.args if not isinstance(a, sp.MatrixExpr)]
         fields = {f"own{i}": o for i, o in enumerate(own)}
         fields.update({f"s{i}": s for i, s in enumerate(scalars)})
-        fields.update(all=", ".join(args), sum=" + ".join(args), product=" * ".join(args))
+        fields.update(all=", ".join(args), sum=" + ".join(args), product=" * ".join(args),
+                      scalars="".join(f"{v}, " for v in scalars))
+        if isinstance(node, StageFunction):
+            fields["kernel"] = kernel_name(node.stage.name)
         return rule[0].format(*args, **fields), rule[1]
 
     def _product(self, node, args: list[str], own: list[bool]) -> str:

@@ -15,7 +15,7 @@ from derive.exact import (ExactError, certified_layer_norm, certified_softmax, c
                           from_fmpq_mat, rational_matmul, significant_text, to_fmpq_mat)
 from derive.numbers import format_significant
 from derive.stages import attention
-from derive.stages.attention import softmax_row
+from derive.stages.softmax import softmax_row
 from derive.stages.norm import layer_norm
 
 DIGITS = 50

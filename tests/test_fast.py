@@ -16,12 +16,12 @@ from derive import symbols as s
 from derive.derivation import run
 from derive.evaluate import ball, bounds
 from derive.fast import CompileError, compile_stages, encoder_block, source
-from derive.fast_kernels import _chain_order, chain, softmax
+from derive.fast_kernels import _chain_order, chain
 from derive.spec import example_path, load_spec
 from derive.stages.attention import causal_mask, matmul, project, scaled_scores
-from derive.stages.attention import softmax as softmax_stage
+from derive.stages.softmax import softmax as softmax_stage, softmax_fast as softmax
 from derive.stages.embedding import add
-from derive.stages.feedforward import relu
+from derive.stages.activation import relu
 from derive.stages.matexpr import Concat
 from derive.stages.norm import layer_norm
 

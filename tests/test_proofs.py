@@ -21,7 +21,7 @@ from derive.proofs.identity import Identity, prove_identity, sample_points
 from derive.proofs.symbolic import independent_exponentials
 from derive.proofs.theorem import Theorem, matrix, prove_theorem, vector
 from derive.render import environment
-from derive.stages.attention import softmax_row
+from derive.stages.softmax import softmax_row
 
 x, y, t = sp.symbols("x y t", real=True)
 

@@ -8,9 +8,11 @@ import sympy as sp
 from derive import symbols as S
 from derive.errors import UndecidableError
 from derive.numbers import format_significant
-from derive.stages.attention import attention, causal_mask, project, scaled_scores, softmax, softmax_row
+from derive.stages.attention import attention, causal_mask, project, scaled_scores
+from derive.stages.softmax import softmax, softmax_row
 from derive.stages.embedding import add, positional_encoding
-from derive.stages.feedforward import ReLU, feed_forward, relu
+from derive.stages.activation import ReLU, relu
+from derive.stages.feedforward import feed_forward
 from derive.stages.norm import layer_norm
 
 R = sp.Rational

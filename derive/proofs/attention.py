@@ -19,7 +19,8 @@ import sympy as sp
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, entry_sum, matrix, name_softmax, \
     partial
-from derive.stages.attention import causal_mask, matmul, scaled_scores, softmax
+from derive.stages.attention import causal_mask, matmul, scaled_scores
+from derive.stages.softmax import softmax
 from derive.symbols import d_k, latex
 
 SYMBOLIC = ((2, 2, 2), (3, 2, 2))   # (n, d_k, d_v)

@@ -12,24 +12,13 @@ import sympy as sp
 
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, partial, show, vector
-from derive.stages.activation import sigmoid
-from derive.stages.feedforward import ReLU
+from derive.stages.activation import ReLU, relu_grad, sigmoid, sigmoid_grad
 
 x = sp.Symbol("x", real=True)
 x_pos = sp.Symbol("x", positive=True)
 x_neg = sp.Symbol("x", negative=True)
 s = sp.Symbol(r"\sigma")
 N = sp.Symbol("N", integer=True, positive=True)
-
-
-def sigmoid_grad(v) -> sp.Expr:
-    r"""\sigma'(v) = \sigma(v) (1 - \sigma(v))."""
-    return sigmoid(v) * (1 - sigmoid(v))
-
-
-def relu_grad(v) -> sp.Expr:
-    r"""\mathrm{ReLU}'(v) = H(v), the Heaviside step (v \ne 0)."""
-    return sp.Heaviside(v)
 
 
 def mean_squared_error(y_hat, y) -> sp.Expr:

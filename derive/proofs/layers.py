@@ -22,7 +22,8 @@ import sympy as sp
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, entry_sum, matrix, partial, show
 from derive.stages.attention import project
-from derive.stages.feedforward import feed_forward, relu
+from derive.stages.activation import relu
+from derive.stages.feedforward import feed_forward
 from derive.symbols import W_1, W_2, X, b_1, b_2, latex
 
 G_ = sp.MatrixSymbol("G", X.shape[0], W_2.shape[1])

@@ -20,7 +20,7 @@ import sympy as sp
 
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, entry_sum, matrix, partial
-from derive.stages.norm import layer_norm, row_mean, row_variance
+from derive.stages.norm import layer_norm, layer_norm_vjp, row_mean, row_variance
 from derive.symbols import eps
 
 SYMBOLIC = ((1, 2), (1, 3), (1, 4), (2, 2), (2, 3))   # (rows, d)
@@ -34,21 +34,12 @@ def normalized_row(x, eps) -> tuple[list, sp.Expr]:
     return [(v - mu) / root for v in x], root
 
 
-def layer_norm_input_grad(x, g_hat, eps) -> list[sp.Expr]:
-    r"""\frac{1}{\sqrt{\sigma^2+\epsilon}}
-    (\hat g - \mathrm{mean}(\hat g) - \hat x\,\mathrm{mean}(\hat g \hat x))."""
-    x_hat, root = normalized_row(x, eps)
-    mean_g = row_mean(g_hat)
-    mean_gx = row_mean([a * b for a, b in zip(g_hat, x_hat)])
-    return [(gj - mean_g - xj * mean_gx) / root for gj, xj in zip(g_hat, x_hat)]
-
-
 def layer_norm_backward(X, eps, gamma, G) -> dict:
     """The gradients of L = sum G * LN(X) for X, gamma and beta (gamma, beta: 1 x d)."""
     dX, dgamma = [], sp.zeros(1, X.cols)
     for r in range(X.rows):
         x, g = list(X.row(r)), list(G.row(r))
-        dX.append(layer_norm_input_grad(x, [a * b for a, b in zip(g, gamma)], eps))
+        dX.append(layer_norm_vjp(x, [a * b for a, b in zip(g, gamma)], eps))
         x_hat, _ = normalized_row(x, eps)
         dgamma += sp.Matrix([[a * b for a, b in zip(g, x_hat)]])
     return {"X": sp.ImmutableMatrix(dX), "gamma": sp.ImmutableMatrix(dgamma),
@@ -59,7 +50,7 @@ def shared_gamma_grad(x, g, gamma_value, eps) -> list[sp.Expr]:
     r"""\frac{\gamma}{\sqrt{\sigma^2+\epsilon}} (g - \mathrm{mean}(g) - \hat x\,\mathrm{mean}(g \hat x)).
 
     Right only for one \gamma shared by every feature."""
-    return [gamma_value * v for v in layer_norm_input_grad(x, g, eps)]
+    return [gamma_value * v for v in layer_norm_vjp(x, g, eps)]
 
 
 def layer_norm_at(rows: int, d: int, symbolic: bool = True) -> Identity:

@@ -26,7 +26,7 @@ from flint import arb
 
 from derive.symbols import as_expr
 from derive.evaluate import Undecided, ball, bounds, certainly, rational_ball, sign
-from derive.stages.feedforward import ReLU
+from derive.stages.activation import ReLU
 
 DIGITS = 40            # digits both sides must agree to
 SHOWN_DIGITS = 50      # precision of the two sides, and the cap of a reported agreement

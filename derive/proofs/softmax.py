@@ -15,7 +15,7 @@ import sympy as sp
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, name_softmax, partial, vector
 from derive.stages import loss
-from derive.stages.attention import softmax_row
+from derive.stages.softmax import softmax_row
 from derive.symbols import alpha
 
 # The general vocabulary: indexed sums over a symbolic size V.

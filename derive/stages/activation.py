@@ -1,16 +1,23 @@
-r"""Element-wise activations and certified decisions on exact values.
+r"""Element-wise activations (each a ``Stage`` record) and certified decisions on exact values.
 
-    \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad
+    \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad \sigma'(z) = \sigma(z) (1 - \sigma(z))
+    \mathrm{ReLU}(z) = \max(0, z), \qquad \mathrm{ReLU}'(z) = H(z) \quad (z \ne 0)
     [z \ge t] = 1 \text{ if } z \ge t \text{ else } 0, \qquad
     \arg\max_j p_j
+
+Costs per entry: the sigmoid one exp, one add, one div (the negation is free);
+ReLU one comparison.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
+from flint import arb
 
 from derive.evaluate import Undecided, sign
-from derive.stages.matexpr import MatrixFunction, is_explicit
+from derive.stages.cost import Ops
+from derive.stages.record import entrywise
 
 
 def sigmoid(z):
@@ -18,19 +25,77 @@ def sigmoid(z):
     return 1 / (1 + sp.exp(-z))
 
 
-def sigmoid_matrix(M):
-    r"""\sigma applied to every entry of M."""
-    if not is_explicit(M):
-        return Sigmoid(M)
-    return sp.ImmutableMatrix(M.applyfunc(sigmoid))
+def sigmoid_grad(z):
+    r"""\sigma'(z) = \sigma(z) (1 - \sigma(z))."""
+    return sigmoid(z) * (1 - sigmoid(z))
 
 
-class Sigmoid(MatrixFunction):
-    latex_name = r"\sigma"
-    exact = staticmethod(sigmoid_matrix)
+def sigmoid_fast(x: np.ndarray, own: bool = False) -> np.ndarray:
+    r"""\frac{1}{1 + e^{-x}} element-wise."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+SIGMOID = entrywise(
+    "sigmoid", "Sigmoid", r"\frac{1}{1 + e^{-x}}", sigmoid, sigmoid_grad, sigmoid_fast,
+    lambda x: 1 / (1 + (-x).exp()), Ops(exp=1, add=1, div=1),
+    names=("sigma", "sigmoid"), latex=lambda inner: rf"\sigma\left({inner}\right)", exponent_guard=True)
+
+sigmoid_matrix = SIGMOID
+Sigmoid = SIGMOID.symbolic
+
+
+class ReLU(sp.Function):
+    r"""\max(0, x), decided with certainty for exact x; unevaluated for a symbol."""
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return x if x > 0 else sp.S.Zero
+        if x.free_symbols:
+            return None
+        return x if sign(x) > 0 else sp.S.Zero
+
+    def fdiff(self, argindex=1):
+        """d/dx max(0, x) = Heaviside(x) (undefined at x = 0)."""
+        return sp.Heaviside(self.args[0])
+
+    def _arb(self, x):
+        """The certified rule for ball arithmetic: decide the side of zero."""
+        if x > 0:
+            return x
+        if x < 0 or (x.is_exact() and x.is_zero()):
+            return x * 0
+        raise Undecided("ReLU argument too close to zero")
 
     def _latex(self, printer):
-        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+        return rf"\max\left(0, {printer._print(self.args[0])}\right)"
+
+
+def relu_grad(x):
+    r"""\mathrm{ReLU}'(x) = H(x), the Heaviside step (x \ne 0)."""
+    return sp.Heaviside(x)
+
+
+def relu_fast(x: np.ndarray, own: bool = False) -> np.ndarray:
+    r"""\max(0, x) element-wise."""
+    return np.maximum(x, 0.0, out=x if own else None)
+
+
+def relu_ball(x: arb) -> arb:
+    r"""\max(0, x) over a ball: x when positive, 0 when negative, [0, \max x] when x holds 0."""
+    if x > 0:
+        return x
+    if x < 0:
+        return arb(0)
+    return arb.union(arb(0), x.upper())
+
+
+RELU = entrywise(
+    "relu", "ReLU", r"\max(0, x)", ReLU, relu_grad, relu_fast, relu_ball, Ops(cmp=1),
+    names=("ReLU", "relu"), latex=lambda inner: rf"\max\left(0, {inner}\right)")
+
+relu = RELU
+ReLUMatrix = RELU.symbolic
 
 
 class AtLeast(sp.Function):

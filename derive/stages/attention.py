@@ -12,6 +12,7 @@ import sympy as sp
 
 from derive.exact import is_rational_matrix, rational_matmul
 from derive.stages.matexpr import Concat, MatrixFunction, RowBroadcast, is_explicit, shape_text
+from derive.stages.softmax import softmax
 
 
 def _explicit(M):
@@ -69,20 +70,6 @@ def causal_mask(S):
     return sp.ImmutableMatrix(*S.shape, lambda i, j: S[i, j] if j <= i else sp.S.NegativeInfinity)
 
 
-def softmax_row(z):
-    r"""p_j = \frac{e^{z_j}}{\sum_k e^{z_k}} for one row z."""
-    exps = [sp.exp(v) for v in z]
-    total = sp.Add(*exps)
-    return [e / total for e in exps]
-
-
-def softmax(S):
-    r"""\mathrm{softmax}(S): softmax_row applied to every row of S."""
-    if not is_explicit(S):
-        return Softmax(S)
-    return sp.ImmutableMatrix([softmax_row(S.row(i)) for i in range(S.rows)])
-
-
 def attention(Q, K, V, d_k, masked=False):
     r"""\mathrm{softmax}\left(\frac{Q K^T}{\sqrt{d_k}}\right) V (with an optional causal mask)."""
     S = scaled_scores(Q, K, d_k)
@@ -99,11 +86,6 @@ def concat_heads(*heads):
 def multi_head(heads, W_O):
     r"""\mathrm{Concat}(head_1, ..., head_h) W_O."""
     return matmul(concat_heads(*heads), W_O)
-
-
-class Softmax(MatrixFunction):
-    latex_name = "softmax"
-    exact = staticmethod(softmax)
 
 
 class CausalMask(MatrixFunction):

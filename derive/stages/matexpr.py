@@ -2,9 +2,11 @@
 
 ``Q * K.T / sqrt(d_k)`` is already a SymPy matrix expression; softmax, layer
 norm, ReLU, a causal mask, a concatenation and a broadcast bias are not. Each
-gets a small ``MatrixExpr`` subclass here: it knows its shape and its LaTeX,
-and ``doit()`` hands explicit arguments to the stage's exact face, so the
-symbolic face with matrices substituted *is* the exact face.
+is a small ``MatrixExpr`` subclass: it knows its shape and its LaTeX, and
+``doit()`` hands explicit arguments to the stage's exact face, so the symbolic
+face with matrices substituted *is* the exact face. The ``Stage`` records
+(softmax, layer norm, the activations) get theirs from ``derive.stages.record``;
+the mask, the concatenation and the broadcast are here.
 """
 
 from __future__ import annotations

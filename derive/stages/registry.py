@@ -1,6 +1,9 @@
 """The stage names a spec may use, each mapped to its function and formula.
 
-Most stages are functions of matrices that also accept ``MatrixSymbol``s, so a
+Every ``Stage`` record of ``derive.stages`` (softmax, layer norm, ReLU, GELU ...)
+is a spec stage under its own name, with its parameters; the entries written
+here are the stages that are not such records (projections, the embedding, the
+losses). Most stages are functions of matrices that also accept ``MatrixSymbol``s, so a
 step's general formula is the stage applied to its operands' symbols. Stages
 whose formula is not a matrix expression (an embedding lookup, the positional
 encoding, a loss) bring an ``equation`` that builds the LaTeX from SymPy objects
@@ -15,11 +18,12 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive import symbols
-from derive.stages import activation, attention, embedding, feedforward, loss, norm
+from derive.stages import activation, attention, embedding, feedforward, loss
+from derive.stages.record import all_stages
 
 
 @dataclass(frozen=True)
-class Stage:
+class Entry:
     """How a spec's stage name maps to a stage function and its formula."""
 
     function: Callable
@@ -72,32 +76,29 @@ def _argmax_equation(params, label, operands) -> str:
     return rf"{label}_i = \arg\max_j \, {operands[0]}_{{ij}}"
 
 
-STAGES: dict[str, Stage] = {
-    "embed": Stage(embedding.embed, ("tokens", "table"), equation=_embed_equation),
-    "positional_encoding": Stage(embedding.positional_encoding, ("n", "d"), equation=_pe_equation),
-    "add": Stage(embedding.add, inline=True),
-    "matmul": Stage(attention.matmul),
-    "project": Stage(attention.project),
-    "project_transposed": Stage(attention.project_transposed),
-    "scores": Stage(attention.scores),
-    "scaled_scores": Stage(attention.scaled_scores, ("d_k",)),
-    "causal_mask": Stage(attention.causal_mask),
-    "softmax": Stage(attention.softmax),
-    "attention": Stage(attention.attention, ("d_k", "masked")),
-    "concat": Stage(attention.concat_heads),
-    "layer_norm": Stage(norm.layer_norm, ("eps",)),
-    "layer_norm_std_eps": Stage(norm.layer_norm_std_eps, ("eps",)),
-    "relu": Stage(feedforward.relu),
-    "feed_forward": Stage(feedforward.feed_forward),
-    "sigmoid": Stage(activation.sigmoid_matrix),
-    "threshold": Stage(activation.threshold, ("at",), equation=_threshold_equation),
-    "argmax": Stage(activation.argmax_rows, ("vocabulary",), equation=_argmax_equation),
-    "cross_entropy": Stage(loss.cross_entropy, equation=_scalar(loss.cross_entropy_formula, "{label}")),
-    "cross_entropy_grad": Stage(loss.cross_entropy_grad, equation=_scalar(loss.cross_entropy_grad_formula)),
-    "logits": Stage(loss.logits_of, equation=_scalar(loss.logits_formula)),
-    "sgd_step": Stage(loss.sgd_step, ("alpha",), equation=_scalar(loss.sgd_step_formula)),
-    "log_likelihood": Stage(loss.log_likelihood, equation=_scalar(loss.log_likelihood_formula, "{label}", None)),
+STAGES: dict[str, Entry] = {
+    "embed": Entry(embedding.embed, ("tokens", "table"), equation=_embed_equation),
+    "positional_encoding": Entry(embedding.positional_encoding, ("n", "d"), equation=_pe_equation),
+    "add": Entry(embedding.add, inline=True),
+    "matmul": Entry(attention.matmul),
+    "project": Entry(attention.project),
+    "project_transposed": Entry(attention.project_transposed),
+    "scores": Entry(attention.scores),
+    "scaled_scores": Entry(attention.scaled_scores, ("d_k",)),
+    "causal_mask": Entry(attention.causal_mask),
+    "attention": Entry(attention.attention, ("d_k", "masked")),
+    "concat": Entry(attention.concat_heads),
+    "feed_forward": Entry(feedforward.feed_forward),
+    "threshold": Entry(activation.threshold, ("at",), equation=_threshold_equation),
+    "argmax": Entry(activation.argmax_rows, ("vocabulary",), equation=_argmax_equation),
+    "cross_entropy": Entry(loss.cross_entropy, equation=_scalar(loss.cross_entropy_formula, "{label}")),
+    "cross_entropy_grad": Entry(loss.cross_entropy_grad, equation=_scalar(loss.cross_entropy_grad_formula)),
+    "logits": Entry(loss.logits_of, equation=_scalar(loss.logits_formula)),
+    "sgd_step": Entry(loss.sgd_step, ("alpha",), equation=_scalar(loss.sgd_step_formula)),
+    "log_likelihood": Entry(loss.log_likelihood, equation=_scalar(loss.log_likelihood_formula, "{label}", None)),
 }
+
+STAGES.update({name: Entry(record, record.params) for name, record in all_stages().items()})
 
 # Parameters that the general formula shows as a symbol rather than a number.
 FORMULA_SYMBOLS = {"d_k": symbols.d_k, "eps": symbols.eps, "alpha": symbols.alpha}

@@ -4,9 +4,9 @@ their last printed digit become balls of half a unit, and a formula computed
 over them gives balls that hold every value the author could have computed.
 
 Balls are kept tight where a formula would otherwise count one input twice:
+the stages' own ball faces do it for softmax and layer norm (see
+``derive.stages``), and here
 
-    softmax_i = 1 / \sum_j e^{x_j - x_i}        (the j = i term is exactly 1)
-    x_i - \mu = (1 - 1/n) x_i - \sum_{j \ne i} x_j / n
     x^2       = [\min x^2, \max x^2]            (never below 0)
 
 A ball that is not finite (a log of a ball touching 0) holds nothing useful:
@@ -20,7 +20,7 @@ import sympy as sp
 from flint import arb, fmpq
 
 from derive.check.evaluate.values import MAX_ENTRIES, EvalError, Face
-from derive.evaluate import ball as exact_ball, rational_ball
+from derive.evaluate import ball as exact_ball, rational_ball, square_ball
 
 NEG_INF = arb.neg_inf()
 
@@ -45,11 +45,6 @@ def widened(q, half) -> arb:
 def hull(lo: arb, hi: arb) -> arb:
     """The smallest ball holding both (bounds given as balls)."""
     return arb.union(lo, hi)
-
-
-def masked(x: arb) -> bool:
-    """An entry the causal mask set to -oo."""
-    return not x.is_finite() and float(x) == float("-inf")
 
 
 class ArbFace(Face):
@@ -95,10 +90,7 @@ class ArbFace(Face):
         return x.is_exact() and x.is_zero()
 
     def square(self, x):
-        if x > 0 or x < 0:
-            return x * x
-        top = abs(x.lower()).upper().max(abs(x.upper()).upper())   # x holds 0: [0, max |x|^2]
-        return hull(arb(0), top * top)
+        return square_ball(x)
 
     def pow(self, x, e):
         n = self.whole(e)
@@ -118,17 +110,6 @@ class ArbFace(Face):
     def function(self, name: str, x):
         return ARB_FUNCTIONS[name](self, x)
 
-    def relu(self, data):
-        return self.map(data, self._relu)
-
-    def _relu(self, x):
-        r"""\max(0, x): x when positive, 0 when negative, [0, \max x] when x holds 0."""
-        if x > 0:
-            return x
-        if x < 0:
-            return arb(0)
-        return hull(arb(0), x.upper())
-
     def maximum(self, x, y):
         if x >= y:
             return x
@@ -139,49 +120,11 @@ class ArbFace(Face):
     def causal_mask(self, data):
         return self.matrix([[x if j <= i else NEG_INF for j, x in enumerate(row)] for i, row in enumerate(data)])
 
-    def softmax(self, data, how: str):
-        z = data.T if how == "columns" else data
-        z = self.causal_mask(z) if how == "masked" else z
-        out = self.matrix([_softmax_row(list(row)) for row in z])
-        return out.T.copy() if how == "columns" else out
-
-    def layer_norm(self, data, eps, how: str):
-        eps = arb(0) if how == "no_eps" else eps
-        return self.matrix([self._layer_norm_row(list(row), eps, how) for row in data])
-
-    def _layer_norm_row(self, xs: list, eps, how: str) -> list:
-        r"""(x_i - \mu) / \sqrt{\sigma^2 + \epsilon} with each x_i - \mu written out."""
-        n = len(xs)
-        if how == "sample" and n < 2:
-            raise EvalError("a sample variance of one value")
-        centred = [sum((x * fmpq(n - 1, n) if j == i else -x / n for j, x in enumerate(xs)), arb(0))
-                   for i in range(n)]
-        var = sum((self.square(c) for c in centred), arb(0)) / (n - 1 if how == "sample" else n)
-        scale = var.sqrt() + eps if how == "std_eps" else (var + eps).sqrt()
-        return [c / scale for c in centred]
+    def apply_stage(self, stage, data, params: tuple):
+        return self.matrix([stage.ball(list(row), *params) for row in data])
 
     def hstack(self, blocks):
         return np.hstack(blocks)
-
-
-def _softmax_row(xs: list) -> list:
-    r"""softmax_i = 1 / \sum_j e^{x_j - x_i}; masked entries are exactly 0."""
-    out = []
-    for i, x in enumerate(xs):
-        if masked(x):
-            out.append(arb(0))
-            continue
-        total = arb(1)
-        for j, y in enumerate(xs):
-            if j != i and not masked(y):
-                total += (y - x).exp()
-        out.append(1 / total)
-    return out
-
-
-def _sigmoid(face: ArbFace, x):
-    r"""\sigma(x) = 1 / (1 + e^{-x})."""
-    return 1 / (1 + (-x).exp())
 
 
 ARB_FUNCTIONS = {
@@ -190,7 +133,7 @@ ARB_FUNCTIONS = {
     "log10": lambda f, x: x.log() / arb(10).log(), "log2": lambda f, x: x.log() / arb(2).log(),
     "sqrt": lambda f, x: x.sqrt(), "tanh": lambda f, x: x.tanh(),
     "abs": lambda f, x: x if x >= 0 else -x if x <= 0 else hull(arb(0), abs(x).upper()),
-    "sigmoid": _sigmoid, "relu": lambda f, x: f._relu(x), "ceil": lambda f, x: x.ceil(),
+    "ceil": lambda f, x: x.ceil(),
     "floor": lambda f, x: x.floor(),
 }
 

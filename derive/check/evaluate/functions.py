@@ -12,18 +12,27 @@ import sympy as sp
 
 from derive.check.evaluate.values import EvalError, Val
 from derive.check.policy import POLICY
+from derive.stages.activation import RELU
+from derive.stages.norm import LAYER_NORM as LN_STAGE, LAYER_NORM_SAMPLE, LAYER_NORM_STD_EPS
+from derive.stages.record import all_stages
+from derive.stages.softmax import SOFTMAX as SOFTMAX_STAGE
 
+# The elementary functions; the transformer's own (softmax, LN, sigmoid, ReLU, GELU,
+# RMSNorm ...) are the Stage records of derive.stages, under the names in their records.
 ELEMENTWISE = {"sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "ln": "log",
                "log": "log", "log10": "log10", "log_10": "log10", "log2": "log2", "log_2": "log2",
-               "sqrt": "sqrt", "tanh": "tanh", "abs": "abs", "sigma": "sigmoid",
-               "sigmoid": "sigmoid", "ReLU": "relu", "relu": "relu", "ceil": "ceil", "floor": "floor"}
-SOFTMAX = {"softmax", "Softmax"}
-LAYER_NORM = {"LN", "LayerNorm", "layernorm", "Norm", "LayerNormalization"}
+               "sqrt": "sqrt", "tanh": "tanh", "abs": "abs", "ceil": "ceil", "floor": "floor"}
+STAGE_NAMES = {alias: stage for stage in all_stages().values() for alias in stage.names}
+SOFTMAX = set(SOFTMAX_STAGE.names)
+LAYER_NORM = set(LN_STAGE.names)
+# The layer-norm variant an option asks for: (stage, whether epsilon is kept).
+LN_VARIANTS = {"standard": (LN_STAGE, True), "no_eps": (LN_STAGE, False),
+               "sample": (LAYER_NORM_SAMPLE, True), "std_eps": (LAYER_NORM_STD_EPS, True)}
 CONCAT = {"Concat", "concat"}
 MASK = {"mask", "Mask", "causal", "CausalMask", "masked"}
 EXTREMA = {"max", "min"}
 REDUCTIONS = {"sum", "mean", "var", "std"}
-KNOWN = set(ELEMENTWISE) | SOFTMAX | LAYER_NORM | CONCAT | MASK | EXTREMA | REDUCTIONS
+KNOWN = set(ELEMENTWISE) | set(STAGE_NAMES) | CONCAT | MASK | EXTREMA | REDUCTIONS
 EPSILON_NAMES = ("epsilon", "varepsilon", "eps")
 
 
@@ -49,15 +58,34 @@ class NamedFunctions:
             raise EvalError(f"{name} of one number is 1: read as the entry for this score of a row "
                             "given elsewhere, which is not checked")
         if name in SOFTMAX:
-            return Val(face.softmax(x.data, self.options.softmax))
+            return Val(self.softmax(x.data))
         if name in MASK:
             return Val(face.causal_mask(x.data))
         if name in LAYER_NORM:
-            normed = Val(face.layer_norm(x.data, self.epsilon(), self.options.layer_norm))
+            normed = Val(self.layer_norm(x.data))
             return self.affine(normed) if self.options.affine else normed
         if name in REDUCTIONS:
             return self.reduction(name, x)
+        if name in STAGE_NAMES:
+            stage = STAGE_NAMES[name]
+            params = tuple(self.epsilon() for _ in stage.params if _ == "eps")
+            if len(params) != len(stage.params):
+                raise EvalError(f"{name} needs the parameters {', '.join(stage.params)}")
+            return Val(face.stage(stage, x.data, params), x.scalar and stage.entrywise)
         return self.elementwise(ELEMENTWISE[name], x)
+
+    def softmax(self, data):
+        """Softmax of each row, in the variant asked for: over columns, or after a causal mask."""
+        face, how = self.face, self.options.softmax
+        z = face.transpose_data(data) if how == "columns" else data
+        out = face.stage(SOFTMAX_STAGE, face.causal_mask(z) if how == "masked" else z)
+        return face.transpose_data(out) if how == "columns" else out
+
+    def layer_norm(self, data):
+        """LN of each row in the variant asked for (sample variance, epsilon outside the root or left out)."""
+        stage, keeps_eps = LN_VARIANTS[self.options.layer_norm]
+        eps = self.epsilon() if keeps_eps else self.face.number(sp.S.Zero)
+        return self.face.stage(stage, data, (eps,))
 
     def concat(self, blocks: list[Val]) -> Val:
         r"""``Concat(head_1, ..., head_h)``: the blocks side by side, [A \; B]."""
@@ -71,8 +99,6 @@ class NamedFunctions:
             fn = f"log{self.options.log_base}"
         if self.options.swap_trig and fn in ("sin", "cos"):
             fn = "cos" if fn == "sin" else "sin"
-        if fn == "relu" and not x.scalar:
-            return Val(self.face.relu(x.data))
         return Val(self.face.map(x.data, lambda v: self.face.function(fn, v)), x.scalar)
 
     def extremum(self, name: str, args: list[Val]) -> Val:
@@ -81,7 +107,7 @@ class NamedFunctions:
             raise EvalError(f"\\{name} of {len(args)} values")
         a, b = args
         if name == "max" and a.scalar and not b.scalar and self.face.is_zero(a.entry(0, 0)):
-            return Val(self.face.relu(b.data))  # max(0, z): ReLU element-wise
+            return Val(self.face.stage(RELU, b.data))  # max(0, z): ReLU element-wise
         pick = self.face.maximum if name == "max" else self._minimum
         if a.scalar != b.scalar:                  # max(c, Z): element-wise against a number
             s, m = (a, b) if a.scalar else (b, a)

@@ -16,7 +16,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from derive.evaluate import ball
-from derive.stages import activation, attention, feedforward, norm
+from derive.stages import attention
 from derive.check.policy import POLICY
 
 MAX_EXPONENT = POLICY.max_exponent      # 10^{10^{10}} is refused, not computed
@@ -91,6 +91,13 @@ class Face:
 
     def scalar(self, x) -> Val:
         return Val(self.matrix([[x]]), True)
+
+    def stage(self, stage, data, params: tuple = ()):
+        """A ``Stage`` record (softmax, LN, GELU ...) on the rows of ``data``, in this face."""
+        try:
+            return self.apply_stage(stage, data, params)
+        except ValueError as exc:      # a sample variance of one value
+            raise EvalError(str(exc)) from exc
 
     def stack(self, rows: list[list[Val]]) -> Val:
         if any(not v.scalar for row in rows for v in row):
@@ -267,25 +274,18 @@ class ExactFace(Face):
             raise EvalError("square root of a negative number")
         if name in ("log", "log10", "log2") and _certainly(x, lambda b: b <= 0):
             raise EvalError("logarithm of a number that is not positive")
-        if name in ("exp", "sigmoid", "tanh") and x not in (sp.S.Infinity, sp.S.NegativeInfinity) \
+        if name in ("exp", "tanh") and x not in (sp.S.Infinity, sp.S.NegativeInfinity) \
                 and not _certainly(x, lambda b: abs(b) <= MAX_EXPONENT):
             raise EvalError("exponent too large to evaluate")
         return EXACT_FUNCTIONS[name](x)
 
-    def softmax(self, data, how: str):
-        if how == "columns":
-            return sp.ImmutableMatrix(attention.softmax(sp.ImmutableMatrix(data.T)).T)
-        if how == "masked":
-            return attention.softmax(attention.causal_mask(data))
-        return attention.softmax(data)
-
-    def layer_norm(self, data, eps, how: str):
-        if how == "standard" or how == "no_eps":
-            return norm.layer_norm(data, 0 if how == "no_eps" else eps)
-        return sp.ImmutableMatrix([_ln_row_variant(list(data.row(i)), eps, how) for i in range(data.rows)])
-
-    def relu(self, data):
-        return feedforward.relu(data)
+    def apply_stage(self, stage, data, params: tuple):
+        """A ``Stage`` record's exact face on the rows of ``data``; an input past the
+        range of exp is refused where the stage exponentiates it."""
+        if stage.exponent_guard and any(x not in (sp.S.Infinity, sp.S.NegativeInfinity)
+                                        and not _certainly(x, lambda b: abs(b) <= MAX_EXPONENT) for x in data):
+            raise EvalError("exponent too large to evaluate")
+        return stage(sp.ImmutableMatrix(data), *params)
 
     def causal_mask(self, data):
         return attention.causal_mask(data)
@@ -310,22 +310,10 @@ def _certainly(x, test) -> bool:
     return b.is_finite() and bool(test(b))
 
 
-def _ln_row_variant(xs, eps, how: str):
-    r"""Layer-norm variants: (x - \mu)/(\sigma + \epsilon), or the sample variance."""
-    mu = norm.row_mean(xs)
-    if how == "sample":
-        if len(xs) < 2:
-            raise EvalError("a sample variance of one value")
-        sigma2 = norm.row_variance(xs, mu) * len(xs) / (len(xs) - 1)
-        return [norm.layer_norm_entry(v, mu, sigma2, eps) for v in xs]
-    return [norm.layer_norm_std_eps_entry(v, mu, norm.row_variance(xs, mu), eps) for v in xs]
-
-
 EXACT_FUNCTIONS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
     "log10": lambda x: sp.log(x) / sp.log(10), "log2": lambda x: sp.log(x) / sp.log(2),
-    "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "sigmoid": activation.sigmoid,
-    "relu": feedforward.ReLU, "ceil": sp.ceiling, "floor": sp.floor,
+    "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "ceil": sp.ceiling, "floor": sp.floor,
 }
 
 
