@@ -1,4 +1,5 @@
-"""The registered identities: name -> builder of its ``Theorem``, in the issue's order."""
+"""The registered identities: name -> builder of its ``Theorem``, in the issue's order,
+then the backward rule of every ``Stage`` record (``softmax-backward`` ...)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from derive.errors import UsageError
 from derive.proofs import attention, elementwise, layers, norm, positional, softmax
+from derive.proofs.stages import stage_theorems
 from derive.proofs.identity import ProofResult
 from derive.proofs.theorem import Theorem, prove_theorem
 
@@ -23,6 +25,7 @@ THEOREMS: dict[str, Callable[[], Theorem]] = {
     "mse": elementwise.mse_theorem,
     "descent-step": softmax.descent_theorem,
     "positional-shift": positional.positional_theorem,
+    **stage_theorems(),
 }
 
 

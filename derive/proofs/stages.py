@@ -1,0 +1,81 @@
+r"""The backward rule of every ``Stage`` record, proved against its forward row.
+
+For a stage f applied row by row and an upstream gradient G of the same shape,
+
+    L = \sum_{ij} G_{ij} f(X)_{ij}, \qquad
+    \frac{\partial L}{\partial X_{ij}} = \left(J(X_{i \cdot})^T G_{i \cdot}\right)_j,
+
+so the record's ``vjp`` is proved by differentiating L, built from the record's
+own ``row``. Sizes: one and two rows of widths 2 and 3 symbolically (a single
+entry for an element-wise stage), wider rows numerically. A stage whose row
+uses a function of derive's that declares its own derivative (ReLU) is checked
+numerically only: SymPy would differentiate it by that same declaration.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive.proofs.identity import Identity
+from derive.proofs.theorem import Step, Theorem, Walkthrough, entry_sum, matrix, partial
+from derive.stages.record import Stage, all_stages
+
+# Values of a stage's parameters in its proof: symbols with the sign they must have.
+PARAMETERS = {"eps": sp.Symbol("epsilon", positive=True), "T": sp.Symbol("T", positive=True)}
+ROW_SYMBOLIC = ((1, 2), (1, 3), (2, 2))
+ROW_NUMERIC = ((2, 5), (1, 8))
+ENTRY_SYMBOLIC = ((1, 1),)
+ENTRY_NUMERIC = ((2, 3),)
+
+
+def theorem_name(stage: Stage) -> str:
+    return f"{stage.name.replace('_', '-')}-backward"
+
+
+def _params(stage: Stage) -> tuple:
+    return tuple(PARAMETERS[p] for p in stage.params)
+
+
+def self_declared(expr) -> bool:
+    """Does ``expr`` use a function of derive's that states its own derivative (``fdiff``)?"""
+    return any(type(f).__module__.startswith("derive.") and "fdiff" in vars(type(f))
+               for f in sp.sympify(expr).atoms(sp.Function))
+
+
+def backward_at(stage: Stage, rows: int, cols: int, symbolic: bool = True) -> Identity:
+    r"""L = \sum G \circ f(X) against \partial L / \partial X = ``stage.backward(X, G)``."""
+    X, G = matrix("x", rows, cols), matrix("g", rows, cols)
+    forward = entry_sum(G, stage(X, *_params(stage)))
+    symbolic = symbolic and not self_declared(forward)
+    return Identity(theorem_name(stage), forward, [X], [stage.backward(X, G, *_params(stage))],
+                    sizes=f"{rows}x{cols}", symbolic=symbolic)
+
+
+def backward_walkthrough(stage: Stage) -> list[Walkthrough]:
+    width = 1 if stage.entrywise else 3
+    X, G = matrix("x", 1, width), matrix("g", 1, width)
+    forward = entry_sum(G, stage(X, *_params(stage)))
+    lhs = partial("L", X[0, 0])
+    raw = None if self_declared(forward) else Step("sympy", lhs, sp.diff(forward, X[0, 0]))
+    closed = stage.backward(X, G, *_params(stage))[0, 0]
+    return [Walkthrough(f"1x{width}", Step("forward", "L", forward), raw, (), Step("closed", lhs, closed))]
+
+
+def backward_theorem(stage: Stage) -> Theorem:
+    symbolic_sizes, numeric_sizes = ((ENTRY_SYMBOLIC, ENTRY_NUMERIC) if stage.entrywise
+                                     else (ROW_SYMBOLIC, ROW_NUMERIC))
+    shown = ", ".join(f"{r}x{c}" for r, c in symbolic_sizes)
+    more = ", ".join(f"{r}x{c}" for r, c in numeric_sizes)
+    return Theorem(
+        name=theorem_name(stage), title=f"{stage.title}: the backward rule",
+        statement=(r"\frac{\partial L}{\partial x_j} = \left(J(x)^T g\right)_j",),
+        given=(rf"f(x)_j = {stage.definition}", r"L = \sum_j g_j \, f(x)_j"),
+        sizes=f"{shown} (+{more})",
+        instances=lambda: [backward_at(stage, *s) for s in symbolic_sizes]
+        + [backward_at(stage, *s, symbolic=False) for s in numeric_sizes],
+        walkthroughs=lambda: backward_walkthrough(stage))
+
+
+def stage_theorems() -> dict:
+    """``NAME-backward`` for every Stage record, in the records' order."""
+    return {theorem_name(stage): (lambda stage=stage: backward_theorem(stage)) for stage in all_stages().values()}

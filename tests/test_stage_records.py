@@ -1,0 +1,105 @@
+"""Every Stage record: its four faces agree, its symbolic face is its exact face,
+its cost and name tables are complete, and each consumer reads it.
+
+The faces are computed independently of each other (SymPy rows certified with
+Arb, the NumPy kernel, the Arb row on point balls); the independent oracle of
+each stage's values (mpmath) is in that stage's own test.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import sympy as sp
+from flint import arb, ctx, fmpq
+
+from derive.evaluate import ball
+from derive.fast import compile_stages
+from derive.fast_kernels import KERNELS, kernel_name
+from derive.stages.cost import Ops
+from derive.stages.record import Stage, StageFunction, all_stages
+from derive.stages.registry import STAGES as SPEC_STAGES
+
+RECORDS = all_stages()
+PARAMS = {"eps": sp.Rational(1, 10**5), "T": sp.Rational(7, 10)}
+
+
+def random_matrix(rng: random.Random, rows: int, cols: int) -> sp.ImmutableMatrix:
+    return sp.ImmutableMatrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-400, 400), 100))
+
+
+def exact_floats(M) -> np.ndarray:
+    with ctx.workprec(300):
+        return np.array([[float(ball(v).mid()) for v in M.row(i)] for i in range(M.rows)])
+
+
+@pytest.mark.parametrize("name", list(RECORDS))
+def test_the_four_faces_agree_to_1e_12(name):
+    stage = RECORDS[name]
+    rng = random.Random(20261206)
+    params = [PARAMS[p] for p in stage.params]
+    for rows, cols in ((1, 2), (2, 4), (3, 7)):
+        X = random_matrix(rng, rows, cols)
+        exact = stage(X, *params)
+        want = exact_floats(exact)
+        scale = np.maximum(1.0, np.abs(want))
+        fast = stage.fast(np.array(X.tolist(), dtype=float), *[float(p) for p in params])
+        assert np.all(np.abs(fast - want) <= 1e-12 * scale), (name, fast, want)
+        with ctx.workprec(200):
+            balls = [stage.ball([arb(fmpq(int(v.p), int(v.q))) for v in X.row(i)],
+                                *[arb(fmpq(int(p.p), int(p.q))) for p in params]) for i in range(rows)]
+        with ctx.workprec(400):
+            for i in range(rows):
+                for j in range(cols):
+                    assert balls[i][j].contains(ball(exact[i, j])), (name, i, j)
+                    assert abs(float(balls[i][j].mid()) - want[i, j]) <= 1e-12 * scale[i, j]
+        M = sp.MatrixSymbol("M", rows, cols)
+        symbolic = stage(M, *params)
+        assert isinstance(symbolic, StageFunction) and symbolic.shape == (rows, cols)
+        assert symbolic.subs(M, X).doit() == exact
+
+
+@pytest.mark.parametrize("name", list(RECORDS))
+def test_the_compiled_fast_face_is_the_kernel(name):
+    """The NumPy function compiled from the symbolic face calls the record's kernel."""
+    stage = RECORDS[name]
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    X = sp.MatrixSymbol("X", n, d)
+    params = {sp.Symbol(p): float(PARAMS[p]) for p in stage.params}
+    run = compile_stages(stage(X, *params.keys()), [X], params)
+    x = np.random.default_rng(3).normal(size=(2, 3, 5))     # a batch passes through
+    want = stage.fast(x.copy(), *params.values())
+    assert np.allclose(run(x), want, rtol=0, atol=1e-14)
+    assert KERNELS[kernel_name(name)] is stage.fast
+
+
+@pytest.mark.parametrize("name", list(RECORDS))
+def test_every_record_is_a_spec_stage_with_a_cost_and_a_backward_theorem(name):
+    from derive.proofs.catalog import THEOREMS
+    from derive.proofs.stages import theorem_name
+
+    stage = RECORDS[name]
+    assert SPEC_STAGES[name].function is stage and SPEC_STAGES[name].params == stage.params
+    r, c = sp.symbols("r c", positive=True)
+    ops = stage.ops(r, c)
+    assert isinstance(ops, Ops) and sp.expand(ops.flops).free_symbols == {r, c}
+    assert theorem_name(stage) in THEOREMS
+
+
+def test_records_are_found_once_each_and_names_do_not_clash():
+    assert len(RECORDS) == len({id(s) for s in RECORDS.values()})
+    aliases = [a for s in RECORDS.values() for a in s.names]
+    assert len(aliases) == len(set(aliases))
+    assert all(isinstance(s, Stage) for s in RECORDS.values())
+
+
+def test_parameters_by_name_and_clear_errors():
+    ln = RECORDS["layer_norm"]
+    X = sp.ImmutableMatrix([[1, 2, 4]])
+    assert ln(X, eps=0) == ln(X, 0)
+    with pytest.raises(TypeError, match="needs the parameter eps"):
+        ln(X)
+    with pytest.raises(TypeError, match="takes the parameters eps"):
+        ln(X, 0, alpha=1)
