@@ -9,6 +9,7 @@ each stage's values (mpmath) is in that stage's own test.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -103,3 +104,33 @@ def test_parameters_by_name_and_clear_errors():
         ln(X)
     with pytest.raises(TypeError, match="takes the parameters eps"):
         ln(X, 0, alpha=1)
+
+
+def _wrong_rules():
+    """Backward rules with a common slip each, built from the records' own pieces."""
+    from derive.stages.activation import sigmoid
+    from derive.stages.gelu import GELU
+    from derive.stages.norm import LAYER_NORM, LAYER_NORM_STD_EPS, normalized_vjp
+    from derive.stages.softmax import SOFTMAX, softmax_row
+
+    return {
+        "softmax without the inner sum": replace(
+            SOFTMAX, vjp=lambda z, g: [p * gj for p, gj in zip(softmax_row(z), g)]),
+        "LN with the sample divisor": replace(
+            LAYER_NORM, vjp=lambda x, g, eps: normalized_vjp(x, g, eps, len(x) - 1)),
+        "(x - mu)/(sigma + eps) given LN's rule": replace(LAYER_NORM_STD_EPS, vjp=LAYER_NORM.vjp),
+        "sigmoid' = sigmoid": replace(
+            RECORDS["sigmoid"], vjp=lambda xs, gs: [g * sigmoid(x) for x, g in zip(xs, gs)]),
+        "ReLU' = 1": replace(RECORDS["relu"], vjp=lambda xs, gs: list(gs)),
+        "GELU' = Phi(x) only": replace(
+            GELU, vjp=lambda xs, gs: [g * (1 + sp.erf(x / sp.sqrt(2))) / 2 for x, g in zip(xs, gs)]),
+    }
+
+
+@pytest.mark.parametrize("slip", list(_wrong_rules()))
+def test_a_wrong_backward_rule_is_refuted(slip):
+    from derive.proofs.stages import backward_theorem
+    from derive.proofs.theorem import prove_theorem
+
+    result = prove_theorem(backward_theorem(_wrong_rules()[slip]))
+    assert result.result == "fails" and result.failure is not None

@@ -38,7 +38,7 @@ def sigmoid_fast(x: np.ndarray, own: bool = False) -> np.ndarray:
 SIGMOID = entrywise(
     "sigmoid", "Sigmoid", r"\frac{1}{1 + e^{-x_j}}", sigmoid, sigmoid_grad, sigmoid_fast,
     lambda x: 1 / (1 + (-x).exp()), Ops(exp=1, add=1, div=1),
-    names=("sigma", "sigmoid"), latex=lambda inner: rf"\sigma\left({inner}\right)", exponent_guard=True)
+    names=("sigma", "sigmoid"), latex=lambda inner, *_: rf"\sigma\left({inner}\right)", exponent_guard=True)
 
 sigmoid_matrix = SIGMOID
 Sigmoid = SIGMOID.symbolic
@@ -92,7 +92,7 @@ def relu_ball(x: arb) -> arb:
 
 RELU = entrywise(
     "relu", "ReLU", r"\max(0, x_j)", ReLU, relu_grad, relu_fast, relu_ball, Ops(cmp=1),
-    names=("ReLU", "relu"), latex=lambda inner: rf"\max\left(0, {inner}\right)")
+    names=("ReLU", "relu"), latex=lambda inner, *_: rf"\max\left(0, {inner}\right)")
 
 relu = RELU
 ReLUMatrix = RELU.symbolic

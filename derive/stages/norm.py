@@ -163,7 +163,7 @@ LAYER_NORM = Stage(
     definition=r"\frac{x_j - \mu}{\sqrt{\sigma^2 + \epsilon}}",
     row=layer_norm_row, fast=layer_norm_fast, ball=normalized_balls, vjp=layer_norm_vjp,
     ops=layer_norm_ops, params=("eps",), names=("LN", "LayerNorm", "layernorm", "Norm", "LayerNormalization"),
-    latex=lambda inner: rf"\mathrm{{LN}}\left({inner}\right)", parameters=lambda d: 2 * d)
+    latex=lambda inner, *_: rf"\mathrm{{LN}}\left({inner}\right)", parameters=lambda d: 2 * d)
 
 LAYER_NORM_SAMPLE = Stage(
     name="layer_norm_sample", title="Layer normalisation with the sample variance",
@@ -171,7 +171,7 @@ LAYER_NORM_SAMPLE = Stage(
     row=layer_norm_sample_row, fast=layer_norm_sample_fast,
     ball=lambda xs, eps: normalized_balls(xs, eps, ddof=1), vjp=layer_norm_sample_vjp,
     ops=layer_norm_ops, params=("eps",),
-    latex=lambda inner: rf"\mathrm{{LN}}_{{s}}\left({inner}\right)", parameters=lambda d: 2 * d)
+    latex=lambda inner, *_: rf"\mathrm{{LN}}_{{s}}\left({inner}\right)", parameters=lambda d: 2 * d)
 
 LAYER_NORM_STD_EPS = Stage(
     name="layer_norm_std_eps", title=r"Layer normalisation with epsilon outside the root",
@@ -179,7 +179,7 @@ LAYER_NORM_STD_EPS = Stage(
     row=layer_norm_std_eps_row, fast=layer_norm_std_eps_fast,
     ball=lambda xs, eps: normalized_balls(xs, eps, std_eps=True), vjp=layer_norm_std_eps_vjp,
     ops=layer_norm_ops, params=("eps",),
-    latex=lambda inner: rf"\mathrm{{LN}}_{{\sigma+\epsilon}}\left({inner}\right)", parameters=lambda d: 2 * d)
+    latex=lambda inner, *_: rf"\mathrm{{LN}}_{{\sigma+\epsilon}}\left({inner}\right)", parameters=lambda d: 2 * d)
 
 LayerNorm = LAYER_NORM.symbolic
 layer_norm_std_eps = LAYER_NORM_STD_EPS

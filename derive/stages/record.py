@@ -41,8 +41,8 @@ def _no_parameters(d) -> sp.Expr:
     return sp.S.Zero
 
 
-def _plain_latex(name: str) -> Callable[[str], str]:
-    return lambda inner: rf"\mathrm{{{name}}}\left({inner}\right)"
+def _plain_latex(name: str) -> Callable[..., str]:
+    return lambda inner, *params: rf"\mathrm{{{name}}}\left({inner}\right)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +59,7 @@ class Stage:
     ops: Callable[[Any, Any], Ops]            # (rows, cols) -> operations
     params: tuple[str, ...] = ()              # scalar parameters after the input (eps, T)
     names: tuple[str, ...] = ()               # how documents call it (``softmax``, ``LN``)
-    latex: Callable[[str], str] | None = None  # the call around printed LaTeX of the input
+    latex: Callable[..., str] | None = None   # (input LaTeX, *parameter LaTeX) -> the call
     entrywise: bool = False                   # f applied to each entry alone
     parameters: Callable[[Any], sp.Expr] = _no_parameters   # learnable, for width d
     exponent_guard: bool = False              # refuse exact inputs past exp's range (checker)
@@ -98,7 +98,7 @@ class StageFunction(MatrixFunction):
     """The symbolic face of a ``Stage``: f(X, params...), shaped like X."""
 
     stage: Stage
-    call_latex: Callable[[str], str]
+    call_latex: Callable[..., str]
 
     def doit(self, **hints):
         args = [a.doit(**hints) for a in self.args]
@@ -107,7 +107,7 @@ class StageFunction(MatrixFunction):
         return type(self)(*args)
 
     def _latex(self, printer):
-        return self.call_latex(printer._print(self.args[0]))
+        return self.call_latex(*[printer._print(a) for a in self.args])
 
 
 def _class_name(name: str) -> str:
