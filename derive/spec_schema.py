@@ -181,9 +181,21 @@ def words(value, where: Where) -> list[str]:
     return list(texts(value, where))
 
 
+DOMAINS = {"positive": positive, "non_negative": non_negative}
+
+
+def record_params() -> dict[str, Callable]:
+    """The parameters the Stage records declare (temperature T ...), each read as a
+    number in the domain its record states."""
+    from derive.stages.record import all_stages
+
+    return {p: DOMAINS.get(stage.domains.get(p), exact) for stage in all_stages().values() for p in stage.params}
+
+
 # The parameters of the stages (derive.stages.registry), each with its reader.
 # A key not listed here is passed on as it is, and the stage refuses it by name.
 PARAMS: dict[str, Callable] = {
+    **record_params(),
     "n": count, "d": count,            # positional encoding: n positions, width d
     "d_k": positive,                   # attention: scores are divided by sqrt(d_k)
     "eps": non_negative,               # layer norm: sqrt(variance + eps)

@@ -58,6 +58,7 @@ class Stage:
     vjp: Callable[..., list]                  # (x: list, g: list, *params) -> J(x)^T g
     ops: Callable[[Any, Any], Ops]            # (rows, cols) -> operations
     params: tuple[str, ...] = ()              # scalar parameters after the input (eps, T)
+    domains: dict = field(default_factory=dict)   # param -> "positive" | "non_negative" (else any number)
     names: tuple[str, ...] = ()               # how documents call it (``softmax``, ``LN``)
     latex: Callable[..., str] | None = None   # (input LaTeX, *parameter LaTeX) -> the call
     entrywise: bool = False                   # f applied to each entry alone

@@ -102,3 +102,5 @@ STAGES.update({name: Entry(record, record.params) for name, record in all_stages
 
 # Parameters that the general formula shows as a symbol rather than a number.
 FORMULA_SYMBOLS = {"d_k": symbols.d_k, "eps": symbols.eps, "alpha": symbols.alpha}
+FORMULA_SYMBOLS.update({p: sp.Symbol(p, positive=True) for record in all_stages().values()
+                        for p in record.params if p not in FORMULA_SYMBOLS})
