@@ -134,3 +134,12 @@ def test_a_wrong_backward_rule_is_refuted(slip):
 
     result = prove_theorem(backward_theorem(_wrong_rules()[slip]))
     assert result.result == "fails" and result.failure is not None
+
+
+def test_the_readme_lists_every_spec_stage():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = text[text.index("Stages (parameters in brackets)"):text.index("More keys:")]
+    missing = [name for name in SPEC_STAGES if f"`{name}`" not in listed]
+    assert not missing, missing
