@@ -143,7 +143,7 @@ def graph(outputs: list) -> tuple[list, Counter]:
 # operand, ``{own0}`` whether it may be overwritten, ``{s0}`` the first scalar.
 RULES: dict[type, tuple[str, bool]] = {
     sp.Transpose: ("{0}.swapaxes(-1, -2)", False),      # a view: no copy
-    StageFunction: ("{kernel}({0}, {scalars}{own0})", True),    # a Stage record's fast face
+    StageFunction: ("{kernel}({all}, {scalars}{own0})", True),  # a Stage record's fast face
     CausalMask: ("_causal_mask({0}, {own0})", True),
     Concat: ("np.concatenate(({all},), axis=-1)", True),
     sp.HadamardProduct: ("{product}", True),

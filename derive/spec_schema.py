@@ -181,7 +181,15 @@ def words(value, where: Where) -> list[str]:
     return list(texts(value, where))
 
 
-DOMAINS = {"positive": positive, "non_negative": non_negative}
+def probability(value, where: Where) -> sp.Rational:
+    """A probability of dropping: from 0 up to, not including, 1."""
+    v = number(value, where).value
+    if not 0 <= v < 1:
+        raise where.error(f"must be from 0 up to (not including) 1, got {shown(value)}")
+    return v
+
+
+DOMAINS = {"positive": positive, "non_negative": non_negative, "probability": probability}
 
 
 def record_params() -> dict[str, Callable]:

@@ -20,10 +20,14 @@ from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, entry_sum, matrix, partial
 from derive.stages.record import Stage, all_stages
 
-# Values of a stage's parameters in its proof: symbols with the sign they must have.
-PARAMETERS = {"eps": sp.Symbol("epsilon", positive=True), "T": sp.Symbol("T", positive=True)}
+# A stage's parameters in its proof: symbols with the sign their domain gives them
+# (a probability p is q / (1 + q) for a positive q, so every p in (0, 1) is covered).
+_q = sp.Symbol("q", positive=True)
+NAMED = {"eps": sp.Symbol("epsilon", positive=True)}
+BY_DOMAIN = {"probability": lambda name: _q / (1 + _q),
+             "non_negative": lambda name: sp.Symbol(name, nonnegative=True)}
 ROW_SYMBOLIC = ((1, 2), (1, 3), (2, 2))
-ROW_NUMERIC = ((2, 5), (1, 8))
+ROW_NUMERIC = ((2, 5), (3, 4), (1, 8))
 ENTRY_SYMBOLIC = ((1, 1),)
 ENTRY_NUMERIC = ((2, 3),)
 
@@ -33,7 +37,8 @@ def theorem_name(stage: Stage) -> str:
 
 
 def _params(stage: Stage) -> tuple:
-    return tuple(PARAMETERS[p] for p in stage.params)
+    return tuple(NAMED.get(p) or BY_DOMAIN.get(stage.domains.get(p), lambda n: sp.Symbol(n, positive=True))(p)
+                 for p in stage.params)
 
 
 def self_declared(expr) -> bool:
@@ -42,28 +47,57 @@ def self_declared(expr) -> bool:
                for f in sp.sympify(expr).atoms(sp.Function))
 
 
+OPERAND_NAMES = ("x", "y", "z")
+
+
+def _operands(stage: Stage, rows: int, cols: int) -> list:
+    return [matrix(name, rows, cols) for name in OPERAND_NAMES[:stage.arity]]
+
+
+def _gradients(stage: Stage, operands: list, G) -> list:
+    grads = stage.backward(*operands, G, params=_params(stage))
+    return [grads] if stage.arity == 1 else list(grads)
+
+
+def numeric_only(stage: Stage) -> bool:
+    """Is the stage's backward rule checked numerically only (its row declares its own derivative)?"""
+    return self_declared(stage(*_operands(stage, 1, 2), *_params(stage)))
+
+
+def fits(stage: Stage, rows: int, cols: int) -> bool:
+    """Does the stage take inputs of this shape (RoPE: an even width)?"""
+    try:
+        stage(*_operands(stage, rows, cols), *_params(stage))
+    except ValueError:
+        return False
+    return True
+
+
 def backward_at(stage: Stage, rows: int, cols: int, symbolic: bool = True) -> Identity:
-    r"""L = \sum G \circ f(X) against \partial L / \partial X = ``stage.backward(X, G)``."""
-    X, G = matrix("x", rows, cols), matrix("g", rows, cols)
-    forward = entry_sum(G, stage(X, *_params(stage)))
+    r"""L = \sum G \circ f(X, ...) against \partial L / \partial X, ... = ``stage.backward``."""
+    operands, G = _operands(stage, rows, cols), matrix("g", rows, cols)
+    forward = entry_sum(G, stage(*operands, *_params(stage)))
     symbolic = symbolic and not self_declared(forward)
-    return Identity(theorem_name(stage), forward, [X], [stage.backward(X, G, *_params(stage))],
+    return Identity(theorem_name(stage), forward, operands, _gradients(stage, operands, G),
                     sizes=f"{rows}x{cols}", symbolic=symbolic)
 
 
 def backward_walkthrough(stage: Stage) -> list[Walkthrough]:
-    width = 1 if stage.entrywise else 3
-    X, G = matrix("x", 1, width), matrix("g", 1, width)
-    forward = entry_sum(G, stage(X, *_params(stage)))
-    lhs = partial("L", X[0, 0])
-    raw = None if self_declared(forward) else Step("sympy", lhs, sp.diff(forward, X[0, 0]))
-    closed = stage.backward(X, G, *_params(stage))[0, 0]
+    width = 1 if stage.entrywise else 4 if stage.positional else 3
+    operands, G = _operands(stage, 1, width), matrix("g", 1, width)
+    forward = entry_sum(G, stage(*operands, *_params(stage)))
+    first = operands[0][0, 0]
+    lhs = partial("L", first)
+    raw = None if self_declared(forward) else Step("sympy", lhs, sp.diff(forward, first))
+    closed = _gradients(stage, operands, G)[0][0, 0]
     return [Walkthrough(f"1x{width}", Step("forward", "L", forward), raw, (), Step("closed", lhs, closed))]
 
 
 def backward_theorem(stage: Stage) -> Theorem:
     symbolic_sizes, numeric_sizes = ((ENTRY_SYMBOLIC, ENTRY_NUMERIC) if stage.entrywise
                                      else (ROW_SYMBOLIC, ROW_NUMERIC))
+    symbolic_sizes = [s for s in symbolic_sizes if fits(stage, *s)]
+    numeric_sizes = [s for s in numeric_sizes if fits(stage, *s)]
     shown = ", ".join(f"{r}x{c}" for r, c in symbolic_sizes)
     more = ", ".join(f"{r}x{c}" for r, c in numeric_sizes)
     return Theorem(

@@ -24,12 +24,14 @@ def embed(tokens: Sequence[str], table: Mapping[str, Sequence[sp.Expr]]) -> sp.I
     return sp.ImmutableMatrix([list(table[t]) for t in tokens])
 
 
-def pe_angle(pos, i, d, evaluate=True):
-    r"""The angle of pair i at position pos: \frac{pos}{10000^{2i/d}}.
+def pe_angle(pos, i, d, evaluate=True, base=10000):
+    r"""The angle of pair i at position pos: \frac{pos}{base^{2i/d}} (base 10000, as
+    the sinusoidal encoding and RoPE use).
 
     ``evaluate=False`` keeps the fraction as written, for display.
     """
-    power = sp.Pow(sp.Integer(10000), sp.Integer(2) * i / d, evaluate=evaluate)
+    base = sp.Integer(base) if isinstance(base, int) else base
+    power = sp.Pow(base, sp.Integer(2) * i / d, evaluate=evaluate)
     return sp.Mul(pos, sp.Pow(power, -1, evaluate=evaluate), evaluate=evaluate)
 
 

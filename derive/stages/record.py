@@ -17,6 +17,10 @@ record:
 * ``ops``: the scalar operations on an r x c input (``derive.stages.cost.Ops``);
   ``parameters``: the learnable parameters for rows of width d.
 
+A stage may take several operands of one shape (``arity``: SwiGLU's gate
+a \circ \mathrm{SiLU}(b), dropout's x and mask): its row functions then take one row
+of each, and ``vjp`` returns one gradient row per operand. A ``positional``
+stage (RoPE) also gets the row's index, its position, after the rows.
 An element-wise stage (ReLU, GELU) is made by ``entrywise`` from its scalar
 function and derivative. Every ``Stage`` defined at the top of a module of
 ``derive.stages`` is found by ``all_stages``: adding a stage is adding its file.
@@ -52,13 +56,16 @@ class Stage:
     name: str                                 # spec stage name; ``derive prove NAME-backward``
     title: str                                # for pages and proof tables
     definition: str                           # LaTeX of one output entry, in x_j (and params)
-    row: Callable[..., list]                  # exact: (x: list, *params) -> list
+    row: Callable[..., list]                  # exact: (x: list, [position,] *params) -> list
     fast: Callable[..., np.ndarray]           # (x, *params, own=False) over the last axis
-    ball: Callable[..., list]                 # (x: list[arb], *params) -> list[arb]
-    vjp: Callable[..., list]                  # (x: list, g: list, *params) -> J(x)^T g
+    ball: Callable[..., list]                 # (x: list[arb], [position,] *params) -> list[arb]
+    vjp: Callable[..., list]                  # (x: list, g: list, [position,] *params) -> J(x)^T g
     ops: Callable[[Any, Any], Ops]            # (rows, cols) -> operations
     params: tuple[str, ...] = ()              # scalar parameters after the input (eps, T)
-    domains: dict = field(default_factory=dict)   # param -> "positive" | "non_negative" (else any number)
+    domains: dict = field(default_factory=dict)   # param -> "positive" | "non_negative" | "probability"
+    defaults: dict = field(default_factory=dict)  # param -> SymPy number when a call leaves it out
+    arity: int = 1                            # matrix operands, all of one shape
+    positional: bool = False                  # rows also get their index (0-based position)
     names: tuple[str, ...] = ()               # how documents call it (``softmax``, ``LN``)
     latex: Callable[..., str] | None = None   # (input LaTeX, *parameter LaTeX) -> the call
     entrywise: bool = False                   # f applied to each entry alone
@@ -72,27 +79,55 @@ class Stage:
         object.__setattr__(self, "symbolic", cls)
 
     def __call__(self, M, *args, **named):
-        """The stage on a matrix: explicit rows give the exact value, a matrix
-        expression gives the symbolic face (``Softmax(S)``). Parameters by
+        """The stage on its operands: explicit rows give the exact value, matrix
+        expressions give the symbolic face (``Softmax(S)``). Parameters by
         position or by name (``eps=...``)."""
+        operands, args = (M, *args[:self.arity - 1]), args[self.arity - 1:]
+        if len(operands) < self.arity:
+            raise TypeError(f"{self.name} takes {self.arity} operands")
+        if len({tuple(A.shape) for A in operands}) != 1:
+            raise ValueError(f"the operands of {self.name} differ in shape")
         params = self.parameters_of(args, named)
-        if not is_explicit(M):
-            return self.symbolic(M, *params)
-        return sp.ImmutableMatrix([self.row(list(M.row(i)), *params) for i in range(M.rows)])
+        if not all(is_explicit(A) for A in operands):
+            return self.symbolic(*operands, *params)
+        return sp.ImmutableMatrix(self.by_rows(self.row, operands, params))
+
+    def by_rows(self, fn: Callable, operands, params: tuple, *more) -> list:
+        """``fn`` on each row: the operands' rows, then ``more`` rows (an upstream
+        gradient), the position if the stage is positional, then the parameters."""
+        rows = []
+        for i in range(operands[0].shape[0]):
+            where = (i,) if self.positional else ()
+            rows.append(fn(*[_row(A, i) for A in (*operands, *more)], *where, *params))
+        return rows
 
     def parameters_of(self, args: tuple, named: dict) -> tuple:
-        """The parameters in ``params`` order, from positions then names."""
+        """The parameters in ``params`` order, from positions, names, then defaults."""
         unknown = sorted(set(named) - set(self.params[len(args):]))
         if len(args) > len(self.params) or unknown:
             raise TypeError(f"{self.name} takes the parameters {', '.join(self.params) or 'none'}")
-        missing = [p for p in self.params[len(args):] if p not in named]
+        given = {**self.defaults, **named}
+        missing = [p for p in self.params[len(args):] if p not in given]
         if missing:
             raise TypeError(f"{self.name} needs the parameter {missing[0]}")
-        return tuple(args) + tuple(named[p] for p in self.params[len(args):])
+        return tuple(args) + tuple(given[p] for p in self.params[len(args):])
 
-    def backward(self, M, G, *params) -> sp.ImmutableMatrix:
-        r"""\frac{\partial}{\partial X} \sum_{ij} G_{ij} f(X)_{ij}: ``vjp`` on each row."""
-        return sp.ImmutableMatrix([self.vjp(list(M.row(i)), list(G.row(i)), *params) for i in range(M.rows)])
+    def backward(self, *operands_and_upstream, params: tuple = ()):
+        r"""\frac{\partial}{\partial X} \sum_{ij} G_{ij} f(X)_{ij}: ``vjp`` on each row. Called as
+        ``backward(X, G, *params)`` for one operand; ``backward(A, B, G, params=...)`` returns
+        one gradient matrix per operand."""
+        if self.arity == 1:
+            (M, G, *rest), params = operands_and_upstream, params or ()
+            params = tuple(rest) + tuple(params)
+            return sp.ImmutableMatrix(self.by_rows(self.vjp, (M,), params, G))
+        operands, G = operands_and_upstream[:self.arity], operands_and_upstream[self.arity]
+        rows = self.by_rows(self.vjp, operands, tuple(params), G)
+        return tuple(sp.ImmutableMatrix([r[k] for r in rows]) for k in range(self.arity))
+
+
+def _row(A, i: int) -> list:
+    """Row i of an explicit matrix, or of an array of balls, as a list."""
+    return list(A.row(i)) if isinstance(A, sp.MatrixBase) else list(A[i])
 
 
 class StageFunction(MatrixFunction):
@@ -103,7 +138,7 @@ class StageFunction(MatrixFunction):
 
     def doit(self, **hints):
         args = [a.doit(**hints) for a in self.args]
-        if is_explicit(args[0]):
+        if all(is_explicit(a) for a in args[:self.stage.arity]):
             return self.stage(*args)
         return type(self)(*args)
 
@@ -116,17 +151,26 @@ def _class_name(name: str) -> str:
 
 
 def entrywise(name: str, title: str, definition: str, f: Callable, df: Callable, fast: Callable,
-              ball: Callable, ops_per_entry: Ops, **more) -> Stage:
-    r"""A stage f applied to each entry: row = [f(x_j)], vjp = [g_j f'(x_j)],
-    cost ``ops_per_entry`` times r c. ``fast`` and ``ball`` act on arrays / one ball."""
+              ball: Callable, ops_per_entry: Ops, arity: int = 1, **more) -> Stage:
+    r"""A stage f applied to each entry (of each operand, side by side): row = [f(x_j)],
+    vjp = [g_j f'(x_j)] (with several operands, df gives the partial derivatives and
+    vjp one row per operand), cost ``ops_per_entry`` times r c. ``fast`` acts on
+    arrays, ``ball`` on one ball per operand, ``f`` and ``df`` on one entry per operand."""
+    def vjp(*args):
+        rows, gs, params = args[:arity], args[arity], args[arity + 1:]
+        partials = [df(*entries, *params) for entries in zip(*rows)]
+        if arity == 1:
+            return [g * d for d, g in zip(partials, gs)]
+        return [[g * d[k] for d, g in zip(partials, gs)] for k in range(arity)]
+
     return Stage(
         name=name, title=title, definition=definition,
-        row=lambda xs: [f(x) for x in xs],
+        row=lambda *args: [f(*entries, *args[arity:]) for entries in zip(*args[:arity])],
         fast=fast,
-        ball=lambda xs: [ball(x) for x in xs],
-        vjp=lambda xs, gs: [g * df(x) for x, g in zip(xs, gs)],
+        ball=lambda *args: [ball(*entries, *args[arity:]) for entries in zip(*args[:arity])],
+        vjp=vjp,
         ops=lambda r, c: ops_per_entry.scale(r * c),
-        entrywise=True, **more)
+        entrywise=True, arity=arity, **more)
 
 
 def all_stages() -> dict[str, Stage]:

@@ -120,8 +120,8 @@ class ArbFace(Face):
     def causal_mask(self, data):
         return self.matrix([[x if j <= i else NEG_INF for j, x in enumerate(row)] for i, row in enumerate(data)])
 
-    def apply_stage(self, stage, data, params: tuple):
-        return self.matrix([stage.ball(list(row), *params) for row in data])
+    def apply_stage(self, stage, operands: tuple, params: tuple):
+        return self.matrix(stage.by_rows(stage.ball, operands, params))
 
     def hstack(self, blocks):
         return np.hstack(blocks)

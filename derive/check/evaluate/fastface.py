@@ -72,9 +72,9 @@ class FastFace(Face):
         with np.errstate(all="ignore"):
             return float(FAST_FUNCTIONS[name](x))
 
-    def apply_stage(self, stage, data, params: tuple):
+    def apply_stage(self, stage, operands: tuple, params: tuple):
         with np.errstate(all="ignore"):
-            return stage.fast(np.array(data, dtype=float), *[float(p) for p in params])
+            return stage.fast(*[np.array(data, dtype=float) for data in operands], *[float(p) for p in params])
 
     def causal_mask(self, data):
         return fast_kernels.causal_mask(data)

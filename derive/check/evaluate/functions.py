@@ -51,6 +51,8 @@ class NamedFunctions:
             return self.extremum(name, args)
         if name in SOFTMAX and len(args) > 1 and all(a.scalar for a in args):
             args = [face.stack([args])]        # softmax(8, 0): the softmax of the vector (8, 0)
+        if name in STAGE_NAMES and len(args) > 1 and name not in SOFTMAX:
+            return self.stage_call(STAGE_NAMES[name], args)
         if len(args) != 1:
             raise EvalError(f"{name} takes one argument")
         x = args[0]
@@ -67,12 +69,29 @@ class NamedFunctions:
         if name in REDUCTIONS:
             return self.reduction(name, x)
         if name in STAGE_NAMES:
-            stage = STAGE_NAMES[name]
-            params = tuple(self.epsilon() for _ in stage.params if _ == "eps")
-            if len(params) != len(stage.params):
-                raise EvalError(f"{name} needs the parameters {', '.join(stage.params)}")
-            return Val(face.stage(stage, x.data, params), x.scalar and stage.entrywise)
+            return self.stage_call(STAGE_NAMES[name], [x])
         return self.elementwise(ELEMENTWISE[name], x)
+
+    def stage_call(self, stage, args: list[Val]) -> Val:
+        """A Stage record called by name: its operands first, then its parameters in order
+        (epsilon from the document, others from the call or the record's defaults)."""
+        operands, given = args[:stage.arity], list(args[stage.arity:])
+        if len(operands) < stage.arity or len({a.shape for a in operands}) != 1:
+            raise EvalError(f"{stage.name} takes {stage.arity} operands of one shape")
+        params = []
+        for p in stage.params:
+            if given:
+                params.append(given.pop(0).entry(0, 0))
+            elif p == "eps":
+                params.append(self.epsilon())
+            elif p in stage.defaults:
+                params.append(self.face.number(stage.defaults[p]))      # a SymPy number
+            else:
+                raise EvalError(f"{stage.name} needs the parameter {p}")
+        if given:
+            raise EvalError(f"{stage.name} takes {stage.arity + len(stage.params)} arguments")
+        out = self.face.stage(stage, operands[0].data, tuple(params), tuple(a.data for a in operands[1:]))
+        return Val(out, operands[0].scalar and stage.entrywise)
 
     def softmax(self, data):
         """Softmax of each row, in the variant asked for: over columns, or after a causal mask."""

@@ -92,10 +92,11 @@ class Face:
     def scalar(self, x) -> Val:
         return Val(self.matrix([[x]]), True)
 
-    def stage(self, stage, data, params: tuple = ()):
-        """A ``Stage`` record (softmax, LN, GELU ...) on the rows of ``data``, in this face."""
+    def stage(self, stage, data, params: tuple = (), more: tuple = ()):
+        """A ``Stage`` record (softmax, LN, GELU ...) on the rows of ``data`` (and of the
+        ``more`` operands of a stage that takes several), in this face."""
         try:
-            return self.apply_stage(stage, data, params)
+            return self.apply_stage(stage, (data, *more), params)
         except ValueError as exc:      # a sample variance of one value
             raise EvalError(str(exc)) from exc
 
@@ -279,13 +280,14 @@ class ExactFace(Face):
             raise EvalError("exponent too large to evaluate")
         return EXACT_FUNCTIONS[name](x)
 
-    def apply_stage(self, stage, data, params: tuple):
-        """A ``Stage`` record's exact face on the rows of ``data``; an input past the
+    def apply_stage(self, stage, operands: tuple, params: tuple):
+        """A ``Stage`` record's exact face on the rows of its operands; an input past the
         range of exp is refused where the stage exponentiates it."""
         if stage.exponent_guard and any(x not in (sp.S.Infinity, sp.S.NegativeInfinity)
-                                        and not _certainly(x, lambda b: abs(b) <= MAX_EXPONENT) for x in data):
+                                        and not _certainly(x, lambda b: abs(b) <= MAX_EXPONENT)
+                                        for data in operands for x in data):
             raise EvalError("exponent too large to evaluate")
-        return stage(sp.ImmutableMatrix(data), *params)
+        return stage(*[sp.ImmutableMatrix(data) for data in operands], *params)
 
     def causal_mask(self, data):
         return attention.causal_mask(data)
