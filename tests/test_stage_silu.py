@@ -35,3 +35,20 @@ def test_the_checker_reads_silu_and_swish():
     text = "Here SiLU(1) = 0.7311 and swish(2) = 1.7616, but SiLU(1) = 0.7301.\n"
     verdicts = [str(c.verdict) for c in check_text(text).findings if c.verdict != "given"]
     assert verdicts == ["rounded", "rounded", "wrong"]
+
+
+def test_swiglu_gate_and_its_two_partials_against_mpmath():
+    from derive.stages.silu import SWIGLU_GATE
+
+    A = sp.ImmutableMatrix([[sp.Rational(1, 2), -2, 3]])
+    B = sp.ImmutableMatrix([[4, sp.Rational(-1, 3), 1]])
+    G = sp.ImmutableMatrix([[1, 2, -1]])
+    out = SWIGLU_GATE(A, B)
+    dA, dB = SWIGLU_GATE.backward(A, B, G)
+    for j in range(3):
+        a, b, g = (mpmath.mpf(M[0, j].p) / M[0, j].q for M in (A, B, G))
+        with ctx.workprec(400):
+            got, ga, gb = (mpmath.mpf(ball(E[0, j]).mid().str(60, radius=False)) for E in (out, dA, dB))
+        assert abs(got - mp_silu(a) * b) < mpmath.mpf(10) ** -40
+        assert abs(ga - g * b * mpmath.diff(mp_silu, a)) < mpmath.mpf(10) ** -40
+        assert abs(gb - g * mp_silu(a)) < mpmath.mpf(10) ** -40

@@ -41,3 +41,26 @@ SILU = entrywise(
     "silu", "SiLU (swish)", r"\frac{x_j}{1 + e^{-x_j}}", silu, silu_grad, silu_fast, silu_ball,
     Ops(exp=1, add=1, div=1, mul=1), names=("SiLU", "silu", "swish", "Swish"),
     latex=lambda inner, *_: rf"\mathrm{{SiLU}}\left({inner}\right)", exponent_guard=True)
+
+
+def swiglu_gate(a, b):
+    r"""\mathrm{SiLU}(a) \, b for one entry of each operand."""
+    return silu(a) * b
+
+
+def swiglu_gate_partials(a, b):
+    r"""(\mathrm{SiLU}'(a) \, b, \; \mathrm{SiLU}(a))."""
+    return silu_grad(a) * b, silu(a)
+
+
+def swiglu_gate_fast(a: np.ndarray, b: np.ndarray, own: bool = False) -> np.ndarray:
+    return silu_fast(a) * b
+
+
+# SwiGLU (Shazeer, "GLU Variants Improve Transformer", arXiv:2002.05202):
+# FFN(x) = (SiLU(x W) \circ (x V)) W_2. The gate is this two-operand stage between
+# the projections a = x W and b = x V; cost per entry the SiLU's and one more mul.
+SWIGLU_GATE = entrywise(
+    "swiglu_gate", "SwiGLU gate", r"\frac{a_j}{1 + e^{-a_j}} \, b_j", swiglu_gate, swiglu_gate_partials,
+    swiglu_gate_fast, lambda a, b: a / (1 + (-a).exp()) * b, Ops(exp=1, add=1, div=1, mul=2), arity=2,
+    latex=lambda a, b, *_: rf"\mathrm{{SiLU}}\left({a}\right) \odot {b}", exponent_guard=True)

@@ -1,0 +1,81 @@
+"""RoPE: rotations by hand (mpmath), the relative-position property, the backward
+rule against mpmath derivatives, and a spec step."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+from flint import ctx
+
+from derive.evaluate import ball
+from derive.stages.rope import ROPE
+
+mpmath.mp.dps = 50
+
+
+def mp_rope(x, m, base=10000):
+    d, out = len(x), []
+    for k in range(d // 2):
+        t = mpmath.mpf(m) / mpmath.power(base, mpmath.mpf(2 * k) / d)
+        a, b = x[2 * k], x[2 * k + 1]
+        out += [a * mpmath.cos(t) - b * mpmath.sin(t), a * mpmath.sin(t) + b * mpmath.cos(t)]
+    return out
+
+
+def as_mp(expr):
+    with ctx.workprec(400):
+        return mpmath.mpf(ball(expr).mid().str(60, radius=False))
+
+
+X = sp.ImmutableMatrix([[1, 2, -1, sp.Rational(1, 2)], [sp.Rational(3, 10), 0, 2, -1], [-2, 1, 1, 1]])
+
+
+def test_each_row_turned_by_its_position_against_mpmath():
+    out = ROPE(X)
+    for m in range(X.rows):
+        row = [mpmath.mpf(v.p) / v.q for v in X.row(m)]
+        for got, want in zip(out.row(m), mp_rope(row, m)):
+            assert abs(as_mp(got) - want) < mpmath.mpf(10) ** -40
+    assert list(out.row(0)) == list(X.row(0))          # position 0: no turn
+
+
+def test_scores_depend_only_on_the_distance_between_positions():
+    # <RoPE(q) at m, RoPE(k) at n> is the same for (m, n) = (1, 3) and (4, 6)
+    q, k = [mpmath.mpf(v) for v in (1, -2, 3, 1)], [mpmath.mpf(v) for v in (2, 1, -1, 4)]
+    dot = lambda a, b: sum(x * y for x, y in zip(a, b))  # noqa: E731
+    assert abs(dot(mp_rope(q, 1), mp_rope(k, 3)) - dot(mp_rope(q, 4), mp_rope(k, 6))) < mpmath.mpf(10) ** -40
+    # and derive's exact rows give the same scores
+    Q = ROPE(sp.ImmutableMatrix([[1, -2, 3, 1]] * 7))
+    K = ROPE(sp.ImmutableMatrix([[2, 1, -1, 4]] * 7))
+    s13 = sum(Q[1, j] * K[3, j] for j in range(4))
+    s46 = sum(Q[4, j] * K[6, j] for j in range(4))
+    assert abs(as_mp(s13 - s46)) < mpmath.mpf(10) ** -40
+
+
+def test_backward_rule_against_mpmath():
+    G = sp.ImmutableMatrix([[1, -1, 2, sp.Rational(1, 3)]] * 3)
+    grad = ROPE.backward(X, G, sp.Integer(10000))
+    for m in range(3):
+        row = [mpmath.mpf(v.p) / v.q for v in X.row(m)]
+        g = [mpmath.mpf(v.p) / v.q for v in G.row(m)]
+        for j in range(4):
+            def L(t, j=j):
+                shifted = [t if i == j else row[i] for i in range(4)]
+                return sum(a * b for a, b in zip(g, mp_rope(shifted, m)))
+            assert abs(as_mp(grad[m, j]) - mpmath.diff(L, row[j])) < mpmath.mpf(10) ** -35
+
+
+def test_an_odd_width_is_refused_and_a_spec_step_uses_the_default_base(tmp_path):
+    with pytest.raises(ValueError, match="odd"):
+        ROPE(sp.ImmutableMatrix([[1, 2, 3]]))
+    from derive.derivation import run
+    from derive.spec import load_spec
+
+    spec = tmp_path / "r.toml"
+    spec.write_text('name = "r"\n[inputs]\nX = [[1, 0], [1, 0]]\n'
+                    '[[steps]]\nname = "Y"\nstage = "rope"\noperands = ["X"]\n')
+    d = run(load_spec(spec))
+    assert d.step("Y").equation == r"Y = \mathrm{RoPE}\left(X\right)"
+    # position 1, one pair, angle 1 radian: (cos 1, sin 1)
+    assert d.digits("Y", 6)[1] == [f"{float(mpmath.cos(1)):.6f}", f"{float(mpmath.sin(1)):.6f}"]
