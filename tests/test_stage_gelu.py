@@ -64,3 +64,10 @@ def test_the_checker_reads_gelu_in_a_document():
 def test_cost_per_entry():
     r, c = sp.symbols("r c", positive=True)
     assert GELU.ops(r, c).special == r * c and GELU_TANH.ops(r, c).mul == 6 * r * c
+
+
+def test_a_tanh_gelu_value_under_the_name_gelu_is_wrong_and_says_why():
+    # tanh form at 1: 0.841192; exact GELU(1) = 0.841345
+    claim = next(c for c in check_text("$$\\mathrm{GELU}(1) \\approx 0.8412$$\n").findings if c.verdict != "given")
+    assert str(claim.verdict) == "wrong" and claim.expected == "0.8413"
+    assert "tanh approximation" in claim.diagnosis

@@ -79,3 +79,12 @@ def test_an_odd_width_is_refused_and_a_spec_step_uses_the_default_base(tmp_path)
     assert d.step("Y").equation == r"Y = \mathrm{RoPE}\left(X\right)"
     # position 1, one pair, angle 1 radian: (cos 1, sin 1)
     assert d.digits("Y", 6)[1] == [f"{float(mpmath.cos(1)):.6f}", f"{float(mpmath.sin(1)):.6f}"]
+
+
+def test_a_documents_rope_call_is_not_judged_by_the_stage():
+    """RoPE(q, p) in a document carries its own position and angle convention: not read
+    as derive's stage (whose call has no position), so never a false 'wrong'."""
+    from derive.check.pipeline import check_text
+
+    text = "With $q = [1, 0, 0, 1]$:\n\n$$\\mathrm{RoPE}(q, 1) = [0.866, 0.5, -0.5, 0.866]$$\n"
+    assert all(str(c.verdict) != "wrong" for c in check_text(text).findings)

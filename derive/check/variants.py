@@ -10,14 +10,14 @@ of ``RULES``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import sympy as sp
 
 from derive.check.read import nodes as N
 from derive.check.bind.env import Env
-from derive.check.evaluate.functions import LAYER_NORM, MASK, SOFTMAX
+from derive.check.evaluate.functions import LAYER_NORM, MASK, SOFTMAX, STAGE_NAMES
 from derive.check.evaluate.values import Options
 from derive.check.policy import POLICY
 from derive.numbers import format_decimal, parse_decimal
@@ -53,6 +53,15 @@ def softmax_variants(ref: N.Node, ctx: dict) -> Iterator[Variant]:
     if _calls(ref, SOFTMAX) and not _calls(ref, MASK):
         yield Variant("a causal mask was applied before the softmax", ref, Options(softmax="masked"))
         yield Variant("the softmax runs over columns instead of rows", ref, Options(softmax="columns"))
+
+
+def approximation_variants(ref: N.Node, ctx: dict) -> Iterator[Variant]:
+    r"""A stage computed in its published approximation: GELU by its tanh form."""
+    for node in N.walk(ref):
+        if isinstance(node, N.Call) and getattr(STAGE_NAMES.get(node.name), "name", None) == "gelu":
+            yield Variant("GELU is computed with its tanh approximation, "
+                          "x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), not the exact x Phi(x)",
+                          N.substitute(ref, node, replace(node, name="gelu_tanh")))
 
 
 def log_and_trig_variants(ref: N.Node, ctx: dict) -> Iterator[Variant]:
@@ -154,6 +163,7 @@ def other_exponent(ref: N.Node, ctx: dict) -> Iterator[Variant]:
 RULES: tuple[tuple[str, Rule], ...] = (
     ("formula variant", layer_norm_variants),
     ("formula variant", softmax_variants),
+    ("formula variant", approximation_variants),
     ("formula variant", log_and_trig_variants),
     ("scale factor", dropped_scale),
     ("term outside the root", term_outside_root),

@@ -35,7 +35,7 @@ def dropout_train_fast(x: np.ndarray, m: np.ndarray, p: float, own: bool = False
 DROPOUT = entrywise(
     "dropout", "Dropout at evaluation", "x_j", lambda x, p: x, lambda x, p: 1,
     lambda x, p, own=False: x, lambda x, p: x, Ops(),
-    params=("p",), domains={"p": "probability"}, names=("dropout", "Dropout"),
+    params=("p",), domains={"p": "probability"},     # no names: a document's dropout(x) may be training's
     latex=lambda inner, *_: rf"\mathrm{{dropout}}\left({inner}\right)")
 
 DROPOUT_TRAIN = entrywise(

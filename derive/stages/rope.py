@@ -14,7 +14,9 @@ upstream pair back: (J^T g)_{2k} = g_{2k} \cos\theta + g_{2k+1} \sin\theta,
 
 Su et al., "RoFormer: Enhanced Transformer with Rotary Position Embedding",
 arXiv:2104.09864 (adjacent pairs, as here; some code pairs entry k with entry
-k + d/2 instead, the same rotation on permuted features). Cost of an r x c
+k + d/2 instead, the same rotation on permuted features). A document's
+``RoPE(q)`` is not read as this stage: the call does not say the position, and
+documents choose their own angles. Cost of an r x c
 input: per pair 4 mul and 2 add, and a sin and a cos (``special``), that is
 2c mul, c add and c special per row. No learnable parameters.
 """
@@ -89,5 +91,5 @@ ROPE = Stage(
     row=rope_row, fast=rope_fast, ball=rope_balls, vjp=rope_vjp,
     ops=lambda r, c: Ops(mul=r * 2 * c, add=r * c, special=r * c),
     params=("base",), domains={"base": "positive"}, defaults={"base": sp.Integer(10000)},
-    positional=True, names=("RoPE", "rope"),
+    positional=True,     # no names for documents: a call RoPE(q) does not carry the position
     latex=lambda inner, *_: rf"\mathrm{{RoPE}}\left({inner}\right)")

@@ -73,25 +73,22 @@ class NamedFunctions:
         return self.elementwise(ELEMENTWISE[name], x)
 
     def stage_call(self, stage, args: list[Val]) -> Val:
-        """A Stage record called by name: its operands first, then its parameters in order
-        (epsilon from the document, others from the call or the record's defaults)."""
-        operands, given = args[:stage.arity], list(args[stage.arity:])
-        if len(operands) < stage.arity or len({a.shape for a in operands}) != 1:
-            raise EvalError(f"{stage.name} takes {stage.arity} operands of one shape")
+        """A Stage record called by name with exactly its operands; its parameters are the
+        document's epsilon or the record's defaults. A call with more arguments means the
+        document's own function (``RMSNorm(x, g)``), which is not this stage: unverifiable."""
+        if len(args) != stage.arity or len({a.shape for a in args}) != 1:
+            raise EvalError(f"{stage.name} is called with {len(args)} arguments, not its {stage.arity} "
+                            "operand(s) of one shape: read as the document's own function")
         params = []
         for p in stage.params:
-            if given:
-                params.append(given.pop(0).entry(0, 0))
-            elif p == "eps":
+            if p == "eps":
                 params.append(self.epsilon())
             elif p in stage.defaults:
                 params.append(self.face.number(stage.defaults[p]))      # a SymPy number
             else:
-                raise EvalError(f"{stage.name} needs the parameter {p}")
-        if given:
-            raise EvalError(f"{stage.name} takes {stage.arity + len(stage.params)} arguments")
-        out = self.face.stage(stage, operands[0].data, tuple(params), tuple(a.data for a in operands[1:]))
-        return Val(out, operands[0].scalar and stage.entrywise)
+                raise EvalError(f"{stage.name} needs the parameter {p}, which a call does not give")
+        out = self.face.stage(stage, args[0].data, tuple(params), tuple(a.data for a in args[1:]))
+        return Val(out, args[0].scalar and stage.entrywise)
 
     def softmax(self, data):
         """Softmax of each row, in the variant asked for: over columns, or after a causal mask."""
