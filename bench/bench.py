@@ -68,13 +68,13 @@ def floor_encoder(X, PE, W_Q, W_K, W_V, W_O, W_1, b_1, W_2, b_2, eps=EPS):
 class NaivePrinter(NumPyPrinter):
     """NumPyPrinter taught derive's matrix functions, nothing else changed."""
 
-    def _print_Softmax(self, e):
+    def _print_SoftmaxFunction(self, e):
         return f"softmax({self._print(e.args[0])})"
 
-    def _print_LayerNorm(self, e):
+    def _print_LayerNormFunction(self, e):
         return f"layer_norm({self._print(e.args[0])}, {self._print(e.args[1])})"
 
-    def _print_ReLUMatrix(self, e):
+    def _print_ReluFunction(self, e):
         return f"numpy.maximum({self._print(e.args[0])}, 0.0)"
 
     def _print_RowBroadcast(self, e):
