@@ -16,7 +16,7 @@ TOLERANCE = mpmath.mpf(10) ** -35
 def as_mp(expr) -> mpmath.mpf:
     """An exact SymPy value as an mpf, from an Arb ball at 400 bits."""
     with ctx.workprec(400):
-        return mpmath.mpf(ball(sp.sympify(expr)).mid().str(60, radius=False))
+        return mpmath.mpf(ball(sp.Integer(expr) if isinstance(expr, int) else expr).mid().str(60, radius=False))
 
 
 def mp(q) -> mpmath.mpf:

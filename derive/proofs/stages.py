@@ -44,7 +44,7 @@ def _params(stage: Stage) -> tuple:
 def self_declared(expr) -> bool:
     """Does ``expr`` use a function of derive's that states its own derivative (``fdiff``)?"""
     return any(type(f).__module__.startswith("derive.") and "fdiff" in vars(type(f))
-               for f in sp.sympify(expr).atoms(sp.Function))
+               for f in expr.atoms(sp.Function))
 
 
 OPERAND_NAMES = ("x", "y", "z")
@@ -100,10 +100,13 @@ def backward_theorem(stage: Stage) -> Theorem:
     numeric_sizes = [s for s in numeric_sizes if fits(stage, *s)]
     shown = ", ".join(f"{r}x{c}" for r, c in symbolic_sizes)
     more = ", ".join(f"{r}x{c}" for r, c in numeric_sizes)
+    names = OPERAND_NAMES[:stage.arity]
+    inputs = ", ".join(names)
     return Theorem(
         name=theorem_name(stage), title=f"{stage.title}: the backward rule",
-        statement=(r"\frac{\partial L}{\partial x_j} = \left(J(x)^T g\right)_j",),
-        given=(rf"f(x)_j = {stage.definition}", r"L = \sum_j g_j \, f(x)_j"),
+        statement=tuple(rf"\frac{{\partial L}}{{\partial {v}_j}} = \left(J_{{{v}}}^T g\right)_j" if stage.arity > 1
+                        else r"\frac{\partial L}{\partial x_j} = \left(J(x)^T g\right)_j" for v in names),
+        given=(rf"f({inputs})_j = {stage.definition}", rf"L = \sum_j g_j \, f({inputs})_j"),
         sizes=f"{shown} (+{more})",
         instances=lambda: [backward_at(stage, *s) for s in symbolic_sizes]
         + [backward_at(stage, *s, symbolic=False) for s in numeric_sizes],

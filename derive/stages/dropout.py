@@ -39,7 +39,7 @@ DROPOUT = entrywise(
     latex=lambda inner, *_: rf"\mathrm{{dropout}}\left({inner}\right)")
 
 DROPOUT_TRAIN = entrywise(
-    "dropout_train", "Dropout in training", r"\frac{m_j x_j}{1 - p}",
+    "dropout_train", "Dropout in training", r"\frac{y_j x_j}{1 - p} \quad (y \text{ the 0/1 mask})",
     lambda x, m, p: m * x / _keep(p), lambda x, m, p: (m / _keep(p), x / _keep(p)),
     dropout_train_fast, lambda x, m, p: m * x / (1 - p), Ops(mul=1, div=1), arity=2,
     params=("p",), domains={"p": "probability"},

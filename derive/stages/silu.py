@@ -61,6 +61,6 @@ def swiglu_gate_fast(a: np.ndarray, b: np.ndarray, own: bool = False) -> np.ndar
 # FFN(x) = (SiLU(x W) \circ (x V)) W_2. The gate is this two-operand stage between
 # the projections a = x W and b = x V; cost per entry the SiLU's and one more mul.
 SWIGLU_GATE = entrywise(
-    "swiglu_gate", "SwiGLU gate", r"\frac{a_j}{1 + e^{-a_j}} \, b_j", swiglu_gate, swiglu_gate_partials,
+    "swiglu_gate", "SwiGLU gate", r"\frac{x_j}{1 + e^{-x_j}} \, y_j", swiglu_gate, swiglu_gate_partials,
     swiglu_gate_fast, lambda a, b: a / (1 + (-a).exp()) * b, Ops(exp=1, add=1, div=1, mul=2), arity=2,
     latex=lambda a, b, *_: rf"\mathrm{{SiLU}}\left({a}\right) \odot {b}", exponent_guard=True)

@@ -20,10 +20,9 @@ from derive.numbers import Printed, parse_decimal
 from derive.stages.record import all_stages
 
 MATRICES = {"pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix", "array"}
-FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "tanh", "max", "min", "sqrt", "softmax",
-             "Softmax", "LN", "LayerNorm", "ReLU", "relu", "sigmoid", "Concat", "concat",
+FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "tanh", "max", "min", "sqrt", "Concat", "concat",
              "abs", "mean", "var", "std", "sum", "log10", "log2", "argmax", "diag", "ceil", "floor"} \
-    | {alias for stage in all_stages().values() for alias in stage.names}   # GELU, RMSNorm ...
+    | {alias for stage in all_stages().values() for alias in stage.names}   # softmax, LN, ReLU, GELU ...
 ROUNDING_BRACKETS = {"⌈": ("⌉", "ceil"), "⌊": ("⌋", "floor")}
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
          "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma",
