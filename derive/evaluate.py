@@ -132,6 +132,11 @@ def _heaviside(x: arb, *_half_maximum) -> arb:
     raise Undecided("Heaviside argument too close to zero")
 
 
+def as_ball(x) -> arb:
+    """A ball from an exact rational (``fmpq``, int) or a ball already."""
+    return x if isinstance(x, arb) else arb(x)
+
+
 def square_ball(x: arb) -> arb:
     """x^2 over a ball: [min x^2, max x^2], never below 0 (x * x of a ball holding 0 is)."""
     if x > 0 or x < 0:

@@ -7,14 +7,11 @@ python-flint:
   product (SymPy ``Matrix`` multiplication is two orders of magnitude slower
   at 128 x 128, see bench/). ``to_fmpq_mat`` / ``from_fmpq_mat`` convert, so a
   chain of products can stay in FLINT and come back once.
-* ``certified_softmax(S, digits)`` and ``certified_layer_norm(x, eps, digits)``:
-  every entry correctly rounded to ``digits`` significant digits, each digit
-  certified by the radius of an ``arb`` ball; the precision doubles until every
-  entry is decided. Exact parts stay exact: the mean, the variance and x - \mu
-  of a row of rationals are rationals, so only the square root is a ball.
-
-    \mathrm{softmax}(S)_{ij} = \frac{e^{S_{ij} - m_i}}{\sum_l e^{S_{il} - m_i}}, \quad m_i = \max_k S_{ik}
-    \mathrm{LN}(x)_{ij} = \gamma_j \frac{x_{ij} - \mu_i}{\sqrt{\sigma^2_i + \epsilon}} + \beta_j
+* ``certify(make_balls, digits)``: every entry of a matrix of balls correctly
+  rounded to ``digits`` significant digits, each digit certified by the radius
+  of an ``arb`` ball; the precision doubles until every entry is decided. A
+  stage record's ``certified`` (softmax, layer norm ...) hands its ball face
+  rows of exact rationals through it.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ import math
 from fractions import Fraction
 
 import sympy as sp
-from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
+from flint import arb, ctx, fmpq, fmpq_mat
 from sympy.polys.domains import QQ, ZZ
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices.exceptions import DMDomainError
@@ -120,54 +117,16 @@ def rational_matmul(A, B) -> sp.Matrix:
     return from_fmpq_mat(to_fmpq_mat(A) * to_fmpq_mat(B))
 
 
-# Balls at the current precision -----------------------------------------------
-
-def softmax_balls(S) -> arb_mat:
-    r"""Balls enclosing \mathrm{softmax}(S) row by row, at the flint context's precision."""
-    out = []
-    for row in to_fmpq_mat(S).tolist():
-        m = max(row)                                   # exact: e^{S - m} <= 1, no overflow
-        e = [arb(x - m).exp() for x in row]
-        total = sum(e[1:], e[0])
-        out.append([v / total for v in e])
-    return arb_mat(out)
-
-
-def layer_norm_balls(x, eps, gamma=None, beta=None) -> arb_mat:
-    r"""Balls enclosing \mathrm{LN}(x): \mu, \sigma^2 and x - \mu exact, one rsqrt per row."""
-    rows = to_fmpq_mat(x).tolist()
-    d = len(rows[0])
-    g = to_fmpq_mat(gamma).entries() if gamma is not None else [fmpq(1)] * d
-    b = to_fmpq_mat(beta).entries() if beta is not None else [fmpq(0)] * d
-    e = _rational(eps)
-    out = []
-    for row in rows:
-        mu = sum(row, fmpq(0)) / d
-        centered = [v - mu for v in row]
-        sigma2 = sum((c * c for c in centered), fmpq(0)) / d
-        r = arb(sigma2 + e).rsqrt()                    # 1 / sqrt(sigma^2 + eps)
-        out.append([arb(g[j] * c) * r + arb(b[j]) for j, c in enumerate(centered)])
-    return arb_mat(out)
-
-
-def _rational(value) -> fmpq:
+def exact_fmpq(value) -> fmpq:
+    """An exact number (a SymPy rational, an int, decimal text read by derive) as ``fmpq``;
+    a float is refused: its binary value is not the decimal a document wrote."""
     if isinstance(value, float):
-        raise ExactError(f"epsilon must be exact (a Rational or decimal text), not the float {value!r}")
+        raise ExactError(f"a parameter must be exact (a Rational or decimal text), not the float {value!r}")
     q = sp.Rational(value)
     return fmpq(int(q.p), int(q.q))
 
 
 # Certified digits ---------------------------------------------------------------
-
-def certified_softmax(S, digits: int = 50) -> list[list[str]]:
-    """softmax(S), every entry correctly rounded to ``digits`` significant digits."""
-    return certify(lambda: softmax_balls(S), digits, "softmax")
-
-
-def certified_layer_norm(x, eps, digits: int = 50, gamma=None, beta=None) -> list[list[str]]:
-    """LN(x), every entry correctly rounded to ``digits`` significant digits."""
-    return certify(lambda: layer_norm_balls(x, eps, gamma, beta), digits, "layer norm")
-
 
 def certify(make_balls, digits: int, what: str) -> list[list[str]]:
     """Digits of every ball ``make_balls()`` returns, raising the precision until all are decided."""

@@ -6,17 +6,16 @@ import random
 import mpmath
 import pytest
 import sympy as sp
-from flint import arb, fmpq
+from flint import arb, arb_mat, fmpq
 
 from derive import exact
 from derive.errors import UndecidableError
 from derive.evaluate import Undecided
-from derive.exact import (ExactError, certified_layer_norm, certified_softmax, certify,
-                          from_fmpq_mat, rational_matmul, significant_text, to_fmpq_mat)
+from derive.exact import ExactError, certify, from_fmpq_mat, rational_matmul, significant_text, to_fmpq_mat
 from derive.numbers import format_significant
 from derive.stages import attention
-from derive.stages.softmax import softmax_row
-from derive.stages.norm import layer_norm
+from derive.stages.norm import certified_layer_norm, layer_norm
+from derive.stages.softmax import certified_softmax, softmax_row
 
 DIGITS = 50
 
@@ -173,4 +172,4 @@ def test_a_wide_ball_is_undecided():
     with pytest.raises(Undecided):
         significant_text(arb(fmpq(1, 2), fmpq(1, 10)), 3)
     with pytest.raises(UndecidableError, match="cannot certify"):
-        certify(lambda: exact.arb_mat([[arb(fmpq(1, 2), fmpq(1, 10))]]), 3, "test")
+        certify(lambda: arb_mat([[arb(fmpq(1, 2), fmpq(1, 10))]]), 3, "test")

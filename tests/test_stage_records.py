@@ -153,3 +153,31 @@ def test_the_readme_lists_every_spec_stage():
     listed = text[text.index("Stages (parameters in brackets)"):text.index("More keys:")]
     missing = [name for name in SPEC_STAGES if f"`{name}`" not in listed]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("name", list(RECORDS))
+def test_certified_digits_of_exact_rationals_are_the_exact_faces(name):
+    """``certified`` hands the ball face rows of fmpq (exact where it can stay exact):
+    30 certified digits are those of the exact face's value."""
+    from derive.numbers import format_significant
+
+    stage = RECORDS[name]
+    rng = random.Random(7)
+    Xs = [random_matrix(rng, 2, 4) for _ in range(stage.arity)]
+    params = tuple(PARAMS[p] for p in stage.params)
+    exact = stage(*Xs, *params)
+    texts = stage.certified(*Xs, params=params, digits=30)
+    assert texts == [[format_significant(exact[i, j], 30) for j in range(4)] for i in range(2)]
+
+
+def test_learnable_parameters_of_the_norms_match_the_cost_tables():
+    """LN's record counts gamma and beta (2 d); the decoder's parameter table declares
+    them as two 1 x d rows per layer norm; RMSNorm has only its gain (d)."""
+    from derive import complexity
+    from derive.symbols import beta, d_model, gamma
+
+    ln_blocks = [(M, copies) for M, copies in complexity.LAYER_PARAMETERS if M in (gamma, beta)]
+    per_norm = sp.expand(complexity.parameter_count(ln_blocks) / 2)      # a layer has two norms
+    assert per_norm == RECORDS["layer_norm"].parameters(d_model) == 2 * d_model
+    assert RECORDS["rms_norm"].parameters(d_model) == d_model
+    assert all(RECORDS[n].parameters(d_model) == 0 for n in ("softmax", "relu", "gelu", "rope"))

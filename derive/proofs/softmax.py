@@ -15,7 +15,7 @@ import sympy as sp
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, name_softmax, partial, vector
 from derive.stages import loss
-from derive.stages.softmax import softmax_row
+from derive.stages.softmax import softmax_jacobian, softmax_row
 from derive.symbols import alpha
 
 # The general vocabulary: indexed sums over a symbolic size V.
@@ -36,12 +36,6 @@ def cross_entropy(z, y) -> sp.Expr:
 def cross_entropy_grad(z, y) -> list[sp.Expr]:
     r"""\frac{\partial L}{\partial z} = p - y (when \sum_k y_k = 1), by derive's stage."""
     return list(loss.cross_entropy_grad(sp.Matrix([softmax_row(z)]), sp.Matrix([list(y)])))
-
-
-def softmax_jacobian(z) -> sp.ImmutableMatrix:
-    r"""\frac{\partial p_i}{\partial z_j} = p_i (\delta_{ij} - p_j)."""
-    p = softmax_row(z)
-    return sp.ImmutableMatrix(len(p), len(p), lambda a, b: p[a] * (sp.KroneckerDelta(a, b) - p[b]))
 
 
 def one_hot_free(y) -> dict:

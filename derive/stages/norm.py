@@ -143,10 +143,18 @@ def layer_norm_std_eps_fast(x: np.ndarray, eps: float, own: bool = False) -> np.
 
 def normalized_balls(xs: list, eps, ddof: int = 0, std_eps: bool = False) -> list:
     r"""(x_i - \mu) / \sqrt{\sigma^2 + \epsilon} over balls, each x_i - \mu written out as
-    (1 - 1/n) x_i - \sum_{j \ne i} x_j / n so that a wide x_i is counted once."""
+    (1 - 1/n) x_i - \sum_{j \ne i} x_j / n so that a wide x_i is counted once. A row of
+    exact rationals (``fmpq``, with an exact epsilon) keeps \mu, x - \mu and \sigma^2
+    exact: only the square root is a ball."""
     n = len(xs)
     if n <= ddof:
         raise ValueError("a sample variance of one value")
+    if all(isinstance(x, fmpq) for x in (*xs, eps)):
+        mu = sum(xs, fmpq(0)) / n
+        exact = [x - mu for x in xs]
+        var = sum((c * c for c in exact), fmpq(0)) / (n - ddof)
+        scale = arb(var).sqrt() + eps if std_eps else arb(var + eps).sqrt()
+        return [c / scale for c in exact]
     centred = [sum((x * fmpq(n - 1, n) if j == i else -x / n for j, x in enumerate(xs)), arb(0))
                for i in range(n)]
     var = sum((square_ball(c) for c in centred), arb(0)) / (n - ddof)
@@ -183,6 +191,26 @@ LAYER_NORM_STD_EPS = Stage(
 
 LayerNorm = LAYER_NORM.symbolic
 layer_norm_std_eps = LAYER_NORM_STD_EPS
+
+
+def certified_layer_norm(x, eps, digits: int = 50, gamma=None, beta=None) -> list[list[str]]:
+    r"""\gamma \odot \mathrm{LN}(x) + \beta for rationals, every entry correctly rounded to
+    ``digits`` significant digits: \mu, x - \mu and \sigma^2 stay exact, only the root is a ball."""
+    if gamma is None and beta is None:
+        return LAYER_NORM.certified(x, params=(eps,), digits=digits)
+    from flint import arb_mat
+
+    from derive.exact import certify, exact_fmpq, to_fmpq_mat
+
+    d = to_fmpq_mat(x).ncols()
+    g = to_fmpq_mat(gamma).entries() if gamma is not None else [fmpq(1)] * d
+    b = to_fmpq_mat(beta).entries() if beta is not None else [fmpq(0)] * d
+    rows, e = to_fmpq_mat(x).tolist(), exact_fmpq(eps)
+
+    def balls():
+        normed = LAYER_NORM.by_rows(LAYER_NORM.ball, [rows], (e,))
+        return arb_mat([[v * g[j] + b[j] for j, v in enumerate(row)] for row in normed])
+    return certify(balls, digits, "layer norm")
 
 
 def layer_norm(x, eps, gamma=None, beta=None):

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from derive.evaluate import as_ball
 from derive.stages.cost import Ops
 from derive.stages.matexpr import MatrixFunction, is_explicit
 
@@ -96,7 +97,8 @@ class Stage:
         """``fn`` on each row: the operands' rows, then ``more`` rows (an upstream
         gradient), the position if the stage is positional, then the parameters."""
         rows = []
-        for i in range(operands[0].shape[0]):
+        first = operands[0]
+        for i in range(first.shape[0] if hasattr(first, "shape") else len(first)):
             where = (i,) if self.positional else ()
             rows.append(fn(*[_row(A, i) for A in (*operands, *more)], *where, *params))
         return rows
@@ -112,6 +114,19 @@ class Stage:
             raise TypeError(f"{self.name} needs the parameter {missing[0]}")
         return tuple(args) + tuple(given[p] for p in self.params[len(args):])
 
+    def certified(self, *operands, params: tuple = (), digits: int = 50) -> list[list[str]]:
+        """Every entry of the stage on explicit matrices of rationals, correctly rounded to
+        ``digits`` significant digits, each digit certified by an Arb ball (the precision
+        doubles until all are decided); rows of exact rationals go to the ball face as
+        ``fmpq``, so what can stay exact does."""
+        from flint import arb_mat
+
+        from derive.exact import certify, exact_fmpq, to_fmpq_mat
+
+        rows = [to_fmpq_mat(A).tolist() for A in operands]
+        exact_params = tuple(exact_fmpq(p) for p in params)
+        return certify(lambda: arb_mat(self.by_rows(self.ball, rows, exact_params)), digits, self.title.lower())
+
     def backward(self, *operands_and_upstream, params: tuple = ()):
         r"""\frac{\partial}{\partial X} \sum_{ij} G_{ij} f(X)_{ij}: ``vjp`` on each row. Called as
         ``backward(X, G, *params)`` for one operand; ``backward(A, B, G, params=...)`` returns
@@ -126,7 +141,7 @@ class Stage:
 
 
 def _row(A, i: int) -> list:
-    """Row i of an explicit matrix, or of an array of balls, as a list."""
+    """Row i of an explicit matrix, or of an array or list of rows of balls, as a list."""
     return list(A.row(i)) if isinstance(A, sp.MatrixBase) else list(A[i])
 
 
@@ -167,7 +182,7 @@ def entrywise(name: str, title: str, definition: str, f: Callable, df: Callable,
         name=name, title=title, definition=definition,
         row=lambda *args: [f(*entries, *args[arity:]) for entries in zip(*args[:arity])],
         fast=fast,
-        ball=lambda *args: [ball(*entries, *args[arity:]) for entries in zip(*args[:arity])],
+        ball=lambda *args: [ball(*map(as_ball, entries), *args[arity:]) for entries in zip(*args[:arity])],
         vjp=vjp,
         ops=lambda r, c: ops_per_entry.scale(r * c),
         entrywise=True, arity=arity, **more)

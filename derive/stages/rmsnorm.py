@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 from flint import arb
 
-from derive.evaluate import square_ball
+from derive.evaluate import as_ball, square_ball
 from derive.stages.cost import Ops
 from derive.stages.record import Stage
 
@@ -44,7 +44,7 @@ def rms_norm_fast(x: np.ndarray, eps: float, own: bool = False) -> np.ndarray:
 
 
 def rms_norm_balls(xs: list, eps) -> list:
-    r = (sum((square_ball(x) for x in xs), arb(0)) / len(xs) + eps).sqrt()
+    r = (sum((square_ball(as_ball(x)) for x in xs), arb(0)) / len(xs) + eps).sqrt()
     return [x / r for x in xs]
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import sympy as sp
 from flint import arb
 
+from derive.evaluate import as_ball
 from derive.stages.cost import Ops
 from derive.stages.embedding import pe_angle
 from derive.stages.record import Stage
@@ -76,9 +77,9 @@ def rope_balls(x: list, position: int, base) -> list:
         raise ValueError(f"RoPE turns pairs of entries: the width {width} is odd")
     out = []
     for k in range(width // 2):
-        theta = arb(position) / (arb(base) if not isinstance(base, arb) else base) ** (arb(2 * k) / width)
+        theta = arb(position) / as_ball(base) ** (arb(2 * k) / width)
         c, s = theta.cos(), theta.sin()
-        a, b = x[2 * k], x[2 * k + 1]
+        a, b = as_ball(x[2 * k]), as_ball(x[2 * k + 1])
         out += [a * c - b * s, a * s + b * c]
     return out
 

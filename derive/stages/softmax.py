@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
-from flint import arb
+from flint import arb, fmpq
 
 from derive.stages.cost import Ops
 from derive.stages.record import Stage
@@ -23,6 +23,13 @@ def softmax_row(z):
     exps = [sp.exp(v) for v in z]
     total = sp.Add(*exps)
     return [e / total for e in exps]
+
+
+def softmax_jacobian(z) -> sp.ImmutableMatrix:
+    r"""\frac{\partial p_i}{\partial z_j} = p_i (\delta_{ij} - p_j): the full Jacobian, whose
+    transpose times g is ``softmax_vjp`` (``derive prove softmax-jacobian`` proves it)."""
+    p = softmax_row(z)
+    return sp.ImmutableMatrix(len(p), len(p), lambda a, b: p[a] * (sp.KroneckerDelta(a, b) - p[b]))
 
 
 def softmax_vjp(z, g):
@@ -48,7 +55,14 @@ def masked(x: arb) -> bool:
 
 def softmax_balls(xs: list) -> list:
     r"""p_i = 1 / \sum_j e^{x_j - x_i} (the j = i term is exactly 1, so a wide x_i
-    is not counted twice); masked entries are exactly 0."""
+    is not counted twice); masked entries are exactly 0. A row of exact rationals
+    (``fmpq``) takes one exponential per entry instead: e^{x_j - m} / \sum_l e^{x_l - m},
+    m the row's maximum, so that no exponential overflows."""
+    if all(isinstance(x, fmpq) for x in xs):
+        m = max(xs)
+        e = [arb(x - m).exp() for x in xs]
+        total = sum(e[1:], e[0])
+        return [v / total for v in e]
     out = []
     for i, x in enumerate(xs):
         if masked(x):
@@ -73,3 +87,9 @@ SOFTMAX = Stage(
 
 softmax = SOFTMAX
 Softmax = SOFTMAX.symbolic
+
+
+def certified_softmax(S, digits: int = 50) -> list[list[str]]:
+    """softmax(S) for a matrix of rationals, every entry correctly rounded to ``digits``
+    significant digits (one exponential per entry, shifted by the row maximum)."""
+    return SOFTMAX.certified(S, digits=digits)
