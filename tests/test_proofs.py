@@ -47,9 +47,13 @@ def proved():
 @pytest.mark.parametrize("name", list(catalog.THEOREMS))
 def test_every_identity_proves(proved, name):
     result = proved[0][name]
-    assert result.result == "holds", (result.note, result.failure)
-    assert result.method == ("certified numeric" if name in NUMERIC_ONLY else "symbolic + certified numeric")
-    assert all(part.holds for part in result.parts)
+    if name in NUMERIC_ONLY:      # its row declares its own derivative: checked, never called proved
+        assert (result.result, result.method) == ("checked", "certified numeric")
+    else:
+        assert (result.result, result.method) == ("proved", "symbolic + certified numeric"), \
+            (result.note, result.failure)
+    assert not any(part.refuted for part in result.parts)
+    assert all(part.proved for part in result.parts if part.attempted)
     assert result.digits >= 40
 
 
@@ -143,7 +147,7 @@ def dq_without_scale(masked):
 def test_wrong_variant_fails_at_first_bad_point(build):
     identity = build()
     result = prove_identity(identity)
-    assert result.result == "fails"
+    assert result.result == "refuted"
     assert result.method == "certified numeric"
     point, label = first_bad_point(identity)
     assert result.failure.point == point
@@ -163,7 +167,7 @@ class WrongCube(sp.Function):
 
 def test_finite_difference_catches_a_wrong_declared_derivative():
     result = prove_identity(Identity("cube", WrongCube(x), [x], [2 * x**2]))
-    assert result.result == "fails"
+    assert result.result == "refuted"
     assert result.failure.against == "finite difference"
 
 
@@ -181,15 +185,15 @@ BOTH = "symbolic + certified numeric"
     (Identity("numeric only", sp.exp(x) * x, [x], [(1 + x) * sp.exp(x)], symbolic=False),
      "certified numeric"),
 ])
-def test_user_identity_holds(identity, method):
+def test_user_identity_is_proved_or_only_checked(identity, method):
     result = prove_identity(identity)
-    assert (result.result, result.method) == ("holds", method)
+    assert (result.result, result.method) == ("proved" if method == BOTH else "checked", method)
     assert result.statement
 
 
 def test_user_identity_fails_with_its_point():
     result = prove_identity(Identity("mine", x**3, [x], [3 * x]))
-    assert result.result == "fails"
+    assert result.result == "refuted"
     value = sp.Rational(result.failure.point["x"])
     assert 3 * value**2 != 3 * value
 
@@ -201,7 +205,7 @@ def test_user_text_is_never_parsed():
 
 def test_symbolic_budget_falls_back_to_numeric():
     result = prove_identity(attention.attention_at(3, 2, 2, False)[0], budget=0.05)
-    assert (result.result, result.method) == ("holds", "certified numeric")
+    assert (result.result, result.method) == ("checked", "certified numeric")
     assert "did not finish" in result.note
 
 
@@ -229,8 +233,31 @@ def test_command_exit_zero_and_table():
     assert prove_command(["sigmoid-relu", "mse"], out=out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].split() == ["name", "sizes", "method", "result", "seconds"]
-    assert lines[1].startswith("sigmoid-relu") and " holds " in lines[1]
-    assert lines[3].startswith("2 of 2 hold")
+    assert lines[1].startswith("sigmoid-relu") and " proved " in lines[1]
+    assert lines[3].startswith("2 proved, 0 refuted, 0 only checked")
+
+
+def test_command_exit_three_when_one_is_only_checked():
+    """An identity with a numeric check only: not refuted, not proved, exit 3."""
+    only = Theorem(name="only", title="checked", statement=("",), given=(), sizes="scalar",
+                   instances=lambda: [Identity("only", sp.exp(x) * x, [x], [(1 + x) * sp.exp(x)],
+                                               symbolic=False)], walkthroughs=lambda: [])
+    out = io.StringIO()
+    assert prove_command(["only"], table={"only": lambda: only}, out=out) == 3
+    assert "0 proved, 0 refuted, 1 only checked" in out.getvalue()
+
+
+def test_relu_is_proved_region_by_region_not_by_its_declared_derivative():
+    """A claim that is right only where ReLU's declared derivative says so: the region
+    proof sees through it. ReLU'(u) claimed as H(u) is proved; claimed as 1 is refuted."""
+    from derive.proofs.identity import region_differences
+    from derive.stages.activation import ReLU
+
+    good = Identity("relu", ReLU(2 * x - 1), [x], [2 * sp.Heaviside(2 * x - 1)])
+    differences, regions = region_differences(good.claims())
+    assert regions == 2 and [sp.simplify(d) for d in differences] == [0, 0]
+    assert prove_identity(good).result == "proved"
+    assert prove_identity(Identity("relu", ReLU(2 * x - 1), [x], [sp.Integer(2)])).result == "refuted"
 
 
 def test_command_exit_one_on_a_failing_identity():

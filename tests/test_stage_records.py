@@ -143,7 +143,7 @@ def test_a_wrong_backward_rule_is_refuted(slip):
     from derive.proofs.theorem import prove_theorem
 
     result = prove_theorem(backward_theorem(_wrong_rules()[slip]))
-    assert result.result == "fails" and result.failure is not None
+    assert result.result == "refuted" and result.failure is not None
 
 
 def test_the_readme_lists_every_spec_stage():

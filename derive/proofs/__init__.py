@@ -13,13 +13,13 @@ tries to simplify the difference to exactly 0::
     forward = sp.log(1 + sp.exp(w * x))                  # softplus of w x
     claimed = [x / (1 + sp.exp(-w * x))]                  # d/dw
     result = prove_identity(Identity("softplus", forward, [w], claimed, sizes="scalar"))
-    result.result    # 'holds'
+    result.result    # 'proved' (or 'refuted', or 'checked': agreement at points, no proof)
     result.method    # 'symbolic + certified numeric'
 
-A wrong claim fails with the first point where it fails::
+A wrong claim is refuted, with the first point where it fails::
 
     wrong = prove_identity(Identity("softplus", forward, [w], [1 / (1 + sp.exp(-w * x))]))
-    wrong.result             # 'fails'
+    wrong.result             # 'refuted'
     wrong.failure.point      # {'w': '...', 'x': '...'}: the exact rational values
 
 ``forward`` may be a list of outputs (then ``claimed`` holds one row per

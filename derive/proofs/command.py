@@ -2,8 +2,9 @@
 
 Each row is printed as soon as its proof ends, so a slow proof shows. In the
 sizes column, sizes in ``(+...)`` have the certified numeric check only.
-Exit code: 0 when every proof holds, 1 when one fails or stays unproved;
-an unknown name raises ``UsageError`` (exit code 2), listing the known names.
+Exit code: 0 when every identity is proved, 1 when one is refuted, 3 when none
+is refuted but some are only checked; an unknown name raises ``UsageError``
+(exit code 2), listing the known names.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def failure_lines(result: ProofResult) -> list[str]:
 def prove_command(names: list[str], points: int = 4, seed: int = 0, budget: float = 30.0,
                   table: Mapping[str, Callable[[], Theorem]] | None = None,
                   out: TextIO | None = None) -> int:
-    """Prove ``names`` (all when empty); print the table; 0 if all hold, else 1."""
+    """Prove ``names`` (all when empty); print the table; 0 if all are proved, 1 if one is
+    refuted, 3 if some are only checked."""
     out = out or sys.stdout
     select(names, table)      # an unknown name is refused before the table starts
     print(row(tuple(title for title, _ in COLUMNS)), file=out, flush=True)
@@ -49,10 +51,12 @@ def prove_command(names: list[str], points: int = 4, seed: int = 0, budget: floa
     for r in prove_each(names, points, seed, budget, table):
         results.append(r)
         print(row((r.name, r.sizes, r.method, r.result, f"{r.seconds:.2f}")), file=out, flush=True)
-    held = sum(r.holds for r in results)
-    print(f"{held} of {len(results)} hold; {time.perf_counter() - start:.1f} s in all. "
-          "Sizes in (+...) are checked numerically only.", file=out)
+    proved = sum(r.proved for r in results)
+    refuted = sum(r.refuted for r in results)
+    checked = len(results) - proved - refuted
+    print(f"{proved} proved, {refuted} refuted, {checked} only checked (agreement at points, not a proof); "
+          f"{time.perf_counter() - start:.1f} s in all. Sizes in (+...) are checked numerically only.", file=out)
     for r in results:
-        for line in failure_lines(r) if not r.holds or r.note else []:
+        for line in failure_lines(r) if not r.proved or r.note else []:
             print(line, file=out)
-    return 0 if held == len(results) else 1
+    return 1 if refuted else 3 if checked else 0

@@ -56,5 +56,8 @@ def proofs_context(results: list[ProofResult] | None = None) -> dict:
         "shown_digits": numeric.SHOWN_DIGITS,
         "step_exponent": numeric.STEP_EXPONENT,
         "step_digits": numeric.STEP_PREC * 3 // 10,   # bits to decimal digits, rounded down
-        "all_hold": all(r.holds for r in results),
+        "refute_bits": numeric.REFUTE_PREC,
+        "all_proved": all(r.proved for r in results),
+        "refuted": [r.name for r in results if r.refuted],
+        "checked": [r.name for r in results if not r.proved and not r.refuted],
     }

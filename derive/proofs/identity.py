@@ -6,10 +6,19 @@ takes one claimed entry per variable; a list of outputs takes a row per
 output (a Jacobian). With no variables, it says ``forward == claimed``, entry by
 entry. ``prove_identity`` checks it numerically at certified precision first
 (a certain counterexample ends the proof), then symbolically within a budget.
+
+Three verdicts, never more than the evidence:
+
+* ``proved``: the difference of the two sides simplifies to exactly 0;
+* ``refuted``: a point where the two sides certainly differ (Arb balls that
+  exclude each other's value; the difference may be far below the digits
+  compared, 10^-45 is still refuted);
+* ``checked``: agreement at every point tried, no proof: said so.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Mapping, Sequence
@@ -20,13 +29,14 @@ import sympy as sp
 
 from derive.symbols import as_expr
 from derive.proofs import numeric, symbolic
+from derive.stages.activation import ReLU
 from derive.stages.matexpr import is_explicit
 from derive.symbols import latex
 
 SYMBOLIC = "symbolic"
 NUMERIC = "certified numeric"
 BOTH = "symbolic + certified numeric"
-HOLDS, FAILS, UNPROVED = "holds", "fails", "unproved"
+PROVED, REFUTED, CHECKED = "proved", "refuted", "checked"
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,7 @@ class ProofResult:
     statement: str
     method: str
     sizes: str
-    result: str                       # holds | fails | unproved
+    result: str                       # proved | refuted | checked
     seconds: float
     failure: Failure | None = None
     note: str = ""
@@ -115,10 +125,15 @@ class ProofResult:
     difference_digits: int | None = None  # fewest digits the finite difference agreed to
     rewritings: tuple[str, ...] = ()
     parts: tuple[ProofResult, ...] = ()
+    attempted: bool = False           # a symbolic proof was tried (numeric-only sizes: False)
 
     @property
-    def holds(self) -> bool:
-        return self.result == HOLDS
+    def proved(self) -> bool:
+        return self.result == PROVED
+
+    @property
+    def refuted(self) -> bool:
+        return self.result == REFUTED
 
 
 def _flat(obj) -> list:
@@ -145,25 +160,75 @@ def _label(k: int, outputs: int, var) -> str:
 
 def prove_identity(identity: Identity, points: int = 4, seed: int = 0, budget: float = 30.0,
                    digits: int = numeric.DIGITS) -> ProofResult:
-    """Prove ``identity``: certified numeric check at ``points`` points, then symbolic."""
+    """Prove ``identity``: certified numeric check at ``points`` points, then symbolic;
+    when the symbolic proof does not come, look for a point where the sides certainly differ."""
     start = time.perf_counter()
     claims = identity.claims()
-    checked = None
+    checked, missing = None, ""
     if _numeric_ok(identity):
-        checked = _numeric_check(identity, claims, points, seed, digits)
+        try:
+            checked = _numeric_check(identity, claims, points, seed, digits)
+        except numeric.NoPoint as exc:
+            missing = f"not checked at any point: {exc}"
     statement = identity.latex_statement(claims)
     if checked is not None and checked["failure"] is not None:
-        return _result(identity, statement, NUMERIC, FAILS, start, **checked)
+        return _result(identity, statement, NUMERIC, REFUTED, start, attempted=identity.symbolic, **checked)
     status, used = symbolic.PROVED, []
     if identity.symbolic:
-        differences = [c.derivative - c.claimed for c in claims]
+        differences, regions = region_differences(claims)
         status, used = symbolic.prove_zero(differences, budget, identity.at, identity.where)
+        used = used + ([f"region by region ({regions} sign patterns of ReLU)"] if regions else [])
     proved = identity.symbolic and status == symbolic.PROVED
+    if not proved and checked is not None:
+        failure = _tiny_difference(identity, claims, seed)
+        if failure is not None:
+            return _result(identity, statement, NUMERIC, REFUTED, start, attempted=True,
+                           **{**checked, "failure": failure})
     method = BOTH if proved and checked else SYMBOLIC if proved else NUMERIC
-    result = HOLDS if proved or checked else UNPROVED
-    note = _note(identity, status, budget)
-    return _result(identity, statement, method, result, start, note=note,
-                   rewritings=tuple(sorted(set(used))), **(checked or {}))
+    note = "; ".join(n for n in (_note(identity, status, budget), missing) if n)
+    return _result(identity, statement, method, PROVED if proved else CHECKED, start, note=note,
+                   rewritings=tuple(sorted(set(used))), attempted=identity.symbolic,
+                   **(checked or dict(points=0)))
+
+
+MAX_REGION_KINKS = 8       # ReLUs split into regions: 2^8 sign patterns at most
+
+
+def region_differences(claims: list[Claim]) -> tuple[list[sp.Expr], int]:
+    """The differences to prove 0, and how many regions they cover.
+
+    derive's ReLU declares its own derivative (H), so differentiating through it would
+    prove the claim by that declaration. Instead, on every sign pattern of the ReLU
+    arguments u, ReLU(u) becomes u or 0 *before* differentiating and H(u) becomes 1 or 0:
+    the claim is proved on every region where no argument is 0, without the declaration.
+    More than ``MAX_REGION_KINKS`` ReLUs: the plain differences (and a proof through the
+    declaration is not claimed: see ``self_declared`` callers)."""
+    atoms = sorted(set().union(*(as_expr(c.output).atoms(ReLU) for c in claims)), key=sp.default_sort_key)
+    if not atoms or len(atoms) > MAX_REGION_KINKS:
+        return [c.derivative - c.claimed for c in claims], 0
+    differences = []
+    for pattern in itertools.product((0, 1), repeat=len(atoms)):
+        branch = {a: (a.args[0] if on else sp.S.Zero) for a, on in zip(atoms, pattern)}
+        side = {sp.expand(a.args[0]): on for a, on in zip(atoms, pattern)}
+        for c in claims:
+            output = as_expr(c.output).xreplace(branch)
+            derivative = sp.diff(output, c.var) if c.var is not None else output
+            claimed = as_expr(c.claimed).xreplace(branch).replace(
+                sp.Heaviside, lambda u, *rest: sp.Integer(side[sp.expand(u)]) if sp.expand(u) in side
+                else sp.Heaviside(u, *rest))
+            differences.append(derivative - claimed)
+    return differences, 2 ** len(atoms)
+
+
+def _tiny_difference(identity: Identity, claims: list[Claim], seed: int) -> Failure | None:
+    """A point where derivative and claim differ by less than the digits compared but
+    certainly differ (the ball of their difference excludes 0 at some precision up to
+    ``numeric.REFUTE_PREC``); None when every ball still holds 0."""
+    for point in sample_points(identity, claims, 2, seed):
+        for claim in claims:
+            if numeric.certainly_nonzero(claim.derivative - claim.claimed, point):
+                return _failure(claim, point, "derivative")
+    return None
 
 
 def _numeric_ok(identity: Identity) -> bool:
@@ -193,9 +258,18 @@ def sample_points(identity: Identity, claims: list[Claim], count: int, seed: int
     free = set().union(*(e.free_symbols for e in exprs), _flat(identity.wrt)) - set(identity.at)
     free |= set().union(set(), *(as_expr(v).free_symbols for v in identity.at.values()))
     symbols = sorted(free, key=sp.default_sort_key)
-    rng = random.Random(f"{identity.name}/{seed}")
+    rng = random.Random(f"derive-points/{seed}")      # never the identity's name: every name sees the same points
     avoid = numeric.kinks(exprs)
-    return [numeric.draw_point(symbols, identity.at, avoid, rng) for _ in range(count)]
+    usable = lambda point: numeric.defined(exprs, point)  # noqa: E731
+    points = [numeric.draw_point(symbols, identity.at, avoid, rng, k, usable) for k in range(count)]
+    for s, value in numeric.kink_locations(exprs):   # both sides of every kink of one symbol
+        for side in (value - numeric.KINK_STEP, value + numeric.KINK_STEP):
+            base = numeric.draw_point(symbols, identity.at, avoid, rng, 0, usable)
+            moved = {**base, s: side}
+            moved.update({name: as_expr(v).xreplace(moved) for name, v in identity.at.items()})
+            if s in base and usable(moved) and not any(numeric.is_zero(a.xreplace(moved)) for a in avoid):
+                points.append(moved)
+    return points
 
 
 def _numeric_check(identity: Identity, claims: list[Claim], points: int, seed: int,
@@ -203,15 +277,16 @@ def _numeric_check(identity: Identity, claims: list[Claim], points: int, seed: i
     """Every claim at each point: derivative vs claimed, finite difference vs claimed."""
     prepared = _prepare(claims)
     shown, shown_fd = numeric.SHOWN_DIGITS, None
-    for point in sample_points(identity, claims, points, seed):
+    used = sample_points(identity, claims, points, seed)
+    for point in used:
         for claim, balls in zip(claims, prepared):
             outcome = _check_claim(claim, balls, point, digits)
             if isinstance(outcome, Failure):
-                return dict(failure=outcome, points=points, digits=0, difference_digits=None)
+                return dict(failure=outcome, points=len(used), digits=0, difference_digits=None)
             shown = min(shown, outcome[0])
             if outcome[1] is not None:
                 shown_fd = min(outcome[1], shown_fd if shown_fd is not None else outcome[1])
-    return dict(failure=None, points=points, digits=shown, difference_digits=shown_fd)
+    return dict(failure=None, points=len(used), digits=shown, difference_digits=shown_fd)
 
 
 def _prepare(claims: list[Claim]) -> list[tuple]:

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 import sympy as sp
-from flint import arb
+from flint import arb, ctx
 
 from derive.symbols import as_expr
 from derive.evaluate import Undecided, ball, bounds, certainly, rational_ball, sign
@@ -38,22 +38,69 @@ STEP_PREC = 420        # bits: about 126 digits
 T = TypeVar("T")
 
 
-def sample_value(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
-    """A small random rational in [-2, 2] (or an integer in [0, 40]) that
-    respects the symbol's sign assumptions.
+# The k-th point of an identity draws its values from one of these ranges of magnitude,
+# in turn: small values first (a softmax of products of them stays far from one-hot, so a
+# wrong factor shows), then tiny ones and large ones (a kink or a term that only shows
+# away from [-2, 2]).
+MAGNITUDES = ((None, None), (-3, -1), (None, None), (1, 3))
+MAX_DRAWS = 200        # points tried before an identity is said to have no defined point
+WIDE_DRAWS = 12        # tries at a range of tiny or large values before small values are drawn
+CONDITION_PREC = 512   # bits at which every side must already be known to CONDITION_DIGITS
+CONDITION_DIGITS = 60
+REFUTE_PREC = 4096     # bits: the most precision spent to show that two close sides differ
 
-    Small, so that a softmax of products of them stays far from one-hot and a
-    wrong factor changes the value visibly.
-    """
+
+def sample_value(symbol: sp.Symbol, rng: random.Random, k: int = 0) -> sp.Rational:
+    """A random rational respecting the symbol's sign assumptions: in [-2, 2] for the
+    small ranges, else of magnitude 10^a .. 10^b (``MAGNITUDES[k]``) with a random sign;
+    an integer symbol gets an integer in [0, 40]."""
     if symbol.is_integer:
         return sp.Integer(rng.randint(1 if symbol.is_positive else 0, 40))
+    low, high = MAGNITUDES[k % len(MAGNITUDES)]
     while True:
-        q = rng.randint(2, 12)
-        value = sp.Rational(rng.randint(-2 * q, 2 * q), q)
+        if low is None:
+            q = rng.randint(2, 12)
+            value = sp.Rational(rng.randint(-2 * q, 2 * q), q)
+        else:
+            mantissa = sp.Rational(rng.randint(100, 999), 100)
+            value = mantissa * sp.Rational(10) ** rng.randint(low, high - 1) * rng.choice((-1, 1))
         if symbol.is_positive or symbol.is_negative:
             value = abs(value) if symbol.is_positive else -abs(value)
         if value != 0 or not (symbol.is_nonzero or symbol.is_positive or symbol.is_negative):
             return value
+
+
+KINKED = (sp.Max, sp.Min, sp.Heaviside, sp.Abs, sp.sign, sp.Piecewise)
+MAX_KINKS = 8          # kink locations sampled on both sides, per identity
+KINK_STEP = sp.Rational(1, 7)
+
+
+def kink_locations(exprs: Sequence[sp.Expr]) -> list[tuple[sp.Symbol, sp.Rational]]:
+    """(symbol, value) where a piecewise function of one symbol changes branch: the
+    boundaries of Max, Min, Heaviside, Abs, sign, Piecewise and ReLU whose condition is
+    linear in a single symbol (ReLU6 and clip(x, -5, 5) give 0 and 6, -5 and 5)."""
+    found: set = set()
+    for e in exprs:
+        for atom in e.atoms(*KINKED, ReLU):
+            if isinstance(atom, ReLU):
+                relations = [atom.args[0] > 0]
+            else:
+                try:
+                    relations = sp.piecewise_fold(atom.rewrite(sp.Piecewise)).atoms(sp.core.relational.Relational)
+                except (TypeError, ValueError, NotImplementedError):
+                    continue
+            for rel in relations:
+                if not isinstance(rel, sp.core.relational.Relational):
+                    continue
+                d = rel.lhs - rel.rhs
+                if len(d.free_symbols) != 1:
+                    continue
+                s = next(iter(d.free_symbols))
+                poly = sp.Poly(d, s) if d.is_polynomial(s) else None
+                if poly is not None and poly.degree() == 1 and all(c.is_Rational for c in poly.all_coeffs()):
+                    a, b = poly.all_coeffs()
+                    found.add((s, -b / a))
+    return sorted(found, key=lambda sv: (sp.default_sort_key(sv[0]), sv[1]))[:MAX_KINKS]
 
 
 def kinks(exprs: Sequence[sp.Expr]) -> list[sp.Expr]:
@@ -64,17 +111,63 @@ def kinks(exprs: Sequence[sp.Expr]) -> list[sp.Expr]:
     return sorted(found, key=sp.default_sort_key)
 
 
+class NoPoint(Exception):
+    """No point was found where every side of the identity is defined."""
+
+
 def draw_point(symbols: Sequence[sp.Symbol], at: Mapping, avoid: Sequence[sp.Expr],
-               rng: random.Random) -> dict:
-    """Exact values for ``symbols``, then for the ``at`` names, off every kink."""
-    while True:
-        point = {s: sample_value(s, rng) for s in symbols}
-        point.update({k: as_expr(v).xreplace(point) for k, v in at.items()})
-        if not any(_is_zero(a.xreplace(point)) for a in avoid):
+               rng: random.Random, k: int = 0, usable: Callable[[dict], bool] | None = None) -> dict:
+    """Exact values for ``symbols``, then for the ``at`` names, off every kink and where
+    ``usable`` says every side is defined and well conditioned (a singular matrix, a log
+    of a negative number, e^{1000 x} beside e^{-1000 x} are drawn again), at most
+    ``MAX_DRAWS`` times; after ``WIDE_DRAWS`` tries at the k-th range of magnitude, small
+    values are drawn instead."""
+    for attempt in range(MAX_DRAWS):
+        point = {s: sample_value(s, rng, k if attempt < WIDE_DRAWS else 0) for s in symbols}
+        point.update({name: as_expr(v).xreplace(point) for name, v in at.items()})
+        if not any(is_zero(a.xreplace(point)) for a in avoid) and (usable is None or usable(point)):
             return point
+    raise NoPoint(f"no point in {MAX_DRAWS} draws where every side is defined")
 
 
-def _is_zero(value: sp.Expr) -> bool:
+def defined(exprs: Sequence[sp.Expr], point: Mapping) -> bool:
+    """Is every expression finite at the point, and known there to ``CONDITION_DIGITS``
+    significant digits at ``CONDITION_PREC`` bits (so that a comparison is cheap to decide)?"""
+    with ctx.workprec(CONDITION_PREC):
+        env = environment(point)
+        memo: dict = {}
+        try:
+            balls = [ball(e, env, memo) for e in exprs]
+        except (ZeroDivisionError, ValueError, Undecided):
+            return False
+    for b in balls:
+        if not b.is_finite():
+            return False
+        try:
+            lo, hi = bounds(b)
+        except Undecided:        # past 2^65536: no number a check can use
+            return False
+        if hi - lo > max(Fraction(1), abs(lo), abs(hi)) / 10 ** CONDITION_DIGITS:
+            return False
+    return True
+
+
+def certainly_nonzero(expr: sp.Expr, point: Mapping) -> bool:
+    """Does the ball of ``expr`` at the point exclude 0 at some precision up to ``REFUTE_PREC``?"""
+    prec = SIDES_PREC
+    while prec <= REFUTE_PREC:
+        with ctx.workprec(prec):
+            try:
+                b = ball(expr, environment(point), {})
+            except (ZeroDivisionError, ValueError, Undecided):
+                return False
+            if b.is_finite() and (b > 0 or b < 0):
+                return True
+        prec *= 2
+    return False
+
+
+def is_zero(value: sp.Expr) -> bool:
     """Exactly zero? (A rational is compared directly; anything else by its certified sign.)"""
     return value == 0 if value.is_Rational else sign(value) == 0
 

@@ -8,8 +8,9 @@ For a stage f applied row by row and an upstream gradient G of the same shape,
 so the record's ``vjp`` is proved by differentiating L, built from the record's
 own ``row``. Sizes: one and two rows of widths 2 and 3 symbolically (a single
 entry for an element-wise stage), wider rows numerically. A stage whose row
-uses a function of derive's that declares its own derivative (ReLU) is checked
-numerically only: SymPy would differentiate it by that same declaration.
+uses ReLU is proved region by region (see ``identity.region_differences``);
+one using another function of derive's that declares its own derivative would be
+checked numerically only: SymPy would differentiate it by that same declaration.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sympy as sp
 
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, entry_sum, matrix, partial
+from derive.stages.activation import ReLU
 from derive.stages.record import Stage, all_stages
 
 # A stage's parameters in its proof: symbols with the sign their domain gives them
@@ -42,8 +44,9 @@ def _params(stage: Stage) -> tuple:
 
 
 def self_declared(expr) -> bool:
-    """Does ``expr`` use a function of derive's that states its own derivative (``fdiff``)?"""
-    return any(type(f).__module__.startswith("derive.") and "fdiff" in vars(type(f))
+    """Does ``expr`` use a function of derive's that states its own derivative (``fdiff``),
+    other than ReLU (which the symbolic proof splits into regions instead of trusting)?"""
+    return any(type(f).__module__.startswith("derive.") and "fdiff" in vars(type(f)) and not isinstance(f, ReLU)
                for f in expr.atoms(sp.Function))
 
 

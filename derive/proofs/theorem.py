@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import sympy as sp
 
 from derive.symbols import as_expr
-from derive.proofs.identity import BOTH, FAILS, HOLDS, NUMERIC, SYMBOLIC, UNPROVED, Identity, \
+from derive.proofs.identity import BOTH, CHECKED, NUMERIC, PROVED, REFUTED, SYMBOLIC, Identity, \
     ProofResult, prove_identity
 from derive.symbols import latex
 
@@ -119,9 +119,13 @@ def prove_theorem(theorem: Theorem, points: int = 4, seed: int = 0,
 
 
 def combine(theorem: Theorem, parts: Sequence[ProofResult], seconds: float) -> ProofResult:
-    """One result: fails if a part fails, holds if all hold, else unproved."""
+    """One result: refuted if a part is refuted; proved if every part that tried a symbolic
+    proof (sizes not in ``(+...)``) is proved, and there is one; else checked. Parts
+    checked numerically only by design are extra evidence: they can refute, not prove."""
     results = [p.result for p in parts]
-    result = FAILS if FAILS in results else HOLDS if all(r == HOLDS for r in results) else UNPROVED
+    symbolic_parts = [p for p in parts if p.attempted]
+    result = REFUTED if REFUTED in results else PROVED if symbolic_parts and all(
+        p.result == PROVED for p in symbolic_parts) else CHECKED
     methods = {p.method for p in parts}
     symbolic = any(m in (SYMBOLIC, BOTH) for m in methods)
     numeric = any(m in (NUMERIC, BOTH) for m in methods)
@@ -135,4 +139,5 @@ def combine(theorem: Theorem, parts: Sequence[ProofResult], seconds: float) -> P
         sizes=theorem.sizes, result=result, seconds=seconds, failure=failure, note=notes,
         points=sum(p.points for p in parts), digits=min(digits, default=0),
         difference_digits=min(fd, default=None),
-        rewritings=tuple(sorted({r for p in parts for r in p.rewritings})), parts=tuple(parts))
+        rewritings=tuple(sorted({r for p in parts for r in p.rewritings})), parts=tuple(parts),
+        attempted=bool(symbolic_parts))

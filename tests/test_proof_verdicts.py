@@ -1,0 +1,65 @@
+"""Three verdicts (proved, refuted, checked) that never say more than the evidence:
+false identities with a kink outside [-2, 2], a claim off by 1e-45, points that do not
+depend on the identity's name, and singular sample points drawn again."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from derive.proofs.identity import Identity, prove_identity, sample_points
+
+x = sp.Symbol("x", real=True)
+
+
+def relu6(v):
+    return sp.Min(sp.Max(0, v), 6)
+
+
+def clip(v, lo, hi):
+    return sp.Min(sp.Max(v, lo), hi)
+
+
+@pytest.mark.parametrize("name, forward, claimed", [
+    ("relu6' = H", relu6(x), sp.Heaviside(x)),                 # wrong above 6
+    ("clip(x, -5, 5)' = 1", clip(x, -5, 5), sp.Integer(1)),     # wrong outside [-5, 5]
+    ("hardtanh' = 1", clip(x, -1, 1), sp.Integer(1)),           # wrong outside [-1, 1]
+])
+def test_a_kink_outside_the_small_range_is_found_and_refuted(name, forward, claimed):
+    result = prove_identity(Identity(name, forward, [x], [claimed]))
+    assert result.result == "refuted" and abs(sp.Rational(result.failure.point["x"])) > 1
+
+
+def test_a_claim_off_by_1e_45_is_refuted_not_checked():
+    tiny = sp.Rational(1, 10**45)
+    result = prove_identity(Identity("tiny", x**2, [x], [2 * x + tiny]))
+    assert result.result == "refuted" and result.digits >= 40     # it agreed to 40 digits, and still differs
+
+
+def test_a_true_identity_sympy_cannot_simplify_is_only_checked():
+    # d/dx of x^2 claimed as a form SymPy is told not to try: checked, never proved
+    result = prove_identity(Identity("numeric", sp.exp(x) * x, [x], [(1 + x) * sp.exp(x)], symbolic=False))
+    assert (result.result, result.points) == ("checked", 4)
+
+
+def test_the_points_do_not_depend_on_the_identitys_name():
+    a = Identity("a name", x**3, [x], [3 * x**2])
+    b = Identity("another name", x**3, [x], [3 * x**2])
+    assert sample_points(a, a.claims(), 4) == sample_points(b, b.claims(), 4)
+
+
+def test_points_reach_tiny_and_large_magnitudes():
+    i = Identity("m", x**3, [x], [3 * x**2])
+    values = [abs(p[x]) for p in sample_points(i, i.claims(), 4)]
+    assert values[1] < sp.Rational(1, 10) and values[3] >= 10
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_singular_sample_matrix_is_drawn_again(seed):
+    """d/dX tr(X^{-1} A) = -(X^{-1} A X^{-1})^T, for a 2 x 2 X: a singular X has no inverse."""
+    X = sp.Matrix(2, 2, lambda i, j: sp.Symbol(f"x_{i}{j}", real=True))
+    A = sp.Matrix(2, 2, lambda i, j: sp.Symbol(f"a_{i}{j}", real=True))
+    forward = (X.inv() * A).trace()
+    claimed = -(X.inv() * A * X.inv()).T
+    result = prove_identity(Identity("trace inverse", forward, list(X), list(claimed)), seed=seed)
+    assert result.result == "proved"
