@@ -145,6 +145,17 @@ def square_ball(x: arb) -> arb:
     return arb.union(arb(0), top * top)
 
 
+def _sign(x: arb) -> arb:
+    """sign(x): 1, -1, or 0 for an exact zero; undecided for a ball around 0."""
+    if x > 0:
+        return arb(1)
+    if x < 0:
+        return arb(-1)
+    if x.is_exact() and x.is_zero():
+        return arb(0)
+    raise Undecided("sign argument too close to zero")
+
+
 def _certainly_ge(a: arb, b: arb) -> bool:
     diff = a - b
     return bool(diff >= 0) or (diff.is_exact() and diff.is_zero())
@@ -162,6 +173,7 @@ _FUNCTIONS: dict[type, Callable[..., arb]] = {
     sp.Max: _max,
     sp.Min: _min,
     sp.Heaviside: _heaviside,
+    sp.sign: _sign,
 }
 
 

@@ -63,3 +63,29 @@ def test_a_singular_sample_matrix_is_drawn_again(seed):
     claimed = -(X.inv() * A * X.inv()).T
     result = prove_identity(Identity("trace inverse", forward, list(X), list(claimed)), seed=seed)
     assert result.result == "proved"
+
+
+def test_matrix_symbols_of_given_sizes_are_made_explicit():
+    """The Matrix Cookbook's d/dX log det X = X^{-T} and d/dX tr(A X) = A^T, written with
+    MatrixSymbols: proved on the explicit 3 x 3 entries, the log's domain (det X > 0)
+    kept by drawing points again."""
+    X, A = sp.MatrixSymbol("X", 3, 3), sp.MatrixSymbol("A", 3, 3)
+    logdet = prove_identity(Identity("log det", sp.log(sp.Determinant(X)), [X], [X.inv().T]))
+    assert logdet.result == "proved"
+    trace = prove_identity(Identity("trace", sp.Trace(A * X), [X], [A.T]))
+    assert trace.result == "proved"
+    wrong = prove_identity(Identity("trace", sp.Trace(A * X), [X], [A]))     # not transposed
+    assert wrong.result == "refuted"
+
+
+def test_abs_sign_and_erf_have_verdicts_not_exceptions():
+    assert prove_identity(Identity("abs", sp.Abs(x), [x], [sp.sign(x)])).result == "proved"
+    gelu = x / 2 * (1 + sp.erf(x / sp.sqrt(2)))
+    slope = (1 + sp.erf(x / sp.sqrt(2))) / 2 + x * sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)
+    assert prove_identity(Identity("gelu", gelu, [x], [slope])).result == "proved"
+
+
+def test_an_undefined_function_is_proved_symbolically_or_said_unchecked():
+    f = sp.Function("f")
+    result = prove_identity(Identity("chain", f(2 * x), [x], [2 * sp.Subs(sp.Derivative(f(x), x), x, 2 * x)]))
+    assert result.result in ("proved", "checked") and "not checked numerically" in result.note
