@@ -885,13 +885,23 @@ def test_an_output_is_judged_against_what_the_code_computes_not_its_earlier_prin
 
 
 def test_an_output_from_rounded_prints_read_back_is_wrong_only_beyond_their_rounding():
-    # erf(0.4) = 0.428392355047 (mpmath), printed [0.42839236]; derive cannot compute erf, so the next
-    # cell's 1.5 a is computed from the print: 0.64258854, while the code itself prints 0.64258853
-    # (1.5 * 0.428392355047 = 0.642588532571); the print's rounding (1.5 * 0.5e-8) allows both
+    # J_0(0.31) = 0.976118915532848 (mpmath besselj), printed [0.97611892]; derive cannot compute
+    # Bessel functions, so the next cell's 1.5 a is computed from the print: 1.46417838, while the
+    # code itself prints 1.46417837 (1.5 * 0.976118915532848 = 1.464178373299); the print's
+    # rounding (1.5 * 0.5e-8) allows both
+    doc = ("```python\nimport numpy as np\nfrom scipy.special import j0\na = j0(np.array([0.31]))\nprint(\"a =\", a)\n"
+           "```\n\n```\na = [0.97611892]\n```\n\n```python\nb = 1.5 * a\nprint(\"b =\", b)\n```\n\n```\nb = [{v}]\n```\n")
+    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
+    assert outputs(doc.replace("{v}", "1.46417837"))[1] == "unverifiable"
+    assert outputs(doc.replace("{v}", "1.46427837"))[1] == "wrong"
+
+
+def test_erf_in_code_is_computed():
+    # erf(0.4) = 0.428392355047 (mpmath); 1.5 erf(0.4) = 0.642588532571, printed 0.64258853
     doc = ("```python\nimport numpy as np\nfrom scipy.special import erf\na = erf(np.array([0.4]))\nprint(\"a =\", a)\n"
            "```\n\n```\na = [0.42839236]\n```\n\n```python\nb = 1.5 * a\nprint(\"b =\", b)\n```\n\n```\nb = [{v}]\n```\n")
     outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
-    assert outputs(doc.replace("{v}", "0.64258853"))[1] == "unverifiable"
+    assert outputs(doc.replace("{v}", "0.64258853")) == ["rounded", "rounded"]
     assert outputs(doc.replace("{v}", "0.64268853"))[1] == "wrong"
 
 

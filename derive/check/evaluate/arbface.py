@@ -134,7 +134,7 @@ ARB_FUNCTIONS = {
     "sqrt": lambda f, x: x.sqrt(), "tanh": lambda f, x: x.tanh(),
     "abs": lambda f, x: x if x >= 0 else -x if x <= 0 else hull(arb(0), abs(x).upper()),
     "ceil": lambda f, x: x.ceil(),
-    "floor": lambda f, x: x.floor(),
+    "floor": lambda f, x: x.floor(), "erf": lambda f, x: x.erf(),
 }
 
 ARB = ArbFace()

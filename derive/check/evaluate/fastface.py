@@ -89,7 +89,7 @@ class FastFace(Face):
 FAST_FUNCTIONS = {
     "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
     "log10": np.log10, "log2": np.log2, "sqrt": np.sqrt, "tanh": np.tanh, "abs": np.abs,
-    "ceil": np.ceil, "floor": np.floor,
+    "ceil": np.ceil, "floor": np.floor, "erf": math.erf,
 }
 
 

@@ -21,7 +21,7 @@ from derive.stages.softmax import SOFTMAX as SOFTMAX_STAGE
 # RMSNorm ...) are the Stage records of derive.stages, under the names in their records.
 ELEMENTWISE = {"sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "ln": "log",
                "log": "log", "log10": "log10", "log_10": "log10", "log2": "log2", "log_2": "log2",
-               "sqrt": "sqrt", "tanh": "tanh", "abs": "abs", "ceil": "ceil", "floor": "floor"}
+               "sqrt": "sqrt", "tanh": "tanh", "abs": "abs", "ceil": "ceil", "floor": "floor", "erf": "erf"}
 STAGE_NAMES = {alias: stage for stage in all_stages().values() for alias in stage.names}
 SOFTMAX = set(SOFTMAX_STAGE.names)
 LAYER_NORM = set(LN_STAGE.names)

@@ -315,7 +315,7 @@ def _certainly(x, test) -> bool:
 EXACT_FUNCTIONS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
     "log10": lambda x: sp.log(x) / sp.log(10), "log2": lambda x: sp.log(x) / sp.log(2),
-    "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "ceil": sp.ceiling, "floor": sp.floor,
+    "sqrt": sp.sqrt, "tanh": sp.tanh, "abs": sp.Abs, "ceil": sp.ceiling, "floor": sp.floor, "erf": sp.erf,
 }
 
 

@@ -21,7 +21,7 @@ from derive.stages.record import all_stages
 
 MATRICES = {"pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix", "array"}
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "tanh", "max", "min", "sqrt", "Concat", "concat",
-             "abs", "mean", "var", "std", "sum", "log10", "log2", "argmax", "diag", "ceil", "floor"} \
+             "abs", "mean", "var", "std", "sum", "log10", "log2", "argmax", "diag", "ceil", "floor", "erf"} \
     | {alias for stage in all_stages().values() for alias in stage.names}   # softmax, LN, ReLU, GELU ...
 ROUNDING_BRACKETS = {"⌈": ("⌉", "ceil"), "⌊": ("⌋", "floor")}
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
