@@ -53,8 +53,13 @@ def parser() -> argparse.ArgumentParser:
                        help="replace files in DIR that derive did not write (not in DIR/.derive-manifest)")
     prove = commands.add_parser(
         "prove", help="prove the gradient identities",
-        description="Prove each gradient identity symbolically and by a certified numeric check.")
-    prove.add_argument("names", nargs="*", metavar="NAME", help="identities to prove (default: all)")
+        description="Prove each gradient identity symbolically and by a certified numeric check. "
+                    "Each is proved, refuted (a certified counterexample) or only checked (agreement "
+                    "at points, no proof). Exit 0: all proved; 1: one refuted; 3: some only checked; "
+                    "2: bad input. A .toml file holds identities of your own (see README).")
+    prove.add_argument("names", nargs="*", metavar="NAME|FILE.toml",
+                       help="identities to prove: registered names, or .toml files of your own "
+                            "(default: every registered identity)")
     run = commands.add_parser(
         "run", help="run a worked-example spec of your own and render it",
         description="Run every step of a spec (TOML, see README) exactly and render it.")
@@ -113,9 +118,22 @@ def _check(args) -> int:
 
 
 def _prove(args) -> int:
+    from derive.proofs.catalog import THEOREMS
     from derive.proofs.command import prove_command
+    from derive.proofs.identity_file import load_identities
 
-    return prove_command(args.names)
+    files = [n for n in args.names if n.endswith(".toml")]
+    if not files:
+        return prove_command(args.names)
+    table = {}
+    for path in files:
+        table.update(load_identities(path))
+    named = [n for n in args.names if not n.endswith(".toml")]
+    unknown = [n for n in named if n not in THEOREMS]
+    if unknown:
+        raise UsageError(f"unknown identity {unknown[0]!r}; known: {', '.join(THEOREMS)}")
+    table.update({n: THEOREMS[n] for n in named})
+    return prove_command(list(table), table=table)
 
 
 def _build(args) -> int:

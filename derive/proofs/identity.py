@@ -300,7 +300,8 @@ def _result(identity, statement, method, result, start, **fields) -> ProofResult
 def sample_points(identity: Identity, claims: list[Claim], count: int, seed: int = 0) -> list[dict]:
     """The exact points the numeric check uses, in order (deterministic for a seed)."""
     exprs = [e for c in claims for e in (c.output, c.derivative, c.claimed)]
-    free = set().union(*(e.free_symbols for e in exprs), _flat(identity.wrt)) - set(identity.at)
+    free = set().union(*(e.free_symbols for e in exprs), {c.var for c in claims if c.var is not None}) \
+        - set(identity.at)
     free |= set().union(set(), *(as_expr(v).free_symbols for v in identity.at.values()))
     symbols = sorted(free, key=sp.default_sort_key)
     rng = random.Random(f"derive-points/{seed}")      # never the identity's name: every name sees the same points

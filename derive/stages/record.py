@@ -40,6 +40,7 @@ import sympy as sp
 from derive.evaluate import as_ball
 from derive.stages.cost import Ops
 from derive.stages.matexpr import MatrixFunction, is_explicit
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 
 def _no_parameters(d) -> sp.Expr:
@@ -156,6 +157,10 @@ class StageFunction(MatrixFunction):
         if all(is_explicit(a) for a in args[:self.stage.arity]):
             return self.stage(*args)
         return type(self)(*args)
+
+    def _entry(self, i, j, **kwargs):
+        """Entry (i, j) stays an element of this expression until its operands are explicit."""
+        return MatrixElement(self, i, j)
 
     def _latex(self, printer):
         return self.call_latex(*[printer._print(a) for a in self.args])
