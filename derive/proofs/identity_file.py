@@ -124,7 +124,12 @@ def _identity(path, k: int, item, layout: str) -> Identity:
     sizes = item.get("sizes") or ", ".join(f"{n} {r}x{c}" for n, (r, c) in sorted(
         (n, s.shape) for n, s in names.items() if isinstance(s, sp.MatrixSymbol))) or "scalars"
     statement = ", ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {t}" for v, t in zip(wrt, gradient))
-    return Identity(name, f, [names[v] for v in wrt], claimed, sizes=str(sizes), statement=statement)
+    identity = Identity(name, f, [names[v] for v in wrt], claimed, sizes=str(sizes), statement=statement)
+    try:
+        identity.claims()            # made explicit now, so that a form SymPy cannot work out is bad input
+    except (ValueError, TypeError, sp.ShapeError, NotImplementedError) as exc:
+        raise IdentityFileError(path, name, "f", f"cannot be worked out on explicit matrices: {exc}") from None
+    return identity
 
 
 def _names(path, name, item) -> dict:
@@ -189,5 +194,5 @@ def _latex(path, name, key, text, names, params):
         return read(text, names, params)
     except IdentityTextError as exc:
         raise IdentityFileError(path, name, key, str(exc)) from None
-    except (ValueError, TypeError, sp.ShapeError) as exc:     # shapes that do not fit (A X with A 2x3, X 2x2)
+    except (ValueError, TypeError, sp.ShapeError, NotImplementedError) as exc:   # A X with A 2x3, X 2x2
         raise IdentityFileError(path, name, key, f"cannot be formed: {exc}") from None

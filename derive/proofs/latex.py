@@ -128,7 +128,11 @@ class Reader:
         if isinstance(exp, N.Neg) and isinstance(exp.arg, N.Sym) and exp.arg.name == "T":   # X^{-T}
             return self.value(node.base).inv().T
         base = self.value(node.base)
-        e = self.value(exp)
+        e = _scalar(self.value(exp))
+        if isinstance(e, sp.MatrixExpr):
+            self.fail(node, "a power whose exponent is a matrix")
+        if isinstance(base, sp.MatrixExpr) and base.shape == (1, 1) and not (e.is_Integer and e > 0):
+            base = _scalar(base)             # (x^T x)^{1/2}: a number
         if isinstance(base, sp.MatrixExpr):
             if e == -1:
                 return base.inv()

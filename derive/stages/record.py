@@ -153,7 +153,7 @@ class StageFunction(MatrixFunction):
     call_latex: Callable[..., str]
 
     def doit(self, **hints):
-        args = [a.doit(**hints) for a in self.args]
+        args = [_worked_out(a.doit(**hints)) for a in self.args]
         if all(is_explicit(a) for a in args[:self.stage.arity]):
             return self.stage(*args)
         return type(self)(*args)
@@ -164,6 +164,15 @@ class StageFunction(MatrixFunction):
 
     def _latex(self, printer):
         return self.call_latex(*[printer._print(a) for a in self.args])
+
+
+def _worked_out(a):
+    """A matrix expression with no symbol matrix left in it (``Matrix / T``) as its entries:
+    SymPy's doit leaves a scalar times an explicit matrix as a product."""
+    if isinstance(a, sp.MatrixExpr) and not is_explicit(a) and not a.atoms(sp.MatrixSymbol) \
+            and all(isinstance(n, int) or n.is_Integer for n in a.shape):
+        return a.as_explicit()
+    return a
 
 
 def _class_name(name: str) -> str:
