@@ -84,3 +84,16 @@ def test_exit_codes_of_files(tmp_path):
     path = tmp_path / "one.toml"
     path.write_text('[[identity]]\nname = "cube"\nf = "x^3"\nwrt = ["x"]\ngradient = ["3 x^2"]\nscalars = ["x"]\n')
     assert main(["prove", str(path), "mse"]) == 0          # a file and a registered name together
+
+
+@pytest.mark.parametrize("name, diagnosis", [
+    ("tr(AX) without the transpose", "by X, the claim is transposed"),
+    ("tr(X^T X) without the factor 2", "by X, the claim is off by a factor: the truth is 2 times it"),
+    ("tr(X^{-1} A) with the wrong sign", "by X, the sign is wrong"),
+    ("scaled scores without 1/sqrt(d)", "by Q, the claim is off by a factor: the truth is 1/sqrt(d) times it"),
+    ("cross-entropy gradient p + y", "by a, the sign of the term 1 is wrong"),
+    ("sigmoid' = sigma", "by x, the claim is the function itself, not its derivative"),
+    ("det X without det", None),         # a factor det X is not in the catalogue: no guess
+])
+def test_a_refuted_claim_names_its_slip(verdicts, name, diagnosis):
+    assert verdicts[("wrong.toml", name)].failure.diagnosis == diagnosis

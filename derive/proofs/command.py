@@ -35,8 +35,9 @@ def failure_lines(result: ProofResult) -> list[str]:
         return [f"  {result.name}: {result.note}"] if result.note else []
     point = ", ".join(f"{name} = {value}" for name, value in f.point.items())
     other = "SymPy's derivative" if f.against == "derivative" else "the finite difference"
-    return [f"  {result.name}: {f.claim} is {f.claimed} but {other} gives {f.derivative}",
-            f"    first failing point: {point}"]
+    lines = [f"  {result.name}: {f.claim} is {f.claimed} but {other} gives {f.derivative}",
+             f"    first failing point: {point}"]
+    return lines + ([f"    diagnosis: {f.diagnosis}"] if f.diagnosis else [])
 
 
 def prove_command(names: list[str], points: int = 4, seed: int = 0, budget: float = 30.0,

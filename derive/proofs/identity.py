@@ -151,6 +151,7 @@ class Failure:
     derivative: str
     claimed: str
     against: str                      # "derivative" or "finite difference"
+    diagnosis: str | None = None      # the slip that explains it (derive.proofs.diagnose)
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ def prove_identity(identity: Identity, points: int = 4, seed: int = 0, budget: f
             missing = f"not checked numerically: {str(exc).strip(chr(39))}"
     statement = identity.latex_statement(claims)
     if checked is not None and checked["failure"] is not None:
+        checked["failure"] = _diagnosed(identity, claims, checked["failure"])
         return _result(identity, statement, NUMERIC, REFUTED, start, attempted=identity.symbolic, **checked)
     status, used = symbolic.PROVED, []
     if identity.symbolic:
@@ -227,6 +229,7 @@ def prove_identity(identity: Identity, points: int = 4, seed: int = 0, budget: f
     if not proved and checked is not None:
         failure = _tiny_difference(identity, claims, seed)
         if failure is not None:
+            failure = _diagnosed(identity, claims, failure)
             return _result(identity, statement, NUMERIC, REFUTED, start, attempted=True,
                            **{**checked, "failure": failure})
     method = BOTH if proved and checked else SYMBOLIC if proved else NUMERIC
@@ -263,6 +266,31 @@ def region_differences(claims: list[Claim]) -> tuple[list[sp.Expr], int]:
                 else sp.Heaviside(u, *rest))
             differences.append(derivative - claimed)
     return differences, 2 ** len(atoms)
+
+
+def _diagnosed(identity: Identity, claims: list[Claim], failure: Failure) -> Failure:
+    """The failure with the slip that explains it, when the catalogue has one."""
+    from dataclasses import replace
+
+    from derive.proofs.diagnose import diagnose
+
+    if any(c.var is None for c in claims):
+        return failure
+    symbols = {str(s): s for c in claims for e in (c.derivative, c.claimed) for s in as_expr(e).free_symbols}
+    symbols.update({str(c.var): c.var for c in claims})
+    point = {symbols[k]: sp.Rational(v) for k, v in failure.point.items() if k in symbols}
+    table = explicit_table(identity.forward, identity.wrt, identity.claimed)
+    variables = []
+    for original, item in zip(_items(identity.wrt), _items(explicit(identity.wrt, table))):
+        rows, cols = item.shape if is_explicit(item) else (1, 1)
+        variables.append((getattr(original, "name", str(original)), rows, cols))
+    if sum(r * c for _, r, c in variables) * max(1, len(_flat(identity.forward))) != len(claims):
+        return failure
+    return replace(failure, diagnosis=diagnose(variables, claims, point))
+
+
+def _items(wrt) -> list:
+    return list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
 
 
 def _tiny_difference(identity: Identity, claims: list[Claim], seed: int) -> Failure | None:
