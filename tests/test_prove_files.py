@@ -97,3 +97,37 @@ def test_exit_codes_of_files(tmp_path):
 ])
 def test_a_refuted_claim_names_its_slip(verdicts, name, diagnosis):
     assert verdicts[("wrong.toml", name)].failure.diagnosis == diagnosis
+
+
+def test_the_distribution_assumption_is_what_makes_p_minus_y_true(tmp_path):
+    """dL/dz = p (sum y) - y: p - y only when the entries of y sum to 1."""
+    body = ('[[identity]]\nname = "ce"\nf = \'-\\log(\\mathrm{softmax}(z)) y^T\'\nwrt = ["z"]\n'
+            'gradient = [\'\\mathrm{softmax}(z) - y\']\nshapes = { z = [1, 3], y = [1, 3] }\n')
+    for assume, verdict in (('assume = { y = "distribution" }\n', "proved"), ("", "refuted")):
+        path = tmp_path / "ce.toml"
+        path.write_text(body + assume)
+        (make,) = load_identities(path).values()
+        assert prove_theorem(make()).result == verdict
+
+
+def test_a_positive_definite_matrix_is_sampled_positive_definite(tmp_path):
+    import sympy as sp
+
+    from derive.proofs.identity import sample_points
+
+    path = tmp_path / "pd.toml"
+    path.write_text('[[identity]]\nname = "pd"\nf = \'\\log \\det X\'\nwrt = ["X"]\ngradient = [\'X^{-T}\']\n'
+                    'shapes = { X = [3, 3] }\nassume = { X = "positive definite" }\n')
+    (make,) = load_identities(path).values()
+    identity = make().instances()[0]
+    for point in sample_points(identity, identity.claims(), 4):
+        X = sp.Matrix(3, 3, lambda i, j: point[sp.Symbol(f"X_{i + 1}{j + 1}", real=True)])
+        assert X == X.T and all(X[:k, :k].det() > 0 for k in (1, 2, 3))
+
+
+def test_an_assumption_that_does_not_apply_is_one_line(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('[[identity]]\nname = "a"\nf = "x^2"\nwrt = ["x"]\ngradient = ["2 x"]\nscalars = ["x"]\n'
+                    'assume = { x = "positive definite" }\n')
+    assert main(["prove", str(path)]) == 2
+    assert "assume.x: 'positive definite' does not apply to x" in capsys.readouterr().err

@@ -106,6 +106,7 @@ class Identity:
     where: Any = None                 # a SymPy predicate for index ranges (i <= V)
     symbolic: bool = True             # attempt a symbolic proof
     numeric: bool = True              # run the certified numeric check
+    definite: tuple = ()              # MatrixSymbols assumed positive definite: points are L L^T + I
 
     def claims(self) -> list[Claim]:
         """The entries, in row-major order of outputs and variables. ``MatrixSymbol``s of
@@ -334,7 +335,15 @@ def sample_points(identity: Identity, claims: list[Claim], count: int, seed: int
     symbols = sorted(free, key=sp.default_sort_key)
     rng = random.Random(f"derive-points/{seed}")      # never the identity's name: every name sees the same points
     avoid = numeric.kinks(exprs)
-    usable = lambda point: numeric.defined(exprs, point)  # noqa: E731
+    table = explicit_table(*identity.definite)
+    definite = [table[M] for M in identity.definite]
+
+    def usable(point):
+        for M in definite:          # a positive definite matrix: L L^T + I from the drawn entries
+            L = M.applyfunc(lambda e: point.get(e, 0)).lower_triangular()
+            point.update(dict(zip(M, L * L.T + sp.eye(M.rows))))
+        point.update({name: as_expr(v).xreplace(point) for name, v in identity.at.items()})
+        return numeric.defined(exprs, point)
     points = [numeric.draw_point(symbols, identity.at, avoid, rng, k, usable) for k in range(count)]
     for s, value in numeric.kink_locations(exprs):   # both sides of every kink of one symbol
         for side in (value - numeric.KINK_STEP, value + numeric.KINK_STEP):

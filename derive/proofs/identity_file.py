@@ -10,7 +10,8 @@ r"""Identities from a TOML file: ``derive prove FILE.toml``.
     shapes = { A = [3, 3], X = [3, 3] }   # names with a shape are matrices (a row: [1, n])
     eye = { I = 3 }               # identity matrices, by size
     scalars = ["c"]               # other names, real numbers
-    assume = { c = "positive" }   # positive | negative | nonzero (names or scalars)
+    assume = { c = "positive" }   # scalars: positive | negative | nonzero; a vector: distribution
+                                  # (its entries sum to 1); a square matrix: positive definite
     params = { eps = "1e-5" }     # stage parameters: exact decimals, or a declared scalar
 
 In the denominator layout the gradient of f with respect to X has X's shape (entry ij
@@ -31,13 +32,14 @@ from derive import limits
 from derive.errors import DeriveError
 from derive.files import read_regular
 from derive.numbers import parse_decimal
-from derive.proofs.identity import Identity
+from derive.proofs.identity import Identity, explicit_table
 from derive.proofs.latex import IdentityTextError, read
 from derive.proofs.theorem import Theorem
 
 LAYOUTS = ("denominator", "numerator")
 ASSUMPTIONS = {"positive": {"positive": True}, "negative": {"negative": True}, "nonzero": {"nonzero": True},
                "real": {}}
+MATRIX_ASSUMPTIONS = ("distribution", "positive definite")
 KEYS = {"name", "f", "wrt", "gradient", "shapes", "eye", "scalars", "assume", "params", "layout", "sizes"}
 MAX_SIZE = 8          # a matrix in a file identity is at most 8 x 8 (made explicit, then proved)
 
@@ -124,7 +126,17 @@ def _identity(path, k: int, item, layout: str) -> Identity:
     sizes = item.get("sizes") or ", ".join(f"{n} {r}x{c}" for n, (r, c) in sorted(
         (n, s.shape) for n, s in names.items() if isinstance(s, sp.MatrixSymbol))) or "scalars"
     statement = ", ".join(rf"\frac{{\partial f}}{{\partial {v}}} = {t}" for v, t in zip(wrt, gradient))
-    identity = Identity(name, f, [names[v] for v in wrt], claimed, sizes=str(sizes), statement=statement)
+    assume = item.get("assume", {})
+    at = {}
+    for n, kind in assume.items():         # entries sum to 1: the last is 1 minus the others
+        if kind == "distribution":
+            if n in wrt:
+                raise IdentityFileError(path, name, f"assume.{n}", "a variable cannot be a distribution too")
+            entries = list(explicit_table(names[n])[names[n]])
+            at[entries[-1]] = 1 - sp.Add(*entries[:-1])
+    definite = tuple(names[n] for n, kind in assume.items() if kind == "positive definite")
+    identity = Identity(name, f, [names[v] for v in wrt], claimed, sizes=str(sizes), statement=statement,
+                        at=at, definite=definite)
     try:
         identity.claims()            # made explicit now, so that a form SymPy cannot work out is bad input
     except (ValueError, TypeError, sp.ShapeError, NotImplementedError) as exc:
@@ -134,8 +146,10 @@ def _identity(path, k: int, item, layout: str) -> Identity:
 
 def _names(path, name, item) -> dict:
     assume = item.get("assume", {})
-    if not isinstance(assume, dict) or any(v not in ASSUMPTIONS for v in assume.values()):
-        raise IdentityFileError(path, name, "assume", f"each must be one of {', '.join(ASSUMPTIONS)}")
+    if not isinstance(assume, dict) or any(v not in ASSUMPTIONS and v not in MATRIX_ASSUMPTIONS
+                                           for v in assume.values()):
+        raise IdentityFileError(path, name, "assume",
+                                f"each must be one of {', '.join((*ASSUMPTIONS, *MATRIX_ASSUMPTIONS))}")
     names = {}
     shapes = item.get("shapes", {})
     if not isinstance(shapes, dict):
@@ -160,6 +174,15 @@ def _names(path, name, item) -> dict:
     missing = sorted(set(assume) - set(names))
     if missing:
         raise IdentityFileError(path, name, f"assume.{missing[0]}", "not a declared name")
+    for n, kind in assume.items():
+        value = names[n]
+        shaped = isinstance(value, sp.MatrixSymbol)
+        ok = (kind in ASSUMPTIONS and not shaped) or (kind == "distribution" and shaped and 1 in value.shape) \
+            or (kind == "positive definite" and shaped and value.shape[0] == value.shape[1])
+        if not ok:
+            raise IdentityFileError(path, name, f"assume.{n}",
+                                    f"{kind!r} does not apply to {n} (scalars: {', '.join(ASSUMPTIONS)}; a vector: "
+                                    "distribution; a square matrix: positive definite)")
     return names
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from derive.check.read import nodes as N
 from derive.check.read.latex import parse
@@ -164,8 +165,9 @@ class Reader:
             return stage(x, *self._stage_params(node, stage))
         if name in SCALAR_FUNCTIONS:
             x = _scalar(x)
-            if isinstance(x, sp.MatrixExpr):
-                self.fail(node, f"{name} of a matrix (entry by entry is not read here)")
+            if isinstance(x, sp.MatrixExpr):         # entry by entry: \log(P) of a row of probabilities
+                t = sp.Dummy("t")
+                return ElementwiseApplyFunction(sp.Lambda(t, SCALAR_FUNCTIONS[name](t)), x)
             return SCALAR_FUNCTIONS[name](x)
         self.fail(node, f"unknown function {name}")
 
