@@ -89,3 +89,17 @@ def test_an_undefined_function_is_proved_symbolically_or_said_unchecked():
     f = sp.Function("f")
     result = prove_identity(Identity("chain", f(2 * x), [x], [2 * sp.Subs(sp.Derivative(f(x), x), x, 2 * x)]))
     assert result.result in ("proved", "checked") and "not checked numerically" in result.note
+
+
+def test_kinks_of_one_variable_are_proved_interval_by_interval():
+    """hardtanh' = H(x + 1) H(1 - x) is proved on (-inf, -1), (-1, 1), (1, inf), each
+    kink replaced by its branch there before differentiating; H(x + 1) alone is not."""
+    from derive.proofs.identity import kink_regions, region_differences
+
+    hardtanh = sp.Min(sp.Max(x, -1), 1)
+    good = Identity("hardtanh", hardtanh, [x], [sp.Heaviside(x + 1) * sp.Heaviside(1 - x)])
+    assert [p[x] for p in kink_regions([hardtanh])] == [sp.Rational(-7, 3), sp.Rational(-1, 3), sp.Rational(5, 3)]
+    differences, regions = region_differences(good.claims())
+    assert regions == 3 and all(sp.simplify(d) == 0 for d in differences)
+    assert prove_identity(good).result == "proved"
+    assert prove_identity(Identity("hardtanh", hardtanh, [x], [sp.Heaviside(x + 1)])).result == "refuted"

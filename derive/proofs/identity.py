@@ -246,13 +246,29 @@ MAX_REGION_KINKS = 8       # ReLUs split into regions: 2^8 sign patterns at most
 def region_differences(claims: list[Claim]) -> tuple[list[sp.Expr], int]:
     """The differences to prove 0, and how many regions they cover.
 
-    derive's ReLU declares its own derivative (H), so differentiating through it would
-    prove the claim by that declaration. Instead, on every sign pattern of the ReLU
-    arguments u, ReLU(u) becomes u or 0 *before* differentiating and H(u) becomes 1 or 0:
-    the claim is proved on every region where no argument is 0, without the declaration.
-    More than ``MAX_REGION_KINKS`` ReLUs: the plain differences (and a proof through the
-    declaration is not claimed: see ``self_declared`` callers)."""
-    atoms = sorted(set().union(*(as_expr(c.output).atoms(ReLU) for c in claims)), key=sp.default_sort_key)
+    A kink (Max, Min, Abs, sign, Heaviside, Piecewise, derive's ReLU) has no derivative
+    SymPy can simplify through, and derive's ReLU declares its own (H): a proof through
+    that declaration would rest on it. So the proof is made region by region, each
+    kinked function replaced by the branch it takes there *before* differentiating:
+
+    * every kink a function of one symbol x, its boundaries rational (``kink_regions``):
+      the open intervals between the boundaries;
+    * otherwise ReLUs only, at most ``MAX_REGION_KINKS``: every sign pattern of their
+      arguments, ReLU(u) as u or 0 and H(u) as 1 or 0.
+
+    Anything else: the plain differences (a kink left in them rarely simplifies: then the
+    identity is only checked)."""
+    outputs = [as_expr(c.output) for c in claims]
+    regions = kink_regions(outputs + [as_expr(c.claimed) for c in claims])
+    if regions:
+        differences = []
+        for point in regions:
+            for c in claims:
+                output = branch_at(as_expr(c.output), point)
+                derivative = sp.diff(output, c.var) if c.var is not None else output
+                differences.append(derivative - branch_at(as_expr(c.claimed), point))
+        return differences, len(regions)
+    atoms = sorted(set().union(*(o.atoms(ReLU) for o in outputs)), key=sp.default_sort_key)
     if not atoms or len(atoms) > MAX_REGION_KINKS:
         return [c.derivative - c.claimed for c in claims], 0
     differences = []
@@ -267,6 +283,61 @@ def region_differences(claims: list[Claim]) -> tuple[list[sp.Expr], int]:
                 else sp.Heaviside(u, *rest))
             differences.append(derivative - claimed)
     return differences, 2 ** len(atoms)
+
+
+KINKED = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise, ReLU)
+
+
+def kink_regions(exprs: list[sp.Expr]) -> list[dict]:
+    """One interior point per open interval between the kinks, when every kinked function
+    in ``exprs`` depends on one symbol x only and its boundaries are rational
+    (``numeric.kink_locations``); the branch each kink takes is the same all over an
+    interval (checked at a second interior point). [] when this does not apply."""
+    atoms = set().union(*(e.atoms(*KINKED) for e in exprs))
+    symbols = set().union(set(), *(a.free_symbols for a in atoms))
+    if not atoms or len(symbols) != 1:
+        return []
+    (x,) = symbols
+    cuts = sorted({v for s, v in numeric.kink_locations(exprs) if s == x})
+    if not cuts or len(cuts) > numeric.MAX_KINKS - 1:
+        return []
+    edges = [cuts[0] - 2] + cuts + [cuts[-1] + 2]
+    regions = []
+    for lo, hi in zip(edges, edges[1:]):
+        first, second = {x: lo + (hi - lo) / 3}, {x: lo + 2 * (hi - lo) / 3}
+        if any(branch_at(e, first) != branch_at(e, second) for e in exprs):
+            return []                 # a kink not where the boundaries say: no region proof
+        regions.append(first)
+    return regions
+
+
+def branch_at(expr: sp.Expr, point: dict) -> sp.Expr:
+    """``expr`` with each kinked function replaced by the branch it takes at ``point``
+    (innermost first): Max/Min the argument that wins, |u| as u or -u, sign and H as
+    numbers, ReLU(u) as u or 0, Piecewise as the branch whose condition holds."""
+    def value(u):
+        return as_expr(u).xreplace(point)
+
+    def pick(e):
+        if isinstance(e, (sp.Max, sp.Min)):
+            vals = [value(a) for a in e.args]
+            best = max(vals) if isinstance(e, sp.Max) else min(vals)
+            return e.args[vals.index(best)]
+        if isinstance(e, sp.Abs):
+            return e.args[0] if value(e.args[0]) >= 0 else -e.args[0]
+        if isinstance(e, sp.sign):
+            return sp.sign(value(e.args[0]))
+        if isinstance(e, sp.Heaviside):
+            v = value(e.args[0])
+            return sp.Heaviside(v) if v != 0 else e
+        if isinstance(e, ReLU):
+            return e.args[0] if value(e.args[0]) > 0 else sp.S.Zero
+        if isinstance(e, sp.Piecewise):
+            for branch, condition in e.args:
+                if bool(as_expr(condition).xreplace(point)):
+                    return branch
+        return e
+    return expr.replace(lambda e: isinstance(e, KINKED), pick)
 
 
 def _diagnosed(identity: Identity, claims: list[Claim], failure: Failure) -> Failure:
