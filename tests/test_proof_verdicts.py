@@ -103,3 +103,12 @@ def test_kinks_of_one_variable_are_proved_interval_by_interval():
     assert regions == 3 and all(sp.simplify(d) == 0 for d in differences)
     assert prove_identity(good).result == "proved"
     assert prove_identity(Identity("hardtanh", hardtanh, [x], [sp.Heaviside(x + 1)])).result == "refuted"
+
+
+def test_a_replaced_claim_is_never_answered_from_the_originals_worked_claims():
+    from dataclasses import replace
+
+    right = Identity("square", x**2, [x], [2 * x])
+    assert right.claims()[0].claimed == 2 * x          # worked out and kept
+    wrong = replace(right, claimed=[3 * x])
+    assert wrong.claims()[0].claimed == 3 * x and prove_identity(wrong).result == "refuted"

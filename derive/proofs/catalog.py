@@ -49,21 +49,27 @@ def prove_each(names: list[str] | None = None, points: int = 4, seed: int = 0, b
                table: Mapping[str, Callable[[], Theorem]] | None = None) -> Iterator[ProofResult]:
     """The results in table order, each as soon as it and those before it are done.
 
-    Registered theorems are independent: where the platform can fork they are
-    proved in worker processes, one per core (results are the same; only the
-    wall time changes). Theorems from another ``table`` are proved here."""
+    Theorems are independent: where the platform can fork they are proved in
+    worker processes, one per core (results are the same; only the wall time
+    changes), those of another ``table`` (a file's) too."""
+    global _FORKED
     theorems = select(names, table)
-    chosen = names or list(THEOREMS)
+    table = THEOREMS if table is None else table
+    chosen = names or list(table)
     workers = min(len(theorems), os.cpu_count() or 1)
-    if table is not None or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for t in theorems:
             yield prove_theorem(t, points=points, seed=seed, budget=budget)
         return
+    _FORKED = table          # the workers are forks: they find the builders here (lambdas do not pickle)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield from pool.map(_prove_registered, chosen, [points] * len(chosen), [seed] * len(chosen),
                             [budget] * len(chosen))
 
 
+_FORKED: Mapping[str, Callable[[], Theorem]] = THEOREMS
+
+
 def _prove_registered(name: str, points: int, seed: int, budget: float) -> ProofResult:
-    return prove_theorem(THEOREMS[name](), points=points, seed=seed, budget=budget)
+    return prove_theorem(_FORKED[name](), points=points, seed=seed, budget=budget)

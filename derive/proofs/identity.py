@@ -107,12 +107,19 @@ class Identity:
     symbolic: bool = True             # attempt a symbolic proof
     numeric: bool = True              # run the certified numeric check
     definite: tuple = ()              # MatrixSymbols assumed positive definite: points are L L^T + I
+    # claims(), once; not an init field, so that ``replace(identity, claimed=...)`` starts afresh
+    _worked: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def claims(self) -> list[Claim]:
         """The entries, in row-major order of outputs and variables. ``MatrixSymbol``s of
         whole-number sizes (in the forward, the variables or the claim) are made explicit
         first: X of 3 x 3 becomes the entries X_11 ... X_33, and tr, det, inverse and
-        transpose of them are worked out."""
+        transpose of them are worked out (once per identity: the result is kept)."""
+        if "claims" not in self._worked:
+            self._worked["claims"] = self._claims()
+        return list(self._worked["claims"])
+
+    def _claims(self) -> list[Claim]:
         table = explicit_table(self.forward, self.wrt, self.claimed)
         outputs = _flat(explicit(self.forward, table))
         variables = _flat(explicit(self.wrt, table))

@@ -113,7 +113,7 @@ def prove_theorem(theorem: Theorem, points: int = 4, seed: int = 0,
     """Every instance of ``theorem``, combined into one result (parts kept)."""
     start = time.perf_counter()
     statement = r", \quad ".join(theorem.statement)
-    parts = tuple(prove_identity(replace(i, statement=i.statement or statement), points=points,
+    parts = tuple(prove_identity(i if i.statement else replace(i, statement=statement), points=points,
                                  seed=seed, budget=budget) for i in theorem.instances())
     return combine(theorem, parts, time.perf_counter() - start)
 
