@@ -86,10 +86,22 @@ def explicit(obj, table: dict):
     if isinstance(obj, sp.MatrixSymbol):
         return table[obj]
     if isinstance(obj, sp.Basic):
-        out = obj.xreplace(table)
+        out = obj.xreplace(table).replace(lambda e: isinstance(e, sp.Inverse), _adjugate_inverse)
         out = out.doit() if hasattr(out, "doit") else out
         return out.as_explicit() if isinstance(out, sp.MatrixExpr) else out
     return obj
+
+
+def _adjugate_inverse(e: sp.Inverse):
+    r"""X^{-1} = \mathrm{adj}(X) / \det X for an explicit X: short polynomial entries over one
+    determinant (SymPy's default elimination writes nested fractions, slow to simplify)."""
+    M = e.arg.doit()
+    if isinstance(M, sp.MatrixExpr) and not is_explicit(M) and not M.atoms(sp.MatrixSymbol):
+        M = M.as_explicit()
+    if not is_explicit(M):
+        return e
+    det = M.det(method="berkowitz")
+    return sp.ImmutableMatrix(M.adjugate(method="berkowitz") / det)
 
 
 @dataclass(frozen=True)
