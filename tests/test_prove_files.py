@@ -131,3 +131,10 @@ def test_an_assumption_that_does_not_apply_is_one_line(tmp_path, capsys):
                     'assume = { x = "positive definite" }\n')
     assert main(["prove", str(path)]) == 2
     assert "assume.x: 'positive definite' does not apply to x" in capsys.readouterr().err
+
+
+def test_the_table_lines_up_with_long_names(capsys):
+    main(["prove", str(HERE / "wrong.toml")])
+    rows = [line for line in capsys.readouterr().out.splitlines()[:28]]
+    starts = {line.index(" certified numeric") for line in rows[1:] if " certified numeric" in line}
+    assert rows[0].split()[:3] == ["name", "sizes", "method"] and len(starts) == 1

@@ -21,11 +21,20 @@ from derive.proofs.theorem import Theorem
 COLUMNS = (("name", 22), ("sizes", 42), ("method", 29), ("result", 9), ("seconds", 8))
 
 
-def row(cells: tuple[str, ...]) -> str:
+def row(cells: tuple[str, ...], widths: tuple[int, ...] | None = None) -> str:
     """One line of the table: left-aligned text, right-aligned seconds."""
     *text, seconds = cells
-    widths = [w for _, w in COLUMNS]
+    widths = widths or tuple(w for _, w in COLUMNS)
     return "  ".join(c.ljust(w) for c, w in zip(text, widths)) + seconds.rjust(widths[-1])
+
+
+def column_widths(theorems: list[Theorem]) -> tuple[int, ...]:
+    """The default widths, widened to the longest name and sizes to be printed (a file's
+    identities have long names), so that every row lines up."""
+    widths = [w for _, w in COLUMNS]
+    widths[0] = max(widths[0], *(len(t.name) for t in theorems))
+    widths[1] = max(widths[1], *(len(t.sizes) for t in theorems))
+    return tuple(widths)
 
 
 def failure_lines(result: ProofResult) -> list[str]:
@@ -46,12 +55,12 @@ def prove_command(names: list[str], points: int = 4, seed: int = 0, budget: floa
     """Prove ``names`` (all when empty); print the table; 0 if all are proved, 1 if one is
     refuted, 3 if some are only checked."""
     out = out or sys.stdout
-    select(names, table)      # an unknown name is refused before the table starts
-    print(row(tuple(title for title, _ in COLUMNS)), file=out, flush=True)
+    widths = column_widths(select(names, table))     # an unknown name is refused before the table starts
+    print(row(tuple(title for title, _ in COLUMNS), widths), file=out, flush=True)
     start, results = time.perf_counter(), []
     for r in prove_each(names, points, seed, budget, table):
         results.append(r)
-        print(row((r.name, r.sizes, r.method, r.result, f"{r.seconds:.2f}")), file=out, flush=True)
+        print(row((r.name, r.sizes, r.method, r.result, f"{r.seconds:.2f}"), widths), file=out, flush=True)
     proved = sum(r.proved for r in results)
     refuted = sum(r.refuted for r in results)
     checked = len(results) - proved - refuted
