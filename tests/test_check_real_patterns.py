@@ -870,6 +870,19 @@ def test_scientific_notation_typed_with_a_caret():
     assert verdicts("$$ 2 \\, e^{1} = 5.4366 $$\n", 1) == ["rounded"]
 
 
+def code_outputs(doc: str) -> list[str]:
+    """The verdicts of the code outputs of a Markdown document, in order."""
+    return [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.kind == "code-output"]
+
+
+def special_then_scaled(function: str, x: str, printed: str) -> str:
+    """A cell printing scipy.special's ``function`` at x (as ``printed``), then one printing 1.5 times
+    it, whose printed value is left as ``{v}``."""
+    return (f"```python\nimport numpy as np\nfrom scipy.special import {function}\na = {function}(np.array([{x}]))\n"
+            f"print(\"a =\", a)\n```\n\n```\na = [{printed}]\n```\n\n```python\nb = 1.5 * a\nprint(\"b =\", b)\n```"
+            "\n\n```\nb = [{v}]\n```\n")
+
+
 def test_an_output_is_judged_against_what_the_code_computes_not_its_earlier_prints():
     # sigmoid(4.3) = 0.98661308217, sigmoid(5.3) = 0.99503319834 (mpmath); the code prints them rounded
     # to 8 decimals, and 0.8 a + 0.1 b + 0.5 = 1.38879378557 prints as 1.38879379; from the printed
@@ -879,9 +892,8 @@ def test_an_output_is_judged_against_what_the_code_computes_not_its_earlier_prin
            "```\na1 = [[0.98661308 0.9950332 ]]\n```\n\n"
            "```python\nW2 = np.array([[0.8], [0.1]])\nz2 = a1 @ W2 + 0.5\nprint(\"z2 =\", z2)\n```\n\n"
            "```\nz2 = [[{v}]]\n```\n")
-    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
-    assert outputs(doc.replace("{v}", "1.38879379")) == ["rounded", "rounded"]
-    assert outputs(doc.replace("{v}", "1.38879389"))[1] == "wrong"
+    assert code_outputs(doc.replace("{v}", "1.38879379")) == ["rounded", "rounded"]
+    assert code_outputs(doc.replace("{v}", "1.38879389"))[1] == "wrong"
 
 
 def test_an_output_from_rounded_prints_read_back_is_wrong_only_beyond_their_rounding():
@@ -889,29 +901,24 @@ def test_an_output_from_rounded_prints_read_back_is_wrong_only_beyond_their_roun
     # Bessel functions, so the next cell's 1.5 a is computed from the print: 1.46417838, while the
     # code itself prints 1.46417837 (1.5 * 0.976118915532848 = 1.464178373299); the print's
     # rounding (1.5 * 0.5e-8) allows both
-    doc = ("```python\nimport numpy as np\nfrom scipy.special import j0\na = j0(np.array([0.31]))\nprint(\"a =\", a)\n"
-           "```\n\n```\na = [0.97611892]\n```\n\n```python\nb = 1.5 * a\nprint(\"b =\", b)\n```\n\n```\nb = [{v}]\n```\n")
-    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
-    assert outputs(doc.replace("{v}", "1.46417837"))[1] == "unverifiable"
-    assert outputs(doc.replace("{v}", "1.46427837"))[1] == "wrong"
+    doc = special_then_scaled("j0", "0.31", "0.97611892")
+    assert code_outputs(doc.replace("{v}", "1.46417837"))[1] == "unverifiable"
+    assert code_outputs(doc.replace("{v}", "1.46427837"))[1] == "wrong"
 
 
 def test_erf_in_code_is_computed():
     # erf(0.4) = 0.428392355047 (mpmath); 1.5 erf(0.4) = 0.642588532571, printed 0.64258853
-    doc = ("```python\nimport numpy as np\nfrom scipy.special import erf\na = erf(np.array([0.4]))\nprint(\"a =\", a)\n"
-           "```\n\n```\na = [0.42839236]\n```\n\n```python\nb = 1.5 * a\nprint(\"b =\", b)\n```\n\n```\nb = [{v}]\n```\n")
-    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
-    assert outputs(doc.replace("{v}", "0.64258853")) == ["rounded", "rounded"]
-    assert outputs(doc.replace("{v}", "0.64268853"))[1] == "wrong"
+    doc = special_then_scaled("erf", "0.4", "0.42839236")
+    assert code_outputs(doc.replace("{v}", "0.64258853")) == ["rounded", "rounded"]
+    assert code_outputs(doc.replace("{v}", "0.64268853"))[1] == "wrong"
 
 
 def test_a_product_in_code_is_entry_by_entry():
     # numpy: [0.5, 0.25] * [0.2, 0.4] = [0.1, 0.1]; the matrix product is written @
     doc = ("```python\nimport numpy as np\na = np.array([[0.5, 0.25]])\nb = np.array([[0.2, 0.4]])\n"
            "print(a * b)\n```\n\n```\n[[{v}]]\n```\n")
-    outputs = lambda d: [str(c.verdict) for c in check_text(d, "doc.md").findings if c.kind == "code-output"]  # noqa: E731
-    assert outputs(doc.replace("{v}", "0.1 0.1")) == ["ok"]
-    assert outputs(doc.replace("{v}", "0.1 0.2")) == ["wrong"]
+    assert code_outputs(doc.replace("{v}", "0.1 0.1")) == ["ok"]
+    assert code_outputs(doc.replace("{v}", "0.1 0.2")) == ["wrong"]
 
 
 def test_therefore_starts_a_statement():
@@ -920,7 +927,6 @@ def test_therefore_starts_a_statement():
            "\\end{bmatrix}\n$$\n\n$$\n\\therefore W_1 = \\begin{bmatrix} {v} \\end{bmatrix}\n$$\n")
     assert verdicts(doc.replace("{v}", "0.09998 & 0.199996"), 6) == ["ok"]
     assert verdicts(doc.replace("{v}", "0.09998 & 0.199986"), 6) == ["wrong"]
-
 
 
 def test_an_entry_of_three_digits_keeps_its_decimals_beside_longer_ones():

@@ -304,15 +304,12 @@ def region_differences(claims: list[Claim]) -> tuple[list[sp.Expr], int]:
     return differences, 2 ** len(atoms)
 
 
-KINKED = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise, ReLU)
-
-
 def kink_regions(exprs: list[sp.Expr]) -> list[dict]:
     """One interior point per open interval between the kinks, when every kinked function
     in ``exprs`` depends on one symbol x only and its boundaries are rational
     (``numeric.kink_locations``); the branch each kink takes is the same all over an
     interval (checked at a second interior point). [] when this does not apply."""
-    atoms = set().union(*(e.atoms(*KINKED) for e in exprs))
+    atoms = set().union(*(e.atoms(*numeric.KINKED) for e in exprs))
     symbols = set().union(set(), *(a.free_symbols for a in atoms))
     if not atoms or len(symbols) != 1:
         return []
@@ -356,7 +353,7 @@ def branch_at(expr: sp.Expr, point: dict) -> sp.Expr:
                 if bool(as_expr(condition).xreplace(point)):
                     return branch
         return e
-    return expr.replace(lambda e: isinstance(e, KINKED), pick)
+    return expr.replace(lambda e: isinstance(e, numeric.KINKED), pick)
 
 
 def _diagnosed(identity: Identity, claims: list[Claim], failure: Failure) -> Failure:

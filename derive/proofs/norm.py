@@ -20,18 +20,11 @@ import sympy as sp
 
 from derive.proofs.identity import Identity
 from derive.proofs.theorem import Step, Theorem, Walkthrough, entry_sum, matrix, partial
-from derive.stages.norm import layer_norm, layer_norm_vjp, row_mean, row_variance
+from derive.stages.norm import layer_norm, layer_norm_vjp, normalized_row, row_mean, row_variance
 from derive.symbols import eps
 
 SYMBOLIC = ((1, 2), (1, 3), (1, 4), (2, 2), (2, 3))   # (rows, d)
 NUMERIC = ((3, 4), (1, 8))                             # the worked example's 3x4; a wider row
-
-
-def normalized_row(x, eps) -> tuple[list, sp.Expr]:
-    r"""(\hat x, \sqrt{\sigma^2 + \epsilon}) of one row, from the stage's \mu and \sigma^2."""
-    mu = row_mean(x)
-    root = sp.sqrt(row_variance(x, mu) + eps)
-    return [(v - mu) / root for v in x], root
 
 
 def layer_norm_backward(X, eps, gamma, G) -> dict:

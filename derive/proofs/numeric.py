@@ -70,7 +70,7 @@ def sample_value(symbol: sp.Symbol, rng: random.Random, k: int = 0) -> sp.Ration
             return value
 
 
-KINKED = (sp.Max, sp.Min, sp.Heaviside, sp.Abs, sp.sign, sp.Piecewise)
+KINKED = (sp.Max, sp.Min, sp.Heaviside, sp.Abs, sp.sign, sp.Piecewise, ReLU)    # functions with kinks
 MAX_KINKS = 8          # kink locations sampled on both sides, per identity
 KINK_STEP = sp.Rational(1, 7)
 
@@ -81,7 +81,7 @@ def kink_locations(exprs: Sequence[sp.Expr]) -> list[tuple[sp.Symbol, sp.Rationa
     linear in a single symbol (ReLU6 and clip(x, -5, 5) give 0 and 6, -5 and 5)."""
     found: set = set()
     for e in exprs:
-        for atom in e.atoms(*KINKED, ReLU):
+        for atom in e.atoms(*KINKED):
             if isinstance(atom, ReLU):
                 relations = [atom.args[0] > 0]
             else:

@@ -82,12 +82,18 @@ def layer_norm_std_eps_row(x, eps):
 
 # --- backward rules ----------------------------------------------------------------------------
 
+def normalized_row(x, eps, divisor=None) -> tuple[list, sp.Expr]:
+    r"""(\hat x, r): \hat x = (x - \mu) / r, r = \sqrt{\frac{1}{m} \sum_k (x_k - \mu)^2 + \epsilon},
+    m = ``divisor`` (d when not given: the population variance)."""
+    mu = row_mean(x)
+    root = sp.sqrt(sp.Add(*[(v - mu) ** 2 for v in x]) / (divisor or len(x)) + eps)
+    return [(v - mu) / root for v in x], root
+
+
 def normalized_vjp(x, g, eps, divisor):
     r"""\frac{1}{r} \left(g - \mathrm{mean}(g) - \hat x \, \frac{1}{m} \sum_k g_k \hat x_k\right),
-    r = \sqrt{\frac{1}{m} \sum_k (x_k - \mu)^2 + \epsilon}, \hat x = (x - \mu) / r, m = ``divisor``."""
-    mu = row_mean(x)
-    root = sp.sqrt(sp.Add(*[(v - mu) ** 2 for v in x]) / divisor + eps)
-    x_hat = [(v - mu) / root for v in x]
+    with \hat x and r of ``normalized_row`` for m = ``divisor``."""
+    x_hat, root = normalized_row(x, eps, divisor)
     mean_g = row_mean(g)
     mean_gx = sp.Add(*[a * b for a, b in zip(g, x_hat)]) / divisor
     return [(gj - mean_g - xj * mean_gx) / root for gj, xj in zip(g, x_hat)]

@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from derive.evaluate import as_ball
 from derive.stages.cost import Ops
 from derive.stages.matexpr import MatrixFunction, is_explicit
-from sympy.matrices.expressions.matexpr import MatrixElement
 
 
 def _no_parameters(d) -> sp.Expr:
@@ -128,16 +128,14 @@ class Stage:
         exact_params = tuple(exact_fmpq(p) for p in params)
         return certify(lambda: arb_mat(self.by_rows(self.ball, rows, exact_params)), digits, self.title.lower())
 
-    def backward(self, *operands_and_upstream, params: tuple = ()):
-        r"""\frac{\partial}{\partial X} \sum_{ij} G_{ij} f(X)_{ij}: ``vjp`` on each row. Called as
-        ``backward(X, G, *params)`` for one operand; ``backward(A, B, G, params=...)`` returns
-        one gradient matrix per operand."""
+    def backward(self, *args, params: tuple = ()):
+        r"""\frac{\partial}{\partial X} \sum_{ij} G_{ij} f(X, \dots)_{ij}: ``vjp`` on each row, called
+        as ``backward(X, ..., G, *params)`` (or ``params=``); one gradient matrix per operand (a
+        tuple when the stage has several)."""
+        operands, G = args[:self.arity], args[self.arity]
+        rows = self.by_rows(self.vjp, operands, tuple(args[self.arity + 1:]) + tuple(params), G)
         if self.arity == 1:
-            (M, G, *rest), params = operands_and_upstream, params or ()
-            params = tuple(rest) + tuple(params)
-            return sp.ImmutableMatrix(self.by_rows(self.vjp, (M,), params, G))
-        operands, G = operands_and_upstream[:self.arity], operands_and_upstream[self.arity]
-        rows = self.by_rows(self.vjp, operands, tuple(params), G)
+            return sp.ImmutableMatrix(rows)
         return tuple(sp.ImmutableMatrix([r[k] for r in rows]) for k in range(self.arity))
 
 
