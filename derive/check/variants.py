@@ -20,6 +20,7 @@ from derive.check.bind.env import Env
 from derive.check.evaluate.functions import LAYER_NORM, MASK, SOFTMAX, STAGE_NAMES
 from derive.check.evaluate.values import Options
 from derive.check.policy import POLICY
+from derive.stages.record import all_stages
 from derive.numbers import format_decimal, parse_decimal
 
 
@@ -32,6 +33,7 @@ class Variant:
 
 
 Rule = Callable[[N.Node, dict], Iterator[Variant]]
+STAGES = all_stages()
 
 
 # ---------------------------------------------------------------- rules
@@ -56,12 +58,12 @@ def softmax_variants(ref: N.Node, ctx: dict) -> Iterator[Variant]:
 
 
 def approximation_variants(ref: N.Node, ctx: dict) -> Iterator[Variant]:
-    r"""A stage computed in its published approximation: GELU by its tanh form."""
+    r"""A stage computed in an approximation its record names (GELU by its tanh form)."""
     for node in N.walk(ref):
-        if isinstance(node, N.Call) and getattr(STAGE_NAMES.get(node.name), "name", None) == "gelu":
-            yield Variant("GELU is computed with its tanh approximation, "
-                          "x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), not the exact x Phi(x)",
-                          N.substitute(ref, node, replace(node, name="gelu_tanh")))
+        stage = STAGE_NAMES.get(node.name) if isinstance(node, N.Call) else None
+        for other, how in (stage.approximations if stage is not None else ()):
+            yield Variant(f"{stage.title} is computed with {how}",
+                          N.substitute(ref, node, replace(node, name=STAGES[other].names[0])))
 
 
 def log_and_trig_variants(ref: N.Node, ctx: dict) -> Iterator[Variant]:

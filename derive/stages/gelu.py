@@ -78,6 +78,8 @@ def gelu_tanh_ball(x: arb) -> arb:
 GELU = entrywise(
     "gelu", "GELU", r"\frac{x_j}{2} \left(1 + \mathrm{erf}\frac{x_j}{\sqrt{2}}\right)",
     gelu, gelu_grad, gelu_fast, gelu_ball, Ops(special=1, mul=3, add=1), names=("GELU", "gelu", "GeLU"),
+    approximations=(("gelu_tanh", "its tanh approximation, x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), "
+                                  "not the exact x Phi(x)"),),
     latex=lambda inner, *_: rf"\mathrm{{GELU}}\left({inner}\right)")
 
 GELU_TANH = entrywise(

@@ -73,6 +73,7 @@ class Stage:
     entrywise: bool = False                   # f applied to each entry alone
     parameters: Callable[[Any], sp.Expr] = _no_parameters   # learnable, for width d
     exponent_guard: bool = False              # refuse exact inputs past exp's range (checker)
+    approximations: tuple = ()                # (stage name, how the checker names it): GELU's tanh form
     symbolic: type = field(init=False, repr=False)
 
     def __post_init__(self):
