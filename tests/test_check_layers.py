@@ -9,7 +9,7 @@ import pytest
 
 CHECK = Path(__file__).parents[1] / "derive" / "check"
 # the record and the policy are shared by all; then the passes, in the order they run
-LAYERS = [("policy", "claim"), ("read",), ("evaluate",), ("bind", "run", "sandbox"), ("variants", "judge", "facts"),
+LAYERS = [("policy", "claim"), ("read",), ("evaluate",), ("bind", "run", "sandbox"), ("variants", "judge", "facts", "formulas"),
           ("diagnose",), ("across",), ("pipeline",), ("report", "command", "__init__")]
 
 

@@ -12,7 +12,15 @@ from derive.numbers import parse_decimal
 
 
 def verdicts(doc: str, line: int) -> list[str]:
-    return [str(c.verdict) for c in check_text(doc, "doc.md").findings if c.line == line and c.kind != "definition"]
+    """The verdicts of the numbers claimed on a line (derivative formulas are judged apart)."""
+    return [str(c.verdict) for c in check_text(doc, "doc.md").findings
+            if c.line == line and c.kind not in ("definition", "formula")]
+
+
+def formulas(doc: str, line: int) -> list[tuple[str, str | None]]:
+    """(verdict, diagnosis) of the derivative formulas claimed on a line."""
+    return [(str(c.verdict), c.diagnosis) for c in check_text(doc, "doc.md").findings
+            if c.line == line and c.kind == "formula"]
 
 
 def test_a_sum_from_zero_counts_the_entries_from_zero():
@@ -256,8 +264,11 @@ def test_a_derivative_is_checked_through_the_documents_own_formulas():
            "$$ \\frac{\\partial L}{\\partial o} = {f} = {v} $$\n")
     assert verdicts(doc.replace("{f}", "-2(t - o)").replace("{v}", "-0.4690"), 3) == ["ok"]
     bad = [c for c in check_text(doc.replace("{f}", "2(t - o)").replace("{v}", "0.4690"), "doc.md").findings
-           if c.line == 3]
+           if c.line == 3 and c.kind != "formula"]
     assert [str(c.verdict) for c in bad] == ["wrong"] and "first principles" in bad[0].message
+    # the formulas themselves, as formulas: d/do (t - o)^2 = -2(t - o) by hand; 2(t - o) has the sign flipped
+    assert formulas(doc.replace("{f}", "-2(t - o)").replace("{v}", "-0.4690"), 3) == [("ok", None)]
+    assert formulas(doc.replace("{f}", "2(t - o)").replace("{v}", "0.4690"), 3) == [("wrong", "by o, the sign is wrong")]
     # o given through tanh: the derivative of tanh(u) is 1 - tanh(u)^2 = 0.419974... at u = 1
     chain = ("$$ u = 1 $$\n\n$$ o = \\tanh(u) \\approx 0.7616 $$\n\n"
              "$$ \\frac{\\partial o}{\\partial u} = 1 - o^2 = {v} $$\n")

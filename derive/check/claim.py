@@ -25,6 +25,8 @@ Bases (what an ok, rounded or truncated verdict rests on):
     published        the configuration a model's paper publishes (``derive.check.facts``)
     restates         the same number as a code output printed above (as right as that output,
                      which is judged on its own line)
+    proof            a formula (a derivative) proved equal to the derivative of the document's own
+                     definitions: the difference simplifies to exactly 0 (``derive.check.formulas``)
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Basis(StrEnum):
     EXAMPLE = "worked-example"
     PUBLISHED = "published"
     RESTATES = "restates"
+    PROOF = "proof"
 
 
 CORRECT = (Verdict.OK, Verdict.ROUNDED, Verdict.TRUNCATED)
@@ -72,7 +75,7 @@ class Claim:
 
     line: int
     end_line: int
-    kind: str                               # matrix | vector | scalar | equation | code-output | definition
+    kind: str                               # matrix | vector | scalar | equation | formula | code-output | definition
     label: str | None                       # what the value is claimed for (``Q``, ``softmax(S)``)
     verdict: Verdict
     printed: str                            # the printed value (or formula) as shown

@@ -111,6 +111,22 @@ class Policy:
     derivative_relative: float = _rule(
         0.01, "a derivative printed further than this (relative, and two last-place units) from the one the "
               "document's own formulas give is wrong from first principles")
+    formula_size: int = _rule(
+        3, "entries of every vector (and rows and columns of every matrix) when a derivative formula is proved "
+           "under a document's definitions: the verdict says the proof is at that size")
+    formula_seconds: float = _rule(
+        6.0, "the wall time one derivative formula may take to read, prove or refute; past it the formula is "
+             "unverifiable, or only checked at points")
+    max_formula_claims: int = _rule(
+        60, "the most derivative formulas proved in one document; the rest are unverifiable and say why")
+    index_letters: tuple = _rule(
+        ("i", "j", "k", "l", "m"), "a subscript that is one of these letters in a derivative's name (z_i, "
+                                   "p_i / z_j) is an index running over the entries; any other is part of a name")
+    distribution_words: tuple = _rule(
+        ("one-hot", "one hot", "sum to 1", "sums to 1", "sum to one", "sums to one", "sum up to 1",
+         "probability distribution", "distribution over"),
+        "a derivative formula that holds only when a vector's entries sum to 1 (p - y for one-hot y) is right "
+        "when the document says one of these; without them it is unverifiable and says so")
     equation_max_relative: float = _rule(
         0.01, "two written computations agree within their numbers' rounding only if that is under 1% of them")
     screen_units: int = _rule(

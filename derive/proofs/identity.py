@@ -119,6 +119,7 @@ class Identity:
     symbolic: bool = True             # attempt a symbolic proof
     numeric: bool = True              # run the certified numeric check
     definite: tuple = ()              # MatrixSymbols assumed positive definite: points are L L^T + I
+    entries: tuple = ()               # Claims given one by one (a document's d p_i / d z_j for each i, j)
     # claims(), once; not an init field, so that ``replace(identity, claimed=...)`` starts afresh
     _worked: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -132,6 +133,8 @@ class Identity:
         return list(self._worked["claims"])
 
     def _claims(self) -> list[Claim]:
+        if self.entries:
+            return list(self.entries)
         table = explicit_table(self.forward, self.wrt, self.claimed)
         outputs = _flat(explicit(self.forward, table))
         variables = _flat(explicit(self.wrt, table))

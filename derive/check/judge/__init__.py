@@ -4,6 +4,7 @@
     table cells          ``tables.judge_cells``
     output blocks        ``outputs.judge_outputs`` (by running the code, ``--run-code``)
     derivatives          ``derivatives.first_principles``: through the document's own formulas
+    derivative formulas  ``derive.check.formulas``: proved or refuted under the document's definitions
     worked examples      ``examples.tie``: the chained verdict, from first principles
 
 The environment is finished before this pass starts and nothing here changes
@@ -20,6 +21,7 @@ from derive.budget import OutOfTime, time_limit
 from derive.check.bind.drafts import Draft
 from derive.check.bind.walk import Bound
 from derive.check.claim import Claim, Verdict
+from derive.check.formulas import judge_formulas
 from derive.check.judge.claims import claim, judge_value
 from derive.check.judge.derivatives import first_principles
 from derive.check.judge.examples import Ties, tie
@@ -65,6 +67,7 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
         claims = first_principles(claims, bound.env)
     except Exception:  # noqa: BLE001 - derive's own bug: the claims stand as judged
         pass
+    claims += judge_formulas(reading)
     return tie(claims, bound.env, specs)
 
 

@@ -67,6 +67,9 @@ def differential(node: N.Node) -> tuple[tuple[N.Node, ...], str, N.Node] | None:
         order = _marker(node.factors[-2])
         if order is not None:
             return node.factors[:-2], order, node.factors[-1]
+    applied = _partial_call(node.factors[-1] if isinstance(node, N.Mul) else node)
+    if applied is not None:                   # \partial(X_i - \mu)^2: the partial written as a call
+        return (node.factors[:-1] if isinstance(node, N.Mul) else ()), "", applied
     if isinstance(node, N.Sym) and len(node.base) == 2 and node.base[0] == "d" and node.base[1].isalpha() \
             and node.name.startswith(node.base) and node.power is None:
         base = node.base[1:]
@@ -74,11 +77,21 @@ def differential(node: N.Node) -> tuple[tuple[N.Node, ...], str, N.Node] | None:
     return None
 
 
+def _partial_call(node: N.Node) -> N.Node | None:
+    r"""What ``\partial(u)`` or ``\partial(u)^2`` differentiates: u, or u^2."""
+    if isinstance(node, N.Call) and node.name == PARTIAL and len(node.args) == 1:
+        return node.args[0]
+    if isinstance(node, N.Pow) and isinstance(node.base, N.Call) and node.base.name == PARTIAL \
+            and len(node.base.args) == 1:
+        return N.Pow(node.start, node.end, node.base.args[0], node.exp)
+    return None
+
+
 def derivative(of: N.Node, wrt: N.Node, order: str, start: int, end: int) -> N.Sym:
     """The name d<order><of>/d<wrt>: dL/dW, dL/dW_Q, d^2L/dx^2."""
     power = f"^{order}" if order else ""
     name = f"d{power}{_named(of)}/d{_named(wrt)}"
-    return N.Sym(start, end, name, name)
+    return N.Sym(start, end, name, name, derivative=(of, wrt) if not order else None)
 
 
 def is_partial(node: N.Node) -> bool:

@@ -35,12 +35,14 @@ class Sym(Node):
 
     A superscripted name (``W^K``, ``h^{(1)}``) keeps its reading as a power in
     ``power``: it is that power only when the name has no value and the power
-    is a number (``x^n`` with x and n given)."""
+    is a number (``x^n`` with x and n given). A derivative's name (``dL/dz``)
+    keeps what is differentiated and the variable in ``derivative``."""
 
     name: str
     base: str = ""
     sub: Node | None = None
     power: Node | None = None
+    derivative: tuple[Node, Node] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,187 @@
+r"""What a document states in formulas: its definitions and the derivatives it claims.
+
+Every statement of the reading (``derive.check.read``) is a chain of members
+joined by ``=``. A chain whose first member is a name and whose next member is
+a formula of names is a **definition** (``p = \mathrm{softmax}(z)``,
+``L = -\sum_i y_i \log p_i``; an entry ``p_i = e^{z_i} / \sum_j e^{z_j}`` defines
+the vector p entry by entry; ``f(x) = x^2`` defines a function). A chain whose
+first member is a derivative (``\frac{\partial L}{\partial z}``, ``\nabla_z L``,
+``\sigma'(x)``) and whose later members are formulas of names is a **derivative
+claim**, one per formula member. Members that are numbers only are the numeric
+checker's business, not this one's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from derive.check.policy import POLICY
+from derive.check.read import Reading, Statement
+from derive.check.read import nodes as N
+from derive.check.read.grids import grid_of
+
+DEFINING = ("=",)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``name = body`` at ``at``; ``index`` is the letter of an entry-wise definition
+    (``p_i = ...``), ``params`` the arguments of a function's (``f(x) = ...``)."""
+
+    name: str
+    body: N.Node
+    at: int
+    line: int
+    index: str | None = None
+    params: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A derivative the document claims equals ``formula``: of ``of`` by ``wrt``
+    (a function's derivative ``f'(x)``: ``function`` is f, ``wrt`` is x)."""
+
+    label: N.Node
+    of: N.Node
+    wrt: N.Node
+    formula: N.Node
+    at: int
+    line: int
+    end_line: int
+    text: str
+    condition: tuple[str, str, str] | None = None    # (i, "=" or "!=", j): the claim holds where it holds
+
+
+@dataclass
+class Statements:
+    definitions: dict[str, list[Definition]]
+    claims: list[Stated]
+    upstream: dict[str, list[N.Node]]    # L -> the variables y of every dL/dy written, in order
+
+
+def stated(reading: Reading) -> Statements:
+    """The definitions (by name, in document order) and the derivative claims of a document."""
+    doc = reading.doc
+    definitions: dict[str, list[Definition]] = {}
+    claims: list[Stated] = []
+    upstream: dict[str, list[N.Node]] = {}
+    for st in reading.items:
+        if not isinstance(st, Statement):
+            continue
+        for part in st.parts[st.done:] if st.done else st.parts:
+            _gradients_named(part, upstream)
+        if st.label is None:
+            continue
+        origin = st.span.start
+        label = st.parts[0]
+        for k in range(max(st.done, 1), len(st.parts)):
+            part, rel = st.parts[k], st.rels[k - 1]
+            if rel not in DEFINING or not _formula(part):
+                continue
+            at = origin + part.start
+            derivative = derivative_of(label)
+            if derivative is not None:
+                end = doc.line_of(origin + max(part.start, part.end - 1))
+                claims.append(Stated(label, *derivative, part, at, doc.line_of(at), end,
+                                     written(st.span.text, part.start, part.end),
+                                     index_condition(st.span.text, part.end)))
+            elif k == 1 or not _defined(definitions, label):
+                definition = defining(label, part, at, doc.line_of(at))
+                if definition is not None:
+                    definitions.setdefault(definition.name, []).append(definition)
+    return Statements(definitions, claims, upstream)
+
+
+def _gradients_named(node: N.Node, upstream: dict) -> None:
+    """Every derivative dL/dy written in ``node`` with L a name: L -> [y, ...]."""
+    for n in N.walk(node):
+        if isinstance(n, N.Sym) and n.derivative is not None and isinstance(n.derivative[0], N.Sym):
+            of, wrt = n.derivative
+            known = upstream.setdefault(of.name, [])
+            if all(N.key(w) != N.key(wrt) for w in known):
+                known.append(wrt)
+
+
+# ", \quad i = j", "\text{if } i \neq j" right after a claimed formula: where it holds
+CONDITION = re.compile(r"\s*(?:,|;|\\[,;]|\\q?quad|\\(?:text|mathrm|textrm)\{[^{}]{0,20}\}|\s|if|for|when)*"
+                       r"([a-z])\s*(=|\\neq|\\ne(?![a-z])|≠)\s*([a-z])(?![A-Za-z_])")
+
+
+def index_condition(text: str, end: int) -> tuple[str, str, str] | None:
+    m = CONDITION.match(text, end)
+    if m is None:
+        return None
+    return m.group(1), "=" if m.group(2) == "=" else "!=", m.group(3)
+
+
+def written(text: str, start: int, end: int) -> str:
+    """The text of a member, with the typeface command its first name sits in (the parser
+    places ``\\mathbf{p}`` at its braces)."""
+    command = COMMAND_BEFORE.search(text, 0, start)
+    if text[start:start + 1] == "{" and command is not None:
+        start = command.start()
+    return text[start:end]
+
+
+COMMAND_BEFORE = re.compile(r"\\[A-Za-z]+\s*\Z")
+
+
+def _formula(node: N.Node) -> bool:
+    """A formula of names: not a printed value, and some name in it."""
+    return grid_of(node) is None and not N.is_literal(node) and bool(N.names(node))
+
+
+def _defined(definitions, label: N.Node) -> bool:
+    return N.key(label) in definitions
+
+
+def derivative_of(label: N.Node) -> tuple[N.Node, N.Node] | None:
+    """(what is differentiated, the variable) of a derivative label: ``dL/dz`` read from
+    any spelling, or ``f'(x)`` (the function applied to its argument, by the argument)."""
+    if isinstance(label, N.Sym) and label.derivative is not None:
+        return label.derivative
+    if isinstance(label, N.Call) and label.name.endswith("'") and len(label.args) == 1 \
+            and isinstance(label.args[0], N.Sym):
+        arg = label.args[0]
+        return N.Call(label.start, label.end, label.name[:-1], (arg,)), arg
+    return None
+
+
+def defining(label: N.Node, body: N.Node, at: int, line: int) -> Definition | None:
+    """The definition ``label = body`` states, if the label is something a definition names."""
+    if isinstance(label, N.Sym) and label.derivative is None:
+        if len(label.name) == 1 and label.name in POLICY.index_letters:
+            return None                           # "i = j": a condition on indices, not a definition
+        sub = label.sub
+        if isinstance(sub, N.Sym) and len(sub.name) == 1 and label.base and sub.name in subscripts(body):
+            return Definition(label.base, body, at, line, index=sub.name)
+        return Definition(label.name, body, at, line)
+    if isinstance(label, N.Call) and label.args and all(isinstance(a, N.Sym) for a in label.args):
+        params = tuple(a.name for a in label.args)
+        if len(label.args) == 1 and label.name in ACCENTS:       # \hat{y} = ...: a name
+            return Definition(N.key(label), body, at, line)
+        return Definition(label.name, body, at, line, params=params)
+    if isinstance(label, N.Index) and len(label.indices) == 1 and isinstance(label.indices[0], N.Sym) \
+            and isinstance(label.base, N.Call) and label.base.name in ACCENTS:
+        return Definition(N.key(label.base), body, at, line, index=label.indices[0].name)
+    return None
+
+
+# a typeface or accent over one name makes another name (\hat{y} is not y)
+ACCENTS = frozenset({"hat", "bar", "tilde", "vec", "dot", "widehat", "widetilde", "overline"})
+
+
+def subscripts(node: N.Node) -> set[str]:
+    r"""The names and letters written as subscripts in ``node`` (i and j of e^{z_i} / \sum_j e^{z_j})."""
+    out = set()
+    for n in N.walk(node):
+        if isinstance(n, N.Sym) and isinstance(n.sub, N.Sym):
+            out.add(n.sub.name)
+            if n.base == "delta":
+                out.update(n.sub.name)
+        elif isinstance(n, N.Index):
+            out.update(i.name for i in n.indices if isinstance(i, N.Sym))
+        elif isinstance(n, N.Sum):
+            out.add(n.var)
+    return out

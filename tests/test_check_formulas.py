@@ -1,0 +1,130 @@
+r"""Derivative formulas a document states, proved or refuted under its own definitions.
+
+Every expected derivative here is worked out by hand in the comment beside it; the
+wrong variants are the slips people make (a sign, a missing factor, a transposed
+product, the function for its derivative, a dropped Kronecker delta)."""
+
+import pytest
+
+from derive.check.pipeline import check_text
+
+
+def formulas(doc: str) -> list[tuple[int, str, str | None]]:
+    """(line, verdict, diagnosis) of each derivative formula of the document."""
+    return [(c.line, str(c.verdict), c.diagnosis) for c in check_text(doc, "doc.md").findings if c.kind == "formula"]
+
+
+def found(doc: str) -> list:
+    return [c for c in check_text(doc, "doc.md").findings if c.kind == "formula"]
+
+
+SOFTMAX_CE = ("Let $p = \\mathrm{{softmax}}(z)$ and $L = -\\sum_i y_i \\log p_i${setting}.\n\n"
+              "$$\\frac{{\\partial L}}{{\\partial z}} = {claim}$$\n")
+
+
+def test_the_softmax_cross_entropy_gradient_is_proved_when_the_target_is_one_hot():
+    # dL/dz_k = p_k sum_i y_i - y_k = p_k - y_k when the y_i sum to 1
+    one_hot = SOFTMAX_CE.format(setting=", where $y$ is one-hot", claim="p - y")
+    [c] = found(one_hot)
+    assert (c.line, str(c.verdict), str(c.basis)) == (3, "ok", "proof")
+    assert "y summing to 1" in c.message and "one-hot" in c.message and "3 entries" in c.message
+    # the same formula with no word about y: it holds only for such y, and derive says so
+    [c] = found(SOFTMAX_CE.format(setting="", claim="p - y"))
+    assert str(c.verdict) == "unverifiable" and "sum to 1" in c.message
+    # y - p: the sign
+    assert formulas(SOFTMAX_CE.format(setting=", where $y$ is one-hot", claim="y - p")) == \
+        [(3, "wrong", "by z, the sign is wrong")]
+
+
+def test_a_scalar_loss_its_sign_and_its_factor():
+    # E = (t - o)^2 / 2: dE/do = o - t; written t - o (the sign), or 2(o - t) (a factor 2)
+    doc = "$E = \\frac{{1}}{{2}}(t - o)^2$ and so $\\frac{{\\partial E}}{{\\partial o}} = {claim}$.\n"
+    assert formulas(doc.format(claim="o - t")) == [(1, "ok", None)]
+    assert formulas(doc.format(claim="-(t - o)")) == [(1, "ok", None)]
+    assert formulas(doc.format(claim="t - o")) == [(1, "wrong", "by o, the sign is wrong")]
+    assert formulas(doc.format(claim="2(o - t)")) == \
+        [(1, "wrong", "by o, the claim is off by a factor: the truth is 1/2 times it")]
+
+
+def test_the_sigmoid_derivative_and_the_function_taken_for_it():
+    # h = sigma(a): dh/da = sigma(a)(1 - sigma(a)) = h(1 - h)
+    doc = "With $h = \\sigma(a)$, $\\frac{{dh}}{{da}} = {claim}$.\n"
+    for right in ("h(1 - h)", "\\sigma(a)(1 - \\sigma(a))", "\\sigma'(a)"):
+        assert formulas(doc.format(claim=right)) == [(1, "ok", None)], right
+    assert formulas(doc.format(claim="h")) == \
+        [(1, "wrong", "by a, the claim is the function itself, not its derivative")]
+    # a function's derivative written f'(x), the function defined by the document: (x^3)' = 3x^2
+    own = "Let $f(x) = x^3$. Then $f'(x) = {claim}$.\n"
+    assert formulas(own.format(claim="3x^2")) == [(1, "ok", None)]
+    assert formulas(own.format(claim="3x"))[0][1] == "wrong"
+
+
+def test_a_chain_rule_through_named_intermediates():
+    # z = w x + b, a = sigma(z), L = (a - t)^2 / 2:
+    # dL/dw = dL/da da/dz dz/dw = (a - t) a (1 - a) x; dL/dx = (a - t) a (1 - a) w
+    doc = ("The neuron computes $z = w x + b$ and $a = \\sigma(z)$, with loss $L = \\frac{1}{2}(a - t)^2$.\n\n"
+           "$$\\frac{\\partial L}{\\partial w} = \\frac{\\partial L}{\\partial a}\\frac{\\partial a}{\\partial z}"
+           "\\frac{\\partial z}{\\partial w} = (a - t)\\, a (1 - a)\\, x$$\n\n"
+           "$$\\frac{\\partial L}{\\partial x} = (a - t) a (1 - a)$$\n\n"
+           "$$\\frac{\\partial L}{\\partial b} = (a - t) a (1 - a)$$\n")
+    assert formulas(doc) == [(3, "ok", None), (3, "ok", None), (5, "wrong", None), (7, "ok", None)]
+    [c] = [c for c in found(doc) if c.line == 5]
+    assert "lines 1" in c.message or "line 1" in c.message        # the definitions it rests on
+
+
+def test_the_softmax_jacobian_entry_by_entry_and_as_a_matrix():
+    # p_i = e^{z_i} / sum_j e^{z_j}: dp_i/dz_j = p_i (delta_ij - p_j); as a matrix diag(p) - p p^T
+    doc = ("With $p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$,\n\n"
+           "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n\n"
+           "$$\\frac{\\partial p}{\\partial z} = \\mathrm{diag}(p) - p p^T$$\n\n"
+           "$$\\frac{\\partial p_i}{\\partial z_j} = -p_i p_j$$\n")
+    assert [v for _, v, _ in formulas(doc)] == ["ok", "ok", "wrong"]
+
+
+def test_a_linear_layer_and_its_transposed_gradient():
+    # h = W x + b, L = ||h - y||^2 / 2: dL/dW = (h - y) x^T (W's shape), dL/dx = W^T (h - y);
+    # x (h - y)^T is the transpose; the shapes are learnt from all the section's formulas
+    doc = ("Let $h = W x + b$ and $L = \\frac{1}{2}\\|h - y\\|^2$.\n\n"
+           "$$\\nabla_W L = (h - y) x^T$$\n\n$$\\nabla_x L = W^T (h - y)$$\n\n$$\\nabla_b L = h - y$$\n\n"
+           "$$\\nabla_W L = x (h - y)^T$$\n")
+    assert formulas(doc) == [(3, "ok", None), (5, "ok", None), (7, "ok", None),
+                             (9, "wrong", "by W, the claim is transposed")]
+    assert all("vectors of 3 entries" in c.message for c in found(doc)[:3])
+
+
+def test_a_kink_is_proved_region_by_region():
+    # h = ReLU(a): dh/da = H(a) off the kink; H(-a) is wrong on both sides
+    doc = "Let $h = \\mathrm{{ReLU}}(a)$, so $\\frac{{\\partial h}}{{\\partial a}} = {claim}$.\n"
+    assert formulas(doc.format(claim="H(a)")) == [(1, "ok", None)]
+    assert formulas(doc.format(claim="H(-a)"))[0][1] == "wrong"
+
+
+@pytest.mark.parametrize("doc, why", [
+    # L never defined by a formula
+    ("$$\\frac{\\partial L}{\\partial z} = p - y$$\n", "not defined by a formula"),
+    # delta is defined in words only
+    ("Let $z = W x$ and $L = \\frac{1}{2} z^2$. Then $\\frac{\\partial L}{\\partial W} = \\delta x$.\n",
+     "the formula uses delta"),
+    # a definition through itself
+    ("Let $a = a + b$ and $\\frac{\\partial a}{\\partial b} = 1 + b$.\n", "defined through itself"),
+])
+def test_a_formula_derive_cannot_settle_is_unverifiable_and_says_why(doc, why):
+    [c] = found(doc)
+    assert str(c.verdict) == "unverifiable" and why in c.message
+
+
+def test_definitions_come_from_the_section_of_the_claim():
+    # the same name defined in two sections: each claim is judged by its own section's definition
+    # (before it, or just after it: "... = p - y, where p = softmax(z)")
+    doc = ("# One\n\n$y = x^2$ so $\\frac{dy}{dx} = 2x$.\n\n"
+           "# Two\n\n$\\frac{dy}{dx} = 3x^2$, where $y = x^3$.\n")
+    assert formulas(doc) == [(3, "ok", None), (7, "ok", None)]
+
+
+def test_formula_claims_are_bounded_per_document():
+    from derive.check.policy import POLICY
+
+    n = POLICY.max_formula_claims + 2
+    doc = "Let $y = x^2$.\n\n" + "\n\n".join("$\\frac{dy}{dx} = 2x$" for _ in range(n)) + "\n"
+    verdicts = [v for _, v, _ in formulas(doc)]
+    assert verdicts.count("ok") == POLICY.max_formula_claims and verdicts[-2:] == ["unverifiable"] * 2
