@@ -154,6 +154,9 @@ class ModelReader(Reader):
             entry = self._subscripted(node)
             if entry is not None:
                 return entry
+        upper = upper_index(node) if isinstance(node, N.Sym) else None
+        if upper is not None and upper[1] in self.letters and name not in self.leaves:
+            return self.entry(upper[0], self.index_value(upper[1]))      # y^{(i)}: entry i of y
         if name in self.leaves:
             return self.free(name)
         if name in self.shapes.counts:
@@ -256,7 +259,7 @@ class ModelReader(Reader):
 
     def defined(self, definition: Definition):
         """The value of a definition's body (entry-wise: at the current index), once."""
-        key = (definition.name, definition.at, self.index.get(definition.index) if definition.index else None)
+        key = (definition.name, definition.at, tuple(sorted(self.index.items())))   # x_i in a body: per i
         if key in self.memo:
             return self.memo[key]
         self.used.add((definition.name, definition.line))
@@ -319,6 +322,9 @@ class ModelReader(Reader):
         if isinstance(node.base, N.Call) and node.base.name in ACCENTS:
             return self.entry(N.key(node.base), position)
         value = self.value(node.base)
+        if not is_explicit(value) and isinstance(node.base, N.Call):   # \sigma(z)_i: z is a vector
+            for arg in node.base.args:
+                self.promote_free(arg, VECTOR)
         if not is_explicit(value) or 1 not in value.shape:
             raise Unsupported(f"{N.key(node.base)} is indexed but is not a vector")
         return list(value)[position - 1]
@@ -379,6 +385,9 @@ class ModelReader(Reader):
     def _pow(self, node: N.Pow):
         exp = node.exp
         base = node.base
+        name = N.key(node)
+        if name in self.leaves or name in self.definitions.table:     # \sigma^2, W^{(L)}: a name
+            return self.name(name, node)
         if isinstance(base, N.Sym) and base.base == "delta" and isinstance(base.sub, N.Sym) \
                 and isinstance(exp, N.Sym) and {base.sub.name, exp.name} <= self.letters:
             return sp.KroneckerDelta(self.index_value(base.sub.name), self.index_value(exp.name))  # \delta_j^i
@@ -458,6 +467,11 @@ class ModelReader(Reader):
         self.bound.append(frame)
         self.stack.append(definition.name)
         try:
+            if definition.index is not None and definition.index not in self.index:   # f(z)_j = ...: a vector
+                n = self.shapes.size
+                return sp.ImmutableMatrix(n, 1, [self.with_index({definition.index: k},
+                                                                  lambda: self.value(definition.body))
+                                                 for k in range(1, n + 1)])
             return self.value(definition.body)
         finally:
             self.bound.pop()
@@ -503,6 +517,14 @@ class ModelReader(Reader):
         return result.xreplace(table) if not is_explicit(result) else result.applyfunc(lambda e: e.xreplace(table))
 
 
+def upper_index(node: N.Sym) -> tuple[str, str] | None:
+    """(the name, the letter) of a name with an index written above: y^{(i)}, x^{(j)}."""
+    power = node.power
+    if isinstance(power, N.Pow) and isinstance(power.exp, N.Sym) and len(power.exp.name) == 1:
+        return N.key(power.base), power.exp.name
+    return None
+
+
 def _symbols(value) -> set:
     return set(value) if is_explicit(value) else {value} if isinstance(value, sp.Symbol) else set()
 
@@ -527,8 +549,13 @@ def leaf_of(wrt: N.Node, letters: frozenset[str]) -> tuple[str, N.Node]:
     if isinstance(wrt, N.Sym):
         if isinstance(wrt.sub, N.Sym) and wrt.sub.name in letters and wrt.base:
             return wrt.base, wrt
+        upper = upper_index(wrt)
+        if upper is not None and upper[1] in letters:
+            return upper[0], wrt
         return wrt.name, wrt
     if isinstance(wrt, N.Call) and wrt.name in ACCENTS:
+        return N.key(wrt), wrt
+    if isinstance(wrt, N.Pow):                                   # \sigma^2, W^{(L)}
         return N.key(wrt), wrt
     if isinstance(wrt, N.Index) and isinstance(wrt.base, N.Call) and wrt.base.name in ACCENTS:
         return N.key(wrt.base), wrt

@@ -29,12 +29,13 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.check.formulas.model import (MAX_PROMOTIONS, Definitions, ModelReader, Promote, Shapes,
-                                         Unsupported, assignments, derivative, leaf_of)
+                                         Unsupported, assignments, derivative, leaf_of, upper_index)
 from derive.check.formulas.stated import Stated
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.proofs import identity as I
 from derive.proofs.diagnose import diagnose
+from derive.proofs.latex import IdentityTextError
 from derive.stages.matexpr import is_explicit
 from derive.symbols import as_expr
 
@@ -82,6 +83,8 @@ def _label_letters(claim: Stated) -> list[str]:
     for node in (claim.of, claim.wrt):
         for n in N.walk(node):
             sub = n.sub if isinstance(n, N.Sym) else n.indices[0] if isinstance(n, N.Index) and n.indices else None
+            if isinstance(n, N.Sym) and sub is None and upper_index(n) is not None:
+                sub = n.power.exp
             if isinstance(sub, N.Sym) and len(sub.name) == 1 and sub.name not in out:
                 out.append(sub.name)
     return out
@@ -94,9 +97,10 @@ def _read(claim: Stated, definitions: Definitions, shapes: Shapes, letters: list
         if not _holds(claim.condition, index):
             continue
         reader = ModelReader(definitions, shapes, frozenset({leaf}), index, frozenset(letters))
-        output = reader.value(claim.of)
-        variable = reader.value(var_node)
-        claimed = reader.value(claim.formula)
+        try:
+            output, variable, claimed = (_number(reader.value(n)) for n in (claim.of, var_node, claim.formula))
+        except (IdentityTextError, sp.ShapeError, TypeError, ValueError, AttributeError) as exc:
+            raise Unsupported(f"derive cannot read it as a formula of numbers, vectors and matrices ({exc})") from None
         found, shape = _entries(claim, reader, output, variable, claimed, index)
         entries += found
         free |= reader.free_names
@@ -106,6 +110,11 @@ def _read(claim: Stated, definitions: Definitions, shapes: Shapes, letters: list
     vectors = tuple(sorted(n for n in free - {leaf} if shapes.kinds.get(n) == "vector"))
     return Model(tuple(entries), leaf, shape, vectors, tuple(sorted(used, key=lambda u: (u[1], u[0]))),
                  shapes.size, any(shapes.kinds.get(n) for n in free))
+
+
+def _number(value):
+    """A 1 x 1 matrix (w^T x) as the number it is."""
+    return value[0, 0] if is_explicit(value) and value.shape == (1, 1) else value
 
 
 def _holds(condition, index: dict) -> bool:

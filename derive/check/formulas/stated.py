@@ -116,15 +116,24 @@ def index_condition(text: str, end: int) -> tuple[str, str, str] | None:
 
 
 def written(text: str, start: int, end: int) -> str:
-    """The text of a member, with the typeface command its first name sits in (the parser
-    places ``\\mathbf{p}`` at its braces)."""
+    """The text of a member as written: with the typeface command its first name sits in
+    (the parser places ``\\mathbf{p}`` at its braces) and the ``\\left``/``\\right`` of its
+    parentheses (placed at the parenthesis itself)."""
     command = COMMAND_BEFORE.search(text, 0, start)
-    if text[start:start + 1] == "{" and command is not None:
+    if command is not None and (text[start:start + 1] == "{" or command.group().strip() == "\\left"):
         start = command.start()
-    return text[start:end]
+    part = text[start:end]
+    while part.count("\\left") > part.count("\\right"):
+        closing = RIGHT.match(text, end)
+        if closing is None:
+            break
+        end = closing.end()
+        part = text[start:end]
+    return part
 
 
 COMMAND_BEFORE = re.compile(r"\\[A-Za-z]+\s*\Z")
+RIGHT = re.compile(r"\s*\\right\s*(?:[)\]|.]|\\[}|])")
 
 
 def _formula(node: N.Node) -> bool:
@@ -156,15 +165,26 @@ def defining(label: N.Node, body: N.Node, at: int, line: int) -> Definition | No
         sub = label.sub
         if isinstance(sub, N.Sym) and len(sub.name) == 1 and label.base and sub.name in subscripts(body):
             return Definition(label.base, body, at, line, index=sub.name)
+        power = label.power
+        if isinstance(power, N.Pow) and isinstance(power.exp, N.Sym) and len(power.exp.name) == 1 \
+                and power.exp.name in subscripts(body):                # y^{(i)} = ...: entry i of y
+            return Definition(N.key(power.base), body, at, line, index=power.exp.name)
         return Definition(label.name, body, at, line)
     if isinstance(label, N.Call) and label.args and all(isinstance(a, N.Sym) for a in label.args):
         params = tuple(a.name for a in label.args)
         if len(label.args) == 1 and label.name in ACCENTS:       # \hat{y} = ...: a name
             return Definition(N.key(label), body, at, line)
         return Definition(label.name, body, at, line, params=params)
+    if isinstance(label, N.Pow) and N.names(label.base) and not isinstance(label.exp, N.Neg):
+        return Definition(N.key(label), body, at, line)          # \sigma^2 = ...: the name sigma^2
     if isinstance(label, N.Index) and len(label.indices) == 1 and isinstance(label.indices[0], N.Sym) \
             and isinstance(label.base, N.Call) and label.base.name in ACCENTS:
         return Definition(N.key(label.base), body, at, line, index=label.indices[0].name)
+    if isinstance(label, N.Index) and len(label.indices) == 1 and isinstance(label.indices[0], N.Sym) \
+            and isinstance(label.base, N.Call) and label.base.args \
+            and all(isinstance(a, N.Sym) for a in label.base.args):    # \sigma(z)_j = ...: a function, entry by entry
+        return Definition(label.base.name, body, at, line, index=label.indices[0].name,
+                          params=tuple(a.name for a in label.base.args))
     return None
 
 
@@ -184,4 +204,6 @@ def subscripts(node: N.Node) -> set[str]:
             out.update(i.name for i in n.indices if isinstance(i, N.Sym))
         elif isinstance(n, N.Sum):
             out.add(n.var)
+        if isinstance(n, N.Sym) and isinstance(n.power, N.Pow) and isinstance(n.power.exp, N.Sym):
+            out.add(n.power.exp.name)
     return out
