@@ -128,3 +128,56 @@ def test_formula_claims_are_bounded_per_document():
     doc = "Let $y = x^2$.\n\n" + "\n\n".join("$\\frac{dy}{dx} = 2x$" for _ in range(n)) + "\n"
     verdicts = [v for _, v, _ in formulas(doc)]
     assert verdicts.count("ok") == POLICY.max_formula_claims and verdicts[-2:] == ["unverifiable"] * 2
+
+
+def test_a_formula_that_holds_under_an_index_condition():
+    # a_j = softmax(z)_j: da_j/dz_i = a_i (1 - a_i) when i = j, -a_i a_j when i != j
+    doc = ("$$a_j = \\frac{{e^{{z_j}}}}{{\\sum_k e^{{z_k}}}}$$\n\n"
+           "$$\\frac{{\\partial a_j}}{{\\partial z_i}} = {same}, \\quad i = j$$\n\n"
+           "$$\\frac{{\\partial a_j}}{{\\partial z_i}} = {other}, \\quad i \\neq j$$\n")
+    assert [v for _, v, _ in formulas(doc.format(same="a_i(1 - a_i)", other="-a_i a_j"))] == ["ok", "ok"]
+    assert [v for _, v, _ in formulas(doc.format(same="a_i(1 + a_i)", other="a_i a_j"))] == ["wrong", "wrong"]
+
+
+def test_the_bound_of_a_sum_is_the_number_of_entries():
+    # mu = (1/N) sum x_i, var = (1/N) sum (x_i - mu)^2 (sigma^2 a name):
+    # d var / dx_j = (2/N)(x_j - mu) - (2/N^2) sum (x_i - mu) = (2/N)(x_j - mu), true only with N the count
+    doc = ("$$\\mu = \\frac{{1}}{{N}}\\sum_{{i=1}}^{{N}} x_i, \\qquad "
+           "\\sigma^2 = \\frac{{1}}{{N}}\\sum_{{i=1}}^{{N}} (x_i - \\mu)^2$$\n\n"
+           "$$\\frac{{\\partial \\sigma^2}}{{\\partial x_j}} = {claim}$$\n")
+    assert formulas(doc.format(claim="\\frac{2}{N}(x_j - \\mu)")) == [(3, "ok", None)]
+    assert formulas(doc.format(claim="\\frac{1}{N}(x_j - \\mu)")) == \
+        [(3, "wrong", "by x, the claim is off by a factor: the truth is 2 times it")]
+
+
+def test_a_loss_known_only_by_its_gradient():
+    # y = W x and g = dL/dy for a loss L never written: dL/dx = W^T g for every L;
+    # W g is another vector; a formula that does not go through g says nothing about L
+    doc = ("Let $y = W x$ with $x \\in \\mathbb{{R}}^n$, $W \\in \\mathbb{{R}}^{{n \\times n}}$, and write "
+           "$g = \\frac{{\\partial L}}{{\\partial y}}$ for the gradient from above.\n\n"
+           "$$\\frac{{\\partial L}}{{\\partial x}} = {claim}$$\n")
+    assert formulas(doc.format(claim="W^T g")) == [(3, "ok", None)]
+    assert formulas(doc.format(claim="W^T \\frac{\\partial L}{\\partial y}")) == [(3, "ok", None)]
+    assert formulas(doc.format(claim="W g"))[0][1] == "wrong"
+    [c] = found(doc.format(claim="x"))
+    assert str(c.verdict) == "unverifiable" and "only its gradient" in c.message
+    # undeclared, a capital W is still a matrix (POLICY.capital_matrices): W g is wrong all the same
+    undeclared = doc.replace(" with $x \\in \\mathbb{{R}}^n$, $W \\in \\mathbb{{R}}^{{n \\times n}}$,", "")
+    assert formulas(undeclared.format(claim="W g"))[0][1] == "wrong"
+    # lower-case names that nothing makes vectors are numbers, and the verdict says so
+    [c] = found(undeclared.replace("y = W x", "y = w x").format(claim="w g"))
+    assert str(c.verdict) == "ok" and c.message.endswith("for numbers")
+
+
+def test_an_index_written_above_and_a_function_defined_entry_by_entry():
+    # J = (1/2m) sum_i (w x^(i) - y^(i))^2: dJ/dw = (1/m) sum_i (w x^(i) - y^(i)) x^(i)
+    doc = ("$$\\hat{{y}}^{{(i)}} = w x^{{(i)}}, \\qquad "
+           "J = \\frac{{1}}{{2m}}\\sum_{{i=1}}^{{m}} (\\hat{{y}}^{{(i)}} - y^{{(i)}})^2$$\n\n"
+           "$$\\frac{{\\partial J}}{{\\partial w}} = {claim}$$\n")
+    assert formulas(doc.format(claim="\\frac{1}{m}\\sum_{i=1}^{m} (\\hat{y}^{(i)} - y^{(i)}) x^{(i)}")) == \
+        [(3, "ok", None)]
+    assert formulas(doc.format(claim="\\frac{1}{m}\\sum_{i=1}^{m} (\\hat{y}^{(i)} - y^{(i)})"))[0][1] == "wrong"
+    # sigma defined by the document as softmax (not the sigmoid): its Jacobian is diag(s) - s s^T
+    soft = ("We write softmax as $\\sigma$: $$\\sigma(z)_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$$\n\n"
+            "$$\\frac{\\partial \\sigma(z)}{\\partial z} = \\mathrm{diag}(\\sigma(z)) - \\sigma(z)\\sigma(z)^T$$\n")
+    assert formulas(soft) == [(3, "ok", None)]

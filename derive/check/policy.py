@@ -122,6 +122,9 @@ class Policy:
     index_letters: tuple = _rule(
         ("i", "j", "k", "l", "m"), "a subscript that is one of these letters in a derivative's name (z_i, "
                                    "p_i / z_j) is an index running over the entries; any other is part of a name")
+    capital_matrices: bool = _rule(
+        True, "a free name of one capital letter (W, X, W_1) in a derivative formula is a square matrix unless "
+              "the document declares it (x \\in \\mathbb{R}^n): read as a number, W g and W^T g would agree")
     distribution_words: tuple = _rule(
         ("one-hot", "one hot", "sum to 1", "sums to 1", "sum to one", "sums to one", "sum up to 1",
          "probability distribution", "distribution over"),

@@ -42,7 +42,7 @@ def judge_formulas(reading: Reading) -> list[Claim]:
         section = doc.section(claim.line)
         near = (lambda d, s=section: doc.section(d.line) == s)
         settings.append((claim, section, Definitions(found.definitions, claim.at, near, found.upstream),
-                         shapes.setdefault(section, Shapes(POLICY.formula_size))))
+                         shapes.setdefault(section, Shapes(POLICY.formula_size, found.declared, found.counts))))
     for claim, _, definitions, learnt in settings:
         try:
             with time_limit(POLICY.formula_seconds):
@@ -78,7 +78,8 @@ def _judged(claim: Stated, definitions: Definitions, shapes: Shapes, section: st
     except Unsupported as exc:
         return _record(claim, section, Verdict.UNVERIFIABLE, f"cannot be proved: {exc}")
     used = tuple(Used(name, line, "definition") for name, line in model.used)
-    size = f"vectors of {model.size} entries" if model.shaped else "numbers"
+    size = "numbers" if not model.shaped else f"vectors of {model.size} entries" + \
+        (f" and {model.size} x {model.size} matrices" if model.matrices else "")
     what = f"the derivative of {N.pretty(claim.of)} by {N.pretty(claim.wrt)} under the document's definitions"
     where = _lines(model.used)
     result = proved(model, POLICY.formula_seconds)

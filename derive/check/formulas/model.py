@@ -30,19 +30,23 @@ then unverifiable, never wrong.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Mapping
 
 import sympy as sp
 
 from derive.check.formulas.stated import ACCENTS, Definition
+from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.proofs.latex import (MATRIX_FUNCTIONS, SCALAR_FUNCTIONS, IdentityTextError, Reader,
                                  product)
 from derive.stages.matexpr import is_explicit
+from derive.symbols import as_expr
 
 MAX_PROMOTIONS = 12        # readings of one claim, each after a name changed shape
 MAX_DEPTH = 40             # definitions inside definitions, at most
 MAX_SIZE = 8               # the most entries of a vector a written sum may set
+CAPITAL = re.compile(r"[A-Z](?:_\w+|\^\(\w+\))?")   # W, W_1, W^(2): one capital letter, maybe indexed
 
 
 class Unsupported(Exception):
@@ -88,11 +92,12 @@ class Definitions:
 class Shapes:
     """What the readings of one claim have learnt: names' shapes and their symbols."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, declared: Mapping[str, str] | None = None, counts=()):
         self.size = size
         self.fixed = False                  # a sum with written bounds (1 to 4) has set the size
-        self.kinds: dict[str, str] = {}
-        self.counts: set[str] = set()       # names that count the entries (the N of \sum_{i=1}^{N})
+        self.kinds: dict[str, str] = dict(declared or {})     # x \in R^n said so: a vector from the start
+        self.defaulted: set[str] = set()    # matrices only by POLICY.capital_matrices: evidence may say vector
+        self.counts: set[str] = set(counts)  # names that count the entries (the N of \sum_{i=1}^{N})
 
     def resize(self, terms: int) -> None:
         """A sum of ``terms`` terms: the vectors have that many entries (read again if that
@@ -107,7 +112,9 @@ class Shapes:
 
     def promote(self, name: str, kind: str) -> bool:
         rank = {None: 0, VECTOR: 1, MATRIX: 2}
-        if rank[kind] <= rank[self.kinds.get(name)]:
+        if name in self.defaulted and kind != self.kinds.get(name):
+            self.defaulted.discard(name)         # a capital X indexed as X_i: a vector after all
+        elif rank[kind] <= rank[self.kinds.get(name)]:
             return False
         self.kinds[name] = kind
         return True
@@ -115,6 +122,9 @@ class Shapes:
     def free(self, name: str):
         """The value of a free name: a real symbol, a column of them, or a square matrix."""
         kind, n = self.kinds.get(name), self.size
+        if kind is None and POLICY.capital_matrices and CAPITAL.fullmatch(name) and name not in self.counts:
+            kind = self.kinds[name] = MATRIX
+            self.defaulted.add(name)
         if kind == VECTOR:
             return sp.ImmutableMatrix(n, 1, [sp.Symbol(f"{name}[{i + 1}]", real=True) for i in range(n)])
         if kind == MATRIX:
@@ -183,7 +193,7 @@ class ModelReader(Reader):
         held = set().union(*(_symbols(self.free(leaf)) for leaf in self.leaves))
         for wrt in self.definitions.upstream[name]:
             leaf, _ = leaf_of(wrt, self.letters)
-            if leaf in self.leaves or self.definitions.of(leaf) is None:
+            if leaf not in self.leaves and self.definitions.of(leaf) is None:
                 continue
             y = self.name(leaf, N.Sym(0, 0, leaf, leaf))
             if not _symbols(y) & held:
@@ -339,6 +349,10 @@ class ModelReader(Reader):
         values = [self.value(t) * sign for t, sign in zip(node.terms, node.signs)]
         shaped = [v for v in values if is_explicit(v) and v.shape != (1, 1)]
         if shaped:
+            for term, v in zip(node.terms, values):       # W x + b, x read as a number: x is the vector
+                if is_explicit(v) and 1 not in v.shape and isinstance(term, N.Mul) \
+                        and isinstance(term.factors[-1], N.Sym) and self.shapes.kinds.get(term.factors[-1].name) is None:
+                    self.promote_free(term.factors[-1], VECTOR)
             for term, v in zip(node.terms, values):
                 if not is_explicit(v):
                     self.promote_free(term, MATRIX if 1 not in shaped[0].shape else VECTOR)
@@ -398,6 +412,11 @@ class ModelReader(Reader):
             return super()._pow(node)
         except (AttributeError, TypeError, sp.ShapeError) as exc:
             raise Unsupported(f"cannot take the power {N.pretty(node)}: {exc}") from None
+
+    def held_like(self, leaf: str, value) -> None:
+        """A defined name held as a variable has the shape of its value."""
+        if is_explicit(value) and value.shape != (1, 1):
+            self.need(leaf, VECTOR if 1 in value.shape else MATRIX)
 
     def promote_free(self, node: N.Node, kind: str) -> None:
         """``node`` is a free name read with a shape too small: read it again as ``kind``."""
@@ -497,6 +516,8 @@ class ModelReader(Reader):
         """d(of)/d(wrt) inside a formula: computed with ``wrt`` held as a variable, then
         ``wrt`` replaced by what it is here (the chain rule's factors)."""
         leaf, var_node = leaf_of(wrt, self.letters)
+        if leaf not in self.leaves:
+            self.held_like(leaf, self.name(leaf, N.Sym(0, 0, leaf, leaf)))
         inner = ModelReader(self.definitions, self.shapes, self.leaves | {leaf}, self.index, self.letters)
         inner.stack = list(self.stack)
         outputs = inner.value(of)
@@ -526,7 +547,8 @@ def upper_index(node: N.Sym) -> tuple[str, str] | None:
 
 
 def _symbols(value) -> set:
-    return set(value) if is_explicit(value) else {value} if isinstance(value, sp.Symbol) else set()
+    """The free symbols of a value (of all its entries)."""
+    return set().union(*(e.free_symbols for e in value)) if is_explicit(value) else set(as_expr(value).free_symbols)
 
 
 def _juxtaposed(node: N.Call) -> bool:

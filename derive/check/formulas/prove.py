@@ -64,6 +64,7 @@ class Model:
     used: tuple[tuple[str, int], ...]
     size: int                         # entries of every vector of the model
     shaped: bool                      # some name of the model is a vector or a matrix
+    matrices: bool = False            # some name of the model is a matrix
 
 
 def built(claim: Stated, definitions: Definitions, shapes: Shapes) -> Model:
@@ -92,6 +93,12 @@ def _label_letters(claim: Stated) -> list[str]:
 
 def _read(claim: Stated, definitions: Definitions, shapes: Shapes, letters: list[str]) -> Model:
     leaf, var_node = leaf_of(claim.wrt, frozenset(letters))
+    if definitions.of(leaf) is not None:                  # z = W x + b held as z: z's shape
+        plain = ModelReader(definitions, shapes, frozenset(), {}, frozenset(letters))
+        try:
+            plain.held_like(leaf, plain.name(leaf, N.Sym(0, 0, leaf, leaf)))
+        except Unsupported:
+            pass
     entries, free, used, shape = [], set(), set(), None
     for index in assignments(letters, shapes.size):
         if not _holds(claim.condition, index):
@@ -109,7 +116,7 @@ def _read(claim: Stated, definitions: Definitions, shapes: Shapes, letters: list
         shape = (1, len(entries))
     vectors = tuple(sorted(n for n in free - {leaf} if shapes.kinds.get(n) == "vector"))
     return Model(tuple(entries), leaf, shape, vectors, tuple(sorted(used, key=lambda u: (u[1], u[0]))),
-                 shapes.size, any(shapes.kinds.get(n) for n in free))
+                 shapes.size, any(shapes.kinds.get(n) for n in free), any(shapes.kinds.get(n) == "matrix" for n in free))
 
 
 def _number(value):

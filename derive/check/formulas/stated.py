@@ -20,6 +20,8 @@ from derive.check.policy import POLICY
 from derive.check.read import Reading, Statement
 from derive.check.read import nodes as N
 from derive.check.read.grids import grid_of
+from derive.check.read.latex import parse
+from derive.check.read.lexer import LatexError
 
 DEFINING = ("=",)
 
@@ -58,6 +60,8 @@ class Statements:
     definitions: dict[str, list[Definition]]
     claims: list[Stated]
     upstream: dict[str, list[N.Node]]    # L -> the variables y of every dL/dy written, in order
+    declared: dict[str, str]             # name -> "vector" | "matrix", from x \in \mathbb{R}^n
+    counts: set[str]                     # names in the upper bound of a sum (the N of \sum_{i=1}^N)
 
 
 def stated(reading: Reading) -> Statements:
@@ -90,7 +94,44 @@ def stated(reading: Reading) -> Statements:
                 definition = defining(label, part, at, doc.line_of(at))
                 if definition is not None:
                     definitions.setdefault(definition.name, []).append(definition)
-    return Statements(definitions, claims, upstream)
+    nodes = [d.body for ds in definitions.values() for d in ds] + [c.formula for c in claims]
+    return Statements(definitions, claims, upstream, declared_shapes(doc.text), count_names(nodes))
+
+
+def count_names(nodes) -> set[str]:
+    """The names written as the upper bound of a sum (N of \\sum_{i=1}^{N}, of \\sum_{i=0}^{N-1})."""
+    out = set()
+    for node in nodes:
+        for n in N.walk(node):
+            if isinstance(n, N.Sum) and n.hi is not None:
+                hi = n.hi.terms[0] if isinstance(n.hi, N.Add) and len(n.hi.terms) == 2 \
+                    and isinstance(n.hi.terms[1], N.Num) else n.hi
+                if isinstance(hi, N.Sym):
+                    out.add(hi.name)
+    return out
+
+
+# x \in \mathbb{R}^n, W \in \mathbb{R}^{m \times n}: what the name is (\in is outside the parser's subset)
+MEMBERSHIP = re.compile(r"([A-Za-z\\][\w\\{}^()']{0,40}?)\s*\\in\s*\\(?:mathbb|mathbf|Bbb)\s*\{?R\}?\s*\^\s*(\{[^{}$]{1,40}\}|\w)")
+TIMES = re.compile(r"\\times|×|,")
+
+
+def declared_shapes(text: str) -> dict[str, str]:
+    """name -> vector or matrix, for every ``NAME \\in \\mathbb{R}^{...}`` of the document."""
+    out = {}
+    for m in MEMBERSHIP.finditer(text):
+        left, dims = m.group(1), [d.strip() for d in TIMES.split(m.group(2).strip("{}"))]
+        try:
+            node = parse(left.split("$")[-1].split(",")[-1].strip())
+        except LatexError:
+            continue
+        if not isinstance(node, N.Sym):
+            continue
+        sizes = [d for d in dims if d != "1"]
+        if len(dims) > 2 or not sizes:
+            continue
+        out[node.name] = "vector" if len(sizes) == 1 else "matrix"
+    return out
 
 
 def _gradients_named(node: N.Node, upstream: dict) -> None:
