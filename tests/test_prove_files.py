@@ -94,6 +94,11 @@ def test_exit_codes_of_files(tmp_path):
     ("cross-entropy gradient p + y", "by a, the sign of the term 1 is wrong"),
     ("sigmoid' = sigma", "by x, the claim is the function itself, not its derivative"),
     ("det X without det", None),         # a factor det X is not in the catalogue: no guess
+    # d/dw sigma(w x) = sigma(w x)(1 - sigma(w x)) x and d/dw tanh(w x + b) = (1 - tanh^2) x, by hand
+    ("sigmoid neuron with sigma for sigma'", "by w, the derivative of the sigmoid is taken as the sigmoid itself"),
+    ("tanh unit with tanh for tanh'", "by w, the derivative of tanh is taken as tanh itself"),
+    # (x^2 sin x)' = 2x sin x + x^2 cos x
+    ("product rule with a term missing", "by x, the term x**2*cos(x) is missing"),
 ])
 def test_a_refuted_claim_names_its_slip(verdicts, name, diagnosis):
     assert verdicts[("wrong.toml", name)].failure.diagnosis == diagnosis

@@ -10,7 +10,11 @@ variable (a matrix, entry by entry) are compared, in this order:
                                     sqrt(s), 1/s and s for each positive scalar s of
                                     the identity (the missing 1/sqrt(d_k))
 * C - t = D, C - 2t = D             a term of C is extra, or has the wrong sign
+* C + t = D (one entry)             a term t of the true derivative is missing
 * C = f (one variable, one output)  the claim is the function, not its derivative
+* C = f' with a'(u) read as a(u)   an activation's derivative taken as the activation
+                                    itself: sigma for sigma', tanh for tanh', ReLU for its
+                                    step (a made an unknown F, differentiated, F' read as a)
 
 Values are computed at ``PREC`` bits and compared to ``DIGITS`` digits (the verdict is
 certified already; this only explains it); none fits: no diagnosis.
@@ -24,6 +28,7 @@ from flint import ctx
 from derive.check.policy import POLICY
 from derive.evaluate import ball
 from derive.proofs import numeric
+from derive.stages.activation import ReLU
 from derive.symbols import as_expr
 
 PREC = 256
@@ -78,9 +83,61 @@ def _slip(C, D, chunk, point) -> str | None:
             moved = [[_moved(c.claimed, k, times, point) for c in chunk[r * cols:(r + 1) * cols]] for r in range(rows)]
             if _same(moved, D):
                 return slip
+    if rows == cols == 1:
+        for term in _terms(sp.expand(as_expr(chunk[0].derivative))):
+            if _close(_value(as_expr(chunk[0].claimed) + term, point), D[0][0]):
+                return f"the term {term} is missing"
     if rows == cols == 1 and _close(_value(chunk[0].output, point), C[0][0]):
         return "the claim is the function itself, not its derivative"
+    for name, swapped in _activation_slips(chunk):
+        values = [[_value(s, point) for s in swapped[r * cols:(r + 1) * cols]] for r in range(rows)]
+        if _same(C, values):
+            return f"the derivative of {name} is taken as {name} itself"
     return None
+
+
+def _is_sigmoid(e) -> bool:
+    """1 / (1 + e^{-u}), as derive writes sigma(u)."""
+    return isinstance(e, sp.Pow) and e.exp == -1 and isinstance(e.base, sp.Add) and len(e.base.args) == 2 \
+        and sp.S.One in e.base.args and any(isinstance(a, sp.exp) for a in e.base.args)
+
+
+def _sigmoid_argument(e):
+    (a,) = [a for a in e.base.args if isinstance(a, sp.exp)]
+    return -a.args[0]
+
+
+def _sigmoid(u):
+    return 1 / (1 + sp.exp(-u))
+
+
+# activation: (its name, how to find it, its argument, how to write it of an argument)
+ACTIVATIONS = (
+    ("the sigmoid", _is_sigmoid, _sigmoid_argument, _sigmoid),
+    ("tanh", lambda e: isinstance(e, sp.tanh), lambda e: e.args[0], sp.tanh),
+    ("ReLU", lambda e: isinstance(e, ReLU), lambda e: e.args[0], ReLU),
+)
+
+
+def _activation_slips(chunk):
+    """For each activation a in the functions: their derivatives with a'(u) read as a(u)
+    (a replaced by an unknown function F, differentiated, then F and F' both put back as a)."""
+    if any(c.var is None for c in chunk):
+        return
+    F = sp.Function("slipped")
+    for name, test, argument, rebuild in ACTIVATIONS:
+        outputs = [as_expr(c.output) for c in chunk]
+        if not any(o.find(test) for o in outputs):
+            continue
+        swapped = []
+        for o, c in zip(outputs, chunk):
+            d = sp.diff(o.replace(test, lambda e: F(argument(e))), c.var)
+            d = d.replace(lambda e: isinstance(e, sp.Subs) and isinstance(e.expr, sp.Derivative)
+                          and e.expr.expr.func == F, lambda e: rebuild(e.point[0]))
+            d = d.replace(lambda e: isinstance(e, sp.Derivative) and e.expr.func == F,
+                          lambda e: rebuild(e.expr.args[0]))
+            swapped.append(d.replace(lambda e: getattr(e, "func", None) == F, lambda e: rebuild(e.args[0])))
+        yield name, swapped
 
 
 def _moved(claimed, k: int, times: int, point):
