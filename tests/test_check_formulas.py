@@ -181,3 +181,22 @@ def test_an_index_written_above_and_a_function_defined_entry_by_entry():
     soft = ("We write softmax as $\\sigma$: $$\\sigma(z)_j = \\frac{e^{z_j}}{\\sum_k e^{z_k}}$$\n\n"
             "$$\\frac{\\partial \\sigma(z)}{\\partial z} = \\mathrm{diag}(\\sigma(z)) - \\sigma(z)\\sigma(z)^T$$\n")
     assert formulas(soft) == [(3, "ok", None)]
+
+
+def test_the_readme_shows_what_derive_check_prints_for_the_gradient_fixture():
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"```\n\$ derive check (tests/fixtures/check/gradient_formulas\.md)\n(.*?)```", readme, re.S)
+    run = subprocess.run([sys.executable, "-m", "derive", "check", shown.group(1)], capture_output=True, text=True,
+                         cwd=root, timeout=120)
+    assert run.returncode == 1 and run.stdout == shown.group(2)
+    # the fixture's three formulas, by hand: dL/dz = p - y (y - p has the sign flipped),
+    # dL/dp_i = -y_i / p_i, dE/dw = (a - t) a (1 - a) x (the sigmoid's derivative taken as a)
+    assert formulas((root / "tests/fixtures/check/gradient_formulas.md").read_text()) == [
+        (6, "wrong", "by z, the sign is wrong"), (8, "ok", None),
+        (14, "wrong", "by w, the derivative of the sigmoid is taken as the sigmoid itself")]
