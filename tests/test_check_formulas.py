@@ -200,3 +200,17 @@ def test_the_readme_shows_what_derive_check_prints_for_the_gradient_fixture():
     assert formulas((root / "tests/fixtures/check/gradient_formulas.md").read_text()) == [
         (6, "wrong", "by z, the sign is wrong"), (8, "ok", None),
         (14, "wrong", "by w, the derivative of the sigmoid is taken as the sigmoid itself")]
+
+
+def test_a_name_defined_in_the_middle_of_a_chain_and_a_layer_written_above():
+    # C = MSE = (1/n) sum_{j=0}^{n-1} (a_j - y_j)^2: dC/da_j = (2/n)(a_j - y_j); 2(a_j - y_j) misses 1/n
+    doc = ("$$C = MSE = \\frac{{1}}{{n}}\\sum_{{j=0}}^{{n-1}} (a_j - y_j)^2$$\n\n"
+           "$$\\frac{{\\partial C}}{{\\partial a_j}} = {claim}$$\n")
+    assert formulas(doc.format(claim="\\frac{2}{n}(a_j - y_j)")) == [(3, "ok", None)]
+    assert formulas(doc.format(claim="2(a_j - y_j)"))[0][1] == "wrong"
+    # W^L and a^{L-1} are names of layer L (not powers): z^L = W^L a^{L-1}, L = ||z^L||^2 / 2 (a loss
+    # named E here): dE/da^{L-1} = (W^L)^T z^L; z^L W^L is the transposed slip
+    layer = ("$$z^L = W^L a^{{L-1}}, \\qquad E = \\frac{{1}}{{2}}\\|z^L\\|^2$$\n\n"
+             "$$\\frac{{\\partial E}}{{\\partial a^{{L-1}}}} = {claim}$$\n")
+    assert formulas(layer.format(claim="(W^L)^T z^L")) == [(3, "ok", None)]
+    assert formulas(layer.format(claim="W^L z^L"))[0][1] == "wrong"

@@ -46,7 +46,7 @@ from derive.symbols import as_expr
 MAX_PROMOTIONS = 12        # readings of one claim, each after a name changed shape
 MAX_DEPTH = 40             # definitions inside definitions, at most
 MAX_SIZE = 8               # the most entries of a vector a written sum may set
-CAPITAL = re.compile(r"[A-Z](?:_\w+|\^\(\w+\))?")   # W, W_1, W^(2): one capital letter, maybe indexed
+CAPITAL = re.compile(r"[A-Z](?:_\w+|\^\(?[\w+-]+\)?)?")   # W, W_1, W^(2), W^L: one capital letter, maybe indexed
 
 
 class Unsupported(Exception):
@@ -200,7 +200,7 @@ class ModelReader(Reader):
                 continue
             G = self.free(f"d{name}/d{leaf}") if not is_explicit(y) else None
             if G is None:
-                self.shapes.kinds.setdefault(f"d{name}/d{leaf}", VECTOR if 1 in y.shape else MATRIX)
+                self.shapes.kinds[f"d{name}/d{leaf}"] = VECTOR if 1 in y.shape else MATRIX   # y's shape
                 G = self.free(f"d{name}/d{leaf}")
                 if not is_explicit(G) or G.shape != y.shape:
                     raise Unsupported(f"the gradient of {name} by {leaf} has another shape than {leaf}")
@@ -400,7 +400,7 @@ class ModelReader(Reader):
         exp = node.exp
         base = node.base
         name = N.key(node)
-        if name in self.leaves or name in self.definitions.table:     # \sigma^2, W^{(L)}: a name
+        if name in self.leaves or name in self.definitions.table or layer_index(node):   # \sigma^2, W^L: a name
             return self.name(name, node)
         if isinstance(base, N.Sym) and base.base == "delta" and isinstance(base.sub, N.Sym) \
                 and isinstance(exp, N.Sym) and {base.sub.name, exp.name} <= self.letters:
@@ -414,14 +414,18 @@ class ModelReader(Reader):
             raise Unsupported(f"cannot take the power {N.pretty(node)}: {exc}") from None
 
     def held_like(self, leaf: str, value) -> None:
-        """A defined name held as a variable has the shape of its value."""
+        """A defined name held as a variable has the shape of its value, as read now (set, not
+        learnt: the value's shape may still change as other names do)."""
         if is_explicit(value) and value.shape != (1, 1):
-            self.need(leaf, VECTOR if 1 in value.shape else MATRIX)
+            self.shapes.kinds[leaf] = VECTOR if 1 in value.shape else MATRIX
+        else:
+            self.shapes.kinds.pop(leaf, None)
 
     def promote_free(self, node: N.Node, kind: str) -> None:
         """``node`` is a free name read with a shape too small: read it again as ``kind``."""
-        if isinstance(node, N.Sym) and node.name in self.free_names and node.name not in self.index:
-            self.need(node.name, kind)
+        name = node.name if isinstance(node, N.Sym) else N.key(node) if isinstance(node, N.Pow) else None
+        if name is not None and name in self.free_names and name not in self.index:
+            self.need(name, kind)
 
     def need(self, name: str, kind: str) -> None:
         """A free name (or a variable) must be at least ``kind``: if it was read smaller, start again."""
@@ -538,6 +542,13 @@ class ModelReader(Reader):
         return result.xreplace(table) if not is_explicit(result) else result.applyfunc(lambda e: e.xreplace(table))
 
 
+def layer_index(node: N.Pow) -> bool:
+    """``W^L``, ``a^{L-1}``: a name with a layer written above (a capital letter in the
+    exponent), not a power (``x^n`` stays the n-th power)."""
+    return isinstance(node.base, N.Sym) and any(len(n) == 1 and n.isupper() for n in N.names(node.exp)) \
+        and not isinstance(node.exp, N.Neg)
+
+
 def upper_index(node: N.Sym) -> tuple[str, str] | None:
     """(the name, the letter) of a name with an index written above: y^{(i)}, x^{(j)}."""
     power = node.power
@@ -577,7 +588,7 @@ def leaf_of(wrt: N.Node, letters: frozenset[str]) -> tuple[str, N.Node]:
         return wrt.name, wrt
     if isinstance(wrt, N.Call) and wrt.name in ACCENTS:
         return N.key(wrt), wrt
-    if isinstance(wrt, N.Pow):                                   # \sigma^2, W^{(L)}
+    if isinstance(wrt, N.Pow):                                   # \sigma^2, W^{(L)}, W^L
         return N.key(wrt), wrt
     if isinstance(wrt, N.Index) and isinstance(wrt.base, N.Call) and wrt.base.name in ACCENTS:
         return N.key(wrt.base), wrt

@@ -163,7 +163,9 @@ def _entries(claim: Stated, reader: ModelReader, output, variable, claimed, inde
         claimed = claimed[0, 0]
     if is_explicit(true) != is_explicit(claimed) or (is_explicit(true) and not _fits(true, claimed)):
         if not is_explicit(variable) and is_explicit(claimed):        # a vector claimed for a number: the
-            reader.promote_free(claim.wrt, "vector" if 1 in claimed.shape else "matrix")
+            reader.promote_free(claim.wrt, "vector")                   # variable is a vector (then a matrix)
+        elif is_explicit(variable) and 1 in variable.shape and is_explicit(claimed) and 1 not in claimed.shape:
+            reader.promote_free(claim.wrt, "matrix")
         raise Unsupported(f"the formula is {_shape_words(claimed)} but the derivative is {_shape_words(true)}")
     where = ", ".join(f"{k} = {v}" for k, v in index.items())
     label = N.pretty(claim.label) + (f" at {where}" if where else "")

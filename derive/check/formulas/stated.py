@@ -94,6 +94,11 @@ def stated(reading: Reading) -> Statements:
                 definition = defining(label, part, at, doc.line_of(at))
                 if definition is not None:
                     definitions.setdefault(definition.name, []).append(definition)
+            if derivative is None and isinstance(part, N.Sym) and k + 1 < len(st.parts) \
+                    and st.rels[k] in DEFINING and _formula(st.parts[k + 1]):
+                named = defining(part, st.parts[k + 1], at, doc.line_of(at))    # C = MSE = ...: MSE too
+                if named is not None:
+                    definitions.setdefault(named.name, []).append(named)
     nodes = [d.body for ds in definitions.values() for d in ds] + [c.formula for c in claims]
     return Statements(definitions, claims, upstream, declared_shapes(doc.text), count_names(nodes))
 
