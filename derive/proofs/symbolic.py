@@ -1,11 +1,13 @@
 r"""Symbolic proof: a difference simplifies to exactly 0, within a time budget.
 
 A claim $\partial f / \partial v = g$ is proved when SymPy turns
-$\partial f / \partial v - g$ into the number 0. We try cheap rewritings
-first and SymPy's general ``simplify`` last; each one either returns 0 (a
-proof) or something else (no proof, which is *not* a disproof). The whole
-attempt runs under a wall-clock budget; when it runs out the answer is
-"timed out" and no proof is claimed.
+$\partial f / \partial v - g$ into the number 0. A difference that is a rational
+function over $\mathbb{Q}$ (explicit inverses, determinants, polynomials) is decided
+first and exactly by polynomial arithmetic (``derive.proofs.rational``): 0, or
+certainly not 0. Anything else goes through cheap rewritings first and SymPy's
+general ``simplify`` last; each one either returns 0 (a proof) or something else
+(no proof, which is *not* a disproof). The whole attempt runs under a wall-clock
+budget; when it runs out the answer is "timed out" and no proof is claimed.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from math import gcd
 import sympy as sp
 
 from derive.budget import OutOfTime, time_limit
+from derive.proofs.rational import Fractions, NotRational
 
 PROVED, NOT_ZERO, TIMED_OUT = "proved", "not zero", "timed out"
+RATIONAL = "rational function arithmetic"
 
 
 def independent_exponentials(expr: sp.Expr) -> sp.Expr:
@@ -82,17 +86,25 @@ def prepare(difference: sp.Expr, at: Mapping, where=None) -> sp.Expr:
     return d
 
 
-def simplifies_to_zero(difference: sp.Expr, at: Mapping | None = None, where=None) -> str | None:
+def simplifies_to_zero(difference: sp.Expr, at: Mapping | None = None, where=None,
+                       fractions: Fractions | None = None) -> str | None:
     """The name of the first rewriting that turns ``difference`` into 0, else None.
 
-    ``at`` is substituted before and after each rewriting: a constraint such
-    as $\\sum_k y_k = 1$ may only become visible once ``simplify`` has
-    factored it out.
+    A rational function is decided exactly (``fractions`` keeps the fractions of the
+    subtrees it has met); anything else is rewritten. ``at`` is substituted before and
+    after each rewriting: a constraint such as $\\sum_k y_k = 1$ may only become
+    visible once ``simplify`` has factored it out.
     """
     at = dict(at or {})
     d = prepare(difference, at, where)
     if d == 0:
         return "no rewriting needed"
+    try:
+        # Exact and complete for rational functions: a nonzero numerator is a nonzero
+        # difference, which no sound rewriting could bring to 0 either.
+        return RATIONAL if (fractions or Fractions()).is_zero(d) else None
+    except NotRational:
+        pass
     for name, rewrite in STRATEGIES:
         try:
             result = rewrite(d)
@@ -108,12 +120,13 @@ def prove_zero(differences: list[sp.Expr], budget: float, at: Mapping | None = N
     """(PROVED | NOT_ZERO | TIMED_OUT, the rewriting that worked for each difference)."""
     deadline = time.monotonic() + budget
     used: list[str] = []
+    fractions = Fractions()          # shared: the differences of an identity share subtrees
     try:
         with time_limit(budget):
             for d in differences:
                 if time.monotonic() > deadline:
                     raise OutOfTime
-                name = simplifies_to_zero(d, at, where)
+                name = simplifies_to_zero(d, at, where, fractions)
                 if name is None:
                     return NOT_ZERO, used
                 used.append(name)
