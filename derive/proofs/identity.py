@@ -29,6 +29,7 @@ import sympy as sp
 
 from derive.symbols import as_expr
 from derive.proofs import numeric, symbolic
+from derive.proofs.rational import denominators_outside
 from derive.stages.activation import ReLU
 from derive.stages.matexpr import is_explicit
 from derive.symbols import latex
@@ -78,7 +79,9 @@ def explicit_table(*objs) -> dict:
 
 
 def explicit(obj, table: dict):
-    """``obj`` with its MatrixSymbols replaced by their entries and matrix functions worked out."""
+    """``obj`` with its MatrixSymbols replaced by their entries and matrix functions worked out:
+    an inverse as adj / det, a determinant by Berkowitz, and each entry's shared powers of a
+    denominator taken out of its sums (``denominators_outside``: the trees stay short)."""
     if not table:
         return obj
     if isinstance(obj, (list, tuple)):
@@ -87,21 +90,41 @@ def explicit(obj, table: dict):
         return table[obj]
     if isinstance(obj, sp.Basic):
         out = obj.xreplace(table).replace(lambda e: isinstance(e, sp.Inverse), _adjugate_inverse)
+        out = out.replace(lambda e: isinstance(e, sp.Determinant), _berkowitz_determinant)
         out = out.doit() if hasattr(out, "doit") else out
-        return out.as_explicit() if isinstance(out, sp.MatrixExpr) else out
+        return denominators_outside(out.as_explicit() if isinstance(out, sp.MatrixExpr) else out)
     return obj
 
 
 def _adjugate_inverse(e: sp.Inverse):
     r"""X^{-1} = \mathrm{adj}(X) / \det X for an explicit X: short polynomial entries over one
-    determinant (SymPy's default elimination writes nested fractions, slow to simplify)."""
-    M = e.arg.doit()
-    if isinstance(M, sp.MatrixExpr) and not is_explicit(M) and not M.atoms(sp.MatrixSymbol):
-        M = M.as_explicit()
-    if not is_explicit(M):
+    determinant (SymPy's default elimination writes nested fractions, slow to simplify).
+    Expanded, det X is one expression for X and X^T, and a shorter tree than Berkowitz's
+    nested form (133 nodes against 264 at 4 x 4)."""
+    M = _worked_out(e.arg)
+    if M is None:
+        return e
+    det = sp.expand(M.det(method="berkowitz"))
+    return sp.ImmutableMatrix(M.adjugate(method="berkowitz").applyfunc(sp.expand) / det)
+
+
+def _berkowitz_determinant(e: sp.Determinant):
+    r"""\det M for an explicit M by Berkowitz's division-free algorithm (SymPy's default,
+    Bareiss, cancels a fraction at every step: det(A X B) at 4 x 4 did not finish in
+    15 minutes), expanded when the entries are letters (det X: 24 terms at 4 x 4)."""
+    M = _worked_out(e.arg)
+    if M is None:
         return e
     det = M.det(method="berkowitz")
-    return sp.ImmutableMatrix(M.adjugate(method="berkowitz") / det)
+    return sp.expand(det) if all(x.is_Atom for x in M) else det
+
+
+def _worked_out(M):
+    """M as an explicit matrix (a product or sum of explicit matrices worked out), else None."""
+    M = M.doit()
+    if isinstance(M, sp.MatrixExpr) and not is_explicit(M) and not M.atoms(sp.MatrixSymbol):
+        M = M.as_explicit()
+    return M if is_explicit(M) else None
 
 
 @dataclass(frozen=True)
