@@ -167,12 +167,14 @@ def _shared_powers_out(e: sp.Expr) -> sp.Expr:
     every $q$ that each term divides by; anything else unchanged."""
     if not isinstance(e, sp.Add):
         return e
-    shared = None
-    for term in e.args:
-        powers = dict(_denominator_powers(term))
-        shared = powers if shared is None else {q: min(k, powers[q]) for q, k in shared.items() if q in powers}
+    shared = dict(_denominator_powers(e.args[0]))
+    for term in e.args[1:]:
         if not shared:
-            return e
+            break
+        powers = dict(_denominator_powers(term))
+        shared = {q: min(k, powers[q]) for q, k in shared.items() if q in powers}
+    if not shared:
+        return e
     outside = sp.Mul(*[q**-k for q, k in shared.items()])
     return outside * sp.Add(*[term / outside for term in e.args])
 
