@@ -18,6 +18,7 @@ Three verdicts, never more than the evidence:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import time
@@ -49,8 +50,9 @@ class Claim:
     var: sp.Expr | None
     claimed: sp.Expr
 
-    @property
+    @functools.cached_property
     def derivative(self) -> sp.Expr:
+        """d output / d var, worked out once (a 4 x 4 determinant's takes a while)."""
         return sp.diff(self.output, self.var) if self.var is not None else self.output
 
 
