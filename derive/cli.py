@@ -18,6 +18,7 @@ from derive.errors import ERROR_EXIT, INTERNAL_EXIT, INTERRUPTED_EXIT, DeriveErr
 from derive.files import OUTPUT_ERRNOS, stdout_error
 
 MAX_DIGITS = 30
+BUILD_FORMATS = ("markdown", "html", "both")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
                        help=f"decimals shown on the page, 0 to {MAX_DIGITS} (default: 4)")
     build.add_argument("--force", action="store_true",
                        help="replace files in DIR that derive did not write (not in DIR/.derive-manifest)")
+    build.add_argument("--format", choices=BUILD_FORMATS, default="markdown",
+                       help="markdown: the Markdown pages, JSON and figures; html: standalone HTML "
+                            "pages only (MathML, figures embedded); both (default: markdown)")
     prove = commands.add_parser(
         "prove", help="prove the gradient identities",
         description="Prove each gradient identity symbolically and by a certified numeric check. "
@@ -62,10 +66,13 @@ def parser() -> argparse.ArgumentParser:
                             "(default: every registered identity)")
     run = commands.add_parser(
         "run", help="run a worked-example spec of your own and render it",
-        description="Run every step of a spec (TOML, see README) exactly and render it.")
+        description="Run every step of a spec (TOML, see README) exactly and render it. Exit 0 when every "
+                    "value the spec says a document printed holds (rounded or truncated), 1 when one does not, "
+                    "2 on bad input.")
     run.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (.toml)")
-    run.add_argument("--format", choices=("markdown", "json"), default="markdown",
-                     help="a Markdown page, or JSON with 30 significant digits (default: markdown)")
+    run.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
+                     help="a Markdown page, JSON with 30 significant digits, or a standalone HTML "
+                          "page (default: markdown)")
     run.add_argument("--digits", type=_digits, default=4, metavar="N",
                      help=f"decimals shown on the page, 0 to {MAX_DIGITS} (default: 4)")
     run.add_argument("--out", type=Path, metavar="PATH", help="write to PATH instead of stdout")
@@ -94,19 +101,25 @@ def parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     from derive.files import ensure_writable, refuse_overwriting_input, write_atomic, write_stdout
-    from derive.render import render_spec
+    from derive.render import run_spec
 
     if args.out is not None:   # refused before the work, not after it
         if args.out.is_dir():
             raise UsageError(f"--out {args.out} is a folder, not a file")
         refuse_overwriting_input(args.out, [args.spec])
         ensure_writable(args.out)
-    text = render_spec(args.spec, digits=args.digits, fmt=args.format)
+    text, holds = run_spec(args.spec, digits=args.digits, fmt="markdown" if args.format == "html" else args.format)
+    if args.format == "html":
+        from derive.html import page
+
+        rendered = page(text)
+        _warn({str(args.out or args.spec): rendered})
+        text = rendered.html
     if args.out is None:
         write_stdout(text)
     else:
         write_atomic(args.out, text)
-    return 0
+    return 0 if holds else 1
 
 
 def _check(args) -> int:
@@ -140,15 +153,29 @@ def _build(args) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} is a file, not a folder")
     from derive.files import write_stdout
-    from derive.outdir import make_folder, refuse_foreign
-    from derive.render import build, build_names
+    from derive import html
+    from derive.outdir import make_folder, publish, refuse_foreign
+    from derive.render import build, build_names, documents
 
     make_folder(args.out)
     if not args.force:   # before the half-minute of work, and again as it writes
-        refuse_foreign(args.out, build_names())
-    paths = build(args.out, digits=args.digits, force=args.force)
+        refuse_foreign(args.out, html.build_names(build_names(), args.format))
+    if args.format == "markdown":
+        paths = build(args.out, digits=args.digits, force=args.force)
+    else:
+        files, pages = html.build_files(documents(args.digits), args.format)
+        _warn(pages)
+        paths = publish(args.out, files, args.force)
     write_stdout("".join(f"{path}\n" for path in paths))
     return 0
+
+
+def _warn(pages: dict) -> None:
+    """A math span shown as TeX (not MathML) is said on stderr, once per page."""
+    for name, page in pages.items():
+        if page.errors:
+            print(f"derive: warning: {name}: {len(page.errors)} math span(s) shown as TeX, not "
+                  f"MathML (first: {page.errors[0][:80]!r})", file=sys.stderr)
 
 
 COMMANDS = {"build": _build, "prove": _prove, "run": _run, "check": _check}

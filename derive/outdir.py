@@ -25,15 +25,26 @@ def publish(out: Path, files: Mapping[str, bytes | str], force: bool = False) ->
     """Write ``files`` (name -> content) into ``out``; returns the paths written.
 
     The manifest is written first: a build killed half-way leaves every file
-    it wrote listed, so the next build may replace them.
+    it wrote listed, so the next build may replace them. It keeps the names an
+    earlier build listed: an HTML build does not disown the Markdown build's files.
     """
     make_folder(out)
     if not force:
         refuse_foreign(out, files)
-    write_atomic(out / MANIFEST, manifest_text(files))
+    write_atomic(out / MANIFEST, manifest_text(_kept(out, force) | set(files)))
     for name in sorted(files):
         write_atomic(out / name, files[name])
     return [out / name for name in sorted(files)]
+
+
+def _kept(out: Path, force: bool) -> set[str]:
+    """The earlier manifest's names; with ``force`` an unreadable one is replaced, not kept."""
+    try:
+        return written_before(out)
+    except OutputError:
+        if force:
+            return set()
+        raise
 
 
 def make_folder(out: Path) -> None:
