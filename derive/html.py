@@ -23,12 +23,13 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 # Readable width; display math and tables scroll sideways instead of widening
 # the page. Chromium lays out MathML Core, which has no <menclose>: the box
-# of \boxed (an entry that differs from the paper's) is drawn here.
+# of \boxed (an entry that differs from the paper's) is drawn here. Brackets
+# stretch round a matrix only in a font with a MATH table: one is named first.
 STYLE = """\
 body { max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
        font-family: system-ui, sans-serif; color: #1b1b1b; background: #fff; }
 .math-block { overflow-x: auto; overflow-y: hidden; margin: 1em 0; padding: 0.25em 0; }
-math { font-size: 1.05em; }
+math { font-size: 1.05em; font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Math TeX Gyre", math; }
 menclose[notation~="box"] { border: 1px solid currentColor; padding: 0 0.2em; }
 table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
 th, td { border: 1px solid #c8c8c8; padding: 0.25em 0.6em; }
