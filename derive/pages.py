@@ -10,7 +10,7 @@ from pathlib import Path
 import mpmath
 import sympy as sp
 
-from derive import complexity, descent, figures, symbols
+from derive import complexity, descent, display, figures, symbols
 from derive.derivation import Derivation
 from derive.numbers import compare, format_decimal, format_significant
 from derive.spec import FloatText, example_path
@@ -42,12 +42,20 @@ def descent_view(digits: int) -> dict:
         "final64": _texts(s.final64, 8), "final_mp": [format_significant(_exact(v), 20) for v in s.final_mp],
         "max_difference": format_significant(_exact(s.max_difference), 2),
         "max_difference_at": s.max_difference_at,
-        "exact": [{"i": e.i, "P": [symbols.latex(v) for v in e.P]} for e in s.exact],
+        "exact": [_exact_iterate(e) for e in s.exact],
         "mpmath_error": format_significant(_exact(s.mpmath_error), 2),
         "printed": _judge_printed(s),
         "every10": [{"i": r.i, "P64": [repr(float(v)) for v in r.P64],
                      "P_mp": [format_significant(_exact(v), 30) for v in r.P_mp]} for r in s.rows],
     }
+
+
+def _exact_iterate(e) -> dict:
+    """One exact iterate: its entries' LaTeX, and whether the row fits the page
+    (else its size, SymPy's count_ops, is what the page says)."""
+    cells = [symbols.latex(v) for v in e.P]
+    row = rf"P^{{({e.i})}} = \begin{{pmatrix}} {' & '.join(cells)} \end{{pmatrix}}"
+    return {"i": e.i, "P": cells, "fits": display.fits(row), "size": sum(sp.count_ops(v) for v in e.P)}
 
 
 def _judge_printed(s) -> list[dict]:

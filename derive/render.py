@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 
+from derive import display
 from derive.derivation import Derivation, run
 from derive.errors import SpecError, UndecidableError
 from derive.numbers import decimal_text
@@ -32,9 +33,14 @@ def template_dir() -> Path:
 
 
 def pmatrix(rows) -> str:
-    r"""Rows of LaTeX cells as ``\begin{pmatrix} a & b \\ c & d \end{pmatrix}``."""
-    body = " \\\\\n".join(" & ".join(str(c) for c in row) for row in rows)
-    return "\\begin{pmatrix}\n" + body + "\n\\end{pmatrix}"
+    r"""Rows of LaTeX cells as a pmatrix, one row a line. Each line after the
+    first begins with the row break (``\\``, spaced when a fraction is near),
+    so no line of a display block starts with ``-``, ``+`` or ``1.``, which a
+    Markdown parser could take for a list item."""
+    rows = [[str(c) for c in row] for row in rows]
+    lines = [" & ".join(rows[0])] + [f"{display.row_break(above, row)} " + " & ".join(row)
+                                     for above, row in zip(rows, rows[1:])]
+    return "\\begin{pmatrix} " + "\n".join(lines) + "\n\\end{pmatrix}"
 
 
 def markdown_text(text: str) -> str:
@@ -57,7 +63,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(pmatrix=pmatrix, exact_latex=exact_latex, markdown_text=markdown_text)
+    env.filters.update(pmatrix=pmatrix, exact_latex=exact_latex, markdown_text=markdown_text,
+                       scientific=display.scientific)
     return env
 
 
@@ -74,8 +81,7 @@ def step_view(chained: Derivation, as_printed: Derivation, name: str, digits: in
         "original": chained.label(step.variant_of) if step.variant_of else None,
         "result": [[str(v) for v in row] for row in integers] if whole
         else [[INFINITY_LATEX.get(t, t) for t in row] for row in chained.digits(name, digits)],
-        "closed": None if closed is None or all(v.is_Rational for v in closed)
-        else [[exact_latex(v) for v in row] for row in closed.tolist()],
+        **_closed_view(step.label, closed),
         "tokens": _tokens(step, integers) if whole else None,
         "printed": None, "differs": False, "local_differs": None,
     }
@@ -83,6 +89,17 @@ def step_view(chained: Derivation, as_printed: Derivation, name: str, digits: in
     if verdicts is not None:
         view.update(_printed_view(verdicts, as_printed.compare_printed(name) if step.operands else None))
     return view
+
+
+def _closed_view(label: str, closed) -> dict:
+    """The exact value where it says more than the digits (not all rational)
+    and fits the page; else how big it is (``closed_size``, SymPy's count_ops)."""
+    if closed is None or all(v.is_Rational for v in closed):
+        return {"closed": None, "closed_size": None}
+    cells = [[exact_latex(v) for v in row] for row in closed.tolist()]
+    if display.fits(f"{label} = {pmatrix(cells)}"):
+        return {"closed": cells, "closed_size": None}
+    return {"closed": None, "closed_size": sum(sp.count_ops(v) for v in closed)}
 
 
 def _tokens(step, integers) -> list[str] | None:
@@ -96,14 +113,27 @@ def _printed_view(verdicts, local) -> dict:
     follow from its own printed inputs (``local``)."""
     wrong = [[c.verdict == "wrong" for c in row] for row in verdicts]
     view = {
-        "printed": [[rf"\boxed{{{c.printed.text}}}" if w else c.printed.text
-                     for c, w in zip(row, wrong_row)] for row, wrong_row in zip(verdicts, wrong)],
+        "printed": [[_boxed(c.printed.text, c.expected) if c.verdict == "wrong" else c.printed.text
+                     for c in row] for row in verdicts],
+        "expected": [[_boxed(c.expected, c.printed.text) if c.verdict == "wrong" else _latex_value(c.expected)
+                      for c in row] for row in verdicts],
         "differs": any(any(row) for row in wrong),
         "wrong_count": sum(map(sum, wrong)),
     }
     if local is not None:
         view["local_differs"] = any(c.verdict == "wrong" for row in local for c in row)
     return view
+
+
+def _boxed(text: str, other: str) -> str:
+    """A wrong entry: boxed, the digits in which it differs from ``other`` underlined."""
+    if text in INFINITY_LATEX or other in INFINITY_LATEX:
+        return rf"\boxed{{{_latex_value(text)}}}"
+    return rf"\boxed{{{display.marked_digits(text, other)}}}"
+
+
+def _latex_value(text: str) -> str:
+    return INFINITY_LATEX.get(text, text)
 
 
 def example_view(spec: str | Spec, digits: int) -> dict:
@@ -140,7 +170,9 @@ def example_json(view: dict) -> dict:
         "title": view["title"],
         "steps": [{"name": s.name, "title": s.title, "formula": s.equation,
                    "variant_of": s.variant_of, "shape": list(s.shape),
-                   "values": chained.significant(s.name, JSON_DIGITS)}
+                   "values": chained.significant(s.name, JSON_DIGITS),
+                   **({"exact": [[exact_latex(v) for v in row] for row in s.closed.tolist()]}
+                      if s.closed is not None else {})}
                   for s in chained.steps],
     }
 
@@ -185,7 +217,8 @@ def documents(digits: int = 4) -> dict[str, bytes | str]:
     page = env.get_template("whitepaper.md.j2").render(
         digits=digits, examples=views, descent=descent, cost=cost)
     data = {"digits": JSON_DIGITS, "examples": {name: example_json(v) for name, v in views.items()},
-            "descent": descent["every10"]}
+            "descent": descent["every10"],
+            "descent_exact": [{"i": e["i"], "P": e["P"]} for e in descent["exact"]]}
     with tempfile.TemporaryDirectory(prefix="derive-figures.") as folder:
         figures = {p.name: p.read_bytes()
                    for p in pages.figure_files(Path(folder), views["decoder"]["derivation"])}

@@ -62,6 +62,13 @@ class _Printer(LatexPrinter):
         product = sp.MatMul(*matrices) if num == 1 else sp.MatMul(num, *matrices)
         return rf"\frac{{{self._print(product)}}}{{{self._print(den)}}}"
 
+    def _print_Transpose(self, expr):
+        """A primed name is braced before its ^{T}: K'^{T} is a double
+        superscript (the prime is one) that KaTeX and MathJax reject."""
+        printed = super()._print_Transpose(expr)
+        base = printed.removesuffix("^{T}")
+        return f"{{{base}}}^{{T}}" if "'" in base and not base.startswith(r"\left(") else printed
+
     def _print_MatAdd(self, expr):
         """A sum of matrices in the order it was written (X + PE, not PE + X)."""
         return self._print_Add(expr, order="none")

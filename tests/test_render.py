@@ -67,8 +67,15 @@ def test_digits_option_changes_the_page(tmp_path):
     assert "0.84 & 0.54 & 0.01 & 1.00" in page
 
 
-def test_pmatrix_uses_double_backslash_rows():
-    assert pmatrix([["1", "2"], ["3", "4"]]) == "\\begin{pmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{pmatrix}"
+@pytest.mark.parametrize("rows, latex", [
+    ([["1", "2"], ["3", "4"]], "\\begin{pmatrix} 1 & 2\n\\\\ 3 & 4\n\\end{pmatrix}"),
+    # a row starting with a minus never starts a line (a Markdown list item)
+    ([["1"], ["- 2"]], "\\begin{pmatrix} 1\n\\\\ - 2\n\\end{pmatrix}"),
+    # extra space only at a break beside a fraction
+    ([["\\frac{1}{2}"], ["3"], ["4"]], "\\begin{pmatrix} \\frac{1}{2}\n\\\\[0.5em] 3\n\\\\ 4\n\\end{pmatrix}"),
+])
+def test_pmatrix_rows(rows, latex):
+    assert pmatrix(rows) == latex
 
 
 def test_the_names_known_before_a_build_are_the_files_it_writes(built):

@@ -131,30 +131,35 @@ def _md_notes(findings: list[Finding]) -> list[str]:
     notes = [f for f in findings if f.note and f.verdict != "wrong"]
     if not notes:
         return []
-    return ["## Notes\n"] + [f"- {f.place}: {f.message}" for f in notes] + [""]
+    return ["## Notes\n"] + [f"- {f.place}: {_md(f.message)}" for f in notes] + [""]
 
 
 def _md_every_claim(findings: list[Finding]) -> list[str]:
     return (["## Every claim\n",
              "| line | kind | label | verdict | first principles | message |\n|---|---|---|---|---|---|"]
-            + [f"| {f.line} | {f.kind} | {_cell(f.label or '')} | {f.verdict} | {f.chained_verdict or ''} "
-               f"| {_cell(f.message)} |" for f in findings]
+            + [f"| {f.line} | {f.kind} | {_cell(_md(f.label or ''))} | {f.verdict} | {f.chained_verdict or ''} "
+               f"| {_cell(_md(f.message))} |" for f in findings]
             + [""])
 
 
 def _md_finding(f: Finding) -> str:
-    title = f"### {f.place[0].upper()}{f.place[1:]}" + (f": `{f.label}`" if f.label else "") + f" ({f.section})" * bool(f.section)
+    title = f"### {f.place[0].upper()}{f.place[1:]}" + (f": `{f.label}`" if f.label else "") + f" ({_md(f.section)})" * bool(f.section)
     lines = [title, "", f"- verdict: **{f.verdict}**" + (f" (basis: {f.basis})" if f.basis else "")
              + (f", from first principles: **{f.chained_verdict}**" if f.chained_verdict else ""),
-             f"- {f.message}", f"- printed: `{f.printed}`"]
+             f"- {_md(f.message)}", f"- printed: `{f.printed}`"]
     if f.expected:
         lines.append(f"- expected: `{f.expected}`")
     if f.diagnosis:
-        lines.append(f"- likely cause: {f.diagnosis}")
+        lines.append(f"- likely cause: {_md(f.diagnosis)}")
     if f.wrong_entries:
         lines += ["", "| row | col | printed | expected |", "|---|---|---|---|"]
         lines += [f"| {e['row']} | {e['col']} | {e['printed']} | {e['expected']} |" for e in f.wrong_entries]
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Prose made safe for Markdown: GitHub drops <start> as an unknown HTML tag."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cell(text: str) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import functools
 
+import sympy as sp
+
+from derive import display
 from derive.proofs import numeric
 from derive.proofs.catalog import prove_each, select
 from derive.proofs.identity import ProofResult
@@ -17,13 +20,17 @@ from derive.proofs.theorem import Step, Theorem, Walkthrough
 
 
 def step_view(step: Step) -> dict:
-    return {"why": step.why, "latex": step.latex}
+    """One line of a walkthrough: its LaTeX when it fits the page, else its left
+    side and its size (SymPy's count_ops of the right side)."""
+    fits = display.fits(step.latex)
+    return {"why": step.why, "latex": step.latex if fits else None, "lhs": step.lhs,
+            "size": None if fits else sp.count_ops(step.expr)}
 
 
 def walkthrough_view(w: Walkthrough) -> dict:
-    return {"size": w.size, "forward": w.forward.latex,
-            "derivative": w.derivative.latex if w.derivative is not None else None,
-            "steps": [step_view(s) for s in w.steps], "closed": w.closed.latex}
+    return {"size": w.size, "forward": step_view(w.forward),
+            "derivative": step_view(w.derivative) if w.derivative is not None else None,
+            "steps": [step_view(s) for s in w.steps], "closed": step_view(w.closed)}
 
 
 def part_view(part: ProofResult) -> dict:

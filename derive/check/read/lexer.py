@@ -186,14 +186,18 @@ def _backslash(text: str, i: int, tokens: list[Token]) -> int:
     return _command(text, i, m.group(1), m.end(), tokens)
 
 
+ROW_GAP = re.compile(r"\[\s*[+-]?(?:\d+\.?\d*|\.\d+)\s*(?:em|ex|pt|mm|cm|in|mu)\s*\]")
+
+
 def _row_break(text: str, i: int, run: int, tokens: list[Token]) -> int:
     r"""Markdown escapes the row break as \\, \\\ or \\\\: a run is one break.
     A letter after the run makes its last backslash a command (\\\sin)."""
     if i + run < len(text) and text[i + run].isalpha():
         tokens.append(Token("BREAK", "\\\\", i, i + run - 1))
         return _backslash(text, i + run - 1, tokens)
-    tokens.append(Token("BREAK", "\\\\", i, i + run))
-    return i + run
+    gap = ROW_GAP.match(text, i + run)      # \\[0.5em]: extra space under the row, not a cell
+    tokens.append(Token("BREAK", "\\\\", i, gap.end() if gap else i + run))
+    return gap.end() if gap else i + run
 
 
 def _command(text: str, i: int, name: str, end: int, tokens: list[Token]) -> int:
