@@ -66,7 +66,9 @@ def parser() -> argparse.ArgumentParser:
                             "(default: every registered identity)")
     run = commands.add_parser(
         "run", help="run a worked-example spec of your own and render it",
-        description="Run every step of a spec (TOML, see README) exactly and render it.")
+        description="Run every step of a spec (TOML, see README) exactly and render it. Exit 0 when every "
+                    "value the spec says a document printed holds (rounded or truncated), 1 when one does not, "
+                    "2 on bad input.")
     run.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (.toml)")
     run.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
                      help="a Markdown page, JSON with 30 significant digits, or a standalone HTML "
@@ -99,14 +101,14 @@ def parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     from derive.files import ensure_writable, refuse_overwriting_input, write_atomic, write_stdout
-    from derive.render import render_spec
+    from derive.render import run_spec
 
     if args.out is not None:   # refused before the work, not after it
         if args.out.is_dir():
             raise UsageError(f"--out {args.out} is a folder, not a file")
         refuse_overwriting_input(args.out, [args.spec])
         ensure_writable(args.out)
-    text = render_spec(args.spec, digits=args.digits, fmt="markdown" if args.format == "html" else args.format)
+    text, holds = run_spec(args.spec, digits=args.digits, fmt="markdown" if args.format == "html" else args.format)
     if args.format == "html":
         from derive.html import page
 
@@ -117,7 +119,7 @@ def _run(args) -> int:
         write_stdout(text)
     else:
         write_atomic(args.out, text)
-    return 0
+    return 0 if holds else 1
 
 
 def _check(args) -> int:

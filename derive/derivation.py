@@ -16,20 +16,27 @@ Two runs (DESIGN.md):
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy as sp
 from flint import ctx
 
-from derive import limits, symbols
+from derive import display, limits, symbols
 from derive.errors import SpecError
 from derive.evaluate import ball, describe
-from derive.numbers import Comparison, compare, format_decimal, format_significant
-from derive.spec import Spec, StepSpec
+from derive.numbers import Comparison, compare, decimal_text, format_decimal, format_significant
+from derive.check.read import nodes as N
+from derive.errors import DeriveError
+from derive.numbers import parse_decimal
+from derive.proofs.identity import explicit
+from derive.spec import Spec, StepSpec, default_label
+from derive.spec_formula import FormulaError, formula_expression, latex_key
 from derive.stages.registry import FORMULA_SYMBOLS, STAGES, Entry
 
 MODES = ("chained", "as_printed")
+SUBSTITUTED_ENTRIES = 16     # an operand larger than this is not written out in a step's substituted line
 CLOSED_FORM_LIMIT = 160   # characters of the longest entry shown in closed form
 
 
@@ -50,6 +57,7 @@ class Step:
     params: dict = field(default_factory=dict)   # the spec's parameters of the stage
     note: str = ""
     printed: tuple | None = None    # what the document printed for this step
+    general: sp.Basic | None = None  # the formula over the operands' MatrixSymbols (parameters as symbols)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -84,7 +92,7 @@ class Derivation:
         for s in self.steps:
             if s.name == name:
                 return s.label
-        return self.spec.labels.get(name, name)
+        return self.spec.labels.get(name) or default_label(name)
 
     def env_at(self) -> dict:
         """Balls for every named entry of every step, at the current precision."""
@@ -127,6 +135,38 @@ class Derivation:
         """The step's values to ``digits`` significant digits (certified)."""
         return self._each(name, lambda v: format_significant(v, digits, env_at=self.env_at))
 
+    def substituted(self, name: str, decimals: int) -> str | None:
+        r"""The step's formula with its operands' values put in (rounded to ``decimals``) and
+        its parameters' values: ``S = \frac{(1 \ 0) (2 \ 1)^T}{\sqrt{4}}``. None when the step
+        has no such formula, an operand has more than ``SUBSTITUTED_ENTRIES`` entries, or the
+        line would not fit the page (``derive.display.fits``)."""
+        s = self.step(name)
+        if s.general is None:
+            return None
+        names = {}
+        for o in s.operands:
+            rows = self._shown_rows(o, decimals)
+            if rows is None or len(rows) * len(rows[0]) > SUBSTITUTED_ENTRIES:
+                return None
+            names[sp.MatrixSymbol(o, len(rows), len(rows[0]))] = _one_line_matrix(rows)
+        for k, v in s.params.items():
+            text = _parameter_text(v)
+            if text is not None:
+                names[FORMULA_SYMBOLS.get(k, sp.Symbol(k, real=True))] = text
+        general = s.general.replace(lambda e: isinstance(e, sp.OneMatrix),    # a broadcast row's ones
+                                    lambda e: sp.ImmutableMatrix.ones(*e.shape))
+        line = f"{s.label} = {symbols.latex(general, names)}"
+        return line if display.fits(line) else None
+
+    def _shown_rows(self, name: str, decimals: int) -> list[list[str]] | None:
+        """An operand's values as shown on the page: an input as the spec wrote it, a step rounded."""
+        if name in self.spec.inputs:
+            M = self.spec.inputs[name]
+            if not all(10 ** 40 % int(v.q) == 0 for v in M):
+                return None
+            return [[decimal_text(v) for v in row] for row in M.tolist()]
+        return self.digits(name, decimals)
+
     def compare_printed(self, name: str) -> list[list[Comparison]] | None:
         """Each number the document printed for the step, judged against this run."""
         s = self.step(name)
@@ -164,6 +204,9 @@ def run(spec: Spec, mode: str = "chained") -> Derivation:
     nodes = {name: _input_node(name, M, spec) for name, M in spec.inputs.items()}
     for s in spec.steps:
         step = _run_step(spec, s, nodes, mode)
+        if s.printed is not None and (len(s.printed), len(s.printed[0])) != step.shape:
+            raise SpecError(spec.path, s.name, f"printed is {len(s.printed)} x {len(s.printed[0])}, but the step "
+                                               f"is {step.shape[0]} x {step.shape[1]}")
         nodes[s.name] = step
         derivation.steps.append(step)
     return derivation
@@ -185,7 +228,7 @@ class _Input:
 
 
 def _input_node(name: str, M: sp.ImmutableMatrix, spec: Spec) -> _Input:
-    label = spec.labels.get(name, name)
+    label = spec.labels.get(name) or default_label(name)
     return _Input(M, sp.MatrixSymbol(name, *M.shape), label)
 
 
@@ -202,6 +245,8 @@ def _operand(name: str, node, as_printed: bool) -> sp.ImmutableMatrix:
 
 
 def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
+    if s.formula is not None:
+        return _run_formula_step(spec, s, nodes, mode)
     stage = STAGES.get(s.stage)
     if stage is None:
         raise SpecError(spec.path, s.name, f"unknown stage {s.stage!r}; known: {', '.join(sorted(STAGES))}")
@@ -217,11 +262,103 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     if closed is not None:   # the log of an earlier entry that is negative shows only here
         _check_defined(spec, s, closed)
     return Step(name=s.name, title=s.title, label=s.label,
-                equation=_equation(stage, s, [nodes[o] for o in s.operands], params),
+                equation=_with_parameters(_equation(stage, s, [nodes[o] for o in s.operands], params), params),
                 operands=s.operands,
                 link=link, closed=closed,
                 symbol=sp.MatrixSymbol(s.name, *link.shape), inline=stage.inline,
-                variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed)
+                variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed,
+                general=_general(stage, [nodes[o] for o in s.operands], params))
+
+
+def _run_formula_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
+    """A step given by a formula (``derive.spec_formula``): read over its operands' symbols,
+    with its parameters as symbols (the general formula) and then as their values."""
+    operand_nodes = [nodes[o] for o in s.operands]
+    spellings = {}
+    for name, node in zip(s.operands, operand_nodes):
+        spellings[name] = node.symbol
+        key = latex_key(node.label)
+        if key is not None:
+            spellings.setdefault(key, node.symbol)
+    values = {}
+    for k, v in s.params.items():
+        try:
+            values[k] = parse_decimal(str(v)).value if not isinstance(v, sp.Basic) else v
+        except DeriveError:
+            raise SpecError(spec.path, s.name, f"{k}: a formula's parameter must be a number, got {v!r}") from None
+    symbols_ = {k: FORMULA_SYMBOLS.get(k, sp.Symbol(k, real=True)) for k in values}
+    try:
+        general = formula_expression(s.formula, spellings, symbols_)
+        valued = formula_expression(s.formula, spellings, values)
+    except FormulaError as exc:
+        raise SpecError(spec.path, s.name, f"formula: {exc}") from None
+    table = {node.symbol: _operand(name, node, mode == "as_printed" or s.use_printed)
+             for name, node in zip(s.operands, operand_nodes)}
+    try:
+        worked = explicit(valued, table)
+        link = sp.ImmutableMatrix(worked) if isinstance(worked, sp.MatrixBase) else sp.ImmutableMatrix([[worked]])
+    except (ValueError, TypeError, sp.ShapeError, NotImplementedError) as exc:
+        raise SpecError(spec.path, s.name, f"formula: cannot be worked out: {exc}") from None
+    if len(link) > limits.MATRIX_ENTRIES:
+        raise SpecError(spec.path, s.name, f"the result would be {link.rows} x {link.cols}, more than "
+                                           f"the limit of {limits.MATRIX_ENTRIES} entries")
+    _check_defined(spec, s, link)
+    closed = _closed(link, s.operands, nodes)
+    if closed is not None:
+        _check_defined(spec, s, closed)
+    return Step(name=s.name, title=s.title, label=s.label,
+                equation=_with_parameters(f"{s.label} = {s.formula.text}", values),
+                operands=s.operands, link=link, closed=closed,
+                symbol=sp.MatrixSymbol(s.name, *link.shape), inline=isinstance(s.formula.tree, N.Add),
+                variant_of=s.variant_of, params=values, note=s.note, printed=s.printed, general=general)
+
+
+def _one_line_matrix(rows: list[list[str]]) -> str:
+    r"""``\begin{pmatrix} a & b \\ c & d \end{pmatrix}`` on one line: no row starts a line
+    (a Markdown parser could take ``- 0.5 & ...`` for a list item)."""
+    body = r" \\ ".join(" & ".join(row) for row in rows)
+    return r"\begin{pmatrix} " + body + r" \end{pmatrix}"
+
+
+def _required(function) -> list[str]:
+    """The keyword parameters a stage function cannot do without."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in signature.parameters.values() if p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def _with_parameters(equation: str, params: dict) -> str:
+    r"""The equation and the values of its numeric parameters: ``S = ... \qquad d_k = 4``."""
+    shown = [f"{symbols.latex(FORMULA_SYMBOLS[k]) if k in FORMULA_SYMBOLS else default_label(k)} = "
+             f"{_parameter_text(v)}" for k, v in sorted(params.items()) if _parameter_text(v) is not None]
+    return equation + (r" \qquad " + r",\ ".join(shown) if shown else "")
+
+
+def parameter_texts(params: dict) -> dict[str, str]:
+    """The numeric parameters of a step, as exact decimal text."""
+    return {k: _parameter_text(v) for k, v in sorted(params.items()) if _parameter_text(v) is not None}
+
+
+def _parameter_text(value) -> str | None:
+    """A parameter's value as the spec gave it (exact decimal), None if it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, sp.Rational)):
+        return None
+    return decimal_text(sp.Rational(value))
+
+
+def _general(stage: Entry, operand_nodes: list, params: dict):
+    """A stage's formula over its operands' symbols (parameters as symbols), when the stage
+    is written as one (a lookup or a loss is not)."""
+    if stage.equation is not None:
+        return None
+    general = {k: FORMULA_SYMBOLS.get(k, v) for k, v in params.items()}
+    try:
+        return stage.function(*[node.symbol for node in operand_nodes], **general)
+    except (ValueError, TypeError, sp.ShapeError):
+        return None
 
 
 def _check_size(spec: Spec, s: StepSpec, stage: Entry, operand_nodes: list, params: dict) -> None:
@@ -271,6 +408,10 @@ def _stage_params(spec: Spec, s: StepSpec, stage: Entry) -> dict:
     unknown = sorted(set(s.params) - set(stage.params))
     if unknown:
         raise SpecError(spec.path, s.name, f"stage {s.stage!r} takes no parameter {unknown[0]!r}")
+    missing = [p for p in _required(stage.function) if p in stage.params and p not in s.params]
+    if missing:
+        raise SpecError(spec.path, s.name, f"stage {s.stage!r} needs the parameter {missing[0]} "
+                                           f"(give it in the step: {missing[0]} = ...)")
     params = dict(s.params)
     if "table" in params:
         if params["table"] not in spec.tables:

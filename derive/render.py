@@ -16,7 +16,7 @@ import jinja2
 import sympy as sp
 
 from derive import display
-from derive.derivation import Derivation, run
+from derive.derivation import Derivation, parameter_texts, run
 from derive.errors import SpecError, UndecidableError
 from derive.numbers import decimal_text
 from derive.spec import Spec, example_path, load_spec
@@ -77,6 +77,7 @@ def step_view(chained: Derivation, as_printed: Derivation, name: str, digits: in
     view = {
         "name": step.name, "title": step.title, "label": step.label, "equation": step.equation,
         "operands": [chained.label(o) for o in step.operands], "shape": step.shape,
+        "substituted": chained.substituted(name, digits),
         "note": step.note, "variant_of": step.variant_of, "whole": whole,
         "original": chained.label(step.variant_of) if step.variant_of else None,
         "result": [[str(v) for v in row] for row in integers] if whole
@@ -164,25 +165,44 @@ def _is_decimal(M) -> bool:
 
 
 def example_json(view: dict) -> dict:
-    """Every step of an example: name, formula, shape and 30-digit values."""
+    """Every input and step of an example: name, formula, parameters, shape, 30-digit values,
+    and what a document printed for it with the verdict of each printed number."""
     chained: Derivation = view["derivation"]
     return {
         "title": view["title"],
+        "inputs": {name: m["rows"] for name, m in view["inputs"].items()},
         "steps": [{"name": s.name, "title": s.title, "formula": s.equation,
                    "variant_of": s.variant_of, "shape": list(s.shape),
+                   "parameters": parameter_texts(s.params),
                    "values": chained.significant(s.name, JSON_DIGITS),
                    **({"exact": [[exact_latex(v) for v in row] for row in s.closed.tolist()]}
-                      if s.closed is not None else {})}
+                      if s.closed is not None else {}),
+                   **_printed_json(chained, s)}
                   for s in chained.steps],
     }
 
 
+def _printed_json(chained: Derivation, step) -> dict:
+    verdicts = chained.compare_printed(step.name)
+    if verdicts is None:
+        return {"printed": None, "verdicts": None}
+    return {"printed": [[c.printed.text for c in row] for row in verdicts],
+            "verdicts": [[c.verdict for c in row] for row in verdicts]}
+
+
 def render_spec(path: Path, digits: int = 4, fmt: str = "markdown") -> str:
     """A user's own spec as a Markdown page (every step, in order) or as JSON."""
+    return run_spec(path, digits, fmt)[0]
+
+
+def run_spec(path: Path, digits: int = 4, fmt: str = "markdown") -> tuple[str, bool]:
+    """The page of a user's spec, and whether every value it says a document printed holds
+    (``derive run`` exits 1 when one does not)."""
     view = example_view(load_spec(path), digits)
+    holds = not any(s["differs"] for s in view["steps"].values())
     if fmt == "json":
-        return json.dumps({"digits": JSON_DIGITS, **example_json(view)}, indent=2, ensure_ascii=False) + "\n"
-    return environment().get_template("example.md.j2").render(digits=digits, example=view)
+        return json.dumps({"digits": JSON_DIGITS, **example_json(view)}, indent=2, ensure_ascii=False) + "\n", holds
+    return environment().get_template("example.md.j2").render(digits=digits, example=view), holds
 
 
 EXAMPLES = ("decoder", "training", "gpt", "softmax", "xor")   # decoder extends encoder

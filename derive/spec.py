@@ -1,4 +1,4 @@
-"""Worked-example specs: a TOML file that names inputs and a recipe of steps.
+r"""Worked-example specs: a TOML file that names inputs and a recipe of steps.
 
     name = "encoder"
     title = "..."
@@ -10,6 +10,9 @@
     name = "Q"                    # an identifier, unique in the spec
     stage = "project"             # a stage from derive.derivation.STAGES
     operands = ["X_PE", "W_Q"]    # inputs or earlier steps
+    # or, instead of stage and operands, a formula over inputs, earlier steps and
+    # this step's parameters, in LaTeX (derive.spec_formula):
+    formula = '\mathrm{GELU}(X W_1 + b_1)'
     label = "Q"                   # LaTeX of the name (optional)
     title = "Queries"             # a heading (optional)
     printed = [[1.5, 1.1, ...]]   # what a document printed for it (optional)
@@ -32,8 +35,11 @@ from derive import limits
 from derive.errors import FileError, SpecError
 from derive.files import read_regular
 from derive.numbers import Printed
+from derive.spec_formula import FormulaError, ParsedFormula, formula_operands, latex_key, parse_formula
 from derive.spec_schema import (PARAMS, STEP_KEYS, TOP_KEYS, FloatText, Where, boolean, identifier,
                                 known_keys, matrix, rows, table, text, vector, whole)
+
+FORMULA = "formula"      # the stage of a step given by a formula
 
 __all__ = ["FloatText", "Spec", "StepSpec", "example_path", "load_spec"]
 
@@ -52,6 +58,7 @@ class StepSpec:
     printed: tuple[tuple[Printed, ...], ...] | None = None
     variant_of: str | None = None   # another step this one computes differently
     use_printed: bool = False       # always consume the operands' printed values
+    formula: ParsedFormula | None = None   # a formula step's LaTeX, read (stage "formula")
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Spec:
               **_random_inputs(data.get("random"), where)}
     tables = {**base.tables, **_tables(data.get("tables", {}), where)}
     labels = {**base.labels, **_texts(data.get("labels", {}), Where(where, key="labels"))}
-    steps = base.steps + _steps(data.get("steps", []), where)
+    steps = _formula_operands(where, base.steps + _steps(data.get("steps", []), where), inputs, labels)
     _check_totals(where, inputs, tables, steps)
     _check_names(where, inputs, steps)
     return Spec(name=text(data.get("name", path.stem), Where(where, key="name")),
@@ -219,20 +226,64 @@ def _step(raw, where: str, index: int) -> StepSpec:
     name = identifier(raw.get("name"), Where(where, key=f"steps[{index}].name"))
     at = Where(where, name)
     stage = text(raw.get("stage"), at.at("stage")) if "stage" in raw else None
+    formula = None
+    if "formula" in raw:
+        if stage is not None or "operands" in raw:
+            raise at.error("give a formula, or a stage and its operands, not both")
+        try:
+            formula = parse_formula(text(raw["formula"], at.at("formula")))
+        except FormulaError as exc:
+            raise at.at("formula").error(str(exc)) from None
+        stage = FORMULA
     if stage is None:
-        raise at.error("no stage given")
+        raise at.error("no stage given (give stage and operands, or a formula)")
     operands = tuple(text(o, at.at("operands")) for o in _list(raw.get("operands", []), at.at("operands")))
     printed = raw.get("printed")
     return StepSpec(
-        name=name, stage=stage, operands=operands,
+        name=name, stage=stage, operands=operands, formula=formula,
         params={k: PARAMS[k](v, at.at(k)) if k in PARAMS else v
                 for k, v in raw.items() if k not in STEP_KEYS},
-        label=text(raw.get("label", name), at.at("label")),
+        label=text(raw["label"], at.at("label")) if "label" in raw else default_label(name),
         title=text(raw.get("title", name), at.at("title")),
         note=text(raw.get("note", ""), at.at("note")),
         printed=None if printed is None else rows(printed, at.at("printed")),
         variant_of=None if raw.get("variant_of") is None else text(raw["variant_of"], at.at("variant_of")),
         use_printed=boolean(raw.get("use_printed", False), at.at("use_printed")))
+
+
+def default_label(name: str) -> str:
+    r"""A name as LaTeX when the spec gives no label: ``W_Q`` -> ``W_{Q}``, ``H_direct`` ->
+    ``H_{\text{direct}}`` (not H_d times irect), ``scores`` -> ``\text{scores}``."""
+    base, _, sub = name.partition("_")
+    head = base if len(base) == 1 else rf"\text{{{base}}}"
+    if not sub:
+        return head
+    if len(base) == 1 and (len(sub) == 1 or sub.isdigit()):
+        return name                                          # W_Q, b_1: LaTeX already
+    inner = sub if sub.isdigit() else rf"\text{{{sub.replace('_', chr(92) + '_')}}}"
+    return rf"{head}_{{{inner}}}"
+
+
+def _formula_operands(where: str, steps: tuple[StepSpec, ...], inputs: dict, labels: dict) -> tuple[StepSpec, ...]:
+    """Each formula step with its operands: the inputs and earlier steps its formula names
+    (by name, or as their label writes them)."""
+    out, known = [], {n: n for n in inputs}
+    for n, label in labels.items():
+        key = latex_key(label)
+        if key is not None and n in inputs:
+            known.setdefault(key, n)
+    for step in steps:
+        if step.formula is not None:
+            try:
+                step = replace(step, operands=formula_operands(step.formula, known, step.params))
+            except FormulaError as exc:
+                raise SpecError(where, step.name, f"formula: {exc}") from None
+        out.append(step)
+        known[step.name] = step.name
+        key = latex_key(step.label)
+        if key is not None:
+            known.setdefault(key, step.name)
+    return tuple(out)
 
 
 def _check_names(where: str, inputs: dict, steps: tuple[StepSpec, ...]) -> None:

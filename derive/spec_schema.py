@@ -18,7 +18,7 @@ from derive.errors import DeriveError, SpecError
 from derive.numbers import Printed, parse_decimal
 
 TOP_KEYS = ("name", "title", "source", "extends", "labels", "tables", "inputs", "random", "steps")
-STEP_KEYS = ("name", "stage", "operands", "label", "title", "printed", "note",
+STEP_KEYS = ("name", "stage", "formula", "operands", "label", "title", "printed", "note",
              "variant_of", "use_printed")
 
 

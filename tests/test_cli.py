@@ -84,12 +84,12 @@ TINY = Path(__file__).parent / "fixtures" / "tiny.toml"
 
 def test_run_renders_a_users_spec(tmp_path, capsys):
     spec = TINY
-    assert main(["run", str(spec), "--digits", "2"]) == 0
+    assert main(["run", str(spec), "--digits", "2"]) == 1       # a printed value does not hold: exit 1
     page = capsys.readouterr().out
     # Y = X W: a -> (0.1 + 0.3, 2(0.2) + 0.3) = (0.4, 0.7); b -> (1.2, 1.9), printed 1.8
-    assert "0.40 & 0.70 \\\\\n1.20 & 1.90" in page and "\\boxed{1.8}" in page
+    assert "0.40 & 0.70\n\\\\ 1.20 & 1.90" in page and "\\boxed{1.\\underline{8}}" in page
     out = tmp_path / "tiny.json"
-    assert main(["run", str(spec), "--format", "json", "--out", str(out)]) == 0
+    assert main(["run", str(spec), "--format", "json", "--out", str(out)]) == 1
     data = __import__("json").loads(out.read_text(encoding="utf-8"))
     assert data["steps"][1]["values"][1][1] == "1.90000000000000000000000000000"
 

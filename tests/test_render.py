@@ -49,7 +49,7 @@ def test_json_has_every_step_with_30_significant_digits(built):
     assert sorted(data["examples"]) == ["decoder", "gpt", "softmax", "training", "xor"]
     steps = data["examples"]["decoder"]["steps"]
     pe = next(s for s in steps if s["name"] == "PE")
-    assert pe["shape"] == [3, 4] and pe["formula"].startswith("PE_{(pos")
+    assert pe["shape"] == [3, 4] and pe["formula"].startswith(r"\text{PE}_{(pos")   # a two-letter name, upright
     # sin(1) = 0.841470984807896506652502321630298999622563060798...
     assert pe["values"][1][0] == "0.841470984807896506652502321630"
     for step in steps:

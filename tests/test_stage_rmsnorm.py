@@ -35,7 +35,7 @@ def test_a_row_has_root_mean_square_one_without_epsilon():
 
 def test_a_spec_step(tmp_path):
     d = run_step(tmp_path, "X = [[3, 4]]", 'name = "Y"\nstage = "rms_norm"\noperands = ["X"]\neps = 0')
-    assert d.step("Y").equation == r"Y = \mathrm{RMSNorm}\left(X\right)"
+    assert d.step("Y").equation == r"Y = \mathrm{RMSNorm}\left(X\right) \qquad \epsilon = 0"   # the parameter shown
     # rms of (3, 4) is sqrt(12.5); 3 / sqrt(12.5) = 0.848528..., 4 / sqrt(12.5) = 1.131370...
     assert d.digits("Y", 6)[0] == ["0.848528", "1.131371"]
 

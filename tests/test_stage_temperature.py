@@ -37,6 +37,6 @@ def test_temperature_one_is_the_softmax_and_a_low_temperature_sharpens():
 
 def test_a_spec_step_shows_the_temperature_in_its_formula(tmp_path):
     d = run_step(tmp_path, "S = [[2, 1, 0]]", 'name = "P"\nstage = "softmax_temperature"\noperands = ["S"]\nT = 0.5')
-    assert d.step("P").equation == r"P = \mathrm{softmax}\left(\frac{S}{T}\right)"
+    assert d.step("P").equation == r"P = \mathrm{softmax}\left(\frac{S}{T}\right) \qquad T = 0.5"
     e4 = [mpmath.exp(4), mpmath.exp(2), mpmath.mpf(1)]
     assert d.digits("P", 6)[0] == [f"{float(v / sum(e4)):.6f}" for v in e4]
