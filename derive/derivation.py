@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 from flint import ctx
 
-from derive import display, limits, symbols
+from derive import display, html, limits, symbols
 from derive.errors import SpecError
 from derive.evaluate import ball, describe
 from derive.numbers import Comparison, compare, decimal_text, format_decimal, format_significant
@@ -63,6 +63,13 @@ class Step:
     def shape(self) -> tuple[int, int]:
         return tuple(self.link.shape)
 
+    def _repr_latex_(self) -> str:
+        """A notebook shows a step as its general formula."""
+        return f"$${self.equation}$$"
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self.title}**\n\n$$\n{self.equation}\n$$\n"
+
 
 def entry_symbol(name: str, i: int, j: int) -> sp.Symbol:
     """The name of entry (i, j) of a step, used in the links of later steps.
@@ -80,6 +87,25 @@ class Derivation:
     mode: str
     steps: list[Step] = field(default_factory=list)
     _envs: dict = field(default_factory=dict, repr=False)
+
+    def _repr_markdown_(self, decimals: int = 4) -> str:
+        """A notebook shows a derivation as its steps: formula, the numbers put in, the value
+        rounded to ``decimals`` (the Markdown Jupyter renders with its math)."""
+        parts = [f"### {self.spec.title}", ""]
+        for s in self.steps:
+            parts += [f"**{s.title}**", "", "$$", s.equation, "$$", ""]
+            substituted = self.substituted(s.name, decimals)
+            if substituted is not None:
+                parts += ["$$", substituted, "$$", ""]
+            rows = self.integers(s.name)
+            shown = [[str(v) for v in row] for row in rows] if rows is not None else self.digits(s.name, decimals)
+            relation = "=" if rows is not None else r"\approx"
+            parts += ["$$", f"{s.label} {relation} {_one_line_matrix(shown)}", "$$", ""]
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        """The same as a standalone HTML fragment with MathML (``derive.html``)."""
+        return html.page(self._repr_markdown_()).html
 
     def step(self, name: str) -> Step:
         for s in self.steps:

@@ -213,6 +213,10 @@ class Comparison:
     difference: str       # printed - exact, to 3 significant digits
     rounded_up: bool = False   # rounded, and cutting toward zero would print another number
 
+    def _repr_markdown_(self) -> str:
+        """How a notebook shows it: the printed number, the verdict, the exact value."""
+        return f"`{self.printed.text}` is **{self.verdict}**: the exact value is `{self.expected}` at its decimals"
+
 
 VERDICTS = ("exact", "rounded", "truncated", "wrong")
 

@@ -36,6 +36,21 @@ class Report:
         """The claims (the name the JSON report gives them)."""
         return self.claims
 
+    def _repr_markdown_(self) -> str:
+        """A notebook shows a check as its counts and its claims that are not ok: where,
+        the verdict, what was printed, why."""
+        if self.error is not None:
+            return f"`{self.path}`: not checked: {self.error}\n"
+        judged = [c for c in self.claims if c.verdict != "given"]
+        counts = ", ".join(f"{sum(1 for c in judged if c.verdict == v)} {v}"
+                           for v in ("ok", "rounded", "truncated", "wrong", "unverifiable"))
+        lines = [f"`{self.path}`: {len(judged)} claims: {counts}", ""]
+        for c in judged:
+            if c.verdict in ("wrong", "unverifiable"):
+                why = f" ({c.diagnosis})" if c.diagnosis else ""
+                lines.append(f"- {c.place}: **{c.verdict}** `{c.printed}`: {c.message}{why}")
+        return "\n".join(lines) + "\n"
+
 
 def check_file(path: str, run_code: bool = False, timeout: float = runner.TIMEOUT) -> Report:
     """Every claim of a Markdown file, notebook or LaTeX document, judged (InputError for unusable files)."""

@@ -243,6 +243,21 @@ class ProofResult:
     def refuted(self) -> bool:
         return self.result == REFUTED
 
+    def _repr_markdown_(self) -> str:
+        """A notebook shows a proof as its statement, verdict and method, and the point that
+        refutes it (with the slip, when the catalogue names one)."""
+        lines = [f"**{self.name}**: **{self.result}** ({self.method}, {self.sizes})", "", "$$",
+                 self.statement, "$$"]
+        f = self.failure
+        if f is not None:
+            point = ", ".join(f"{k} = {v}" for k, v in f.point.items())
+            lines += ["", f"At {point}: {f.claim} is {f.derivative}, the claim gives {f.claimed}."]
+            if f.diagnosis:
+                lines += ["", f"Why: {f.diagnosis}."]
+        if self.note:
+            lines += ["", self.note]
+        return "\n".join(lines) + "\n"
+
 
 def _flat(obj) -> list:
     """Entries of nested lists and matrices, row-major; numbers become SymPy numbers.
