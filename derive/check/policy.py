@@ -117,6 +117,9 @@ class Policy:
     formula_seconds: float = _rule(
         6.0, "the wall time one derivative formula may take to read, prove or refute; past it the formula is "
              "unverifiable, or only checked at points")
+    formula_document_seconds: float = _rule(
+        90.0, "the wall time all of one document's derivative formulas may take; past it the rest are "
+              "unverifiable and say why")
     max_formula_claims: int = _rule(
         60, "the most derivative formulas proved in one document; the rest are unverifiable and say why")
     index_letters: tuple = _rule(

@@ -12,6 +12,8 @@ catalogue has one), or ``unverifiable`` with the reason.
 
 from __future__ import annotations
 
+import time
+
 from derive.budget import OutOfTime, time_limit
 from derive.check.claim import Basis, Claim, Used, Verdict
 from derive.check.formulas.model import Definitions, Shapes, Unsupported
@@ -43,7 +45,10 @@ def judge_formulas(reading: Reading) -> list[Claim]:
         near = (lambda d, s=section: doc.section(d.line) == s)
         settings.append((claim, section, Definitions(found.definitions, claim.at, near, found.upstream),
                          shapes.setdefault(section, Shapes(POLICY.formula_size, found.declared, found.counts))))
+    deadline = time.monotonic() + POLICY.formula_document_seconds
     for claim, _, definitions, learnt in settings:
+        if time.monotonic() > deadline:
+            break
         try:
             with time_limit(POLICY.formula_seconds):
                 built(claim, definitions, learnt)
@@ -53,6 +58,11 @@ def judge_formulas(reading: Reading) -> list[Claim]:
             pass
     out = []
     for claim, section, definitions, learnt in settings:
+        if time.monotonic() > deadline:
+            out.append(_record(claim, section, Verdict.UNVERIFIABLE, "not checked: the document's derivative "
+                               f"formulas took longer than {POLICY.formula_document_seconds:g} s in all",
+                               note="budget"))
+            continue
         try:
             with time_limit(POLICY.formula_seconds):
                 out.append(_judged(claim, definitions, learnt, section, word))

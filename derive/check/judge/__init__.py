@@ -67,7 +67,11 @@ def judge(bound: Bound, reading: Reading, run_code: bool, timeout: float,
         claims = first_principles(claims, bound.env)
     except Exception:  # noqa: BLE001 - derive's own bug: the claims stand as judged
         pass
-    claims += judge_formulas(reading)
+    try:
+        claims += judge_formulas(reading)
+    except Exception as exc:  # noqa: BLE001 - derive's own bug in the formula pass: one finding, the rest stands
+        claims.append(Claim(1, 1, "formula", None, Verdict.UNVERIFIABLE, "", f"derivative formulas not checked: "
+                            f"{bug(exc)}", note="internal-error"))
     return tie(claims, bound.env, specs)
 
 

@@ -21,7 +21,8 @@ Grid = tuple[tuple[Printed, ...], ...]
 def grid_of(node: N.Node) -> Grid | None:
     """The printed numbers of a literal node (with its sign), or None."""
     if isinstance(node, N.Mat):
-        if not node.rows or any(not N.is_literal(c) for row in node.rows for c in row) \
+        cells = [c for row in node.rows for c in row]       # a matrix inside a matrix has no grid
+        if not node.rows or any(not N.is_literal(c) or isinstance(c, (N.Mat, N.Tuple)) for c in cells) \
                 or len({len(r) for r in node.rows}) != 1:
             return None
         return finest_precision(tuple(tuple(_printed(c) for c in row) for row in node.rows))
