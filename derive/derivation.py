@@ -32,7 +32,7 @@ from derive.errors import DeriveError
 from derive.numbers import parse_decimal
 from derive.proofs.identity import explicit
 from derive.spec import Spec, StepSpec, default_label
-from derive.spec_formula import FormulaError, formula_expression, latex_key
+from derive.spec_formula import FormulaError, formula_expression, spell
 from derive.stages.registry import FORMULA_SYMBOLS, STAGES, Entry
 
 MODES = ("chained", "as_printed")
@@ -188,7 +188,7 @@ class Derivation:
         """An operand's values as shown on the page: an input as the spec wrote it, a step rounded."""
         if name in self.spec.inputs:
             M = self.spec.inputs[name]
-            if not all(10 ** 40 % int(v.q) == 0 for v in M):
+            if not is_decimal(M):
                 return None
             return [[decimal_text(v) for v in row] for row in M.tolist()]
         return self.digits(name, decimals)
@@ -206,6 +206,11 @@ class Derivation:
         rows, cols = s.shape
         return [[_infinite_text(self.value(name, i, j)) or fmt(self.value(name, i, j))
                  for j in range(cols)] for i in range(rows)]
+
+
+def is_decimal(M) -> bool:
+    """Inputs read from decimal text print exactly; drawn floats are shown by name only."""
+    return all(10 ** 40 % int(v.q) == 0 for v in M)
 
 
 def _infinite_text(value: sp.Expr) -> str | None:
@@ -277,7 +282,9 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     if stage is None:
         raise SpecError(spec.path, s.name, f"unknown stage {s.stage!r}; known: {', '.join(sorted(STAGES))}")
     params = _stage_params(spec, s, stage)
-    _check_size(spec, s, stage, [nodes[o] for o in s.operands], params)
+    operand_nodes = [nodes[o] for o in s.operands]
+    general = _general(stage, operand_nodes, params)
+    _check_size(spec, s, params, general)
     operands = [_operand(o, nodes[o], mode == "as_printed" or s.use_printed) for o in s.operands]
     try:
         link = sp.ImmutableMatrix(stage.function(*operands, **params))
@@ -288,12 +295,12 @@ def _run_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     if closed is not None:   # the log of an earlier entry that is negative shows only here
         _check_defined(spec, s, closed)
     return Step(name=s.name, title=s.title, label=s.label,
-                equation=_with_parameters(_equation(stage, s, [nodes[o] for o in s.operands], params), params),
+                equation=_with_parameters(_equation(stage, s, operand_nodes, params, general), params),
                 operands=s.operands,
                 link=link, closed=closed,
                 symbol=sp.MatrixSymbol(s.name, *link.shape), inline=stage.inline,
                 variant_of=s.variant_of, params=dict(s.params), note=s.note, printed=s.printed,
-                general=_general(stage, [nodes[o] for o in s.operands], params))
+                general=general)
 
 
 def _run_formula_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
@@ -302,10 +309,7 @@ def _run_formula_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
     operand_nodes = [nodes[o] for o in s.operands]
     spellings = {}
     for name, node in zip(s.operands, operand_nodes):
-        spellings[name] = node.symbol
-        key = latex_key(node.label)
-        if key is not None:
-            spellings.setdefault(key, node.symbol)
+        spell(spellings, name, node.label, node.symbol)
     values = {}
     for k, v in s.params.items():
         try:
@@ -387,19 +391,17 @@ def _general(stage: Entry, operand_nodes: list, params: dict):
         return None
 
 
-def _check_size(spec: Spec, s: StepSpec, stage: Entry, operand_nodes: list, params: dict) -> None:
+def _check_size(spec: Spec, s: StepSpec, params: dict, general) -> None:
     """Refuse a step whose result would be larger than ``limits.MATRIX_ENTRIES``,
-    before computing it: its shape comes from the general formula (symbols only)."""
+    before computing it: its shape comes from the general formula (symbols only;
+    None: a lookup, a loss or an entrywise stage, no larger than its operands, or a
+    formula the exact stage will refuse in its own words)."""
     if "n" in params and "d" in params:
         shape = (params["n"], params["d"])
-    elif stage.equation is None:
-        try:
-            general = {k: FORMULA_SYMBOLS.get(k, v) for k, v in params.items()}
-            shape = stage.function(*[node.symbol for node in operand_nodes], **general).shape
-        except (ValueError, TypeError, sp.ShapeError):
-            return   # the exact stage says what is wrong, in its own words
+    elif general is not None:
+        shape = general.shape
     else:
-        return   # a lookup, a loss or an entrywise stage: no larger than its operands
+        return
     if shape[0] * shape[1] > limits.MATRIX_ENTRIES:
         raise SpecError(spec.path, s.name, f"the result would be {shape[0]} x {shape[1]}, more than "
                                            f"the limit of {limits.MATRIX_ENTRIES} entries")
@@ -452,14 +454,12 @@ def _stage_params(spec: Spec, s: StepSpec, stage: Entry) -> dict:
     return params
 
 
-def _equation(stage: Entry, s: StepSpec, operand_nodes: list, params: dict) -> str:
-    """The step's general formula: the stage applied to its operands' symbols,
-    with parameters such as d_k and epsilon kept as symbols."""
+def _equation(stage: Entry, s: StepSpec, operand_nodes: list, params: dict, general) -> str:
+    """The step's general formula as LaTeX: ``general`` (the stage applied to its operands'
+    symbols, parameters such as d_k and epsilon kept as symbols), or the stage's own writer."""
     if stage.equation is not None:
         return stage.equation(params, s.label, [_reference(node) for node in operand_nodes])
-    general = {k: FORMULA_SYMBOLS.get(k, v) for k, v in params.items()}
-    expr = stage.function(*[node.symbol for node in operand_nodes], **general)
-    rhs = symbols.latex(expr, {node.symbol: _reference(node) for node in operand_nodes})
+    rhs = symbols.latex(general, {node.symbol: _reference(node) for node in operand_nodes})
     return rhs if stage.inline and rhs == s.label else f"{s.label} = {rhs}"
 
 

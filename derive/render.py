@@ -16,7 +16,7 @@ import jinja2
 import sympy as sp
 
 from derive import display
-from derive.derivation import Derivation, parameter_texts, run
+from derive.derivation import Derivation, is_decimal, parameter_texts, run
 from derive.errors import SpecError, UndecidableError
 from derive.numbers import decimal_text
 from derive.spec import Spec, example_path, load_spec
@@ -144,7 +144,7 @@ def example_view(spec: str | Spec, digits: int) -> dict:
     chained, as_printed = run(spec), run(spec, "as_printed")
     inputs = {name: {"label": spec.labels.get(name, name),
                      "rows": [[decimal_text(v) for v in row] for row in M.tolist()]}
-              for name, M in spec.inputs.items() if _is_decimal(M)}
+              for name, M in spec.inputs.items() if is_decimal(M)}
     steps = {s.name: _named_step_view(spec, chained, as_printed, s.name, digits) for s in chained.steps}
     return {"title": spec.title, "inputs": inputs, "steps": steps, "derivation": chained}
 
@@ -157,11 +157,6 @@ def _named_step_view(spec: Spec, chained: Derivation, as_printed: Derivation, na
         return step_view(chained, as_printed, name, digits)
     except UndecidableError as exc:
         raise SpecError(spec.path, name, f"{exc} (is an entry infinite or undefined?)") from None
-
-
-def _is_decimal(M) -> bool:
-    """Inputs read from decimal text print exactly; drawn floats are shown by name only."""
-    return all(10 ** 40 % int(v.q) == 0 for v in M)
 
 
 def example_json(view: dict) -> dict:

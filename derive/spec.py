@@ -35,7 +35,7 @@ from derive import limits
 from derive.errors import FileError, SpecError
 from derive.files import read_regular
 from derive.numbers import Printed
-from derive.spec_formula import FormulaError, ParsedFormula, formula_operands, latex_key, parse_formula
+from derive.spec_formula import FormulaError, ParsedFormula, formula_operands, parse_formula, spell
 from derive.spec_schema import (PARAMS, STEP_KEYS, TOP_KEYS, FloatText, Where, boolean, identifier,
                                 known_keys, matrix, rows, table, text, vector, whole)
 
@@ -267,11 +267,9 @@ def default_label(name: str) -> str:
 def _formula_operands(where: str, steps: tuple[StepSpec, ...], inputs: dict, labels: dict) -> tuple[StepSpec, ...]:
     """Each formula step with its operands: the inputs and earlier steps its formula names
     (by name, or as their label writes them)."""
-    out, known = [], {n: n for n in inputs}
-    for n, label in labels.items():
-        key = latex_key(label)
-        if key is not None and n in inputs:
-            known.setdefault(key, n)
+    out, known = [], {}
+    for n in inputs:
+        spell(known, n, labels.get(n) or default_label(n), n)
     for step in steps:
         if step.formula is not None:
             try:
@@ -279,10 +277,7 @@ def _formula_operands(where: str, steps: tuple[StepSpec, ...], inputs: dict, lab
             except FormulaError as exc:
                 raise SpecError(where, step.name, f"formula: {exc}") from None
         out.append(step)
-        known[step.name] = step.name
-        key = latex_key(step.label)
-        if key is not None:
-            known.setdefault(key, step.name)
+        spell(known, step.name, step.label, step.name)
     return tuple(out)
 
 

@@ -76,6 +76,15 @@ def formula_expression(formula: ParsedFormula, symbols: Mapping[str, sp.Basic], 
         raise FormulaError(f"cannot be formed: {exc}") from None
 
 
+def spell(known: dict, name: str, label: str, value) -> None:
+    r"""Record how a formula may write ``name``: by name (which always wins), and as its label
+    writes it (``W_{\sigma}`` for an input ``W_s`` so labelled)."""
+    known[name] = value
+    key = latex_key(label)
+    if key is not None:
+        known.setdefault(key, value)
+
+
 def latex_key(label: str) -> str | None:
     """How the parser names what a label writes (``W_{\\sigma}`` -> ``W_sigma``), or None."""
     try:

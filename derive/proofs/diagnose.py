@@ -28,7 +28,7 @@ from flint import ctx
 from derive.check.policy import POLICY
 from derive.evaluate import ball
 from derive.proofs import numeric
-from derive.stages.activation import ReLU
+from derive.stages.activation import ReLU, sigmoid
 from derive.symbols import as_expr
 
 PREC = 256
@@ -107,13 +107,9 @@ def _sigmoid_argument(e):
     return -a.args[0]
 
 
-def _sigmoid(u):
-    return 1 / (1 + sp.exp(-u))
-
-
 # activation: (its name, how to find it, its argument, how to write it of an argument)
 ACTIVATIONS = (
-    ("the sigmoid", _is_sigmoid, _sigmoid_argument, _sigmoid),
+    ("the sigmoid", _is_sigmoid, _sigmoid_argument, sigmoid),
     ("tanh", lambda e: isinstance(e, sp.tanh), lambda e: e.args[0], sp.tanh),
     ("ReLU", lambda e: isinstance(e, ReLU), lambda e: e.args[0], ReLU),
 )

@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
-from derive.check.formulas.stated import ACCENTS, Definition
+from derive.check.formulas.stated import ACCENTS, Definition, bound_name
 from derive.check.policy import POLICY
 from derive.check.read import nodes as N
 from derive.proofs.latex import (MATRIX_FUNCTIONS, SCALAR_FUNCTIONS, IdentityTextError, Reader,
@@ -309,13 +309,12 @@ class ModelReader(Reader):
     def count_name(self, hi: N.Node | None) -> None:
         r"""The name in a sum's upper bound (N of \sum_{i=1}^{N}, \sum_{i=0}^{N-1}, even the loose
         \sum_{i=0}^{N}) counts the vectors' entries: it is their size wherever it appears."""
-        term = hi.terms[0] if isinstance(hi, N.Add) and len(hi.terms) == 2 and isinstance(hi.terms[1], N.Num) else hi
-        if not isinstance(term, N.Sym) or term.name in self.letters or self.definitions.of(term.name) is not None \
-                or term.name in self.shapes.counts:
+        name = bound_name(hi)
+        if name is None or name in self.letters or self.definitions.of(name) is not None or name in self.shapes.counts:
             return
-        self.shapes.counts.add(term.name)
-        if term.name in self.free_names:
-            raise Promote(term.name, "count")      # read as a free number already: read again
+        self.shapes.counts.add(name)
+        if name in self.free_names:
+            raise Promote(name, "count")      # read as a free number already: read again
 
     def bound_value(self, node: N.Node | None, default: int) -> int:
         """A sum's bound: a whole number as written, else (a size such as n, K) the default."""
@@ -608,22 +607,6 @@ def derivative(outputs, variable):
         outs, vars_ = list(outputs), list(variable)
         return sp.ImmutableMatrix(len(outs), len(vars_), lambda i, j: sp.diff(outs[i], vars_[j]))
     raise Unsupported("a derivative of a matrix by a vector or a matrix")
-
-
-def index_letters(*nodes: N.Node) -> list[str]:
-    """The single letters used as subscripts of names in ``nodes`` (i of y_i, ij of delta_ij)."""
-    found: list[str] = []
-    for node in nodes:
-        for n in N.walk(node):
-            subs = []
-            if isinstance(n, N.Sym) and isinstance(n.sub, N.Sym):
-                subs = list(n.sub.name) if n.base == "delta" and len(n.sub.name) == 2 else [n.sub.name]
-            elif isinstance(n, N.Index):
-                subs = [i.name for i in n.indices if isinstance(i, N.Sym)]
-            for s in subs:
-                if len(s) == 1 and s.isalpha() and s.islower() and s not in found:
-                    found.append(s)
-    return found
 
 
 def assignments(letters: list[str], size: int):

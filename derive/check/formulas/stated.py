@@ -108,12 +108,16 @@ def count_names(nodes) -> set[str]:
     out = set()
     for node in nodes:
         for n in N.walk(node):
-            if isinstance(n, N.Sum) and n.hi is not None:
-                hi = n.hi.terms[0] if isinstance(n.hi, N.Add) and len(n.hi.terms) == 2 \
-                    and isinstance(n.hi.terms[1], N.Num) else n.hi
-                if isinstance(hi, N.Sym):
-                    out.add(hi.name)
+            name = bound_name(n.hi) if isinstance(n, N.Sum) else None
+            if name is not None:
+                out.add(name)
     return out
+
+
+def bound_name(hi: N.Node | None) -> str | None:
+    """The name in a sum's upper bound: N of N, of N - 1 (None for a number or nothing)."""
+    term = hi.terms[0] if isinstance(hi, N.Add) and len(hi.terms) == 2 and isinstance(hi.terms[1], N.Num) else hi
+    return term.name if isinstance(term, N.Sym) else None
 
 
 # x \in \mathbb{R}^n, W \in \mathbb{R}^{m \times n}: what the name is (\in is outside the parser's subset)
