@@ -224,8 +224,9 @@ def build(out: Path, digits: int = 4, force: bool = False) -> list[Path]:
 def documents(digits: int = 4) -> dict[str, bytes | str]:
     """Every file of a build, by name: the pages, the JSON and the figures."""
     from derive import pages
-    from derive.proofs.document import proofs_context
+    from derive.proofs.document import proofs_context, proving
 
+    proofs = proving()     # in worker processes, while this one runs the examples
     views = {name: example_view(name, digits) for name in EXAMPLES}
     descent, cost = pages.descent_view(digits), pages.cost_view()
     env = environment()
@@ -241,5 +242,5 @@ def documents(digits: int = 4) -> dict[str, bytes | str]:
         **figures,
         "whitepaper.md": page,
         "whitepaper.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-        "proofs.md": env.get_template("proofs.md.j2").render(**proofs_context()),
+        "proofs.md": env.get_template("proofs.md.j2").render(**proofs_context(proofs())),
     }

@@ -51,21 +51,27 @@ def prove_each(names: list[str] | None = None, points: int = 4, seed: int = 0, b
 
     Theorems are independent: where the platform can fork they are proved in
     worker processes, one per core (results are the same; only the wall time
-    changes), those of another ``table`` (a file's) too."""
+    changes), those of another ``table`` (a file's) too. The workers start at
+    the call, not at the first ``next``: a caller (``derive build``) can work on
+    something else meanwhile."""
     global _FORKED
     theorems = select(names, table)
     table = THEOREMS if table is None else table
     chosen = names or list(table)
     workers = min(len(theorems), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for t in theorems:
-            yield prove_theorem(t, points=points, seed=seed, budget=budget)
-        return
+        return (prove_theorem(t, points=points, seed=seed, budget=budget) for t in theorems)
     _FORKED = table          # the workers are forks: they find the builders here (lambdas do not pickle)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_prove_registered, chosen, [points] * len(chosen), [seed] * len(chosen),
-                            [budget] * len(chosen))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    futures = [pool.submit(_prove_registered, name, points, seed, budget) for name in chosen]
+
+    def results() -> Iterator[ProofResult]:
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            pool.shutdown(cancel_futures=True)
+    return results()
 
 
 _FORKED: Mapping[str, Callable[[], Theorem]] = THEOREMS

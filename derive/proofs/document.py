@@ -8,7 +8,7 @@ prose. Measured seconds are left out so that two builds are byte-identical.
 
 from __future__ import annotations
 
-import functools
+from typing import Callable
 
 import sympy as sp
 
@@ -47,10 +47,28 @@ def theorem_view(theorem: Theorem, result: ProofResult) -> dict:
             "parts": [part_view(p) for p in result.parts]}
 
 
-@functools.lru_cache(maxsize=1)
+_PROVED: tuple[ProofResult, ...] | None = None
+
+
+def proving() -> Callable[[], tuple[ProofResult, ...]]:
+    """Start proving every registered identity (in worker processes where the
+    platform forks) and return the wait for the results; once per process: a
+    second call, or a call after ``proved()``, returns the results at once."""
+    if _PROVED is not None:
+        return lambda: _PROVED
+    started = prove_each()
+
+    def wait() -> tuple[ProofResult, ...]:
+        global _PROVED
+        if _PROVED is None:
+            _PROVED = tuple(started)
+        return _PROVED
+    return wait
+
+
 def proved() -> tuple[ProofResult, ...]:
     """Every registered identity, proved once per process (a build renders it)."""
-    return tuple(prove_each())
+    return proving()()
 
 
 def proofs_context(results: list[ProofResult] | None = None) -> dict:

@@ -373,7 +373,7 @@ def kink_regions(exprs: list[sp.Expr]) -> list[dict]:
     if not atoms or len(symbols) != 1:
         return []
     (x,) = symbols
-    cuts = sorted({v for s, v in numeric.kink_locations(exprs) if s == x})
+    cuts = sorted({v for s, v in numeric.kink_locations(numeric.kinked(exprs)) if s == x})
     if not cuts or len(cuts) > numeric.MAX_KINKS - 1:
         return []
     edges = [cuts[0] - 2] + cuts + [cuts[-1] + 2]
@@ -474,13 +474,15 @@ def _result(identity, statement, method, result, start, **fields) -> ProofResult
 
 def sample_points(identity: Identity, claims: list[Claim], count: int, seed: int = 0) -> list[dict]:
     """The exact points the numeric check uses, in order (deterministic for a seed)."""
-    exprs = [e for c in claims for e in (c.output, c.derivative, c.claimed)]
-    free = set().union(*(e.free_symbols for e in exprs), {c.var for c in claims if c.var is not None}) \
+    sides = [e for c in claims for e in (c.output, c.claimed)]   # a derivative adds no symbol and no kink
+    exprs = sides + [c.derivative for c in claims]
+    free = set().union(*(e.free_symbols for e in sides), {c.var for c in claims if c.var is not None}) \
         - set(identity.at)
     free |= set().union(set(), *(as_expr(v).free_symbols for v in identity.at.values()))
     symbols = sorted(free, key=sp.default_sort_key)
     rng = random.Random(f"derive-points/{seed}")      # never the identity's name: every name sees the same points
-    avoid = numeric.kinks(exprs)
+    kinked = numeric.kinked(sides)
+    avoid = numeric.kinks(kinked)
     table = explicit_table(*identity.definite)
     definite = [table[M] for M in identity.definite]
 
@@ -491,7 +493,7 @@ def sample_points(identity: Identity, claims: list[Claim], count: int, seed: int
         point.update({name: as_expr(v).xreplace(point) for name, v in identity.at.items()})
         return numeric.defined(exprs, point)
     points = [numeric.draw_point(symbols, identity.at, avoid, rng, k, usable) for k in range(count)]
-    for s, value in numeric.kink_locations(exprs):   # both sides of every kink of one symbol
+    for s, value in numeric.kink_locations(kinked):   # both sides of every kink of one symbol
         for side in (value - numeric.KINK_STEP, value + numeric.KINK_STEP):
             base = numeric.draw_point(symbols, identity.at, avoid, rng, 0, usable)
             moved = {**base, s: side}

@@ -75,40 +75,42 @@ MAX_KINKS = 8          # kink locations sampled on both sides, per identity
 KINK_STEP = sp.Rational(1, 7)
 
 
-def kink_locations(exprs: Sequence[sp.Expr]) -> list[tuple[sp.Symbol, sp.Rational]]:
+def kinked(exprs: Sequence[sp.Expr]) -> set[sp.Expr]:
+    """Every kinked function (``KINKED``) in ``exprs``, in one walk of each."""
+    return set().union(*(e.atoms(*KINKED) for e in exprs))
+
+
+def kink_locations(atoms: set[sp.Expr]) -> list[tuple[sp.Symbol, sp.Rational]]:
     """(symbol, value) where a piecewise function of one symbol changes branch: the
-    boundaries of Max, Min, Heaviside, Abs, sign, Piecewise and ReLU whose condition is
-    linear in a single symbol (ReLU6 and clip(x, -5, 5) give 0 and 6, -5 and 5)."""
+    boundaries of the kinked ``atoms`` (Max, Min, Heaviside, Abs, sign, Piecewise and
+    ReLU) whose condition is linear in a single symbol (ReLU6 and clip(x, -5, 5) give
+    0 and 6, -5 and 5)."""
     found: set = set()
-    for e in exprs:
-        for atom in e.atoms(*KINKED):
-            if isinstance(atom, ReLU):
-                relations = [atom.args[0] > 0]
-            else:
-                try:
-                    relations = sp.piecewise_fold(atom.rewrite(sp.Piecewise)).atoms(sp.core.relational.Relational)
-                except (TypeError, ValueError, NotImplementedError):
-                    continue
-            for rel in relations:
-                if not isinstance(rel, sp.core.relational.Relational):
-                    continue
-                d = rel.lhs - rel.rhs
-                if len(d.free_symbols) != 1:
-                    continue
-                s = next(iter(d.free_symbols))
-                poly = sp.Poly(d, s) if d.is_polynomial(s) else None
-                if poly is not None and poly.degree() == 1 and all(c.is_Rational for c in poly.all_coeffs()):
-                    a, b = poly.all_coeffs()
-                    found.add((s, -b / a))
+    for atom in atoms:
+        if isinstance(atom, ReLU):
+            relations = [atom.args[0] > 0]
+        else:
+            try:
+                relations = sp.piecewise_fold(atom.rewrite(sp.Piecewise)).atoms(sp.core.relational.Relational)
+            except (TypeError, ValueError, NotImplementedError):
+                continue
+        for rel in relations:
+            if not isinstance(rel, sp.core.relational.Relational):
+                continue
+            d = rel.lhs - rel.rhs
+            if len(d.free_symbols) != 1:
+                continue
+            s = next(iter(d.free_symbols))
+            poly = sp.Poly(d, s) if d.is_polynomial(s) else None
+            if poly is not None and poly.degree() == 1 and all(c.is_Rational for c in poly.all_coeffs()):
+                a, b = poly.all_coeffs()
+                found.add((s, -b / a))
     return sorted(found, key=lambda sv: (sp.default_sort_key(sv[0]), sv[1]))[:MAX_KINKS]
 
 
-def kinks(exprs: Sequence[sp.Expr]) -> list[sp.Expr]:
-    """Arguments of ReLU and Heaviside: a point must keep each away from 0."""
-    found = set()
-    for e in exprs:
-        found.update(f.args[0] for f in e.atoms(ReLU, sp.Heaviside))
-    return sorted(found, key=sp.default_sort_key)
+def kinks(atoms: set[sp.Expr]) -> list[sp.Expr]:
+    """Arguments of the ReLUs and Heavisides among ``atoms``: a point must keep each away from 0."""
+    return sorted({f.args[0] for f in atoms if isinstance(f, (ReLU, sp.Heaviside))}, key=sp.default_sort_key)
 
 
 class NoPoint(Exception):
