@@ -1,16 +1,18 @@
-"""Every math span derive writes renders in a real renderer (KaTeX, through
-node), and no display line reads as a Markdown list item.
+"""Every math span derive writes renders in two real renderers (KaTeX, and
+MathJax 3's TeX input as GitHub uses it, both through node), and no display
+line reads as a Markdown list item.
 
 The pages are the committed output/*.md and the page of every shipped spec
-as ``derive run`` renders it. KaTeX is the one ``.ci/run`` installs into
-.ci/node; locally the KaTeX test is skipped when node or KaTeX is missing,
-unless CI_REQUIRE_RENDERERS=1 (set by .ci/run), where that is a failure.
+as ``derive run`` renders it. The renderers are the ones ``.ci/run`` installs
+into .ci/node; locally a renderer's tests are skipped when node or it is
+missing, unless CI_REQUIRE_RENDERERS=1 (set by .ci/run), where that is a failure.
 """
 
 import json
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -21,8 +23,7 @@ from derive.spec import example_path
 from math_spans import Span, list_like_lines, spans
 
 ROOT = Path(__file__).resolve().parent.parent
-KATEX = ROOT / ".ci" / "node" / "node_modules" / "katex"
-SCRIPT = Path(__file__).with_name("katex_render.js")
+NODE_MODULES = ROOT / ".ci" / "node" / "node_modules"
 OUTPUT_PAGES = ("whitepaper.md", "proofs.md", "errata.md")
 # descent.toml is not a spec: it holds the lines the paper's descent script printed.
 SPECS = sorted(p.stem for p in example_path("encoder").parent.glob("*.toml") if p.stem != "descent")
@@ -40,17 +41,32 @@ def every_span() -> tuple[Span, ...]:
     return tuple(s for page, text in pages().items() for s in spans(page, text))
 
 
-def katex_failures(batch: list[Span]) -> list[str]:
-    """'where: error' for each span KaTeX rejects."""
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    package: Path        # the npm package folder .ci/run installs
+    script: Path         # reads spans on stdin, writes the failures as JSON
+    path_variable: str   # how the script is told where the package is
+
+
+KATEX = Renderer("KaTeX", NODE_MODULES / "katex", Path(__file__).with_name("katex_render.js"), "KATEX_PATH")
+MATHJAX = Renderer("MathJax", NODE_MODULES / "mathjax-full", Path(__file__).with_name("mathjax_render.js"),
+                   "MATHJAX_PATH")
+RENDERERS = [pytest.param(r, id=r.name) for r in (KATEX, MATHJAX)]
+
+
+def failures(renderer: Renderer, batch: list[Span]) -> list[str]:
+    """'where: error' for each span the renderer rejects."""
     node = shutil.which("node")
-    if node is None or not KATEX.is_dir():
+    if node is None or not renderer.package.is_dir():
         if os.environ.get("CI_REQUIRE_RENDERERS") == "1":
-            pytest.fail(f"node ({node}) or KaTeX ({KATEX}) is missing, and CI_REQUIRE_RENDERERS=1")
-        pytest.skip("node or KaTeX is not installed (.ci/run installs KaTeX into .ci/node)")
-    done = subprocess.run([node, str(SCRIPT)], input=json.dumps([{"latex": s.latex, "display": s.display}
-                                                                 for s in batch]),
-                          capture_output=True, text=True, check=True, timeout=120,
-                          env={**os.environ, "KATEX_PATH": str(KATEX)})
+            pytest.fail(f"node ({node}) or {renderer.name} ({renderer.package}) is missing, "
+                        "and CI_REQUIRE_RENDERERS=1")
+        pytest.skip(f"node or {renderer.name} is not installed (.ci/run installs it into .ci/node)")
+    done = subprocess.run([node, str(renderer.script)],
+                          input=json.dumps([{"latex": s.latex, "display": s.display} for s in batch]),
+                          capture_output=True, text=True, check=True, timeout=300,
+                          env={**os.environ, renderer.path_variable: str(renderer.package)})
     return [f"{batch[f['index']].where}: {f['error']}" for f in json.loads(done.stdout)]
 
 
@@ -62,23 +78,29 @@ def test_the_pages_hold_the_math_this_suite_checks():
     assert sum(s.display for s in every_span()) > 500
 
 
-def test_every_span_renders_in_katex():
-    assert katex_failures(list(every_span())) == []
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_every_span_renders(renderer):
+    assert failures(renderer, list(every_span())) == []
 
 
-@pytest.mark.parametrize("latex, display, error", [
-    (r"K'_{\text{x}}^{T}", False, "Double superscript"),     # the double superscript issue 15 found
-    (r"\frac{1}{2", True, "expected '}'"),
-    (r"\begin{pmatrix} 1 \end{bmatrix}", True, "Mismatch"),
-])
-def test_katex_rejects_what_it_should(latex, display, error):
+@pytest.mark.parametrize("renderer, latex, display, error", [
+    (KATEX, r"K'_{\text{x}}^{T}", False, "Double superscript"),     # the double superscript issue 15 found
+    (MATHJAX, r"K'_{\text{x}}^{T}", False, "Double exponent"),
+    (KATEX, r"\frac{1}{2", True, "expected '}'"),
+    (MATHJAX, r"\frac{1}{2", True, "Missing close brace"),
+    (KATEX, r"\begin{pmatrix} 1 \end{bmatrix}", True, "Mismatch"),
+    (MATHJAX, r"\begin{pmatrix} 1 \end{bmatrix}", True, "ended with"),
+    (MATHJAX, r"a \nosuchcommand{b}", False, "Undefined control sequence"),   # not shown in red
+], ids=lambda v: v.name if isinstance(v, Renderer) else None)
+def test_a_renderer_rejects_what_it_should(renderer, latex, display, error):
     # the renderer really fails on a broken span (so a pass above means something)
-    failures = katex_failures([Span("sample:1", latex, display)])
-    assert len(failures) == 1 and error in failures[0], failures
+    found = failures(renderer, [Span("sample:1", latex, display)])
+    assert len(found) == 1 and error in found[0], found
 
 
-def test_the_braced_transpose_of_a_primed_name_renders():
-    assert katex_failures([Span("sample:1", r"Q {K'_{\text{x}}}^{T}", False)]) == []
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_the_braced_transpose_of_a_primed_name_renders(renderer):
+    assert failures(renderer, [Span("sample:1", r"Q {K'_{\text{x}}}^{T}", False)]) == []
 
 
 def test_no_display_line_reads_as_a_list_item():
