@@ -6,7 +6,9 @@ decimals from ``derive.numbers``); nothing here reads a document.
 
 - ``fits``: is a display block narrow enough to show? Widths are estimated
   from the LaTeX (``width_em``), calibrated against KaTeX in headless
-  Chromium at 16 px (one em of display math is 1.21 x 16 = 19.4 px).
+  Chromium at 16 px (one em of display math is 1.21 x 16 = 19.4 px) and
+  against derive's HTML pages there (MathML, DejaVu Math TeX Gyre).
+- ``broken``: a line too wide to fit, as an aligned block of lines that do.
 - ``scientific``: a decimal far from 1 as ``1.2 \times 10^{-50}``.
 - ``row_break``: extra space under a matrix row that holds a fraction.
 - ``marked_digits``: the digits in which two decimals differ, underlined.
@@ -15,6 +17,7 @@ decimals from ``derive.numbers``); nothing here reads a document.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 
@@ -31,6 +34,9 @@ class DisplayPolicy:
     # A \frac row is about 2.4 ex tall; without extra space the fractions of
     # two rows touch. 0.5em is the gap KaTeX and MathJax both accept after \\.
     fraction_row_gap: str = "0.5em"
+    # A sum broken over more lines than this is a wall of symbols nobody
+    # reads term by term; its size (count_ops) says as much.
+    max_broken_lines: int = 4
 
 
 POLICY = DisplayPolicy()
@@ -43,8 +49,12 @@ _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}^_&]|[^\s]")
 _WIDTH = {"+": 1.0, "-": 1.0, "=": 1.1, "<": 1.1, ">": 1.1, ",": 0.45, "(": 0.4, ")": 0.4,
           "[": 0.3, "]": 0.3, "|": 0.3, "'": 0.3, ".": 0.3, r"\cdot": 0.7, r"\times": 1.0,
           r"\approx": 1.1, r"\le": 1.1, r"\ge": 1.1, r"\quad": 1.0, r"\qquad": 2.0, r"\,": 0.17,
-          r"\;": 0.28, r"\:": 0.22, r"\!": -0.17, r"\left": 0.0, r"\right": 0.0, r"\\": 0.0,
-          r"\partial": 0.6, r"\sum": 1.4, r"\prod": 1.4, r"\infty": 1.0, r"\ne": 1.1}
+          r"\;": 0.28, r"\:": 0.22, r"\!": -0.17, r"\left": 0.0, r"\right": 0.0, r"\\": 0.0, "&": 0.0,
+          r"\partial": 0.6, r"\sum": 1.4, r"\prod": 1.4, r"\infty": 1.0, r"\ne": 1.1,
+          # Italic capitals are wider than the 0.55 em of a lower-case letter or a digit:
+          # at 0.55, dL/dQ_11 in terms of P (six products of K, P, V) was estimated at
+          # 39.2 em and measured 920 px in Chromium (23.5 px per em, over the 900 px goal).
+          **{c: 0.75 for c in string.ascii_uppercase}}
 _SCRIPT = 0.7      # a superscript or subscript is set at about 70 %
 _NESTED = 0.75     # so is a fraction inside a fraction or a script
 
@@ -58,6 +68,106 @@ def width_em(latex: str) -> float:
 def fits(latex: str, policy: DisplayPolicy = POLICY) -> bool:
     """Whether a display block is narrow enough to show on the page."""
     return width_em(latex) <= policy.max_width_em
+
+
+def shown(latex: str, policy: DisplayPolicy = POLICY) -> str | None:
+    """A display block as it goes on the page: itself when it fits, else broken
+    over lines that do (``broken``), else None (the page gives its size instead)."""
+    return latex if fits(latex, policy) else broken(latex, policy)
+
+
+# ---------------------------------------------------------------- line breaks
+
+# Taller than a line of scripts: a \bigl( that stands in for \left( would be too short.
+_TALL = (r"\frac", r"\begin", r"\sum", r"\prod", r"\sqrt", r"\left")
+# After these a sign is unary, not a place to break.
+_OPERAND_EXPECTED = {"+", "-", "=", r"\cdot", r"\times", ","}
+
+
+def broken(latex: str, policy: DisplayPolicy = POLICY) -> str | None:
+    r"""A display line ``lhs = a + b - c ...`` too wide for the page, as an
+    ``aligned`` block: each line filled with terms up to the width budget, a
+    continuation line beginning with its sign. A right side that is one product
+    ``c \left(a + b\right)`` is broken inside its parentheses (then \bigl(
+    and \bigr), which may stand on different lines). None when there is no
+    ``=``, no sum to break, one line is enough, a term alone is too wide, or
+    more than ``policy.max_broken_lines`` lines are needed."""
+    equals = next((k for k, token in _top_level(latex) if token == "="), None)
+    if equals is None:
+        return None
+    lhs, rhs = latex[:equals].strip(), latex[equals + 1:].strip()
+    pieces = terms(rhs)
+    if len(pieces) < 2:
+        pieces = _opened(rhs)
+    lines = _filled(lhs, pieces, policy) if len(pieces) > 1 else None
+    if lines is None or len(lines) < 2:
+        return None
+    rest = "".join(f"\n\\\\ &\\quad {line}" for line in lines[1:])
+    return f"\\begin{{aligned}}\n{lhs} &= {lines[0]}{rest}\n\\end{{aligned}}"
+
+
+def _top_level(latex: str) -> list[tuple[int, str]]:
+    r"""(position, token) of each token outside braces, \left...\right and environments."""
+    found, depth = [], 0
+    for match in _TOKEN.finditer(latex):
+        token = match.group()
+        depth -= token in ("}", r"\right", r"\end")
+        if depth == 0:
+            found.append((match.start(), token))
+        depth += token in ("{", r"\left", r"\begin")
+    return found
+
+
+def terms(latex: str) -> list[str]:
+    """A sum's terms, each with its sign: ``a - b + c -> [a, - b, + c]``."""
+    top = _top_level(latex)
+    cuts = [k for (k, token), (_, before) in zip(top[1:], top)
+            if token in ("+", "-") and before not in _OPERAND_EXPECTED]
+    return [latex[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(latex)])]
+
+
+def _opened(latex: str) -> list[str]:
+    r"""``c \left(a + b\right) d`` as ``[c \bigl(a, + b\bigr) d]``; [] when the
+    right side holds no single such group, or one with tall content."""
+    opening, closing = r"\left(", r"\right)"
+    groups = [k for k, token in _top_level(latex) if token in (r"\left", r"\right")]
+    if len(groups) != 2 or not (latex.startswith(opening, groups[0]) and latex.startswith(closing, groups[1])):
+        return []
+    inside = latex[groups[0] + len(opening):groups[1]]
+    if any(tall in inside for tall in _TALL):
+        return []
+    pieces = terms(inside)
+    pieces[0] = rf"{latex[:groups[0]]}\bigl({pieces[0]}"
+    pieces[-1] = rf"{pieces[-1]}\bigr){latex[groups[1] + len(closing):]}"
+    return pieces
+
+
+def _filled(lhs: str, pieces: list[str], policy: DisplayPolicy) -> list[str] | None:
+    """Terms packed into lines no wider than the budget (the first after ``lhs =``),
+    as even as that many lines allow: no lone term left over on the last line."""
+    lines = _packed(lhs, pieces, policy.max_width_em)
+    if lines is None or len(lines) > policy.max_broken_lines:
+        return None
+    limit = policy.max_width_em
+    while (tighter := _packed(lhs, pieces, limit - 1)) is not None and len(tighter) == len(lines):
+        lines, limit = tighter, limit - 1
+    return lines
+
+
+def _packed(lhs: str, pieces: list[str], limit: float) -> list[str] | None:
+    """Each line filled up to ``limit`` em; None when a term alone is wider."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and width_em(f"{_head(lhs, len(lines) - 1)} {lines[-1]} {piece}") <= limit:
+            lines[-1] = f"{lines[-1]} {piece}"
+        else:
+            lines.append(piece)
+    fit = all(width_em(f"{_head(lhs, k)} {line}") <= limit for k, line in enumerate(lines))
+    return lines if fit else None
+
+
+def _head(lhs: str, line: int) -> str:
+    return rf"{lhs} =" if line == 0 else r"\quad"
 
 
 class _Reader:

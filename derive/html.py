@@ -23,7 +23,9 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 # Readable width; display math and tables scroll sideways instead of widening
 # the page. Chromium lays out MathML Core, which has no <menclose>: the box
-# of \boxed (an entry that differs from the paper's) is drawn here. Brackets
+# of \boxed (an entry that differs from the paper's) is drawn here, and so is
+# the alignment and spacing of a broken line's columns (nor columnalign and
+# columnspacing). Brackets
 # stretch round a matrix only in a font with a MATH table: one is named first.
 STYLE = """\
 body { max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
@@ -31,6 +33,9 @@ body { max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
 .math-block { overflow-x: auto; overflow-y: hidden; margin: 1em 0; padding: 0.25em 0; }
 math { font-size: 1.05em; font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Math TeX Gyre", math; }
 menclose[notation~="box"] { border: 1px solid currentColor; padding: 0 0.2em; }
+mtd[columnalign="left"] { text-align: left; }
+mtd[columnalign="right"] { text-align: right; }
+mtable[columnspacing="0em"] > mtr > mtd { padding-left: 0; padding-right: 0; }
 table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
 th, td { border: 1px solid #c8c8c8; padding: 0.25em 0.6em; }
 pre { overflow-x: auto; background: #f5f5f5; padding: 0.6em; }
@@ -43,6 +48,11 @@ code.math-error { color: #a00000; background: #fff0f0; }
 # text "\arg"): each is written as \operatorname{...}, which it does know.
 MISSING_OPERATORS = ("arg",)
 _MISSING = re.compile(r"\\(" + "|".join(MISSING_OPERATORS) + r")(?![A-Za-z])")
+# An environment latex2mathml does not know, and the one it does know that
+# lays out the same: aligned (derive's broken lines, as KaTeX and MathJax read
+# them) is split's pairs of right- and left-aligned columns.
+SAME_LAYOUT = {"aligned": "split"}
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{(" + "|".join(SAME_LAYOUT) + r")\}")
 # A backslash left in the text of a MathML element is a command latex2mathml
 # did not know and copied through: an error, not math.
 _UNKNOWN_COMMAND = re.compile(r">[^<]*\\")
@@ -98,8 +108,9 @@ def _parser(result: Page, figures: Mapping[str, bytes]) -> MarkdownIt:
 def _math(result: Page, tex: str, display: str) -> str:
     """One span as MathML, or as escaped TeX marked as an error."""
     try:
-        mathml = latex2mathml.converter.convert(_MISSING.sub(r"\\operatorname{\1}", tex.strip()),
-                                                display=display)
+        tex_known = _ENVIRONMENT.sub(lambda m: rf"\{m[1]}{{{SAME_LAYOUT[m[2]]}}}",
+                                     _MISSING.sub(r"\\operatorname{\1}", tex.strip()))
+        mathml = latex2mathml.converter.convert(tex_known, display=display)
     except Exception:   # noqa: BLE001 (latex2mathml raises many kinds; one span must not stop a page)
         mathml = ""
     if not mathml or "<merror" in mathml or _UNKNOWN_COMMAND.search(mathml):

@@ -19,6 +19,7 @@ from derive.cli import main
 from derive.spec import example_path
 
 PAGE_WIDTH = 1000   # px, the browser window
+WIDEST_MATH = 900   # px, the widest display math the rendering goal allows (derive.display's budget)
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 
@@ -34,6 +35,9 @@ MATHML_NS = "http://www.w3.org/1998/Math/MathML"
     ("a < b & c", "<p>a &lt; b &amp; c</p>"),
     ('Output Embedding: "<start> de nada"', "&quot;&lt;start&gt; de nada&quot;"),  # shown, not a tag
     ("| a | b |\n|---|---|\n| $1$ | 2 |", "<td><math"),
+    # a broken line: latex2mathml knows split, not aligned; same columns
+    ("$$\n\\begin{aligned}\ny &= a\n\\\\ &\\quad + b\n\\end{aligned}\n$$",
+     '<mtable displaystyle="true" columnspacing="0em" rowspacing="3pt"><mtr><mtd columnalign="right"><mi>y</mi>'),
 ])
 def test_markdown_becomes_html(markdown, wanted):
     page = html.page(markdown)
@@ -139,6 +143,9 @@ const width = document.documentElement.clientWidth;
 const blocks = [...document.querySelectorAll('.math-block, table, pre')];
 const frac = document.getElementsByTagNameNS(ns, 'mfrac')[0];
 const height = e => e.getBoundingClientRect().height;
+// a display <math> is as wide as its box; what it draws is as wide as its children
+const drawn = m => { const r = [...m.children].map(c => c.getBoundingClientRect());
+  return r.length ? Math.max(...r.map(x => x.right)) - Math.min(...r.map(x => x.left)) : 0; };
 const fenced = [...document.getElementsByTagNameNS(ns, 'mtable')]
   .filter(t => t.previousElementSibling && t.previousElementSibling.localName === 'mo');
 return {
@@ -149,6 +156,7 @@ return {
   page_width: document.documentElement.scrollWidth,
   past_edge: blocks.filter(b => b.getBoundingClientRect().right > width + 0.5).length,
   widest: Math.max(0, ...blocks.map(b => b.scrollWidth)),
+  widest_math: Math.max(0, ...[...document.querySelectorAll('.math-block > math')].map(drawn)),
   short_fences: fenced.filter(t => height(t.previousElementSibling) < 0.9 * height(t)).length,
   stacked: frac ? frac.children[0].getBoundingClientRect().bottom
                   <= frac.children[1].getBoundingClientRect().top + 0.5 : null,
@@ -177,6 +185,9 @@ def test_page_renders_in_chromium(browser, pages, name):
     assert seen["past_edge"] == 0, seen
     if name == "wide.html":
         assert seen["widest"] > 2 * PAGE_WIDTH   # it really is wider than the page
+        assert seen["widest_math"] > PAGE_WIDTH     # and so is its math (the measure sees it)
+    else:
+        assert seen["widest_math"] <= WIDEST_MATH, seen
     shots = _screenshots(pages)
     assert browser.save_screenshot(str(shots / f"{path.stem}.png"))
     browser.execute_script("""const b = [...document.querySelectorAll('.math-block')]

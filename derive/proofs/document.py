@@ -20,11 +20,12 @@ from derive.proofs.theorem import Step, Theorem, Walkthrough
 
 
 def step_view(step: Step) -> dict:
-    """One line of a walkthrough: its LaTeX when it fits the page, else its left
-    side and its size (SymPy's count_ops of the right side)."""
-    fits = display.fits(step.latex)
-    return {"why": step.why, "latex": step.latex if fits else None, "lhs": step.lhs,
-            "size": None if fits else sp.count_ops(step.expr)}
+    """One line of a walkthrough: its LaTeX when it fits the page (over several
+    lines if need be), else its left side and its size (SymPy's count_ops of the
+    right side)."""
+    latex = display.shown(step.latex)
+    return {"why": step.why, "latex": latex, "lhs": step.lhs,
+            "size": None if latex is not None else sp.count_ops(step.expr)}
 
 
 def walkthrough_view(w: Walkthrough) -> dict:
