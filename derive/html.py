@@ -127,10 +127,54 @@ def data_uri(name: str, content: bytes) -> str:
 
 
 def _first_heading(tokens) -> str:
+    """The first heading as plain text (a <title> holds no markup): its math read aloud."""
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "heading_open":
-            return inline.content
+            words = [plain_math(t.content) if t.type == "math_inline" else " " if t.type == "softbreak"
+                     else t.content for t in inline.children or []]
+            return " ".join("".join(words).split())
     return "derive"
+
+
+# How math reads as plain text: these commands become their symbol, the
+# spacing ones a space; \frac and \sqrt are spelled a/b and √x; any other
+# command is dropped and its argument kept (\text{PE} -> PE, \left( -> ().
+PLAIN_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "phi": "φ",
+    "Sigma": "Σ", "sum": "Σ", "prod": "Π", "partial": "∂", "nabla": "∇", "infty": "∞",
+    "times": "×", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠",
+    "approx": "≈", "to": "→", "in": "∈", "ldots": "…", "dots": "…", "mid": "|",
+    ",": " ", ";": " ", ":": " ", "!": "", " ": " ", "quad": " ", "qquad": " ",
+}
+_INNERMOST = (   # each matches a group with no group inside it, so they apply inside out
+    (re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}"), lambda m: f"{_grouped(m[1])}/{_grouped(m[2])}"),
+    (re.compile(r"\\sqrt\{([^{}]*)\}"), lambda m: f"√{_grouped(m[1])}"),
+    (re.compile(r"([\^_])\{([^{}]*)\}"), lambda m: f"{m[1]}{_grouped(m[2])}"),
+    (re.compile(r"\\(?![dt]?frac\{|sqrt\{)[A-Za-z]+\{([^{}]*)\}"), lambda m: m[1]),   # \text{PE}
+    (re.compile(r"(?<![A-Za-z}^_\\])\{([^{}]*)\}"), lambda m: m[1]),                 # {K'}^T
+)
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def plain_math(tex: str) -> str:
+    r"""A math span as readable plain text: ``S = \frac{Q K^{T}}{\sqrt{d_{k}}} -> S = (Q K^T)/√d_k``."""
+    while True:   # the first rule that applies, then from the first again (\frac before {b})
+        for pattern, spelled in _INNERMOST:
+            tex, changed = pattern.subn(spelled, tex)
+            if changed:
+                break
+        else:
+            break
+    tex = _COMMAND.sub(lambda m: PLAIN_SYMBOLS.get(m[1], m[1] if not m[1].isalpha() else ""), tex)
+    return " ".join(tex.split())
+
+
+def _grouped(text: str) -> str:
+    """``text`` in parentheses when it is more than one symbol, so a/b and x^y stay unambiguous."""
+    text = text.strip()
+    plain = " " not in text and not any(c in text for c in "+-/=,") or (text[:1], text[-1:]) == ("(", ")")
+    return text if plain else f"({text})"
 
 
 # The build's pages: NAME.md -> NAME.html, beside (both) or instead of (html) the Markdown build's files.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from markdown_it.common.utils import escapeHtml
+
 from derive import html, outdir
 from derive.cli import main
 from derive.spec import example_path
@@ -69,9 +71,37 @@ def test_a_figure_is_embedded_and_an_unknown_image_is_left():
 def test_the_page_stands_alone():
     page = html.page("# Attention & $QK^T$\n\ntext").html
     assert page.startswith("<!DOCTYPE html>\n") and page.endswith("</html>\n")
-    assert "<title>Attention &amp; $QK^T$</title>" in page
+    assert "<title>Attention &amp; QK^T</title>" in page
     assert "<style>" in page and "http" not in page.replace(MATHML_NS, "")   # nothing fetched
     assert html.page("text", title="T").html.count("<title>T</title>") == 1
+
+
+@pytest.mark.parametrize("heading, title", [
+    (r"# Scores $S = \frac{Q K^{T}}{\sqrt{d_{k}}}$", "Scores S = (Q K^T)/√d_k"),
+    (r"# $\operatorname{softmax}\left(z\right)_{i}$ of `z`", "softmax(z)_i of z"),
+    (r"## $\text{PE}_{(pos,\,2i)}$ and ${K'}^{T}$", "PE_(pos, 2i) and K'^T"),
+    (r"# $\sigma(x) \cdot \alpha \le 10^{-4}$", "σ(x) · α ≤ 10^(-4)"),
+    (r"# $\frac{1}{1 + e^{-x}}$, *the* sigmoid", "1/(1 + e^(-x)), the sigmoid"),
+    (r"# Loss \<end\> &amp; $\{a\}$", "Loss <end> & {a}"),
+    ("text, no heading", "derive"),
+])
+def test_the_title_is_the_first_heading_as_plain_text(heading, title):
+    page = html.page(f"{heading}\n\ntext").html
+    assert f"<title>{escapeHtml(title)}</title>" in page
+
+
+def test_a_spec_page_titled_with_math_has_a_plain_title(tmp_path):
+    spec = tmp_path / "xor.toml"
+    shipped = example_path("xor").read_text(encoding="utf-8")
+    titled = shipped.replace('title = "XOR with two hidden units"',
+                             r'title = "XOR with two hidden units: $y = \\sigma(x W_{1})$"', 1)
+    assert titled != shipped
+    spec.write_text(titled, encoding="utf-8")
+    out = tmp_path / "xor.html"
+    assert main(["run", str(spec), "--format", "html", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<title>XOR with two hidden units: y = σ(x W_1)</title>" in page
+    assert "<h1>XOR with two hidden units: <math" in page      # the heading itself keeps its math
 
 
 @pytest.mark.parametrize("fmt, names", [
