@@ -37,6 +37,9 @@ class DisplayPolicy:
     # A sum broken over more lines than this is a wall of symbols nobody
     # reads term by term; its size (count_ops) says as much.
     max_broken_lines: int = 4
+    # A matrix too wide to show whole is shown one entry a line up to this many
+    # entries: the 3 x 4 of the worked examples; a bigger one is left to the JSON.
+    max_entry_lines: int = 12
 
 
 POLICY = DisplayPolicy()
@@ -104,6 +107,18 @@ def broken(latex: str, policy: DisplayPolicy = POLICY) -> str | None:
         return None
     rest = "".join(f"\n\\\\ &\\quad {line}" for line in lines[1:])
     return f"\\begin{{aligned}}\n{lhs} &= {lines[0]}{rest}\n\\end{{aligned}}"
+
+
+def entries(label: str, cells: list[list[str]], policy: DisplayPolicy = POLICY) -> str | None:
+    r"""A matrix too wide for the page as an ``aligned`` block of its entries,
+    one a line in row order: ``{[Q]}_{2,1} &= ...``. None when it has more than
+    ``policy.max_entry_lines`` entries or an entry's line is too wide itself."""
+    # braced: "\\ [" would read as a row break's optional spacing, \\[Q]
+    lines = [rf"{{[{label}]}}_{{{i},{j}}} &= {cell}" for i, row in enumerate(cells, 1) for j, cell in enumerate(row, 1)]
+    if len(lines) > policy.max_entry_lines or not all(fits(line, policy) for line in lines):
+        return None
+    # plain \\: latex2mathml's split (the HTML's aligned) reads no \\[0.5em]
+    return "\\begin{aligned}\n" + "\n\\\\ ".join(lines) + "\n\\end{aligned}"
 
 
 def _top_level(latex: str) -> list[tuple[int, str]]:

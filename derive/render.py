@@ -94,13 +94,16 @@ def step_view(chained: Derivation, as_printed: Derivation, name: str, digits: in
 
 def _closed_view(label: str, closed) -> dict:
     """The exact value where it says more than the digits (not all rational)
-    and fits the page; else how big it is (``closed_size``, SymPy's count_ops)."""
+    and fits the page, as a matrix or else entry by entry (``closed_entries``);
+    else how big it is (``closed_size``, SymPy's count_ops)."""
     if closed is None or all(v.is_Rational for v in closed):
-        return {"closed": None, "closed_size": None}
+        return {"closed": None, "closed_entries": None, "closed_size": None}
     cells = [[exact_latex(v) for v in row] for row in closed.tolist()]
     if display.fits(f"{label} = {pmatrix(cells)}"):
-        return {"closed": cells, "closed_size": None}
-    return {"closed": None, "closed_size": sum(sp.count_ops(v) for v in closed)}
+        return {"closed": cells, "closed_entries": None, "closed_size": None}
+    listed = display.entries(label, cells)
+    return {"closed": None, "closed_entries": listed,
+            "closed_size": None if listed else sum(sp.count_ops(v) for v in closed)}
 
 
 def _tokens(step, integers) -> list[str] | None:

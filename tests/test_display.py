@@ -97,6 +97,22 @@ def test_terms(latex, terms):
     assert display.terms(latex) == terms
 
 
+def test_a_wide_matrix_is_listed_entry_by_entry():
+    wide = r"- \frac{1}{2} + \sin{\left(1 \right)} + \cos{\left(\frac{1}{100} \right)}"
+    assert not display.fits("Q = " + r"\begin{pmatrix} " + " & ".join([wide] * 4) + r" \end{pmatrix}")
+    assert display.entries("Q", [["1", wide], ["0", "2"]]).splitlines() == [
+        r"\begin{aligned}", "{[Q]}_{1,1} &= 1", rf"\\ {{[Q]}}_{{1,2}} &= {wide}",
+        r"\\ {[Q]}_{2,1} &= 0", r"\\ {[Q]}_{2,2} &= 2", r"\end{aligned}"]
+
+
+@pytest.mark.parametrize("cells", [
+    [["1"] * 13],                                   # more entries than a reader goes through
+    [["1", " + ".join(["x_{1}"] * 40)]],            # an entry too wide by itself
+])
+def test_what_cannot_be_listed_is_not(cells):
+    assert display.entries("Q", cells) is None
+
+
 def test_what_fits_is_shown_as_it_is():
     assert display.shown(r"S = \frac{Q K^{T}}{\sqrt{d_{k}}}") == r"S = \frac{Q K^{T}}{\sqrt{d_{k}}}"
 
