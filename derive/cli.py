@@ -28,11 +28,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _digits(text: str) -> int:
+def _whole(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _digits(text: str) -> int:
+    value = _whole(text)
     if not 0 <= value <= MAX_DIGITS:
         raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_DIGITS}, got {value}")
     return value
@@ -85,9 +89,13 @@ def parser() -> argparse.ArgumentParser:
                      "enclosure of their rounding, the code's output, a worked example derive ships, "
                      "or a model's paper. Values the document gives are listed as given, never as "
                      "right. Exit 0 when no claim is wrong, 1 when one is, 2 on bad input."))
-    check.add_argument("files", nargs="+", metavar="FILE", help="documents to check (.md, .ipynb, .tex)")
-    check.add_argument("--format", choices=("text", "markdown", "json", "github"), default="text",
-                       help="report format (default: text)")
+    check.add_argument("files", nargs="+", metavar="PATH",
+                       help="documents to check (.md, .ipynb, .tex), folders (walked for them) or glob "
+                            "patterns ('posts/**/*.md', quoted)")
+    check.add_argument("--format", choices=("text", "markdown", "json", "jsonl", "github"), default="text",
+                       help="report format: text; markdown (errata, with an index over several documents); "
+                            "json; jsonl (one line per document as it finishes); github (annotations) "
+                            "(default: text)")
     check.add_argument("--out", metavar="PATH", help="write the report to PATH instead of stdout")
     check.add_argument("--all", dest="show_all", action="store_true",
                        help="list every claim and value given, not only the wrong claims")
@@ -96,7 +104,46 @@ def parser() -> argparse.ArgumentParser:
                             "each runs in a sandbox (own process and folder, time, memory, file, process "
                             "and output limits, no network where Linux allows it; README: 'Running a "
                             "document's code'), which cannot stop it reading files anyone may read")
+    many = check.add_argument_group(
+        "many documents", "Several documents are checked at once by forked worker processes, each "
+                          "document under a time and a memory budget; one that fails or runs out of time is one line of "
+                          "the report and the others go on. A summary goes to stderr at the end, a progress "
+                          "bar while it runs when stderr is a terminal.")
+    many.add_argument("--include", action="append", default=[], metavar="GLOB",
+                      help="check only the files found in folders and patterns that match GLOB (a name "
+                           "pattern like '*.ipynb', or a path pattern with '/' below the folder); repeatable")
+    many.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                      help="leave out the files found in folders and patterns that match GLOB; repeatable")
+    many.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                      help="documents checked at once (default: one per core)")
+    many.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                      help="the wall time one document may take before its process is stopped "
+                           "(default: the policy's corpus_seconds, 600 s)")
+    many.add_argument("--resume", metavar="FILE",
+                      help="continue a --format jsonl run written to FILE: documents already in it are "
+                           "skipped, the others appended")
+    many.add_argument("--dask", metavar="ADDRESS",
+                      help="send the documents to the Dask cluster whose scheduler is at ADDRESS "
+                           "(tcp://host:8786), or 'local' for a LocalCluster of --jobs workers; needs "
+                           "pip install 'derive[dask]'")
     return top
+
+
+def _jobs(text: str) -> int:
+    value = _whole(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
 
 
 def _run(args) -> int:
@@ -123,11 +170,14 @@ def _run(args) -> int:
 
 
 def _check(args) -> int:
-    from derive.check.command import check_command, memory_ceiling
+    from derive.check.command import Corpus, check_command
+    from derive.check.corpus.isolate import memory_ceiling
     from derive.check.policy import POLICY
 
     memory_ceiling(POLICY.memory_mb)        # the command's own process only, not a library caller's
-    return check_command(args.files, args.format, args.out, args.show_all, args.run_code)
+    corpus = Corpus(include=tuple(args.include), exclude=tuple(args.exclude), jobs=args.jobs,
+                    timeout=args.timeout, resume=args.resume, dask=args.dask)
+    return check_command(args.files, args.format, args.out, args.show_all, args.run_code, corpus)
 
 
 def _prove(args) -> int:

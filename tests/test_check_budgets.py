@@ -115,7 +115,7 @@ def test_a_claim_that_runs_out_of_memory_is_unverifiable_and_the_next_is_judged(
 def test_the_memory_ceiling_is_set_for_a_check_and_never_raised(tmp_path):
     import subprocess
     import sys
-    probe = ("import resource; from derive.check.command import memory_ceiling; memory_ceiling({mb}); "
+    probe = ("import resource; from derive.check.corpus.isolate import memory_ceiling; memory_ceiling({mb}); "
              "print(resource.getrlimit(resource.RLIMIT_DATA)[0] // 2**20)")
     ceiling = subprocess.run([sys.executable, "-c", probe.format(mb=3072)], capture_output=True, text=True)
     assert ceiling.stdout.strip() == "3072"

@@ -10,7 +10,7 @@ import pytest
 CHECK = Path(__file__).parents[1] / "derive" / "check"
 # the record and the policy are shared by all; then the passes, in the order they run
 LAYERS = [("policy", "claim"), ("read",), ("evaluate",), ("bind", "run", "sandbox"), ("variants", "judge", "facts", "formulas"),
-          ("diagnose",), ("across",), ("pipeline",), ("report", "command", "__init__")]
+          ("diagnose",), ("across",), ("pipeline",), ("report", "corpus", "command", "__init__")]
 
 
 def layer(module: str) -> int:

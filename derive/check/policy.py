@@ -261,6 +261,10 @@ class Policy:
     document_seconds: float = _rule(
         300.0, "the wall time one document's claims may take; past it the rest is one finding that says where "
                "judging stopped")
+    corpus_seconds: float = _rule(
+        600.0, "the wall time one document may take when several are checked (folders, --jobs, --dask; "
+               "--timeout overrides it): past it the document's process is stopped and the document is one "
+               "line of the report, and the others go on")
     max_entries: int = _rule(10_000, "the most entries of a matrix derive evaluates")
     max_exponent: int = _rule(1000, "the largest exponent evaluated (10^{10^{10}} is refused)")
     max_power_fraction: int = _rule(

@@ -7,16 +7,18 @@ line order, sorted keys, no timestamps).
 from __future__ import annotations
 
 import json
+import re
 
 from derive.check.claim import Claim as Finding, summary
 from derive.check.pipeline import Report
 
-FORMATS = ("text", "markdown", "json", "github")
+FORMATS = ("text", "markdown", "json", "jsonl", "github")
 MAX_ENTRIES_SHOWN = 8
 
 
 def render(reports: list[Report], fmt: str, show_all: bool = False) -> str:
-    return {"text": text, "markdown": markdown, "json": as_json, "github": github}[fmt](reports, show_all)
+    return {"text": text, "markdown": markdown, "json": as_json, "jsonl": jsonl,
+            "github": github}[fmt](reports, show_all)
 
 
 def _shown(r: Report, show_all: bool) -> list[Finding]:
@@ -78,6 +80,19 @@ def as_json(reports: list[Report], show_all: bool = False) -> str:
     return json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
+def jsonl(reports: list[Report], show_all: bool = False) -> str:
+    """One line per document, the object ``json`` gives for one document."""
+    return "".join(json_line(r) for r in reports)
+
+
+def json_line(r: Report, seconds: float | None = None) -> str:
+    """A document's JSON on one line; ``seconds``: how long it took (a corpus run says it)."""
+    doc = _json_doc(r)
+    if seconds is not None:
+        doc["seconds"] = round(seconds, 3)
+    return json.dumps(doc, ensure_ascii=False) + "\n"
+
+
 def _json_doc(r: Report) -> dict:
     doc = {"document": r.path, "summary": summary(r.findings),
            "findings": [f.as_json() for f in r.findings]}
@@ -89,18 +104,52 @@ def _json_doc(r: Report) -> dict:
 # ---------------------------------------------------------------- markdown errata
 
 def markdown(reports: list[Report], show_all: bool = False) -> str:
-    out = []
-    for r in reports:
-        out.append(f"# Errata: `{r.path}`\n")
+    """One errata section per document; over several, an index first (a row per document,
+    linked to its section)."""
+    titles = [f"Errata: `{r.path}`" for r in reports]
+    out = _md_index(reports, titles) if len(reports) > 1 else []
+    for r, title in zip(reports, titles):
+        section = [f"# {title}\n"]
         if r.error:
-            out.append(f"Not checked: {r.error}\n")
-            continue
-        out.extend(_md_summary(r.findings))
-        out.extend(_md_wrong(r.findings))
-        out.extend(_md_notes(r.findings))
-        if show_all:
-            out.extend(_md_every_claim(r.findings))
+            section.append(f"Not checked: {_md(r.error)}\n")
+        else:
+            section += _md_summary(r.findings) + _md_wrong(r.findings) + _md_notes(r.findings)
+            if show_all:
+                section += _md_every_claim(r.findings)
+        text = "\n".join(section)
+        out.append(re.sub(r"(?m)^(#+) ", r"#\1 ", text) if len(reports) > 1 else text)   # below the index
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_index(reports: list[Report], titles: list[str]) -> list[str]:
+    wrong = sum(1 for r in reports if any(f.verdict == "wrong" for f in r.findings))
+    failed = sum(1 for r in reports if r.error)
+    rows = ["# Errata: index\n",
+            f"{len(reports)} documents; {wrong} with a wrong number; {failed} not checked.\n",
+            "| document | claims | ok | rounded | truncated | wrong | unverifiable |",
+            "|---|---|---|---|---|---|---|"]
+    for r, anchor in zip(reports, _anchors(titles)):
+        link = f"[`{_cell(r.path)}`](#{anchor})"
+        if r.error:
+            rows.append(f"| {link} | not checked: {_cell(_md(r.error))} | | | | | |")
+            continue
+        s = summary(r.findings)
+        rows.append(f"| {link} | {s['claims']} | {s['ok']} | {s['rounded']} | {s['truncated']} | "
+                    f"{s['wrong']} | {s['unverifiable']} |")
+    return rows + [""]
+
+
+def _anchors(titles: list[str]) -> list[str]:
+    """GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens, a
+    repeated one numbered (the index heading comes first)."""
+    seen = {"errata-index": 1}
+    anchors = []
+    for title in titles:
+        slug = "".join(c for c in title.lower() if c.isalnum() or c in " -_").replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.append(slug if count == 0 else f"{slug}-{count}")
+    return anchors
 
 
 def _md_summary(findings: list[Finding]) -> list[str]:

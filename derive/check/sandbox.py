@@ -101,19 +101,21 @@ def _collect(proc: subprocess.Popen, values, timeout: float) -> Outcome:
     fds = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr", values.fileno(): "values"}
     got = {name: bytearray() for name in fds.values()} | {"sizes": dict.fromkeys(fds.values(), 0)}
     stopped, deadline = "", time.monotonic() + timeout
-    with selectors.DefaultSelector() as sel:
-        for fd in fds:
-            sel.register(fd, selectors.EVENT_READ)
-        while sel.get_map() and not stopped:
-            if _ended(proc):
-                deadline = min(deadline, time.monotonic() + GRACE)
-            left = deadline - time.monotonic()
-            if left <= 0:
-                stopped = "" if _ended(proc) else f"did not finish within {timeout:g} s"
-                break
-            for key, _ in sel.select(min(left, 0.1)):
-                stopped = stopped or _take(key.fd, fds[key.fd], got, sel)
-    _kill(proc)
+    try:
+        with selectors.DefaultSelector() as sel:
+            for fd in fds:
+                sel.register(fd, selectors.EVENT_READ)
+            while sel.get_map() and not stopped:
+                if _ended(proc):
+                    deadline = min(deadline, time.monotonic() + GRACE)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    stopped = "" if _ended(proc) else f"did not finish within {timeout:g} s"
+                    break
+                for key, _ in sel.select(min(left, 0.1)):
+                    stopped = stopped or _take(key.fd, fds[key.fd], got, sel)
+    finally:       # also when derive itself is stopped (a corpus run's time budget): nothing outlives it
+        _kill(proc)
     proc.stdout.close()
     proc.stderr.close()
     out, err = (bytes(got[name]).decode("utf-8", "replace") for name in ("stdout", "stderr"))
