@@ -282,3 +282,21 @@ def test_a_dask_local_cluster_gives_the_findings_of_one_process(corpus):
     for path in key:
         assert {k: v for k, v in mine[path].items() if k != "seconds"} == \
             {k: v for k, v in theirs[path].items() if k != "seconds"}
+
+
+def test_the_progress_bar_counts_documents_claims_and_wrong(corpus, capsys):
+    from derive.check.corpus.progress import Progress, Tally
+
+    folder, key = corpus
+    paths = sorted(key)[:2]
+    tally, bar = Tally(), Progress(len(paths), enabled=True)
+    for path in paths:
+        tally.add(check_file(path), 0.1, 50.0)
+        bar.update(tally)
+    wrong = sum(len(key[p]) for p in paths)
+    assert bar.bar.n == 2 and f"wrong={wrong}" in bar.bar.postfix and f"claims={tally.claims}" in bar.bar.postfix
+    bar.close()
+    assert "doc" in capsys.readouterr().err
+    silent = Progress(2, enabled=False)          # stderr is not a terminal: no bar at all
+    silent.update(tally)
+    assert silent.bar is None and capsys.readouterr().err == ""
