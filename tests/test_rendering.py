@@ -45,13 +45,12 @@ def every_span() -> tuple[Span, ...]:
 class Renderer:
     name: str
     package: Path        # the npm package folder .ci/run installs
-    script: Path         # reads spans on stdin, writes the failures as JSON
-    path_variable: str   # how the script is told where the package is
+    argument: str        # which renderer tests/render_spans.js runs
 
 
-KATEX = Renderer("KaTeX", NODE_MODULES / "katex", Path(__file__).with_name("katex_render.js"), "KATEX_PATH")
-MATHJAX = Renderer("MathJax", NODE_MODULES / "mathjax-full", Path(__file__).with_name("mathjax_render.js"),
-                   "MATHJAX_PATH")
+SCRIPT = Path(__file__).with_name("render_spans.js")   # reads spans on stdin, writes the failures as JSON
+KATEX = Renderer("KaTeX", NODE_MODULES / "katex", "katex")
+MATHJAX = Renderer("MathJax", NODE_MODULES / "mathjax-full", "mathjax")
 RENDERERS = [pytest.param(r, id=r.name) for r in (KATEX, MATHJAX)]
 
 
@@ -63,10 +62,10 @@ def failures(renderer: Renderer, batch: list[Span]) -> list[str]:
             pytest.fail(f"node ({node}) or {renderer.name} ({renderer.package}) is missing, "
                         "and CI_REQUIRE_RENDERERS=1")
         pytest.skip(f"node or {renderer.name} is not installed (.ci/run installs it into .ci/node)")
-    done = subprocess.run([node, str(renderer.script)],
+    done = subprocess.run([node, str(SCRIPT), renderer.argument],
                           input=json.dumps([{"latex": s.latex, "display": s.display} for s in batch]),
                           capture_output=True, text=True, check=True, timeout=300,
-                          env={**os.environ, renderer.path_variable: str(renderer.package)})
+                          env={**os.environ, "RENDERER_PATH": str(renderer.package)})
     return [f"{batch[f['index']].where}: {f['error']}" for f in json.loads(done.stdout)]
 
 
