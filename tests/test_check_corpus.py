@@ -300,3 +300,33 @@ def test_the_progress_bar_counts_documents_claims_and_wrong(corpus, capsys):
     silent = Progress(2, enabled=False)          # stderr is not a terminal: no bar at all
     silent.update(tally)
     assert silent.bar is None and capsys.readouterr().err == ""
+
+
+def _sleepers(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the sandboxed process")
+def test_a_document_whose_code_hangs_is_stopped_with_its_sandboxed_code(corpus, tmp_path):
+    folder, key = corpus
+    marker = f"{987 + random.random():.9f}"
+    hang = tmp_path / "hang.md"
+    hang.write_text(f'# Hangs\n\n```python\nimport os\nos.execvp("sleep", ["sleep", "{marker}"])\n```\n')
+    other = sorted(key)[0]
+    done = _cli(hang, other, "--run-code", "--timeout", "3", "--jobs", "1", "--format", "jsonl", check=2)
+    lines = _lines(done.stdout)
+    assert "took longer than 3 s" in lines[str(hang)]["error"]
+    assert _wrong_lines(lines[other]) == key[other]            # the next document was still checked
+    for _ in range(100):
+        if not _sleepers(marker):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"the document's sandboxed code outlived it: {_sleepers(marker)}")
