@@ -90,3 +90,17 @@ def test_a_value_that_matches_only_an_older_value_of_its_name_is_given_not_right
     # it matches only an older one (a search among earlier values earns no "ok")
     found = check_text("$x = 2$\n\n$x = 3$\n\n$x = 2$\n", "doc.md").findings
     assert [(c.line, str(c.verdict)) for c in found if c.line == 5] == [(5, "given")]
+
+
+def test_a_new_value_used_below_stays_given_when_code_further_down_gives_a_third():
+    # d = 6, then d = 2 with 2 x = 6 for x = 3 (6 x = 18 would not hold), then code in
+    # another section that sets d = 3 (nearer 2 than 6 is): the new value is borne out
+    # by line 9, the code's value is another example's, and nothing here is wrong
+    doc = ("# One\n\nTake $d = 6$ and $x = 3$.\n\n# Two\n\nWith $d = 2$:\n\n$$ d x = 6 $$\n\n"
+           "# Three\n\n```python\nd = 3\nprint(d * 2)\n```\n\n```\n6\n```\n")
+    found = check_text(doc, "doc.md").findings
+    assert [(c.line, c.message) for c in found if c.verdict == "wrong"] == []
+    (restated,) = [c for c in found if c.line == 7]
+    assert (restated.verdict, restated.note) == ("given", "redefinition") and "line 9" in restated.message
+    (later,) = [c for c in found if c.line == 9]
+    assert later.verdict == "ok"

@@ -48,14 +48,15 @@ def settle(claims: list[Claim], env: Env, rounds: bool = False) -> list[Claim]:
 
 
 def _restates(c: Claim) -> bool:
-    """A claim judged against its label's own earlier value (not its formula, nor
-    a value its code gives further down)."""
+    """A claim judged against another value of its own label (not its formula): one
+    given before it, or one its code gives further down; which one, the claims after
+    it settle."""
     ctx = c.context if isinstance(c.context, dict) else {}
     draft, ref = ctx.get("draft"), ctx.get("ref")
     if draft is None or draft.restated is None or ref is None or N.key(ref) != N.key(draft.label):
         return False
     used = ctx["outcome"].used.get(N.key(draft.label))
-    return used is not None and used.at < draft.at
+    return used is not None and used.at != draft.at
 
 
 def _settled(c: Claim, draft, claims: list[Claim], env: Env, off: tuple) -> Claim:

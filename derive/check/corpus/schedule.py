@@ -8,6 +8,7 @@ too, each document runs in a forked derive worker under the same budgets.
 
 from __future__ import annotations
 
+import os
 import select
 import threading
 import time
@@ -23,7 +24,7 @@ def local(paths: list[str], work: Callable, jobs: int, seconds: float,
     """Each path in one of ``jobs`` forked workers, a worker replaced when it failed,
     ran out of time or finished ``isolate.WORKER_DOCUMENTS`` documents."""
     _warm(work)
-    waiting = deque(enumerate(paths))
+    waiting = deque(largest_first(paths))
     workers: list[isolate.Worker] = []
     doing: dict[isolate.Worker, int] = {}
     try:
@@ -80,7 +81,7 @@ def dask(paths: list[str], work: Callable, address: str, jobs: int, seconds: flo
     try:
         futures = {client.submit(_task, work, path, seconds, memory_mb, pure=False,
                                  key=f"derive-check-{index}"): index
-                   for index, path in enumerate(paths)}
+                   for index, path in largest_first(paths)}
         for future in as_completed(futures):
             index = futures[future]
             try:
@@ -93,6 +94,18 @@ def dask(paths: list[str], work: Callable, address: str, jobs: int, seconds: flo
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def largest_first(paths: list[str]) -> list[tuple[int, str]]:
+    """(index, path) with the largest files first: a long document started last would
+    keep one worker busy while the others wait (the time a check takes grows with the
+    document)."""
+    def size(item: tuple[int, str]) -> int:
+        try:
+            return os.path.getsize(item[1])
+        except OSError:
+            return 0
+    return sorted(enumerate(paths), key=lambda item: (-size(item), item[0]))
 
 
 def _task(work: Callable, path: str, seconds: float, memory_mb: int | None) -> isolate.Outcome:
