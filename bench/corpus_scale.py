@@ -38,6 +38,7 @@ import json
 import os
 import resource
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,9 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+POLL_SECONDS = 0.5     # a walk of /proc every 50 ms took CPU from the run it measured (2 cores)
+
+
 def timed(cmd: list[str], timeout: float) -> dict:
     """Run cmd; its wall time, stdout, exit code, and the peak RSS of its processes (one and all together)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -119,7 +123,7 @@ def timed(cmd: list[str], timeout: float) -> dict:
             rss = {p: rss_mb(p) for p in descendants(proc.pid)}
             seen |= {p for p, r in rss.items() if r}
             peak_one, peak_all = max(peak_one, *rss.values()), max(peak_all, sum(rss.values()))
-            time.sleep(0.05)
+            time.sleep(POLL_SECONDS)
         proc.wait()
         seconds = time.perf_counter() - t0
         out.seek(0), err.seek(0)
@@ -249,6 +253,7 @@ def main(argv=None) -> int:
     ap.add_argument("--derive", default=f"{shlex.quote(sys.executable)} -m derive",
                     help="the command that runs derive (default: this Python's -m derive)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds one run may take")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of the runs; the median time is shown (default 3)")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     ap.add_argument("--show", action="store_true", help="list every missed error and false alarm")
     args = ap.parse_args(argv)
@@ -260,13 +265,16 @@ def main(argv=None) -> int:
         derive = shlex.split(args.derive)
         have = options(derive)
         timings, results = {}, {}
-        for name, cmd in runs(derive, corpus, have):
-            t = timed(cmd, args.timeout)
-            results[name] = documents(t.pop("stdout"))
-            t["docs"] = len(results[name])
-            timings[name] = t
-            if t["rc"] not in (0, 1):
-                print(f"{name}: exit {t['rc']}: {t['stderr']}", file=sys.stderr)
+        for round_ in range(args.repeat):     # the runs alternate; each one's median time is reported
+            for name, cmd in runs(derive, corpus, have):
+                t = timed(cmd, args.timeout)
+                results[name] = documents(t.pop("stdout"))
+                t["docs"] = len(results[name])
+                if t["rc"] not in (0, 1):
+                    print(f"{name}: exit {t['rc']}: {t['stderr']}", file=sys.stderr)
+                t["all_seconds"] = timings.get(name, {}).get("all_seconds", []) + [t["seconds"]]
+                t["seconds"] = statistics.median(t["all_seconds"])
+                timings[name] = t
         same = differences(results)
         first = results[next(iter(results))]
         s = {"normal": score(key, first), "pathological": score(key, first, ("large", "huge_matrix"))}
