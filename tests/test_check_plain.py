@@ -174,3 +174,21 @@ def test_a_number_touching_a_name_is_a_coefficient_never_a_cut():
             if c.kind != "definition"] == ["ok"]
     # ordinals are no products
     assert check_text("The 1st = best.\n").findings == []
+
+
+@pytest.mark.parametrize("sentence, verdict, expected", [
+    # -1.16 - 0.1 * (-0.18) = -1.16 + 0.018 = -1.142
+    ("So the new weight is -1.16 - 0.1 * (-0.18) = -1.142.", "ok", None),
+    # -0.5 * 4 = -2, not -2.1: judged, not left as "becomes minus ..."
+    ("The score becomes -0.5 * 4 = -2.1 after scaling.", "wrong", "-2.0"),
+])
+def test_a_word_before_a_signed_number_is_prose(sentence, verdict, expected):
+    (claim,) = [c for c in check_text(sentence + "\n").findings if c.verdict != "given"]
+    assert claim.verdict == verdict and (expected is None or claim.expected == expected)
+    assert "has no value" not in claim.message
+
+
+def test_a_name_minus_a_number_with_spaces_on_both_sides_is_a_subtraction():
+    # loss = 2, so loss - 0.5 = 1.5
+    found = check_text("With loss = 2, we get loss - 0.5 = 1.5 here.\n").findings
+    assert [(c.verdict, c.printed) for c in found if c.verdict != "given"] == [("ok", "1.5")]

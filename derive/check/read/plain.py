@@ -260,10 +260,23 @@ def _head(piece: list[Tok], lo: int, hi: int, after: bool = False) -> int | None
     ``after``: ``lo`` follows the value that ended the statement before, which a space keeps
     apart (``prediction=0.7514  loss=0.2749``)."""
     for s in range(max(lo, hi - MAX_PART), hi):
+        if _signed_after_word(piece, s):
+            continue
         if _parses(piece[s:hi]):
             spaced = after and s == lo and piece[s - 1].end < piece[s].start
             return s if s == 0 or spaced or _apart(piece, s - 1, s) else None
     return None
+
+
+def _signed_after_word(piece: list[Tok], s: int) -> bool:
+    """Is token ``s`` a word followed by a minus that touches its number, after a space
+    (``the new weight is -1.16 - 0.1 * 0.2``, ``it becomes -0.5``)? Then the minus is the
+    number's sign and the word is prose: a part never starts at it."""
+    if s + 2 >= len(piece):
+        return False
+    word, sign, number = piece[s], piece[s + 1], piece[s + 2]
+    return (word.kind == "name" and len(word.text) > 1 and word.text.isalpha() and sign.kind == "op"
+            and sign.text in "-−" and sign.start > word.end and number.start == sign.end and number.kind == "num")
 
 
 def _tail(piece: list[Tok], lo: int, hi: int) -> int | None:
