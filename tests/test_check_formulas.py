@@ -36,6 +36,18 @@ def test_the_softmax_cross_entropy_gradient_is_proved_when_the_target_is_one_hot
         [(3, "wrong", "by z, the sign is wrong")]
 
 
+def test_a_distribution_word_counts_only_for_the_vector_its_sentence_names():
+    # "one-hot" said of other things (the input tokens), never of y: the proof of p - y needs the
+    # y_i to sum to 1, which the document does not say of y
+    elsewhere = SOFTMAX_CE.format(setting="", claim="p - y") + "\nThe input tokens are one-hot encoded.\n"
+    [c] = found(elsewhere)
+    assert str(c.verdict) == "unverifiable" and "does not say so of y" in c.message
+    # said of y in a sentence of its own, away from the definitions: it counts
+    apart = SOFTMAX_CE.format(setting="", claim="p - y") + "\nHere each target $y$ sums to 1.\n"
+    [c] = found(apart)
+    assert str(c.verdict) == "ok" and "sums to 1" in c.message
+
+
 def test_a_scalar_loss_its_sign_and_its_factor():
     # E = (t - o)^2 / 2: dE/do = o - t; written t - o (the sign), or 2(o - t) (a factor 2)
     doc = "$E = \\frac{{1}}{{2}}(t - o)^2$ and so $\\frac{{\\partial E}}{{\\partial o}} = {claim}$.\n"

@@ -132,7 +132,8 @@ class Policy:
         ("one-hot", "one hot", "sum to 1", "sums to 1", "sum to one", "sums to one", "sum up to 1",
          "probability distribution", "distribution over"),
         "a derivative formula that holds only when a vector's entries sum to 1 (p - y for one-hot y) is right "
-        "when the document says one of these; without them it is unverifiable and says so")
+        "when the document says one of these in a sentence that names the vector; without them it is unverifiable "
+        "and says so")
     equation_max_relative: float = _rule(
         0.01, "two written computations agree within their numbers' rounding only if that is under 1% of them")
     screen_units: int = _rule(

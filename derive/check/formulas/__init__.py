@@ -12,6 +12,7 @@ catalogue has one), or ``unverifiable`` with the reason.
 
 from __future__ import annotations
 
+import re
 import time
 
 from derive.budget import OutOfTime, time_limit
@@ -36,7 +37,7 @@ def judge_formulas(reading: Reading) -> list[Claim]:
     number and prove a transposed gradient."""
     doc = reading.doc
     found = stated(reading)
-    word = _distribution_word(doc.text)
+    said = distribution_sentences(doc.text)
     claims = found.claims[:POLICY.max_formula_claims]
     shapes: dict[str, Shapes] = {}
     settings = []
@@ -65,7 +66,7 @@ def judge_formulas(reading: Reading) -> list[Claim]:
             continue
         try:
             with time_limit(POLICY.formula_seconds):
-                out.append(_judged(claim, definitions, learnt, section, word))
+                out.append(_judged(claim, definitions, learnt, section, said))
         except OutOfTime:
             out.append(_record(claim, section, Verdict.UNVERIFIABLE, "not checked: proving it took longer than "
                                f"{POLICY.formula_seconds:g} s", note="budget"))
@@ -77,12 +78,31 @@ def judge_formulas(reading: Reading) -> list[Claim]:
     return out
 
 
-def _distribution_word(text: str) -> str | None:
-    lowered = text.lower()
-    return next((w for w in POLICY.distribution_words if w in lowered), None)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z$\\])|\n[ \t]*\n")
 
 
-def _judged(claim: Stated, definitions: Definitions, shapes: Shapes, section: str, word: str | None) -> Claim:
+def distribution_sentences(text: str) -> list[tuple[str, str]]:
+    """(word, sentence) for each sentence that says a vector is a distribution
+    (``POLICY.distribution_words``: one-hot, sums to 1 ...)."""
+    out = []
+    for sentence in SENTENCE_END.split(text):
+        lowered = sentence.lower()
+        word = next((w for w in POLICY.distribution_words if w in lowered), None)
+        if word is not None:
+            out.append((word, sentence))
+    return out
+
+
+def said_of(said: list[tuple[str, str]], name: str) -> str | None:
+    """The distribution word of a sentence that names ``name`` (``$\\mathbf{y}$ is one-hot``,
+    ``y_i`` sums to one), if one does: a word said of another vector, or of none, is not
+    an assumption about this one."""
+    mention = re.compile(r"(?<![A-Za-z])" + re.escape(name) + r"(?![A-Za-z])")
+    return next((word for word, sentence in said if mention.search(sentence)), None)
+
+
+def _judged(claim: Stated, definitions: Definitions, shapes: Shapes, section: str,
+            said: list[tuple[str, str]]) -> Claim:
     try:
         model = built(claim, definitions, shapes)
     except Unsupported as exc:
@@ -94,14 +114,16 @@ def _judged(claim: Stated, definitions: Definitions, shapes: Shapes, section: st
     where = _lines(model.used)
     result = proved(model, POLICY.formula_seconds)
     assumed = None
+    word = None
     if result.refuted and model.vectors:
         for v in model.vectors:
             tried = proved(model, POLICY.formula_seconds, assume=v)
+            word = said_of(said, str(v))
             if tried is not None and tried.proved:
                 if word is None:
                     return _record(claim, section, Verdict.UNVERIFIABLE,
                                    f"holds only if the entries of {v} sum to 1 (then it is {what}), and the "
-                                   "document does not say so", used=used, note="assumption")
+                                   f"document does not say so of {v}", used=used, note="assumption")
                 result, assumed = tried, v
                 break
             if tried is not None and word is not None and assumed is None and tried.refuted:
