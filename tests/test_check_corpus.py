@@ -330,3 +330,14 @@ def test_a_document_whose_code_hangs_is_stopped_with_its_sandboxed_code(corpus, 
         time.sleep(0.05)
     else:
         pytest.fail(f"the document's sandboxed code outlived it: {_sleepers(marker)}")
+
+
+def test_without_fork_documents_are_checked_one_after_another(corpus, monkeypatch):
+    folder, key = corpus
+    paths = sorted(key)[:2]
+    monkeypatch.delattr(os, "fork")
+    finished = dict(schedule.local(paths, CheckWork(), 2, 60, None))
+    assert sorted(finished) == [0, 1]
+    for index, outcome in finished.items():
+        wrong = {c.line for c in outcome.value.claims if c.verdict == "wrong"}
+        assert outcome.error is None and wrong == key[paths[index]]

@@ -23,6 +23,10 @@ def local(paths: list[str], work: Callable, jobs: int, seconds: float,
           memory_mb: int | None) -> Iterator[tuple[int, isolate.Outcome]]:
     """Each path in one of ``jobs`` forked workers, a worker replaced when it failed,
     ran out of time or finished ``isolate.WORKER_DOCUMENTS`` documents."""
+    if not hasattr(os, "fork"):        # (Windows) one after another in this process, no time limit
+        for index, path in enumerate(paths):
+            yield index, isolate.run(work, (path,), seconds, memory_mb)
+        return
     _warm(work)
     waiting = deque(largest_first(paths))
     workers: list[isolate.Worker] = []
