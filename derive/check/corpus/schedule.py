@@ -116,6 +116,8 @@ def _task(work: Callable, path: str, seconds: float, memory_mb: int | None) -> i
     """One document on a Dask worker: the Dask worker's process warmed once, then the
     document in a forked derive worker of that thread, kept for the thread's next
     documents (replaced as ``local`` replaces one)."""
+    if not hasattr(os, "fork"):
+        return isolate.run(work, (path,), seconds, memory_mb)   # in the Dask worker's process
     _warm(work)
     worker = getattr(_THREAD, "worker", None)
     if worker is None or not worker.alive or worker.done >= isolate.WORKER_DOCUMENTS or worker.work != work:
