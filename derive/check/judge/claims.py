@@ -179,7 +179,7 @@ def _choices(outcome: Outcome, env: Env, d: Draft) -> str:
         if b.origin == "default":
             notes.append(f"{key} = {b.value.entry(0, 0)}")
         elif b is not latest and b.line != d.line and (latest is None or b.line != latest.line):
-            notes.append(f"{key} as on line {b.line}")
+            notes.append(f"{key} as on line {b.line}" + (" further down" if b.line > d.line else ""))
     if outcome.options.eps is not None:
         notes.append(f"epsilon = {outcome.options.eps}")
     if outcome.options.layer_norm == "no_eps":
