@@ -24,12 +24,10 @@ import sympy as sp
 from flint import ctx
 
 from derive import display, html, limits, symbols
-from derive.errors import SpecError
-from derive.evaluate import ball, describe
-from derive.numbers import Comparison, compare, decimal_text, format_decimal, format_significant
 from derive.check.read import nodes as N
-from derive.errors import DeriveError
-from derive.numbers import parse_decimal
+from derive.errors import DeriveError, SpecError
+from derive.evaluate import ball, describe
+from derive.numbers import Comparison, compare, decimal_text, format_decimal, format_significant, parse_decimal
 from derive.proofs.identity import explicit
 from derive.spec import Spec, StepSpec, default_label
 from derive.spec_formula import FormulaError, formula_expression, spell
@@ -100,7 +98,7 @@ class Derivation:
             rows = self.integers(s.name)
             shown = [[str(v) for v in row] for row in rows] if rows is not None else self.digits(s.name, decimals)
             relation = "=" if rows is not None else r"\approx"
-            parts += ["$$", f"{s.label} {relation} {_one_line_matrix(shown)}", "$$", ""]
+            parts += ["$$", f"{s.label} {relation} {display.pmatrix(shown, one_line=True)}", "$$", ""]
         return "\n".join(parts)
 
     def _repr_html_(self) -> str:
@@ -174,7 +172,7 @@ class Derivation:
             rows = self._shown_rows(o, decimals)
             if rows is None or len(rows) * len(rows[0]) > SUBSTITUTED_ENTRIES:
                 return None
-            names[sp.MatrixSymbol(o, len(rows), len(rows[0]))] = _one_line_matrix(rows)
+            names[sp.MatrixSymbol(o, len(rows), len(rows[0]))] = display.pmatrix(rows, one_line=True)
         for k, v in s.params.items():
             text = _parameter_text(v)
             if text is not None:
@@ -343,13 +341,6 @@ def _run_formula_step(spec: Spec, s: StepSpec, nodes: dict, mode: str) -> Step:
                 variant_of=s.variant_of, params=values, note=s.note, printed=s.printed, general=general)
 
 
-def _one_line_matrix(rows: list[list[str]]) -> str:
-    r"""``\begin{pmatrix} a & b \\ c & d \end{pmatrix}`` on one line: no row starts a line
-    (a Markdown parser could take ``- 0.5 & ...`` for a list item)."""
-    body = r" \\ ".join(" & ".join(row) for row in rows)
-    return r"\begin{pmatrix} " + body + r" \end{pmatrix}"
-
-
 def _required(function) -> list[str]:
     """The keyword parameters a stage function cannot do without."""
     try:
@@ -362,14 +353,15 @@ def _required(function) -> list[str]:
 
 def _with_parameters(equation: str, params: dict) -> str:
     r"""The equation and the values of its numeric parameters: ``S = ... \qquad d_k = 4``."""
-    shown = [f"{symbols.latex(FORMULA_SYMBOLS[k]) if k in FORMULA_SYMBOLS else default_label(k)} = "
-             f"{_parameter_text(v)}" for k, v in sorted(params.items()) if _parameter_text(v) is not None]
+    shown = [f"{symbols.latex(FORMULA_SYMBOLS[k]) if k in FORMULA_SYMBOLS else default_label(k)} = {text}"
+             for k, text in parameter_texts(params).items()]
     return equation + (r" \qquad " + r",\ ".join(shown) if shown else "")
 
 
 def parameter_texts(params: dict) -> dict[str, str]:
     """The numeric parameters of a step, as exact decimal text."""
-    return {k: _parameter_text(v) for k, v in sorted(params.items()) if _parameter_text(v) is not None}
+    texts = {k: _parameter_text(v) for k, v in sorted(params.items())}
+    return {k: text for k, text in texts.items() if text is not None}
 
 
 def _parameter_text(value) -> str | None:

@@ -10,6 +10,7 @@ decimals from ``derive.numbers``); nothing here reads a document.
   against derive's HTML pages there (MathML, DejaVu Math TeX Gyre).
 - ``broken``: a line too wide to fit, as an aligned block of lines that do.
 - ``scientific``: a decimal far from 1 as ``1.2 \times 10^{-50}``.
+- ``pmatrix``: a matrix's rows, laid out so that no line reads as a list item.
 - ``row_break``: extra space under a matrix row that holds a fraction.
 - ``marked_digits``: the digits in which two decimals differ, underlined.
 """
@@ -304,6 +305,19 @@ def scientific(text: str, policy: DisplayPolicy = POLICY) -> str:
 
 
 # ---------------------------------------------------------------- matrices
+
+def pmatrix(rows, one_line: bool = False) -> str:
+    r"""Rows of LaTeX cells as a pmatrix. One row a line: each line after the first
+    begins with the row break (``\\``, spaced when a fraction is near); ``one_line``:
+    all on one line (inside a longer line). Either way no line of a display block
+    starts with ``-``, ``+`` or ``1.``, which a Markdown parser could take for a list item."""
+    rows = [[str(c) for c in row] for row in rows]
+    if one_line:
+        return r"\begin{pmatrix} " + r" \\ ".join(" & ".join(row) for row in rows) + r" \end{pmatrix}"
+    lines = [" & ".join(rows[0])] + [f"{row_break(above, row)} " + " & ".join(row)
+                                     for above, row in zip(rows, rows[1:])]
+    return "\\begin{pmatrix} " + "\n".join(lines) + "\n\\end{pmatrix}"
+
 
 def row_break(above: list[str], below: list[str], policy: DisplayPolicy = POLICY) -> str:
     r"""``\\``, with extra space when a fraction sits on either side of it."""

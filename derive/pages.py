@@ -54,7 +54,7 @@ def _exact_iterate(e) -> dict:
     """One exact iterate: its entries' LaTeX, and whether the row fits the page
     (else its size, SymPy's count_ops, is what the page says)."""
     cells = [symbols.latex(v) for v in e.P]
-    row = rf"P^{{({e.i})}} = \begin{{pmatrix}} {' & '.join(cells)} \end{{pmatrix}}"
+    row = rf"P^{{({e.i})}} = {display.pmatrix([cells], one_line=True)}"
     return {"i": e.i, "P": cells, "fits": display.fits(row), "size": sum(sp.count_ops(v) for v in e.P)}
 
 

@@ -8,6 +8,7 @@ build replaces only what it wrote before (``derive.outdir``).
 
 from __future__ import annotations
 
+import html
 import json
 import tempfile
 from pathlib import Path
@@ -32,20 +33,9 @@ def template_dir() -> Path:
     return source if (source / "whitepaper.md.j2").is_file() else package / "templates"
 
 
-def pmatrix(rows) -> str:
-    r"""Rows of LaTeX cells as a pmatrix, one row a line. Each line after the
-    first begins with the row break (``\\``, spaced when a fraction is near),
-    so no line of a display block starts with ``-``, ``+`` or ``1.``, which a
-    Markdown parser could take for a list item."""
-    rows = [[str(c) for c in row] for row in rows]
-    lines = [" & ".join(rows[0])] + [f"{display.row_break(above, row)} " + " & ".join(row)
-                                     for above, row in zip(rows, rows[1:])]
-    return "\\begin{pmatrix} " + "\n".join(lines) + "\n\\end{pmatrix}"
-
-
 def markdown_text(text: str) -> str:
     """Plain text made safe for Markdown prose: <end> would read as an HTML tag."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)
 
 
 def exact_latex(value) -> str:
@@ -63,7 +53,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(pmatrix=pmatrix, exact_latex=exact_latex, markdown_text=markdown_text,
+    env.filters.update(pmatrix=display.pmatrix, exact_latex=exact_latex, markdown_text=markdown_text,
                        scientific=display.scientific)
     return env
 
@@ -99,7 +89,7 @@ def _closed_view(label: str, closed) -> dict:
     if closed is None or all(v.is_Rational for v in closed):
         return {"closed": None, "closed_entries": None, "closed_size": None}
     cells = [[exact_latex(v) for v in row] for row in closed.tolist()]
-    if display.fits(f"{label} = {pmatrix(cells)}"):
+    if display.fits(f"{label} = {display.pmatrix(cells)}"):
         return {"closed": cells, "closed_entries": None, "closed_size": None}
     listed = display.entries(label, cells)
     return {"closed": None, "closed_entries": listed,

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from derive.render import build, pmatrix
+from derive.display import pmatrix
+from derive.render import build
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -6,6 +6,7 @@ line order, sorted keys, no timestamps).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -208,7 +209,7 @@ def _md_finding(f: Finding) -> str:
 
 def _md(text: str) -> str:
     """Prose made safe for Markdown: GitHub drops <start> as an unknown HTML tag."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)
 
 
 def _cell(text: str) -> str:

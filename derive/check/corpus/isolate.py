@@ -71,6 +71,11 @@ class Worker:
     def fileno(self) -> int:
         return self.fd
 
+    @property
+    def spent(self) -> bool:
+        """Ended, or done with ``WORKER_DOCUMENTS`` documents: time for a new worker."""
+        return not self.alive or self.done >= WORKER_DOCUMENTS
+
     def submit(self, arg: Any, seconds: float) -> None:
         self.started = time.monotonic()
         self.deadline, self.seconds, self.busy = self.started + seconds, seconds, True
@@ -81,7 +86,7 @@ class Worker:
         the worker died), else None."""
         data = os.read(self.fd, CHUNK)
         if not data:                                    # the worker ended without a whole result
-            status, usage = self._reap(0)
+            _, status, usage = os.wait4(self.pid, 0)
             return self._over(Outcome(None, _death(status), self._elapsed(), usage.ru_maxrss / 1024))
         self.buffer += data
         if len(self.buffer) < HEADER.size:
@@ -123,10 +128,6 @@ class Worker:
         os.close(self.fd)
         Worker.parent_ends -= {self.tasks, self.fd}
         self.alive = False
-
-    def _reap(self, flags: int):
-        _, status, usage = os.wait4(self.pid, flags)
-        return status, usage
 
     def _elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -213,9 +214,12 @@ def wait(worker: Worker) -> Outcome:
                 return outcome
 
 
+CAN_FORK = hasattr(os, "fork")     # not on Windows: then everything runs in this process
+
+
 def run(work: Callable, args: tuple, seconds: float, memory_mb: int | None) -> Outcome:
     """``work(*args)`` in a worker of its own, waited for (at most ``seconds``)."""
-    if not hasattr(os, "fork"):
+    if not CAN_FORK:
         began = time.monotonic()
         try:
             return Outcome(work(*args), None, time.monotonic() - began)

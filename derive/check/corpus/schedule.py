@@ -23,7 +23,7 @@ def local(paths: list[str], work: Callable, jobs: int, seconds: float,
           memory_mb: int | None) -> Iterator[tuple[int, isolate.Outcome]]:
     """Each path in one of ``jobs`` forked workers, a worker replaced when it failed,
     ran out of time or finished ``isolate.WORKER_DOCUMENTS`` documents."""
-    if not hasattr(os, "fork"):        # (Windows) one after another in this process, no time limit
+    if not isolate.CAN_FORK:          # (Windows) one after another in this process, no time limit
         for index, path in enumerate(paths):
             yield index, isolate.run(work, (path,), seconds, memory_mb)
         return
@@ -34,7 +34,7 @@ def local(paths: list[str], work: Callable, jobs: int, seconds: float,
     try:
         while waiting or doing:
             workers = [w for w in workers if w.alive]
-            for worker in [w for w in workers if not w.busy and w.done >= isolate.WORKER_DOCUMENTS]:
+            for worker in [w for w in workers if not w.busy and w.spent]:
                 worker.close()
                 workers.remove(worker)
             while waiting and len(workers) < jobs:
@@ -116,11 +116,11 @@ def _task(work: Callable, path: str, seconds: float, memory_mb: int | None) -> i
     """One document on a Dask worker: the Dask worker's process warmed once, then the
     document in a forked derive worker of that thread, kept for the thread's next
     documents (replaced as ``local`` replaces one)."""
-    if not hasattr(os, "fork"):
+    if not isolate.CAN_FORK:
         return isolate.run(work, (path,), seconds, memory_mb)   # in the Dask worker's process
     _warm(work)
     worker = getattr(_THREAD, "worker", None)
-    if worker is None or not worker.alive or worker.done >= isolate.WORKER_DOCUMENTS or worker.work != work:
+    if worker is None or worker.spent or worker.work != work:
         if worker is not None:
             isolate.retire(worker)
         worker = _THREAD.worker = isolate.Worker(work, memory_mb)
